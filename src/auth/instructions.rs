@@ -1,0 +1,26 @@
+//! The text that tells a user how to get and save a token: caveclient's
+//! `get_new_token` steps, written for C, C++ and Go.
+
+/// The instructions, pointing at `create_token` (which adds a key) and never
+/// at the deprecated `refresh_token` (which deletes the user's existing key).
+pub fn new_token(create_url: &str, tokens_page_url: &str) -> String {
+    format!(
+        "New tokens need to be acquired by hand. Please follow these steps:
+    1) Go to: {create_url} to create a new token.
+    2) Log in with your Google credentials and copy the token shown afterward.
+    3a) Save it to your computer with:
+          C:   fw_auth_save_token(auth, \"PASTE_YOUR_TOKEN_HERE\", NULL, NULL, 0, &err);
+          C++: auth.save_token(\"PASTE_YOUR_TOKEN_HERE\");
+          Go:  auth.SaveToken(\"PASTE_YOUR_TOKEN_HERE\", nil)
+    or
+    3b) Set it for the current session only with:
+          C:   fw_auth_set_token(auth, \"PASTE_YOUR_TOKEN_HERE\", &err);
+          C++: auth.set_token(\"PASTE_YOUR_TOKEN_HERE\");
+          Go:  auth.SetToken(\"PASTE_YOUR_TOKEN_HERE\")
+    Note: creating a new token does not invalidate your other tokens; you can
+    see and delete them at {tokens_page_url}.
+    Note: if you need to save or load several tokens, see the token_file and
+    token_key options in the documentation.
+"
+    )
+}

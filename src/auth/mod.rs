@@ -1,0 +1,221 @@
+//! The auth object: finds the user's token as the Python clients do, keeps
+//! it for every client that shares it, saves new ones, and says how to get one.
+
+mod instructions;
+mod save;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, RwLock};
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+use crate::options::Options;
+use crate::secrets::file;
+use crate::secrets::layout::{self, DEFAULT_KEY, Layout};
+use crate::token::Token;
+
+pub use save::SaveOptions;
+
+/// Environment variable holding a token that beats every file.
+pub const ENV_TOKEN: &str = "FW_AUTH_TOKEN";
+
+/// Where the token in use came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TokenSource {
+    /// No token was found.
+    None,
+    /// Given by the caller (option or `set_token`).
+    Explicit,
+    /// `$FW_AUTH_TOKEN`.
+    Environment,
+    /// Read from (or last saved to) a secret file, under a key.
+    File { path: PathBuf, key: String },
+}
+
+impl TokenSource {
+    /// The ABI number: none 0, explicit 1, environment 2, file 3.
+    pub fn code(&self) -> u32 {
+        match self {
+            TokenSource::None => 0,
+            TokenSource::Explicit => 1,
+            TokenSource::Environment => 2,
+            TokenSource::File { .. } => 3,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct State {
+    token: Option<Token>,
+    source: TokenSource,
+    /// The file a save without an explicit file writes to.
+    token_file: PathBuf,
+}
+
+/// A user's token and where it lives. Shared by every client built on it:
+/// a token saved or set later is what all of them use from then on.
+pub struct Auth {
+    server_address: String,
+    secrets_dir: PathBuf,
+    layout: Layout,
+    state: RwLock<State>,
+    local_server: RwLock<Option<String>>,
+    /// Serialises saves of this object, so its state follows the files.
+    save_lock: Mutex<()>,
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.read_state();
+        f.debug_struct("Auth")
+            .field("server_address", &self.server_address)
+            .field("layout", &self.layout)
+            .field("token", &state.token)
+            .field("source", &state.source)
+            .finish()
+    }
+}
+
+impl Auth {
+    /// Finds the token: explicit > `$FW_AUTH_TOKEN` > explicit file > the
+    /// layout's files, then the other layout's default file. Reads files and
+    /// nothing else: no network, no directory created.
+    pub fn new(opts: &Options) -> Result<Auth> {
+        let server_address = opts.server_address().to_owned();
+        let secrets_dir = layout::secrets_dir(opts.secrets_dir.as_deref())?;
+        let layout = Layout::choose(opts.layout, &secrets_dir)?;
+        let server_file = secrets_dir.join(layout::server_file_name(&server_address));
+        let token_file = match &opts.token_file {
+            Some(f) => layout::expand_path(f)?,
+            None if server_file.is_file() => server_file,
+            None => secrets_dir.join(layout.default_file()),
+        };
+        let key = opts.token_key.as_deref().unwrap_or(DEFAULT_KEY);
+        if key.is_empty() {
+            return Err(Error::invalid_argument("the token key must not be empty"));
+        }
+        let (token, source) = if let Some(t) = &opts.token {
+            (Some(t.clone()), TokenSource::Explicit)
+        } else if let Some(t) = env_token()? {
+            (Some(t), TokenSource::Environment)
+        } else {
+            let fallback = secrets_dir.join(layout.other().default_file());
+            find_in_files(&[&token_file, &fallback], key)?
+        };
+        Ok(Auth {
+            server_address,
+            secrets_dir,
+            layout,
+            state: RwLock::new(State {
+                token,
+                source,
+                token_file,
+            }),
+            local_server: RwLock::new(None),
+            save_lock: Mutex::new(()),
+        })
+    }
+
+    fn read_state(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn write_state(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The token in use, if any.
+    pub fn token(&self) -> Option<Token> {
+        self.read_state().token.clone()
+    }
+
+    /// Where the token in use came from.
+    pub fn source(&self) -> TokenSource {
+        self.read_state().source.clone()
+    }
+
+    /// The layout of the secret files.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The secrets directory.
+    pub fn secrets_dir(&self) -> &Path {
+        &self.secrets_dir
+    }
+
+    /// The file a save without an explicit file writes to.
+    pub fn token_file(&self) -> PathBuf {
+        self.read_state().token_file.clone()
+    }
+
+    /// The global server.
+    pub fn server_address(&self) -> &str {
+        &self.server_address
+    }
+
+    /// The datastack's local server, once a client has learnt it.
+    pub fn local_server(&self) -> Option<String> {
+        self.local_server.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Records the local server (from datastack info); saves in the `cave`
+    /// layout then also write its per-server file.
+    pub fn set_local_server(&self, address: Option<String>) {
+        *self.local_server.write().unwrap_or_else(|p| p.into_inner()) = address;
+    }
+
+    /// Uses `token` for this session only; no file is written.
+    pub fn set_token(&self, token: Token) {
+        let mut state = self.write_state();
+        state.token = Some(token);
+        state.source = TokenSource::Explicit;
+    }
+
+    /// `Bearer <token>`, or `None` without a token.
+    pub fn request_header(&self) -> Option<Zeroizing<String>> {
+        self.read_state().token.as_ref().map(Token::bearer)
+    }
+
+    /// `{server}/auth/api/v1/create_token`: where a user creates a new token.
+    pub fn new_token_url(&self) -> String {
+        format!("{}/auth/api/v1/create_token", self.server_address)
+    }
+
+    /// `{server}/sticky_auth/settings/tokens`: the user's existing tokens.
+    pub fn token_page_url(&self) -> String {
+        format!("{}/sticky_auth/settings/tokens", self.server_address)
+    }
+
+    /// What to do to get and save a token, for C, C++ and Go users.
+    pub fn new_token_instructions(&self) -> String {
+        instructions::new_token(&self.new_token_url(), &self.token_page_url())
+    }
+}
+
+fn env_token() -> Result<Option<Token>> {
+    match layout::env_nonempty(ENV_TOKEN)? {
+        None => Ok(None),
+        Some(v) => {
+            let v = Zeroizing::new(v);
+            Token::new(&v).map(Some).map_err(|e| {
+                Error::new(e.kind(), format!("${ENV_TOKEN} is unusable: {}", e.message()))
+            })
+        }
+    }
+}
+
+/// The first of `files` that holds `key`.
+fn find_in_files(files: &[&PathBuf], key: &str) -> Result<(Option<Token>, TokenSource)> {
+    for path in files {
+        if let Some(token) = file::read_token(path, key)? {
+            let source = TokenSource::File {
+                path: (*path).clone(),
+                key: key.to_owned(),
+            };
+            return Ok((Some(token), source));
+        }
+    }
+    Ok((None, TokenSource::None))
+}

@@ -1,0 +1,122 @@
+//! `save_token`, with caveclient's parameters and results, made safe: every
+//! refusal is found before any file is written, and writes are atomic.
+
+use std::path::PathBuf;
+
+use super::{Auth, TokenSource};
+use crate::error::{Error, Result};
+use crate::secrets::file::{self, Saved};
+use crate::secrets::layout::{self, DEFAULT_KEY, Layout};
+use crate::token::Token;
+
+/// caveclient's `save_token` parameters (the defaults are its defaults).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SaveOptions {
+    /// Replace an existing key (default false).
+    pub overwrite: bool,
+    /// Use the saved token, key and file from now on (default true).
+    pub switch_token: bool,
+    /// `cave` layout: also write the global server's file (default true).
+    pub write_to_server_file: bool,
+    /// `cave` layout: also write the local server's file when known (default true).
+    pub local_server: bool,
+    /// `cave` layout: skip, silently, files in a read-only directory (default true).
+    pub ignore_readonly: bool,
+}
+
+impl Default for SaveOptions {
+    fn default() -> SaveOptions {
+        SaveOptions {
+            overwrite: false,
+            switch_token: true,
+            write_to_server_file: true,
+            local_server: true,
+            ignore_readonly: true,
+        }
+    }
+}
+
+impl Auth {
+    /// Saves `token` (default: the token in use) under `key` (default
+    /// `token`) in `file` (default: the auth's token file). In the `cave`
+    /// layout the global server's file is written first and, when a local
+    /// server is known, its file last. Returns each file touched and what
+    /// happened to it.
+    pub fn save_token(
+        &self,
+        token: Option<&Token>,
+        key: Option<&str>,
+        file: Option<&str>,
+        opts: SaveOptions,
+    ) -> Result<Vec<(PathBuf, Saved)>> {
+        let _serial = self.save_lock.lock().unwrap_or_else(|p| p.into_inner());
+        let token = match token {
+            Some(t) => t.clone(),
+            None => self.token().ok_or_else(|| {
+                Error::invalid_argument("there is no token to save: pass one, or set one first")
+            })?,
+        };
+        let key = key.unwrap_or(DEFAULT_KEY);
+        if key.is_empty() {
+            return Err(Error::invalid_argument("the token key must not be empty"));
+        }
+        let target = match file {
+            Some(f) => layout::expand_path(f)?,
+            None => self.token_file(),
+        };
+        let cave = self.layout == Layout::Cave;
+        let skip_read_only = cave && opts.ignore_readonly;
+
+        let mut plan = Vec::new();
+        if cave && opts.write_to_server_file {
+            plan.push(self.server_file(&self.server_address));
+        }
+        if !plan.contains(&target) {
+            plan.push(target.clone());
+        }
+        // caveclient writes the server file and then fails on the token file;
+        // refuse before anything is written instead.
+        for path in &plan {
+            file::check_save(path, key, opts.overwrite)?;
+        }
+        let mut report = Vec::with_capacity(plan.len() + 1);
+        for path in plan {
+            let saved = file::save(&path, key, &token, opts.overwrite, skip_read_only)?;
+            report.push((path, saved));
+        }
+
+        let mut active = target;
+        if cave && opts.local_server {
+            if let Some(local) = self.local_server() {
+                let local_file = self.server_file(&local);
+                if file::read_token(&local_file, key).ok().flatten().as_ref() != Some(&token) {
+                    let saved = file::save(&local_file, key, &token, true, true)?;
+                    report.push((local_file.clone(), saved));
+                    active = local_file;
+                }
+            }
+        }
+
+        if opts.switch_token {
+            let target_written = report
+                .iter()
+                .any(|(p, s)| *p == active && *s != Saved::SkippedReadOnly);
+            let mut state = self.write_state();
+            state.token = Some(token);
+            state.source = if target_written {
+                TokenSource::File {
+                    path: active.clone(),
+                    key: key.to_owned(),
+                }
+            } else {
+                TokenSource::Explicit
+            };
+            state.token_file = active;
+        }
+        Ok(report)
+    }
+
+    fn server_file(&self, address: &str) -> PathBuf {
+        self.secrets_dir.join(layout::server_file_name(address))
+    }
+}

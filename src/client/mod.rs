@@ -1,0 +1,90 @@
+//! A client for one datastack (or the global services): the shared auth,
+//! the agent its requests go through, and the datastack info it learns on
+//! first need. Creating one does no network I/O.
+
+mod datastack;
+mod services;
+
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value;
+
+use crate::auth::Auth;
+use crate::error::{Error, Result};
+use crate::http::{Request, Response, Transport};
+use crate::options::Options;
+
+/// A client of the framework's services.
+#[derive(Debug)]
+pub struct Client {
+    datastack: Option<String>,
+    auth: Arc<Auth>,
+    transport: Transport,
+    /// Datastack info, fetched once.
+    info: Mutex<Option<Arc<Value>>>,
+}
+
+impl Client {
+    /// A client for `datastack` (`None`: the global services only), with
+    /// the token found as `opts` says.
+    pub fn new(datastack: Option<&str>, opts: &Options) -> Result<Client> {
+        let auth = Arc::new(Auth::new(opts)?);
+        Client::with_auth(datastack, auth, opts)
+    }
+
+    /// A client sharing an existing auth (its token, saved or set later, is
+    /// what this client sends).
+    pub fn with_auth(datastack: Option<&str>, auth: Arc<Auth>, opts: &Options) -> Result<Client> {
+        if datastack.is_some_and(str::is_empty) {
+            return Err(Error::invalid_argument("the datastack name must not be empty"));
+        }
+        let transport = Transport::new(&opts.http, auth.server_address(), auth.new_token_url())?;
+        Ok(Client {
+            datastack: datastack.map(str::to_owned),
+            auth,
+            transport,
+            info: Mutex::new(None),
+        })
+    }
+
+    /// The auth this client and any other built on it share.
+    pub fn auth(&self) -> &Arc<Auth> {
+        &self.auth
+    }
+
+    /// The datastack, `None` for a global client.
+    pub fn datastack(&self) -> Option<&str> {
+        self.datastack.as_deref()
+    }
+
+    /// The global server address.
+    pub fn server_address(&self) -> &str {
+        self.auth.server_address()
+    }
+
+    /// Makes a request with the auth's current token; succeeds only on 2xx.
+    pub fn request(&self, req: &Request<'_>) -> Result<Response> {
+        self.transport.send(req, self.auth.token().as_ref())
+    }
+
+    /// `GET url`.
+    pub fn get(&self, url: &str) -> Result<Response> {
+        self.request(&Request::get(url))
+    }
+
+    /// `GET url`, the answer parsed as JSON.
+    pub(crate) fn get_json(&self, url: &str) -> Result<Value> {
+        let resp = self.get(url)?;
+        parse_json(&resp)
+    }
+}
+
+/// The body of `resp` as JSON, or FW_ERR_BAD_RESPONSE.
+pub(crate) fn parse_json(resp: &Response) -> Result<Value> {
+    serde_json::from_slice(&resp.body).map_err(|e| {
+        Error::new(
+            crate::ErrorKind::BadResponse,
+            format!("the answer of {} is not valid JSON ({e})", resp.url),
+        )
+    })
+}

@@ -1,0 +1,89 @@
+//! `fw_result`: the code every fallible function returns. The same numbers
+//! as the core's `ErrorKind`, under their C names.
+
+use crate::error::ErrorKind;
+
+/// The result of a call: FW_OK (0) or the class of the error. Numbers are
+/// fixed forever and never reused.
+#[repr(u32)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum fw_result {
+    /// Success (only meaningful at the C ABI).
+    FW_OK = 0,
+    /// A parameter is NULL, not UTF-8, out of range or otherwise unusable.
+    FW_ERR_INVALID_ARGUMENT = 1,
+    /// A token is empty or holds whitespace, control or non-ASCII characters.
+    FW_ERR_INVALID_TOKEN_FORMAT = 2,
+    /// save_token without overwrite found the key already in the file.
+    FW_ERR_TOKEN_EXISTS = 3,
+    /// Reading or writing a file failed.
+    FW_ERR_IO = 4,
+    /// A secret file is not a JSON object, or its token is not a string.
+    FW_ERR_SECRET_FILE = 5,
+    /// The server asked for a token and none was sent.
+    FW_ERR_NOT_AUTHENTICATED = 10,
+    /// The server rejected the token as invalid or expired.
+    FW_ERR_INVALID_TOKEN = 11,
+    /// The server rejected the Authorization header (400 bad_auth_header).
+    FW_ERR_BAD_AUTH_HEADER = 12,
+    /// The user must accept the Terms of Service (403 missing_tos).
+    FW_ERR_MISSING_TOS = 13,
+    /// The user lacks a permission (403 missing_permission or admin text).
+    FW_ERR_FORBIDDEN = 14,
+    /// Any other non-2xx answer.
+    FW_ERR_HTTP_STATUS = 15,
+    /// Connecting, sending or receiving failed.
+    FW_ERR_NETWORK = 20,
+    /// A connect or overall timeout elapsed.
+    FW_ERR_TIMEOUT = 21,
+    /// The TLS handshake or certificate check failed.
+    FW_ERR_TLS = 22,
+    /// A token would have been sent over plain http to a non-loopback host.
+    FW_ERR_INSECURE_URL = 23,
+    /// A URL could not be parsed or has an unsupported scheme.
+    FW_ERR_INVALID_URL = 24,
+    /// The server's answer is malformed, too large, or a redirect loop.
+    FW_ERR_BAD_RESPONSE = 25,
+    /// A Rust panic was caught at the C boundary.
+    FW_ERR_PANIC = 99,
+}
+
+impl From<ErrorKind> for fw_result {
+    fn from(kind: ErrorKind) -> fw_result {
+        match kind {
+            ErrorKind::Ok => fw_result::FW_OK,
+            ErrorKind::InvalidArgument => fw_result::FW_ERR_INVALID_ARGUMENT,
+            ErrorKind::InvalidTokenFormat => fw_result::FW_ERR_INVALID_TOKEN_FORMAT,
+            ErrorKind::TokenExists => fw_result::FW_ERR_TOKEN_EXISTS,
+            ErrorKind::Io => fw_result::FW_ERR_IO,
+            ErrorKind::SecretFile => fw_result::FW_ERR_SECRET_FILE,
+            ErrorKind::NotAuthenticated => fw_result::FW_ERR_NOT_AUTHENTICATED,
+            ErrorKind::InvalidToken => fw_result::FW_ERR_INVALID_TOKEN,
+            ErrorKind::BadAuthHeader => fw_result::FW_ERR_BAD_AUTH_HEADER,
+            ErrorKind::MissingTos => fw_result::FW_ERR_MISSING_TOS,
+            ErrorKind::Forbidden => fw_result::FW_ERR_FORBIDDEN,
+            ErrorKind::HttpStatus => fw_result::FW_ERR_HTTP_STATUS,
+            ErrorKind::Network => fw_result::FW_ERR_NETWORK,
+            ErrorKind::Timeout => fw_result::FW_ERR_TIMEOUT,
+            ErrorKind::Tls => fw_result::FW_ERR_TLS,
+            ErrorKind::InsecureUrl => fw_result::FW_ERR_INSECURE_URL,
+            ErrorKind::InvalidUrl => fw_result::FW_ERR_INVALID_URL,
+            ErrorKind::BadResponse => fw_result::FW_ERR_BAD_RESPONSE,
+            ErrorKind::Panic => fw_result::FW_ERR_PANIC,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_match_the_core() {
+        for kind in ErrorKind::ALL {
+            assert_eq!(fw_result::from(kind) as u32, kind as u32);
+            assert_eq!(format!("{:?}", fw_result::from(kind)), kind.name());
+        }
+    }
+}

@@ -1,0 +1,12 @@
+//! Authenticated requests: the token goes only where it is safe, and every
+//! answer becomes a response or an error a program can act on.
+
+pub mod answer;
+pub mod origin;
+pub mod response;
+pub mod tls;
+pub mod transport;
+
+pub use origin::Origin;
+pub use response::Response;
+pub use transport::{Request, Transport};

@@ -1,0 +1,249 @@
+//! Reading a secret file and saving one key into it: parsed as JSON, merged
+//! keeping every other key in its place, written atomically under a lock.
+
+use std::fs::{self, File};
+use std::io::{ErrorKind as IoKind, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+
+use super::pyjson;
+use crate::error::{Error, ErrorKind, Result};
+use crate::token::Token;
+
+/// A secret file larger than this is refused: it cannot be a token file.
+pub(crate) const MAX_SECRET_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// How long a saver waits for another process's save in the same directory.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The JSON object in `path`, or `None` when there is no such file.
+pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == IoKind::NotFound => {
+            return if path.symlink_metadata().is_ok() {
+                Err(secret_error(path, "is a symbolic link to nothing"))
+            } else {
+                Ok(None)
+            };
+        }
+        Err(e) => return Err(Error::io("reading", path, &e)),
+    };
+    let meta = file.metadata().map_err(|e| Error::io("reading", path, &e))?;
+    if meta.is_dir() {
+        return Err(secret_error(path, "is a directory"));
+    }
+    if meta.len() > MAX_SECRET_FILE_BYTES {
+        return Err(secret_error(
+            path,
+            &format!("is larger than {MAX_SECRET_FILE_BYTES} bytes"),
+        ));
+    }
+    let mut text = zeroize::Zeroizing::new(Vec::new());
+    (&mut file)
+        .take(MAX_SECRET_FILE_BYTES + 1)
+        .read_to_end(&mut text)
+        .map_err(|e| Error::io("reading", path, &e))?;
+    match serde_json::from_slice::<Value>(&text) {
+        Ok(Value::Object(map)) => Ok(Some(map)),
+        Ok(_) => Err(secret_error(path, "does not hold a JSON object")),
+        // serde_json's message gives line and column, never the file's text.
+        Err(e) => Err(secret_error(path, &format!("is not valid JSON ({e})"))),
+    }
+}
+
+/// The token stored under `key` in `path`; `None` when the file or key is absent.
+pub fn read_token(path: &Path, key: &str) -> Result<Option<Token>> {
+    let Some(map) = read_object(path)? else {
+        return Ok(None);
+    };
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Token::new(s).map(Some).map_err(|e| {
+            secret_error(
+                path,
+                &format!("holds an unusable token under key \"{key}\": {}", e.message()),
+            )
+        }),
+        Some(_) => Err(secret_error(
+            path,
+            &format!("holds a value that is not a string under key \"{key}\""),
+        )),
+    }
+}
+
+/// What a save did to one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Saved {
+    /// The file was (re)written.
+    Written,
+    /// The file already held this token under this key; nothing was written.
+    Unchanged,
+    /// The directory is read-only and the caller asked to skip such files.
+    SkippedReadOnly,
+}
+
+/// Checks that saving `key` into `path` would not be refused: the file, if
+/// any, is a JSON object, and without `overwrite` it lacks `key`.
+pub fn check_save(path: &Path, key: &str, overwrite: bool) -> Result<()> {
+    if let Some(map) = read_object(path)? {
+        if !overwrite && map.contains_key(key) {
+            return Err(exists_error(path, key));
+        }
+    }
+    Ok(())
+}
+
+/// Saves `token` under `key` in `path`, keeping every other key. Refuses an
+/// existing key unless `overwrite`. Writes a temporary file in the same
+/// directory, syncs it and renames it over the target, holding a lock on the
+/// directory so that concurrent savers never lose a key. A symbolic link is
+/// written through to its target; an existing file keeps its mode, a new one
+/// is 0600 and new directories 0700.
+pub fn save(path: &Path, key: &str, token: &Token, overwrite: bool, skip_read_only: bool) -> Result<Saved> {
+    let target = resolve_link(path)?;
+    let dir = target
+        .parent()
+        .ok_or_else(|| Error::invalid_argument(format!("\"{}\" has no directory", path.display())))?;
+    create_private_dir(dir)?;
+    if skip_read_only && !writable(dir) {
+        return Ok(Saved::SkippedReadOnly);
+    }
+    let _lock = DirLock::acquire(dir)?;
+    let mut map = read_object(&target)?.unwrap_or_default();
+    match map.get(key) {
+        Some(_) if !overwrite => return Err(exists_error(path, key)),
+        Some(Value::String(old)) if old == token.expose() => return Ok(Saved::Unchanged),
+        _ => {}
+    }
+    map.insert(key.to_owned(), Value::String(token.expose().to_owned()));
+    let bytes = zeroize::Zeroizing::new(pyjson::dump_object(&map));
+    zeroize_map(&mut map);
+    write_atomic(&target, dir, bytes.as_bytes())?;
+    Ok(Saved::Written)
+}
+
+fn zeroize_map(map: &mut Map<String, Value>) {
+    for (_, v) in map.iter_mut() {
+        if let Value::String(s) = v {
+            zeroize::Zeroize::zeroize(s);
+        }
+    }
+}
+
+/// The file a write to `path` must replace: the target of a symbolic link.
+fn resolve_link(path: &Path) -> Result<PathBuf> {
+    match path.symlink_metadata() {
+        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path)
+            .map_err(|_| secret_error(path, "is a symbolic link to nothing (or a loop)")),
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
+/// Creates `dir` and its missing parents with mode 0700.
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io("creating directory", dir, &e))
+}
+
+fn writable(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `c` is a valid NUL-terminated path.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
+fn write_atomic(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
+    let mode = match fs::metadata(target) {
+        Ok(m) => m.permissions().mode() & 0o7777,
+        Err(_) => 0o600,
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".fwclient-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("creating a temporary file in", dir, &e))?;
+    let write = |f: &mut File| -> std::io::Result<()> {
+        f.set_permissions(fs::Permissions::from_mode(mode))?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    };
+    write(tmp.as_file_mut()).map_err(|e| Error::io("writing", target, &e))?;
+    tmp.persist(target)
+        .map_err(|e| Error::io("replacing", target, &e.error))?;
+    // Make the rename itself durable.
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// An exclusive `flock` on a directory, released on drop. Locking the
+/// directory (not a sidecar file) leaves nothing behind for the Python tools
+/// to trip over, and serialises every saver of that directory.
+struct DirLock(File);
+
+impl DirLock {
+    fn acquire(dir: &Path) -> Result<DirLock> {
+        use std::os::fd::AsRawFd;
+        let file = File::open(dir).map_err(|e| Error::io("locking", dir, &e))?;
+        let start = Instant::now();
+        loop {
+            // SAFETY: the descriptor is open for the whole call.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+                return Ok(DirLock(file));
+            }
+            let err = std::io::Error::last_os_error();
+            if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
+                return Err(Error::io("locking", dir, &err));
+            }
+            if start.elapsed() > LOCK_TIMEOUT {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!(
+                        "timed out after {}s waiting for another save in \"{}\"",
+                        LOCK_TIMEOUT.as_secs(),
+                        dir.display()
+                    ),
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        use std::os::fd::AsRawFd;
+        // SAFETY: the descriptor is still open.
+        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+    }
+}
+
+fn secret_error(path: &Path, what: &str) -> Error {
+    Error::new(
+        ErrorKind::SecretFile,
+        format!("secret file \"{}\" {what}", path.display()),
+    )
+}
+
+/// caveclient's message, word for word.
+fn exists_error(path: &Path, key: &str) -> Error {
+    Error::new(
+        ErrorKind::TokenExists,
+        format!(
+            "Key \"{key}\" already exists in token file \"{}\"",
+            path.display()
+        ),
+    )
+}

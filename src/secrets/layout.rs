@@ -1,0 +1,209 @@
+//! Where secret files live and what they are called: the secrets directory,
+//! the two layouts, and the per-server file name.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+/// Default secrets directory below the home directory.
+pub const SECRETS_SUBDIR: &str = ".cloudvolume/secrets";
+/// annotationframeworkclient 3.1's default file (the seed's).
+pub const FRAMEWORK_FILE: &str = "chunkedgraph-secret.json";
+/// caveclient's default file.
+pub const CAVE_FILE: &str = "cave-secret.json";
+/// Suffix of a per-server file: `{netloc}-cave-secret.json`.
+pub const SERVER_FILE_SUFFIX: &str = "-cave-secret.json";
+/// The key a token is stored under unless another is asked for.
+pub const DEFAULT_KEY: &str = "token";
+
+/// Environment variable overriding the secrets directory.
+pub const ENV_SECRETS_DIR: &str = "FW_SECRETS_DIR";
+/// Environment variable choosing the layout (`framework` or `cave`).
+pub const ENV_LAYOUT: &str = "FW_SECRETS_LAYOUT";
+
+/// Which Python client's files to read and write.
+#[repr(u32)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// annotationframeworkclient 3.1: `chunkedgraph-secret.json`, one file written.
+    Framework = 0,
+    /// caveclient 8.x: `cave-secret.json`, server and local-server files written too.
+    Cave = 1,
+}
+
+impl Layout {
+    pub fn from_code(code: u32) -> Option<Layout> {
+        match code {
+            0 => Some(Layout::Framework),
+            1 => Some(Layout::Cave),
+            _ => None,
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Layout> {
+        match name {
+            "framework" => Some(Layout::Framework),
+            "cave" => Some(Layout::Cave),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Framework => "framework",
+            Layout::Cave => "cave",
+        }
+    }
+
+    /// The file a token is read from and saved to by default.
+    pub fn default_file(self) -> &'static str {
+        match self {
+            Layout::Framework => FRAMEWORK_FILE,
+            Layout::Cave => CAVE_FILE,
+        }
+    }
+
+    /// The other layout, whose default file is the last fallback.
+    pub fn other(self) -> Layout {
+        match self {
+            Layout::Framework => Layout::Cave,
+            Layout::Cave => Layout::Framework,
+        }
+    }
+
+    /// The layout to use: the caller's choice, else `$FW_SECRETS_LAYOUT`,
+    /// else `framework` unless `dir` holds only caveclient's file.
+    pub fn choose(chosen: Option<Layout>, dir: &Path) -> Result<Layout> {
+        if let Some(layout) = chosen {
+            return Ok(layout);
+        }
+        if let Some(value) = env_nonempty(ENV_LAYOUT)? {
+            return Layout::from_name(&value).ok_or_else(|| {
+                Error::invalid_argument(format!(
+                    "${ENV_LAYOUT} must be \"framework\" or \"cave\", not \"{value}\""
+                ))
+            });
+        }
+        if dir.join(CAVE_FILE).is_file() && !dir.join(FRAMEWORK_FILE).exists() {
+            Ok(Layout::Cave)
+        } else {
+            Ok(Layout::Framework)
+        }
+    }
+}
+
+/// The value of an environment variable, `None` when unset or empty.
+pub fn env_nonempty(name: &str) -> Result<Option<String>> {
+    match std::env::var(name) {
+        Ok(v) if v.is_empty() => Ok(None),
+        Ok(v) => Ok(Some(v)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(Error::invalid_argument(format!(
+            "${name} is not valid UTF-8"
+        ))),
+    }
+}
+
+/// The user's home directory, from the OS.
+pub fn home_dir() -> Result<PathBuf> {
+    std::env::home_dir()
+        .filter(|h| !h.as_os_str().is_empty())
+        .ok_or_else(|| Error::invalid_argument("cannot find the home directory (HOME is not set)"))
+}
+
+/// `~` and `~/...` expanded to the home directory; a relative path made
+/// absolute against the current directory. (The Python clients leave `~`
+/// unexpanded when saving and fail on bare relative names.)
+pub fn expand_path(path: &str) -> Result<PathBuf> {
+    if path.is_empty() {
+        return Err(Error::invalid_argument("a path must not be empty"));
+    }
+    let expanded = if path == "~" {
+        home_dir()?
+    } else if let Some(rest) = path.strip_prefix("~/") {
+        home_dir()?.join(rest)
+    } else {
+        PathBuf::from(path)
+    };
+    if expanded.is_absolute() {
+        Ok(expanded)
+    } else {
+        let cwd = std::env::current_dir().map_err(|e| {
+            Error::invalid_argument(format!("cannot resolve relative path \"{path}\": {e}"))
+        })?;
+        Ok(cwd.join(expanded))
+    }
+}
+
+/// The secrets directory: the caller's choice, else `$FW_SECRETS_DIR`, else
+/// `~/.cloudvolume/secrets`.
+pub fn secrets_dir(chosen: Option<&str>) -> Result<PathBuf> {
+    match chosen {
+        Some(dir) => expand_path(dir),
+        None => match env_nonempty(ENV_SECRETS_DIR)? {
+            Some(dir) => expand_path(&dir),
+            None => Ok(home_dir()?.join(SECRETS_SUBDIR)),
+        },
+    }
+}
+
+/// The network location of a server address as caveclient computes it:
+/// `https://` assumed when there is no scheme; user-info, port and case kept;
+/// path, query and fragment dropped.
+pub fn netloc(address: &str) -> &str {
+    let rest = match address.find("://") {
+        Some(i) => &address[i + 3..],
+        None => address,
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+/// The per-server file name for `address`: `{netloc}-cave-secret.json`.
+pub fn server_file_name(address: &str) -> String {
+    format!("{}{SERVER_FILE_SUFFIX}", netloc(address))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_file_names_match_caveclient() {
+        let cases = [
+            ("https://global.daf-apis.com", "global.daf-apis.com-cave-secret.json"),
+            ("global.daf-apis.com", "global.daf-apis.com-cave-secret.json"),
+            ("https://global.daf-apis.com/", "global.daf-apis.com-cave-secret.json"),
+            ("http://localhost:8080", "localhost:8080-cave-secret.json"),
+            ("https://a.b.c/some/path", "a.b.c-cave-secret.json"),
+            ("https://GLOBAL.daf-apis.com:443/", "GLOBAL.daf-apis.com:443-cave-secret.json"),
+            ("https://user:pw@host.org:443/x", "user:pw@host.org:443-cave-secret.json"),
+            ("127.0.0.1:8080", "127.0.0.1:8080-cave-secret.json"),
+            // caveclient's parser reads `localhost:8080` as scheme `localhost`
+            // and names the file `-cave-secret.json`; we read it as host:port.
+            ("localhost:8080", "localhost:8080-cave-secret.json"),
+            ("https://h.org?x=1", "h.org-cave-secret.json"),
+        ];
+        for (addr, want) in cases {
+            assert_eq!(server_file_name(addr), want, "{addr}");
+        }
+    }
+
+    #[test]
+    fn layouts() {
+        assert_eq!(Layout::Framework.default_file(), "chunkedgraph-secret.json");
+        assert_eq!(Layout::Cave.default_file(), "cave-secret.json");
+        assert_eq!(Layout::from_code(1), Some(Layout::Cave));
+        assert_eq!(Layout::from_code(2), None);
+        assert_eq!(Layout::from_name("cave"), Some(Layout::Cave));
+        assert_eq!(Layout::from_name("Cave"), None);
+    }
+
+    #[test]
+    fn relative_paths_become_absolute() {
+        let p = expand_path("rel.json").unwrap();
+        assert!(p.is_absolute());
+        assert!(p.ends_with("rel.json"));
+        assert!(expand_path("").is_err());
+    }
+}

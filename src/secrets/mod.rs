@@ -1,0 +1,5 @@
+//! Secret files on disk, laid out and written as the Python clients do.
+
+pub mod file;
+pub mod layout;
+pub mod pyjson;

@@ -1,0 +1,98 @@
+//! The token as a secret value: zeroed when dropped, redacted in `Debug`,
+//! validated before it can reach a file or a header.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// A validated token. Its `Debug` output never shows the value and its memory
+/// is zeroed when it is dropped.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(Zeroizing<String>);
+
+impl Token {
+    /// Checks `value` and wraps it. A token must be non-empty printable ASCII
+    /// without whitespace or control characters, so that it can never break a
+    /// header line; any such string is accepted (`fake_token_123` works).
+    pub fn new(value: &str) -> Result<Token> {
+        Token::check(value)?;
+        Ok(Token(Zeroizing::new(value.to_owned())))
+    }
+
+    /// Why `value` is not a valid token, if it is not. The reason never
+    /// quotes the value.
+    pub fn check(value: &str) -> Result<()> {
+        let reason = if value.is_empty() {
+            "a token must not be empty"
+        } else if value.bytes().any(|b| b == b' ' || b == b'\t') {
+            "a token must not contain spaces or tabs"
+        } else if value.bytes().any(|b| b.is_ascii_control()) {
+            "a token must not contain control characters such as CR, LF or NUL"
+        } else if !value.is_ascii() {
+            "a token must be printable ASCII"
+        } else {
+            return Ok(());
+        };
+        Err(Error::new(ErrorKind::InvalidTokenFormat, reason))
+    }
+
+    /// The token itself. Callers must not log or format it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The value of an `Authorization` header carrying this token.
+    pub fn bearer(&self) -> Zeroizing<String> {
+        Zeroizing::new(format!("Bearer {}", self.expose()))
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token(<redacted>)")
+    }
+}
+
+/// Whether `value` has the form of a token issued by the auth server
+/// (`secrets.token_hex(16)`: 32 lowercase hex characters). Only the
+/// interactive setup requires it.
+pub fn is_server_issued_form(value: &str) -> bool {
+    value.len() == 32 && value.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_the_seed_tokens() {
+        for t in ["fake_token_123", "another_fake_token_678", "ABCdef+/==", "x"] {
+            assert_eq!(Token::new(t).unwrap().expose(), t);
+        }
+    }
+
+    #[test]
+    fn rejects_what_would_break_a_header() {
+        for t in ["", "a b", "a\tb", "a\r\nX-Evil: 1", "a\nb", "a\0b", "tök", "a\x7fb"] {
+            let e = Token::new(t).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidTokenFormat, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn debug_is_redacted() {
+        let t = Token::new("fake_secret_debug_42").unwrap();
+        let shown = format!("{t:?} {:?}", Some(&t));
+        assert!(!shown.contains("fake_secret_debug_42"));
+        assert!(shown.contains("redacted"));
+    }
+
+    #[test]
+    fn server_form() {
+        assert!(is_server_issued_form("0123456789abcdef0123456789abcdef"));
+        assert!(!is_server_issued_form("0123456789ABCDEF0123456789abcdef"));
+        assert!(!is_server_issued_form("fake_token_123"));
+    }
+}
