@@ -1,0 +1,59 @@
+//! Fault endpoints for client tests (no auth): `/fault/stall`,
+//! `/fault/stall-body`, `/fault/flaky`, `/fault/big`, `/fault/status`,
+//! `/fault/json-garbage`.
+
+use crate::http::{Body, Reply, Req, error_json, not_found};
+use crate::server::Ctx;
+use serde_json::json;
+use std::thread::sleep;
+use std::time::Duration;
+
+/// Longest sleep a request may ask for (10 minutes).
+const MAX_MS: u64 = 600_000;
+
+pub fn route(req: &Req, ctx: &Ctx, kind: &str) -> Result<Reply, Reply> {
+    let ms = req.param_u64("ms", 1000).min(MAX_MS);
+    match kind {
+        "stall" => {
+            sleep(Duration::from_millis(ms));
+            Ok(Reply::json(200, &json!({})))
+        }
+        "stall-body" => {
+            let body = format!("{}\n", json!({"ok": true, "padding": "x".repeat(64)}));
+            let (head, tail) = body.as_bytes().split_at(body.len() / 2);
+            let mut reply = Reply::new(200, "application/json", "");
+            reply.body = Body::Stalled {
+                head: head.to_vec(),
+                tail: tail.to_vec(),
+                ms,
+            };
+            Ok(reply)
+        }
+        "flaky" => {
+            let key = req.param("key").unwrap_or_default();
+            let fail = req.param_u64("fail", 1);
+            let status = req.param_u64("status", 503);
+            let attempts = ctx.store.flaky_hit(&key);
+            match u16::try_from(status) {
+                Ok(s @ 100..=599) if attempts <= fail => Err(status_reply(s)),
+                Ok(100..=599) => Ok(Reply::json(200, &json!({"ok": true, "attempts": attempts}))),
+                _ => Err(error_json(400, "bad_request", "status must be 100-599")),
+            }
+        }
+        "big" => {
+            let mut reply = Reply::new(200, "text/plain", "");
+            reply.body = Body::Repeat(req.param_u64("bytes", 1 << 20));
+            Ok(reply)
+        }
+        "status" => match u16::try_from(req.param_u64("code", 500)) {
+            Ok(s @ 100..=599) => Ok(status_reply(s)),
+            _ => Err(error_json(400, "bad_request", "code must be 100-599")),
+        },
+        "json-garbage" => Ok(Reply::new(200, "application/json", "{not json")),
+        _ => Err(not_found(req)),
+    }
+}
+
+fn status_reply(status: u16) -> Reply {
+    error_json(status, "test_error", &format!("status {status}"))
+}

@@ -1,0 +1,57 @@
+//! `--tls-self-signed DIR`: a throw-away CA and a server certificate it
+//! signs for `127.0.0.1` and `localhost`. Only the CA certificate is written
+//! (`DIR/ca.pem`); the server key stays in memory.
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
+use std::path::Path;
+
+/// PEM text for the TLS listener.
+pub struct ServerPem {
+    /// Server certificate followed by the CA certificate.
+    pub cert_chain: String,
+    /// PKCS#8 private key of the server certificate.
+    pub key: String,
+}
+
+/// Generates the CA and server certificate and writes `dir/ca.pem`.
+pub fn generate(dir: &Path) -> Result<ServerPem, String> {
+    let err = |e: rcgen::Error| format!("certificate generation failed: {e}");
+    let ca_key = KeyPair::generate().map_err(err)?;
+    let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "fw-devserver local CA");
+    ca.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    let ca_cert = ca.self_signed(&ca_key).map_err(err)?;
+    let issuer = Issuer::new(ca, ca_key);
+
+    let names = vec!["127.0.0.1".to_owned(), "localhost".to_owned()];
+    let mut leaf = CertificateParams::new(names).map_err(err)?;
+    leaf.distinguished_name
+        .push(DnType::CommonName, "fw-devserver 127.0.0.1");
+    leaf.is_ca = IsCa::ExplicitNoCa;
+    leaf.use_authority_key_identifier_extension = true;
+    leaf.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    leaf.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let leaf_key = KeyPair::generate().map_err(err)?;
+    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).map_err(err)?;
+
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let ca_path = dir.join("ca.pem");
+    std::fs::write(&ca_path, ca_cert.pem())
+        .map_err(|e| format!("cannot write {}: {e}", ca_path.display()))?;
+    Ok(ServerPem {
+        cert_chain: format!("{}{}", leaf_cert.pem(), ca_cert.pem()),
+        key: leaf_key.serialize_pem(),
+    })
+}
