@@ -74,10 +74,20 @@ impl Auth {
         if !plan.contains(&target) {
             plan.push(target.clone());
         }
+        // The local server's file is always written with overwrite (as
+        // caveclient does), but a malformed one must still stop the save
+        // before anything else is written.
+        let local_file = match (cave && opts.local_server, self.local_server()) {
+            (true, Some(local)) => Some(self.server_file(&local)),
+            _ => None,
+        };
         // caveclient writes the server file and then fails on the token file;
         // refuse before anything is written instead.
         for path in &plan {
             file::check_save(path, key, opts.overwrite)?;
+        }
+        if let Some(local_file) = &local_file {
+            file::check_save(local_file, key, true)?;
         }
         let mut report = Vec::with_capacity(plan.len() + 1);
         for path in plan {
@@ -86,14 +96,11 @@ impl Auth {
         }
 
         let mut active = target;
-        if cave && opts.local_server {
-            if let Some(local) = self.local_server() {
-                let local_file = self.server_file(&local);
-                if file::read_token(&local_file, key).ok().flatten().as_ref() != Some(&token) {
-                    let saved = file::save(&local_file, key, &token, true, true)?;
-                    report.push((local_file.clone(), saved));
-                    active = local_file;
-                }
+        if let Some(local_file) = local_file {
+            if file::read_token(&local_file, key).ok().flatten().as_ref() != Some(&token) {
+                let saved = file::save(&local_file, key, &token, true, true)?;
+                report.push((local_file.clone(), saved));
+                active = local_file;
             }
         }
 
