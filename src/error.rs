@@ -204,9 +204,15 @@ impl Error {
         };
         mask(&mut self.message);
         if let Some(d) = self.detail.as_deref_mut() {
-            for field in [&mut d.server_id, &mut d.url, &mut d.tos_form_url, &mut d.permission, &mut d.dataset]
-                .into_iter()
-                .flatten()
+            for field in [
+                &mut d.server_id,
+                &mut d.url,
+                &mut d.tos_form_url,
+                &mut d.permission,
+                &mut d.dataset,
+            ]
+            .into_iter()
+            .flatten()
             {
                 mask(field);
             }
@@ -268,7 +274,8 @@ mod tests {
             body: b"no fake_sekrit_1 here, fake_sekrit_1".to_vec(),
             ..HttpDetail::default()
         };
-        let e = Error::http(ErrorKind::HttpStatus, "bad fake_sekrit_1", detail).redact("fake_sekrit_1");
+        let e =
+            Error::http(ErrorKind::HttpStatus, "bad fake_sekrit_1", detail).redact("fake_sekrit_1");
         let shown = format!("{e:?} {e}");
         assert!(!shown.contains("fake_sekrit_1"), "{shown}");
         assert_eq!(e.detail().unwrap().body, b"no <redacted> here, <redacted>");

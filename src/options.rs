@@ -57,6 +57,8 @@ impl Default for HttpOptions {
 impl Options {
     /// The global server address in use.
     pub fn server_address(&self) -> &str {
-        self.server_address.as_deref().unwrap_or(DEFAULT_SERVER_ADDRESS)
+        self.server_address
+            .as_deref()
+            .unwrap_or(DEFAULT_SERVER_ADDRESS)
     }
 }

@@ -59,7 +59,10 @@ impl fmt::Debug for Token {
 /// (`secrets.token_hex(16)`: 32 lowercase hex characters). Only the
 /// interactive setup requires it.
 pub fn is_server_issued_form(value: &str) -> bool {
-    value.len() == 32 && value.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    value.len() == 32
+        && value
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[cfg(test)]
@@ -68,14 +71,28 @@ mod tests {
 
     #[test]
     fn accepts_the_seed_tokens() {
-        for t in ["fake_token_123", "another_fake_token_678", "ABCdef+/==", "x"] {
+        for t in [
+            "fake_token_123",
+            "another_fake_token_678",
+            "ABCdef+/==",
+            "x",
+        ] {
             assert_eq!(Token::new(t).unwrap().expose(), t);
         }
     }
 
     #[test]
     fn rejects_what_would_break_a_header() {
-        for t in ["", "a b", "a\tb", "a\r\nX-Evil: 1", "a\nb", "a\0b", "tök", "a\x7fb"] {
+        for t in [
+            "",
+            "a b",
+            "a\tb",
+            "a\r\nX-Evil: 1",
+            "a\nb",
+            "a\0b",
+            "tök",
+            "a\x7fb",
+        ] {
             let e = Token::new(t).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidTokenFormat, "{t:?}");
         }

@@ -157,7 +157,10 @@ impl Auth {
 
     /// The datastack's local server, once a client has learnt it.
     pub fn local_server(&self) -> Option<String> {
-        self.local_server.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.local_server
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Records the local server (from datastack info); saves in the `cave`
@@ -200,7 +203,10 @@ fn env_token() -> Result<Option<Token>> {
         Some(v) => {
             let v = Zeroizing::new(v);
             Token::new(&v).map(Some).map_err(|e| {
-                Error::new(e.kind(), format!("${ENV_TOKEN} is unusable: {}", e.message()))
+                Error::new(
+                    e.kind(),
+                    format!("${ENV_TOKEN} is unusable: {}", e.message()),
+                )
             })
         }
     }

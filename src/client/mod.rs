@@ -36,7 +36,9 @@ impl Client {
     /// what this client sends).
     pub fn with_auth(datastack: Option<&str>, auth: Arc<Auth>, opts: &Options) -> Result<Client> {
         if datastack.is_some_and(str::is_empty) {
-            return Err(Error::invalid_argument("the datastack name must not be empty"));
+            return Err(Error::invalid_argument(
+                "the datastack name must not be empty",
+            ));
         }
         let transport = Transport::new(&opts.http, auth.server_address(), auth.new_token_url())?;
         Ok(Client {

@@ -40,10 +40,16 @@ impl Client {
         })?;
         let new = parse_json(&resp)?;
         let text = new.as_str().ok_or_else(|| {
-            Error::new(ErrorKind::BadResponse, format!("the answer of {url} is not a token string"))
+            Error::new(
+                ErrorKind::BadResponse,
+                format!("the answer of {url} is not a token string"),
+            )
         })?;
         Token::new(text).map_err(|e| {
-            Error::new(ErrorKind::BadResponse, format!("{url} answered an unusable token: {}", e.message()))
+            Error::new(
+                ErrorKind::BadResponse,
+                format!("{url} answered an unusable token: {}", e.message()),
+            )
         })
     }
 
@@ -54,7 +60,10 @@ impl Client {
         let url = self.auth_url(&format!("user/token/{}/ttl", token.expose()));
         let value = self.get_json(&url).map_err(|e| e.redact(token.expose()))?;
         value.as_i64().ok_or_else(|| {
-            Error::new(ErrorKind::BadResponse, "the token TTL answer is not an integer")
+            Error::new(
+                ErrorKind::BadResponse,
+                "the token TTL answer is not an integer",
+            )
         })
     }
 

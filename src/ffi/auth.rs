@@ -5,10 +5,10 @@ use std::ffi::c_char;
 use std::sync::Arc;
 
 use super::boundary;
-use super::result::fw_result;
 use super::error::fw_error;
 use super::handle::{Handle, out};
 use super::options::{self, fw_options};
+use super::result::fw_result;
 use super::strings;
 use crate::auth::{Auth, SaveOptions};
 use crate::error::{Error, ErrorKind};
@@ -55,7 +55,11 @@ impl Handle for fw_auth {
 /// only: no network, no directory created. `opts` may be NULL (defaults).
 /// A malformed secret file gives FW_ERR_SECRET_FILE naming it.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_auth_new(opts: *const fw_options, out_auth: *mut *mut fw_auth, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_auth_new(
+    opts: *const fw_options,
+    out_auth: *mut *mut fw_auth,
+    err: *mut *mut fw_error,
+) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
         let slot = unsafe { out(out_auth, "out") }?;
@@ -70,7 +74,11 @@ pub unsafe extern "C" fn fw_auth_new(opts: *const fw_options, out_auth: *mut *mu
 /// The token in use; `*token` is set to NULL when there is none. Free the
 /// string with fw_string_free.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_auth_token(a: *const fw_auth, token: *mut *mut c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_auth_token(
+    a: *const fw_auth,
+    token: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
         let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(token, "token")?) };
@@ -96,7 +104,9 @@ pub unsafe extern "C" fn fw_auth_token_source(
         let source = auth.source();
         let (p, k) = match &source {
             crate::TokenSource::File { path, key } => (
-                Some(path.to_str().ok_or_else(|| Error::new(ErrorKind::Io, "the token file's path is not UTF-8"))?),
+                Some(path.to_str().ok_or_else(|| {
+                    Error::new(ErrorKind::Io, "the token file's path is not UTF-8")
+                })?),
                 Some(key.as_str()),
             ),
             _ => (None, None),
@@ -144,12 +154,18 @@ pub unsafe extern "C" fn fw_auth_layout(a: *const fw_auth, layout: *mut u32) -> 
 
 /// The file a save without an explicit file writes to (free with fw_string_free).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_auth_token_file(a: *const fw_auth, path: *mut *mut c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_auth_token_file(
+    a: *const fw_auth,
+    path: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
         let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(path, "path")?) };
         let file = auth.token_file();
-        let file = file.to_str().ok_or_else(|| Error::new(ErrorKind::Io, "the token file's path is not UTF-8"))?;
+        let file = file
+            .to_str()
+            .ok_or_else(|| Error::new(ErrorKind::Io, "the token file's path is not UTF-8"))?;
         *slot = strings::to_c(file)?;
         Ok(())
     })
@@ -158,7 +174,11 @@ pub unsafe extern "C" fn fw_auth_token_file(a: *const fw_auth, path: *mut *mut c
 /// Uses `token` from now on, for this session only (no file is written),
 /// in this auth and every client sharing it.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_auth_set_token(a: *mut fw_auth, token: *const c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_auth_set_token(
+    a: *mut fw_auth,
+    token: *const c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live.
         let (auth, token) = unsafe { (fw_auth::arg(a)?, strings::arg(token, "token")?) };
@@ -193,7 +213,10 @@ pub unsafe extern "C" fn fw_auth_save_token(
             )
         };
         if flags & !ALL_SAVE_FLAGS != 0 {
-            return Err(Error::invalid_argument(format!("unknown save flags {:#x}", flags & !ALL_SAVE_FLAGS)));
+            return Err(Error::invalid_argument(format!(
+                "unknown save flags {:#x}",
+                flags & !ALL_SAVE_FLAGS
+            )));
         }
         let token = token.map(Token::new).transpose()?;
         let opts = SaveOptions {
@@ -209,7 +232,12 @@ pub unsafe extern "C" fn fw_auth_save_token(
 }
 
 /// Runs `get` on the auth and hands its string to `*s`.
-unsafe fn get_string(a: *const fw_auth, s: *mut *mut c_char, err: *mut *mut fw_error, get: impl FnOnce(&Auth) -> String) -> fw_result {
+unsafe fn get_string(
+    a: *const fw_auth,
+    s: *mut *mut c_char,
+    err: *mut *mut fw_error,
+    get: impl FnOnce(&Auth) -> String,
+) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
         let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(s, "out")?) };
@@ -221,21 +249,33 @@ unsafe fn get_string(a: *const fw_auth, s: *mut *mut c_char, err: *mut *mut fw_e
 /// How to get a new token and save it, in C, C++ and Go (caveclient's
 /// get_new_token text). Never opens a browser.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_auth_get_new_token(a: *const fw_auth, instructions: *mut *mut c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_auth_get_new_token(
+    a: *const fw_auth,
+    instructions: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe { get_string(a, instructions, err, Auth::new_token_instructions) }
 }
 
 /// `{server}/auth/api/v1/create_token`, where a user creates a token.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_auth_new_token_url(a: *const fw_auth, url: *mut *mut c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_auth_new_token_url(
+    a: *const fw_auth,
+    url: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe { get_string(a, url, err, Auth::new_token_url) }
 }
 
 /// `{server}/sticky_auth/settings/tokens`, the user's existing tokens.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_auth_token_page_url(a: *const fw_auth, url: *mut *mut c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_auth_token_page_url(
+    a: *const fw_auth,
+    url: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe { get_string(a, url, err, Auth::token_page_url) }
 }
@@ -243,7 +283,11 @@ pub unsafe extern "C" fn fw_auth_token_page_url(a: *const fw_auth, url: *mut *mu
 /// The Authorization header value, "Bearer <token>"; `*value` is NULL
 /// without a token.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_auth_request_header(a: *const fw_auth, value: *mut *mut c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_auth_request_header(
+    a: *const fw_auth,
+    value: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
         let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(value, "value")?) };

@@ -5,16 +5,16 @@ use std::sync::Arc;
 
 use super::auth::fw_auth;
 use super::boundary;
-use super::result::fw_result;
 use super::error::fw_error;
 use super::handle::{Handle, null_arg, out};
-use super::response::fw_response;
 use super::options::{self, fw_options};
+use super::response::fw_response;
+use super::result::fw_result;
 use super::strings;
 use crate::client::Client;
 use crate::http::Request;
-use crate::token::Token;
 use crate::options::Options;
+use crate::token::Token;
 
 /// A client for a datastack. Creating one does no network I/O. Thread-safe:
 /// any number of threads may make requests on one client at once.
@@ -39,7 +39,12 @@ pub unsafe extern "C" fn fw_client_new(
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or valid, as documented.
-        let (name, slot) = unsafe { (strings::opt_arg(dataset_name, "dataset_name")?, out(out_client, "out")?) };
+        let (name, slot) = unsafe {
+            (
+                strings::opt_arg(dataset_name, "dataset_name")?,
+                out(out_client, "out")?,
+            )
+        };
         let defaults = Options::default();
         // SAFETY: NULL or live.
         let opts = unsafe { options::or_default(opts, &defaults) };
@@ -51,7 +56,10 @@ pub unsafe extern "C" fn fw_client_new(
 /// A new reference to the auth this client shares (free it with
 /// fw_auth_free). A token saved or set through it is used by this client.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_client_auth(c: *const fw_client, out_auth: *mut *mut fw_auth) -> fw_result {
+pub unsafe extern "C" fn fw_client_auth(
+    c: *const fw_client,
+    out_auth: *mut *mut fw_auth,
+) -> fw_result {
     boundary::run(std::ptr::null_mut(), || {
         // SAFETY: NULL or live / writable.
         let (client, slot) = unsafe { (fw_client::arg(c)?, out(out_auth, "out")?) };
@@ -62,7 +70,10 @@ pub unsafe extern "C" fn fw_client_auth(c: *const fw_client, out_auth: *mut *mut
 
 /// The global server address (free with fw_string_free).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_client_server_address(c: *const fw_client, url: *mut *mut c_char) -> fw_result {
+pub unsafe extern "C" fn fw_client_server_address(
+    c: *const fw_client,
+    url: *mut *mut c_char,
+) -> fw_result {
     boundary::run(std::ptr::null_mut(), || {
         // SAFETY: NULL or live / writable.
         let (client, slot) = unsafe { (fw_client::arg(c)?, out(url, "url")?) };
@@ -90,7 +101,18 @@ pub unsafe extern "C" fn fw_client_get(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { fw_client_request(c, c"GET".as_ptr(), url, std::ptr::null(), 0, std::ptr::null(), out_response, err) }
+    unsafe {
+        fw_client_request(
+            c,
+            c"GET".as_ptr(),
+            url,
+            std::ptr::null(),
+            0,
+            std::ptr::null(),
+            out_response,
+            err,
+        )
+    }
 }
 
 /// A request with any method and an optional body (`body` may be NULL when
@@ -125,7 +147,12 @@ pub unsafe extern "C" fn fw_client_request(
             // SAFETY: the caller passes `body_len` readable bytes.
             (false, n) => Some(unsafe { std::slice::from_raw_parts(body, n) }),
         };
-        let resp = client.request(&Request { method, url, body, content_type })?;
+        let resp = client.request(&Request {
+            method,
+            url,
+            body,
+            content_type,
+        })?;
         *slot = fw_response::into_raw(resp);
         Ok(())
     })
@@ -148,7 +175,11 @@ unsafe fn string_call(
 
 /// The datastack's local server, from its info (fetched on first need).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_client_local_server(c: *mut fw_client, url: *mut *mut c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_client_local_server(
+    c: *mut fw_client,
+    url: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe { string_call(c, url, err, Client::local_server) }
 }
@@ -156,28 +187,44 @@ pub unsafe extern "C" fn fw_client_local_server(c: *mut fw_client, url: *mut *mu
 /// The datastack's info as JSON text (`info/api/v2/datastack/full/{ds}`),
 /// fetched once and cached.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_client_datastack_info(c: *mut fw_client, json: *mut *mut c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_client_datastack_info(
+    c: *mut fw_client,
+    json: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe { string_call(c, json, err, |cl| Ok(cl.datastack_info()?.to_string())) }
 }
 
 /// The datastacks the user may see, as JSON text (`info/api/v2/datastacks`).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_client_datastacks(c: *mut fw_client, json: *mut *mut c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_client_datastacks(
+    c: *mut fw_client,
+    json: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe { string_call(c, json, err, |cl| Ok(cl.datastacks()?.to_string())) }
 }
 
 /// The user's profile as JSON text (`auth/api/v1/user/me`).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_client_whoami(c: *mut fw_client, json: *mut *mut c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_client_whoami(
+    c: *mut fw_client,
+    json: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe { string_call(c, json, err, |cl| Ok(cl.whoami()?.to_string())) }
 }
 
 /// The user's API keys as JSON text (`auth/api/v1/user/token`).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_client_get_tokens(c: *mut fw_client, json: *mut *mut c_char, err: *mut *mut fw_error) -> fw_result {
+pub unsafe extern "C" fn fw_client_get_tokens(
+    c: *mut fw_client,
+    json: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe { string_call(c, json, err, |cl| Ok(cl.get_tokens()?.to_string())) }
 }
@@ -194,8 +241,13 @@ pub unsafe extern "C" fn fw_client_create_token(
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or valid.
-        let (client, description, slot) =
-            unsafe { (fw_client::arg(c)?, strings::opt_arg(description, "description")?, out(token, "token")?) };
+        let (client, description, slot) = unsafe {
+            (
+                fw_client::arg(c)?,
+                strings::opt_arg(description, "description")?,
+                out(token, "token")?,
+            )
+        };
         *slot = strings::to_c(client.create_token(description)?.expose())?;
         Ok(())
     })
@@ -212,7 +264,13 @@ pub unsafe extern "C" fn fw_client_token_ttl(
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or valid.
-        let (client, token, slot) = unsafe { (fw_client::arg(c)?, strings::arg(token, "token")?, out(seconds, "seconds")?) };
+        let (client, token, slot) = unsafe {
+            (
+                fw_client::arg(c)?,
+                strings::arg(token, "token")?,
+                out(seconds, "seconds")?,
+            )
+        };
         *slot = client.token_ttl(&Token::new(token)?)?;
         Ok(())
     })
@@ -250,5 +308,9 @@ pub unsafe extern "C" fn fw_client_get_group_users(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { string_call(c, json, err, |cl| Ok(cl.get_group_users(group_id)?.to_string())) }
+    unsafe {
+        string_call(c, json, err, |cl| {
+            Ok(cl.get_group_users(group_id)?.to_string())
+        })
+    }
 }

@@ -5,8 +5,8 @@ use std::ffi::{CString, c_char};
 use std::ptr;
 
 use super::boundary;
-use super::result::fw_result;
 use super::handle::{Handle, out};
+use super::result::fw_result;
 use crate::error::Error;
 
 /// The detail of a failed call: code, message, and what the server said.
@@ -70,7 +70,9 @@ fn opt_ptr(s: &Option<CString>) -> *const c_char {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_message(e: *const fw_error) -> *const c_char {
     // SAFETY: `e` is NULL or a live error.
-    boundary::run_or(ptr::null(), || unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| b.message.as_ptr()))
+    boundary::run_or(ptr::null(), || {
+        unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| b.message.as_ptr())
+    })
 }
 
 /// The error's code; FW_ERR_INVALID_ARGUMENT when `e` is NULL.
@@ -78,7 +80,9 @@ pub unsafe extern "C" fn fw_error_message(e: *const fw_error) -> *const c_char {
 pub unsafe extern "C" fn fw_error_code(e: *const fw_error) -> fw_result {
     boundary::run_or(fw_result::FW_ERR_PANIC, || {
         // SAFETY: `e` is NULL or a live error.
-        unsafe { fw_error::arg(e) }.map_or(fw_result::FW_ERR_INVALID_ARGUMENT, |b| b.error.kind().into())
+        unsafe { fw_error::arg(e) }.map_or(fw_result::FW_ERR_INVALID_ARGUMENT, |b| {
+            b.error.kind().into()
+        })
     })
 }
 
@@ -87,7 +91,9 @@ pub unsafe extern "C" fn fw_error_code(e: *const fw_error) -> fw_result {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_http_status(e: *const fw_error) -> u16 {
     // SAFETY: `e` is NULL or a live error.
-    boundary::run_or(0, || unsafe { fw_error::arg(e) }.map_or(0, |b| b.error.http_status()))
+    boundary::run_or(0, || {
+        unsafe { fw_error::arg(e) }.map_or(0, |b| b.error.http_status())
+    })
 }
 
 /// The server's error id ("no_token", "invalid_token", "missing_tos",
@@ -95,7 +101,9 @@ pub unsafe extern "C" fn fw_error_http_status(e: *const fw_error) -> u16 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_server_id(e: *const fw_error) -> *const c_char {
     // SAFETY: `e` is NULL or a live error.
-    boundary::run_or(ptr::null(), || unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| opt_ptr(&b.server_id)))
+    boundary::run_or(ptr::null(), || {
+        unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| opt_ptr(&b.server_id))
+    })
 }
 
 /// The URL of the request that failed; NULL when none. Borrowed until
@@ -103,7 +111,9 @@ pub unsafe extern "C" fn fw_error_server_id(e: *const fw_error) -> *const c_char
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_url(e: *const fw_error) -> *const c_char {
     // SAFETY: `e` is NULL or a live error.
-    boundary::run_or(ptr::null(), || unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| opt_ptr(&b.url)))
+    boundary::run_or(ptr::null(), || {
+        unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| opt_ptr(&b.url))
+    })
 }
 
 /// The Terms-of-Service form to accept, for FW_ERR_MISSING_TOS; NULL
@@ -111,7 +121,9 @@ pub unsafe extern "C" fn fw_error_url(e: *const fw_error) -> *const c_char {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_tos_form_url(e: *const fw_error) -> *const c_char {
     // SAFETY: `e` is NULL or a live error.
-    boundary::run_or(ptr::null(), || unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| opt_ptr(&b.tos_form_url)))
+    boundary::run_or(ptr::null(), || {
+        unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| opt_ptr(&b.tos_form_url))
+    })
 }
 
 /// The body of the server's answer (empty when none). `*data` is borrowed

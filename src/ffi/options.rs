@@ -4,8 +4,8 @@ use std::ffi::c_char;
 use std::time::Duration;
 
 use super::boundary;
-use super::result::fw_result;
 use super::handle::{Handle, out};
+use super::result::fw_result;
 use super::strings;
 use crate::error::{Error, ErrorKind};
 use crate::options::Options;
@@ -57,7 +57,10 @@ unsafe fn set_str(
 /// Uses this token directly; no secret file is read. FW_ERR_INVALID_TOKEN_FORMAT
 /// for an empty token or one with whitespace, control or non-ASCII characters.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_token(o: *mut fw_options, token: *const c_char) -> fw_result {
+pub unsafe extern "C" fn fw_options_set_token(
+    o: *mut fw_options,
+    token: *const c_char,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
         set_str(o, token, "token", |opts, t| {
@@ -70,7 +73,10 @@ pub unsafe extern "C" fn fw_options_set_token(o: *mut fw_options, token: *const 
 /// Reads the token from this secret file (`~` expanded, relative to the
 /// current directory otherwise) instead of the default files.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_token_file(o: *mut fw_options, path: *const c_char) -> fw_result {
+pub unsafe extern "C" fn fw_options_set_token_file(
+    o: *mut fw_options,
+    path: *const c_char,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
         set_str(o, path, "path", |opts, p| {
@@ -83,7 +89,10 @@ pub unsafe extern "C" fn fw_options_set_token_file(o: *mut fw_options, path: *co
 
 /// Reads the token under this key (default "token").
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_token_key(o: *mut fw_options, key: *const c_char) -> fw_result {
+pub unsafe extern "C" fn fw_options_set_token_key(
+    o: *mut fw_options,
+    key: *const c_char,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
         set_str(o, key, "key", |opts, k| {
@@ -97,7 +106,10 @@ pub unsafe extern "C" fn fw_options_set_token_key(o: *mut fw_options, key: *cons
 /// The global server (default "https://global.daf-apis.com"), used verbatim
 /// in URLs as the Python clients do.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_server_address(o: *mut fw_options, url: *const c_char) -> fw_result {
+pub unsafe extern "C" fn fw_options_set_server_address(
+    o: *mut fw_options,
+    url: *const c_char,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
         set_str(o, url, "url", |opts, u| {
@@ -110,7 +122,10 @@ pub unsafe extern "C" fn fw_options_set_server_address(o: *mut fw_options, url: 
 
 /// The secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_secrets_dir(o: *mut fw_options, dir: *const c_char) -> fw_result {
+pub unsafe extern "C" fn fw_options_set_secrets_dir(
+    o: *mut fw_options,
+    dir: *const c_char,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
         set_str(o, dir, "dir", |opts, d| {
@@ -129,7 +144,9 @@ pub unsafe extern "C" fn fw_options_set_layout(o: *mut fw_options, layout: u32) 
         // SAFETY: NULL or live.
         let opts = unsafe { fw_options::arg_mut(o) }?;
         opts.layout = Some(Layout::from_code(layout).ok_or_else(|| {
-            Error::invalid_argument(format!("layout {layout} is neither FW_LAYOUT_FRAMEWORK nor FW_LAYOUT_CAVE"))
+            Error::invalid_argument(format!(
+                "layout {layout} is neither FW_LAYOUT_FRAMEWORK nor FW_LAYOUT_CAVE"
+            ))
         })?);
         Ok(())
     })
@@ -138,12 +155,18 @@ pub unsafe extern "C" fn fw_options_set_layout(o: *mut fw_options, layout: u32) 
 /// Connect and overall timeouts of requests, in milliseconds (defaults
 /// 10000 and 60000); 0 is refused.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_timeout_ms(o: *mut fw_options, connect_ms: u64, total_ms: u64) -> fw_result {
+pub unsafe extern "C" fn fw_options_set_timeout_ms(
+    o: *mut fw_options,
+    connect_ms: u64,
+    total_ms: u64,
+) -> fw_result {
     boundary::run(std::ptr::null_mut(), || {
         // SAFETY: NULL or live.
         let opts = unsafe { fw_options::arg_mut(o) }?;
         if connect_ms == 0 || total_ms == 0 {
-            return Err(Error::invalid_argument("timeouts must be greater than 0 ms"));
+            return Err(Error::invalid_argument(
+                "timeouts must be greater than 0 ms",
+            ));
         }
         opts.http.connect_timeout = Duration::from_millis(connect_ms);
         opts.http.total_timeout = Duration::from_millis(total_ms);
@@ -170,7 +193,9 @@ pub unsafe extern "C" fn fw_options_set_max_body_bytes(o: *mut fw_options, n: u6
         // SAFETY: NULL or live.
         let opts = unsafe { fw_options::arg_mut(o) }?;
         if n == 0 {
-            return Err(Error::invalid_argument("the body limit must be greater than 0"));
+            return Err(Error::invalid_argument(
+                "the body limit must be greater than 0",
+            ));
         }
         opts.http.max_body_bytes = n;
         Ok(())
@@ -180,7 +205,10 @@ pub unsafe extern "C" fn fw_options_set_max_body_bytes(o: *mut fw_options, n: u6
 /// A PEM file of CA certificates trusted in addition to the system's
 /// (default $FW_CA_BUNDLE).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_ca_file(o: *mut fw_options, path: *const c_char) -> fw_result {
+pub unsafe extern "C" fn fw_options_set_ca_file(
+    o: *mut fw_options,
+    path: *const c_char,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
         set_str(o, path, "path", |opts, p| {
@@ -193,7 +221,10 @@ pub unsafe extern "C" fn fw_options_set_ca_file(o: *mut fw_options, path: *const
 
 /// Also sends the token to this origin ("https://host[:port]").
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_add_trusted_origin(o: *mut fw_options, origin: *const c_char) -> fw_result {
+pub unsafe extern "C" fn fw_options_add_trusted_origin(
+    o: *mut fw_options,
+    origin: *const c_char,
+) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
         set_str(o, origin, "origin", |opts, u| {
@@ -206,7 +237,10 @@ pub unsafe extern "C" fn fw_options_add_trusted_origin(o: *mut fw_options, origi
 
 /// Allows sending the token over plain http to hosts other than loopback.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_allow_insecure_http(o: *mut fw_options, allow: bool) -> fw_result {
+pub unsafe extern "C" fn fw_options_set_allow_insecure_http(
+    o: *mut fw_options,
+    allow: bool,
+) -> fw_result {
     boundary::run(std::ptr::null_mut(), || {
         // SAFETY: NULL or live.
         unsafe { fw_options::arg_mut(o) }?.http.allow_insecure_http = allow;
@@ -223,7 +257,10 @@ pub unsafe extern "C" fn fw_options_free(o: *mut fw_options) {
 
 fn non_empty(value: &str, name: &str) -> crate::Result<()> {
     if value.is_empty() {
-        Err(Error::new(ErrorKind::InvalidArgument, format!("argument `{name}` must not be empty")))
+        Err(Error::new(
+            ErrorKind::InvalidArgument,
+            format!("argument `{name}` must not be empty"),
+        ))
     } else {
         Ok(())
     }

@@ -30,10 +30,15 @@ pub unsafe extern "C" fn fw_response_status(r: *const fw_response) -> u16 {
 
 /// The body: `*data` is borrowed until fw_response_free (not NUL-terminated).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_response_body(r: *const fw_response, data: *mut *const u8, len: *mut usize) -> fw_result {
+pub unsafe extern "C" fn fw_response_body(
+    r: *const fw_response,
+    data: *mut *const u8,
+    len: *mut usize,
+) -> fw_result {
     boundary::run(std::ptr::null_mut(), || {
         // SAFETY: NULL or live / writable.
-        let (resp, data, len) = unsafe { (fw_response::arg(r)?, out(data, "data")?, out(len, "len")?) };
+        let (resp, data, len) =
+            unsafe { (fw_response::arg(r)?, out(data, "data")?, out(len, "len")?) };
         *data = resp.body.as_ptr();
         *len = resp.body.len();
         Ok(())
@@ -43,10 +48,20 @@ pub unsafe extern "C" fn fw_response_body(r: *const fw_response, data: *mut *con
 /// The first value of header `name` (case-insensitive), as a new string
 /// (free with fw_string_free); `*value` is NULL when the header is absent.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_response_header(r: *const fw_response, name: *const c_char, value: *mut *mut c_char) -> fw_result {
+pub unsafe extern "C" fn fw_response_header(
+    r: *const fw_response,
+    name: *const c_char,
+    value: *mut *mut c_char,
+) -> fw_result {
     boundary::run(std::ptr::null_mut(), || {
         // SAFETY: NULL or live / writable.
-        let (resp, name, slot) = unsafe { (fw_response::arg(r)?, strings::arg(name, "name")?, out(value, "value")?) };
+        let (resp, name, slot) = unsafe {
+            (
+                fw_response::arg(r)?,
+                strings::arg(name, "name")?,
+                out(value, "value")?,
+            )
+        };
         *slot = strings::opt_to_c(resp.header(name))
             .map_err(|_| Error::new(ErrorKind::BadResponse, "a header value holds a NUL byte"))?;
         Ok(())

@@ -78,11 +78,10 @@ pub extern "C" fn fw_result_name(code: u32) -> *const c_char {
 /// The library's version, e.g. "0.1.0". The string is static.
 #[unsafe(no_mangle)]
 pub extern "C" fn fw_version() -> *const c_char {
-    const VERSION: &CStr = match CStr::from_bytes_with_nul(
-        concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes(),
-    ) {
-        Ok(v) => v,
-        Err(_) => panic!("version holds a NUL"),
-    };
+    const VERSION: &CStr =
+        match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+            Ok(v) => v,
+            Err(_) => panic!("version holds a NUL"),
+        };
     VERSION.as_ptr()
 }

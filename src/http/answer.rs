@@ -59,10 +59,15 @@ pub fn error_for(resp: &Response, ctx: &Context<'_>) -> Error {
         (403, Some("missing_tos")) => {
             detail.tos_form_url = data("tos_form_url");
             let name = data("tos_name").unwrap_or_else(|| "the Terms of Service".to_owned());
-            let form = detail.tos_form_url.as_deref().unwrap_or("(no form URL given)");
+            let form = detail
+                .tos_form_url
+                .as_deref()
+                .unwrap_or("(no form URL given)");
             (
                 ErrorKind::MissingTos,
-                format!("you must accept {name} before using {url}: open {form} in a browser (HTTP 403 missing_tos)"),
+                format!(
+                    "you must accept {name} before using {url}: open {form} in a browser (HTTP 403 missing_tos)"
+                ),
             )
         }
         (403, Some("missing_permission")) => {
@@ -79,11 +84,17 @@ pub fn error_for(resp: &Response, ctx: &Context<'_>) -> Error {
         }
         (403, _) => (
             ErrorKind::Forbidden,
-            format!("access to {url} is forbidden (HTTP 403): {}", excerpt(resp, json.as_ref())),
+            format!(
+                "access to {url} is forbidden (HTTP 403): {}",
+                excerpt(resp, json.as_ref())
+            ),
         ),
         (status, _) => (
             ErrorKind::HttpStatus,
-            format!("{url} answered HTTP {status}: {}", excerpt(resp, json.as_ref())),
+            format!(
+                "{url} answered HTTP {status}: {}",
+                excerpt(resp, json.as_ref())
+            ),
         ),
     };
     Error::http(kind, message, detail)
@@ -134,5 +145,9 @@ fn excerpt(resp: &Response, json: Option<&Value>) -> String {
         return "(empty body)".to_owned();
     }
     let cut: String = text.chars().take(200).collect();
-    if cut.len() < text.len() { format!("{cut}...") } else { cut }
+    if cut.len() < text.len() {
+        format!("{cut}...")
+    } else {
+        cut
+    }
 }

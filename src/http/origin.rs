@@ -16,19 +16,27 @@ pub struct Origin {
 impl Origin {
     /// The origin of an absolute http(s) URL.
     pub fn of(url: &str) -> Result<Origin> {
-        let uri: Uri = url
-            .parse()
-            .map_err(|e| Error::new(ErrorKind::InvalidUrl, format!("invalid URL \"{url}\": {e}")))?;
-        let scheme = uri.scheme_str().map(str::to_ascii_lowercase).ok_or_else(|| {
-            Error::new(ErrorKind::InvalidUrl, format!("URL \"{url}\" has no scheme (http:// or https://)"))
+        let uri: Uri = url.parse().map_err(|e| {
+            Error::new(ErrorKind::InvalidUrl, format!("invalid URL \"{url}\": {e}"))
         })?;
+        let scheme = uri
+            .scheme_str()
+            .map(str::to_ascii_lowercase)
+            .ok_or_else(|| {
+                Error::new(
+                    ErrorKind::InvalidUrl,
+                    format!("URL \"{url}\" has no scheme (http:// or https://)"),
+                )
+            })?;
         let default_port = match scheme.as_str() {
             "https" => 443,
             "http" => 80,
             other => {
                 return Err(Error::new(
                     ErrorKind::InvalidUrl,
-                    format!("URL \"{url}\" has scheme \"{other}\"; only http and https are supported"),
+                    format!(
+                        "URL \"{url}\" has scheme \"{other}\"; only http and https are supported"
+                    ),
                 ));
             }
         };
@@ -86,9 +94,12 @@ pub fn resolve_location(base: &str, location: &str) -> Result<String> {
     if location.contains("://") {
         return Ok(location.to_owned());
     }
-    let uri: Uri = base
-        .parse()
-        .map_err(|e| Error::new(ErrorKind::InvalidUrl, format!("invalid URL \"{base}\": {e}")))?;
+    let uri: Uri = base.parse().map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidUrl,
+            format!("invalid URL \"{base}\": {e}"),
+        )
+    })?;
     let scheme = uri.scheme_str().unwrap_or("https");
     let authority = uri.authority().map(|a| a.as_str()).unwrap_or("");
     if let Some(rest) = location.strip_prefix("//") {
@@ -110,15 +121,27 @@ mod tests {
     #[test]
     fn origins() {
         let o = Origin::of("https://Global.daf-apis.com/info").unwrap();
-        assert_eq!((o.scheme.as_str(), o.host.as_str(), o.port), ("https", "global.daf-apis.com", 443));
+        assert_eq!(
+            (o.scheme.as_str(), o.host.as_str(), o.port),
+            ("https", "global.daf-apis.com", 443)
+        );
         assert_eq!(Origin::of("http://127.0.0.1:8080/x").unwrap().port, 8080);
-        assert_eq!(Origin::of_server("global.daf-apis.com").unwrap(), Origin::of("https://global.daf-apis.com:443").unwrap());
+        assert_eq!(
+            Origin::of_server("global.daf-apis.com").unwrap(),
+            Origin::of("https://global.daf-apis.com:443").unwrap()
+        );
         assert!(Origin::of("http://127.0.0.5/").unwrap().is_loopback());
         assert!(Origin::of("http://[::1]:80/").unwrap().is_loopback());
         assert!(Origin::of("http://localhost/").unwrap().is_loopback());
         assert!(!Origin::of("http://10.0.0.1/").unwrap().is_loopback());
-        assert_eq!(Origin::of("ftp://x/").unwrap_err().kind(), ErrorKind::InvalidUrl);
-        assert_eq!(Origin::of("/relative").unwrap_err().kind(), ErrorKind::InvalidUrl);
+        assert_eq!(
+            Origin::of("ftp://x/").unwrap_err().kind(),
+            ErrorKind::InvalidUrl
+        );
+        assert_eq!(
+            Origin::of("/relative").unwrap_err().kind(),
+            ErrorKind::InvalidUrl
+        );
     }
 
     #[test]

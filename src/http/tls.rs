@@ -50,6 +50,11 @@ fn read_bundle(file: &str) -> Result<Vec<Certificate<'static>>> {
 /// `extra` plus the system's trusted roots (those that load).
 fn with_system_roots(mut extra: Vec<Certificate<'static>>) -> Vec<Certificate<'static>> {
     let system = rustls_native_certs::load_native_certs();
-    extra.extend(system.certs.iter().map(|der| Certificate::from_der(der.as_ref()).to_owned()));
+    extra.extend(
+        system
+            .certs
+            .iter()
+            .map(|der| Certificate::from_der(der.as_ref()).to_owned()),
+    );
     extra
 }

@@ -54,7 +54,9 @@ pub struct Transport {
 
 impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Transport").field("trusted", &self.trusted).finish()
+        f.debug_struct("Transport")
+            .field("trusted", &self.trusted)
+            .finish()
     }
 }
 
@@ -67,7 +69,11 @@ struct Failure {
 impl Transport {
     /// An agent for `opts` trusting the global server `server_address` and
     /// the origins of `opts`. Reads the CA bundle, if any; no network I/O.
-    pub fn new(opts: &HttpOptions, server_address: &str, new_token_url: String) -> Result<Transport> {
+    pub fn new(
+        opts: &HttpOptions,
+        server_address: &str,
+        new_token_url: String,
+    ) -> Result<Transport> {
         let mut trusted = vec![Origin::of_server(server_address)?];
         for origin in &opts.trusted_origins {
             trusted.push(Origin::of_server(origin)?);
@@ -99,7 +105,10 @@ impl Transport {
     }
 
     fn is_trusted(&self, origin: &Origin) -> bool {
-        self.trusted.read().unwrap_or_else(|p| p.into_inner()).contains(origin)
+        self.trusted
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .contains(origin)
     }
 
     /// Makes `req`, with `token` when the policy allows it. Succeeds only on
@@ -120,7 +129,11 @@ impl Transport {
             let origin = Origin::of(&url)?;
             // Credentials never follow a redirect to another origin.
             let token = token.filter(|_| origin == first && self.is_trusted(&origin));
-            if token.is_some() && !origin.is_https() && !origin.is_loopback() && !self.opts.allow_insecure_http {
+            if token.is_some()
+                && !origin.is_https()
+                && !origin.is_loopback()
+                && !self.opts.allow_insecure_http
+            {
                 return Err(Error::new(
                     ErrorKind::InsecureUrl,
                     format!(
@@ -141,7 +154,9 @@ impl Transport {
                 token,
             };
             let resp = self.with_retries(&call, deadline)?;
-            if let (301 | 302 | 303 | 307 | 308, Some(location)) = (resp.status, resp.header("location")) {
+            if let (301 | 302 | 303 | 307 | 308, Some(location)) =
+                (resp.status, resp.header("location"))
+            {
                 let next = resolve_location(&url, location)?;
                 if path_of(&next).ends_with(LOGIN_PATH) {
                     return Err(answer::login_redirect(&url, &next, &ctx));
@@ -161,7 +176,10 @@ impl Transport {
         }
         Err(Error::new(
             ErrorKind::BadResponse,
-            format!("more than {MAX_REDIRECTS} redirects starting at {}", req.url),
+            format!(
+                "more than {MAX_REDIRECTS} redirects starting at {}",
+                req.url
+            ),
         ))
     }
 
@@ -187,19 +205,34 @@ impl Transport {
         }
     }
 
-    fn attempt(&self, call: &Call<'_>, remaining: Duration) -> std::result::Result<Response, Failure> {
-        let request = call.build().map_err(|error| Failure { error, transient: false })?;
+    fn attempt(
+        &self,
+        call: &Call<'_>,
+        remaining: Duration,
+    ) -> std::result::Result<Response, Failure> {
+        let request = call.build().map_err(|error| Failure {
+            error,
+            transient: false,
+        })?;
         let request = self
             .agent
             .configure_request(request)
             .timeout_global(Some(remaining))
             .build();
-        let mut resp = self.agent.run(request).map_err(|e| classify(e, call.url, remaining))?;
+        let mut resp = self
+            .agent
+            .run(request)
+            .map_err(|e| classify(e, call.url, remaining))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
             .iter()
-            .map(|(n, v)| (n.as_str().to_owned(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let limit = self.opts.max_body_bytes;
         let declared = resp
@@ -242,31 +275,45 @@ struct Call<'a> {
 
 impl Call<'_> {
     fn build(&self) -> Result<http::Request<Vec<u8>>> {
-        let method = http::Method::from_bytes(self.method.as_bytes())
-            .map_err(|_| Error::invalid_argument(format!("invalid HTTP method \"{}\"", self.method)))?;
+        let method = http::Method::from_bytes(self.method.as_bytes()).map_err(|_| {
+            Error::invalid_argument(format!("invalid HTTP method \"{}\"", self.method))
+        })?;
         let mut builder = http::Request::builder()
             .method(method)
             .uri(self.url)
             .header("x-requested-with", "fwclient");
         if let Some(ct) = self.content_type {
-            let value = HeaderValue::from_str(ct)
-                .map_err(|_| Error::invalid_argument("the content type is not a valid header value"))?;
+            let value = HeaderValue::from_str(ct).map_err(|_| {
+                Error::invalid_argument("the content type is not a valid header value")
+            })?;
             builder = builder.header("content-type", value);
         }
         if let Some(token) = self.token {
             builder = builder
                 .header("authorization", sensitive(token.bearer().as_str())?)
-                .header("cookie", sensitive(&format!("{TOKEN_COOKIE}={}", token.expose()))?);
+                .header(
+                    "cookie",
+                    sensitive(&format!("{TOKEN_COOKIE}={}", token.expose()))?,
+                );
         }
         builder
             .body(self.body.map(<[u8]>::to_vec).unwrap_or_default())
-            .map_err(|e| Error::new(ErrorKind::InvalidUrl, format!("cannot request \"{}\": {e}", self.url)))
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::InvalidUrl,
+                    format!("cannot request \"{}\": {e}", self.url),
+                )
+            })
     }
 }
 
 fn sensitive(value: &str) -> Result<HeaderValue> {
-    let mut v = HeaderValue::from_str(value)
-        .map_err(|_| Error::new(ErrorKind::InvalidTokenFormat, "the token cannot be sent in a header"))?;
+    let mut v = HeaderValue::from_str(value).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidTokenFormat,
+            "the token cannot be sent in a header",
+        )
+    })?;
     v.set_sensitive(true);
     Ok(v)
 }
@@ -274,10 +321,11 @@ fn sensitive(value: &str) -> Result<HeaderValue> {
 /// Tokens never travel in URLs (they end up in logs and Referer headers).
 fn refuse_token_in_url(url: &str) -> Result<()> {
     let query = url.split_once('?').map_or("", |(_, q)| q);
-    if query
-        .split('&')
-        .any(|kv| kv.split('=').next().is_some_and(|k| k == TOKEN_COOKIE || k == "token"))
-    {
+    if query.split('&').any(|kv| {
+        kv.split('=')
+            .next()
+            .is_some_and(|k| k == TOKEN_COOKIE || k == "token")
+    }) {
         return Err(Error::new(
             ErrorKind::InvalidUrl,
             "refusing a URL with a token in its query string; fwclient sends the token in a header",
@@ -295,7 +343,10 @@ fn path_of(url: &str) -> &str {
 fn timeout(url: &str, after: Duration) -> Error {
     Error::new(
         ErrorKind::Timeout,
-        format!("request to {url} timed out (limit {} ms)", after.as_millis()),
+        format!(
+            "request to {url} timed out (limit {} ms)",
+            after.as_millis()
+        ),
     )
 }
 
@@ -322,32 +373,65 @@ fn classify(e: ureq::Error, url: &str, remaining: Duration) -> Failure {
             transient: false,
         },
         ureq::Error::Io(io) => {
-            if io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>()) {
-                return fail(ErrorKind::Tls, format!("TLS failure with {url}: {io}"), false);
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>())
+            {
+                return fail(
+                    ErrorKind::Tls,
+                    format!("TLS failure with {url}: {io}"),
+                    false,
+                );
             }
             match io.kind() {
                 IoKind::TimedOut | IoKind::WouldBlock => Failure {
                     error: timeout(url, remaining),
                     transient: false,
                 },
-                IoKind::ConnectionReset | IoKind::ConnectionAborted | IoKind::BrokenPipe | IoKind::UnexpectedEof => {
-                    fail(ErrorKind::Network, format!("connection to {url} was reset: {io}"), true)
-                }
-                _ => fail(ErrorKind::Network, format!("cannot reach {url}: {io}"), false),
+                IoKind::ConnectionReset
+                | IoKind::ConnectionAborted
+                | IoKind::BrokenPipe
+                | IoKind::UnexpectedEof => fail(
+                    ErrorKind::Network,
+                    format!("connection to {url} was reset: {io}"),
+                    true,
+                ),
+                _ => fail(
+                    ErrorKind::Network,
+                    format!("cannot reach {url}: {io}"),
+                    false,
+                ),
             }
         }
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => {
-            fail(ErrorKind::Network, format!("cannot reach {url}: {e}"), false)
-        }
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => {
-            fail(ErrorKind::Tls, format!("TLS failure with {url}: {e}"), false)
-        }
-        ureq::Error::BadUri(_) | ureq::Error::Http(_) => {
-            fail(ErrorKind::InvalidUrl, format!("invalid URL \"{url}\": {e}"), false)
-        }
-        ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) | ureq::Error::BodyStalled => {
-            fail(ErrorKind::BadResponse, format!("malformed answer from {url}: {e}"), false)
-        }
-        other => fail(ErrorKind::Network, format!("request to {url} failed: {other}"), false),
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => fail(
+            ErrorKind::Network,
+            format!("cannot reach {url}: {e}"),
+            false,
+        ),
+        ureq::Error::Tls(_)
+        | ureq::Error::Rustls(_)
+        | ureq::Error::Pem(_)
+        | ureq::Error::TlsRequired => fail(
+            ErrorKind::Tls,
+            format!("TLS failure with {url}: {e}"),
+            false,
+        ),
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => fail(
+            ErrorKind::InvalidUrl,
+            format!("invalid URL \"{url}\": {e}"),
+            false,
+        ),
+        ureq::Error::Protocol(_)
+        | ureq::Error::LargeResponseHeader(..)
+        | ureq::Error::BodyStalled => fail(
+            ErrorKind::BadResponse,
+            format!("malformed answer from {url}: {e}"),
+            false,
+        ),
+        other => fail(
+            ErrorKind::Network,
+            format!("request to {url} failed: {other}"),
+            false,
+        ),
     }
 }

@@ -31,7 +31,9 @@ pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
         }
         Err(e) => return Err(Error::io("reading", path, &e)),
     };
-    let meta = file.metadata().map_err(|e| Error::io("reading", path, &e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::io("reading", path, &e))?;
     if meta.is_dir() {
         return Err(secret_error(path, "is a directory"));
     }
@@ -64,7 +66,10 @@ pub fn read_token(path: &Path, key: &str) -> Result<Option<Token>> {
         Some(Value::String(s)) => Token::new(s).map(Some).map_err(|e| {
             secret_error(
                 path,
-                &format!("holds an unusable token under key \"{key}\": {}", e.message()),
+                &format!(
+                    "holds an unusable token under key \"{key}\": {}",
+                    e.message()
+                ),
             )
         }),
         Some(_) => Err(secret_error(
@@ -102,11 +107,17 @@ pub fn check_save(path: &Path, key: &str, overwrite: bool) -> Result<()> {
 /// directory so that concurrent savers never lose a key. A symbolic link is
 /// written through to its target; an existing file keeps its mode, a new one
 /// is 0600 and new directories 0700.
-pub fn save(path: &Path, key: &str, token: &Token, overwrite: bool, skip_read_only: bool) -> Result<Saved> {
+pub fn save(
+    path: &Path,
+    key: &str,
+    token: &Token,
+    overwrite: bool,
+    skip_read_only: bool,
+) -> Result<Saved> {
     let target = resolve_link(path)?;
-    let dir = target
-        .parent()
-        .ok_or_else(|| Error::invalid_argument(format!("\"{}\" has no directory", path.display())))?;
+    let dir = target.parent().ok_or_else(|| {
+        Error::invalid_argument(format!("\"{}\" has no directory", path.display()))
+    })?;
     create_private_dir(dir)?;
     if skip_read_only && !writable(dir) {
         return Ok(Saved::SkippedReadOnly);

@@ -171,13 +171,28 @@ mod tests {
     #[test]
     fn server_file_names_match_caveclient() {
         let cases = [
-            ("https://global.daf-apis.com", "global.daf-apis.com-cave-secret.json"),
-            ("global.daf-apis.com", "global.daf-apis.com-cave-secret.json"),
-            ("https://global.daf-apis.com/", "global.daf-apis.com-cave-secret.json"),
+            (
+                "https://global.daf-apis.com",
+                "global.daf-apis.com-cave-secret.json",
+            ),
+            (
+                "global.daf-apis.com",
+                "global.daf-apis.com-cave-secret.json",
+            ),
+            (
+                "https://global.daf-apis.com/",
+                "global.daf-apis.com-cave-secret.json",
+            ),
             ("http://localhost:8080", "localhost:8080-cave-secret.json"),
             ("https://a.b.c/some/path", "a.b.c-cave-secret.json"),
-            ("https://GLOBAL.daf-apis.com:443/", "GLOBAL.daf-apis.com:443-cave-secret.json"),
-            ("https://user:pw@host.org:443/x", "user:pw@host.org:443-cave-secret.json"),
+            (
+                "https://GLOBAL.daf-apis.com:443/",
+                "GLOBAL.daf-apis.com:443-cave-secret.json",
+            ),
+            (
+                "https://user:pw@host.org:443/x",
+                "user:pw@host.org:443-cave-secret.json",
+            ),
             ("127.0.0.1:8080", "127.0.0.1:8080-cave-secret.json"),
             // caveclient's parser reads `localhost:8080` as scheme `localhost`
             // and names the file `-cave-secret.json`; we read it as host:port.

@@ -1,0 +1,184 @@
+//! Servers the HTTP tests start themselves on 127.0.0.1 and stop by PID:
+//! `fw-devserver` (the local stand-in of the services) and a canned
+//! responder for answers the devserver does not give.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+
+/// A running `fw-devserver`, killed when dropped.
+pub struct DevServer {
+    child: Child,
+    pub url: String,
+    pub other_url: String,
+    pub log: Arc<std::sync::Mutex<String>>,
+}
+
+fn devserver_binary() -> PathBuf {
+    if let Ok(p) = std::env::var("FW_DEVSERVER_BIN") {
+        return PathBuf::from(p);
+    }
+    // target/<profile>/deps/<test> -> target/<profile>/fw-devserver
+    let exe = std::env::current_exe().expect("test executable path");
+    let profile_dir = exe.parent().and_then(Path::parent).expect("target dir");
+    let bin = profile_dir.join("fw-devserver");
+    if !bin.exists() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new(cargo);
+        cmd.args(["build", "-p", "fw-devserver"]);
+        if profile_dir.ends_with("release") {
+            cmd.arg("--release");
+        }
+        let status = cmd.status().expect("cargo build -p fw-devserver");
+        assert!(status.success(), "building fw-devserver failed");
+    }
+    bin
+}
+
+impl DevServer {
+    pub fn start() -> DevServer {
+        DevServer::start_with(&[])
+    }
+
+    pub fn start_with(args: &[&str]) -> DevServer {
+        let mut child = Command::new(devserver_binary())
+            .args(["--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start fw-devserver");
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        let mut read_var = |name: &str| {
+            let mut line = String::new();
+            out.read_line(&mut line).expect("devserver stdout");
+            line.trim()
+                .strip_prefix(&format!("{name}="))
+                .unwrap_or_else(|| panic!("expected {name}=..., got {line:?}"))
+                .to_owned()
+        };
+        let url = read_var("FW_DEVSERVER_URL");
+        let other_url = read_var("FW_DEVSERVER_OTHER_URL");
+        let log = Arc::new(std::sync::Mutex::new(String::new()));
+        let mut err = child.stderr.take().unwrap();
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        DevServer {
+            child,
+            url,
+            other_url,
+            log,
+        }
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+}
+
+impl Drop for DevServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What the canned responder does with one connection.
+#[derive(Clone)]
+pub enum Canned {
+    /// Reads the request, writes these bytes, closes.
+    Reply(Vec<u8>),
+    /// Reads the request and closes without answering (a reset).
+    Close,
+    /// Reads the request, writes the bytes, then closes mid-body.
+    Partial(Vec<u8>),
+}
+
+/// A one-thread HTTP responder on 127.0.0.1 answering each connection with
+/// the next canned behaviour (the last one repeats).
+pub struct CannedServer {
+    pub url: String,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    pub requests: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl CannedServer {
+    pub fn start(script: Vec<Canned>) -> CannedServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        listener.set_nonblocking(true).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let requests = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (stop2, reqs) = (Arc::clone(&stop), Arc::clone(&requests));
+        let thread = std::thread::spawn(move || {
+            let mut i = 0;
+            while !stop2.load(Ordering::Relaxed) {
+                let Ok((mut s, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                s.set_nonblocking(false).unwrap();
+                s.set_read_timeout(Some(std::time::Duration::from_secs(2)))
+                    .unwrap();
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                reqs.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&head).into_owned());
+                let step = script[i.min(script.len() - 1)].clone();
+                i += 1;
+                match step {
+                    Canned::Reply(b) | Canned::Partial(b) => {
+                        let _ = s.write_all(&b);
+                    }
+                    Canned::Close => {}
+                }
+                let _ = s.shutdown(std::net::Shutdown::Both);
+            }
+        });
+        CannedServer {
+            url,
+            stop,
+            thread: Some(thread),
+            requests,
+        }
+    }
+}
+
+impl Drop for CannedServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A complete HTTP/1.1 answer.
+pub fn http_answer(status: u16, content_type: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
