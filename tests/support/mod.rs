@@ -108,6 +108,9 @@ pub enum Canned {
     Close,
     /// Reads the request, writes the bytes, then closes mid-body.
     Partial(Vec<u8>),
+    /// Reads the request, writes the bytes, then holds the connection open
+    /// for this many milliseconds without writing more.
+    Stall(Vec<u8>, u64),
 }
 
 /// A one-thread HTTP responder on 127.0.0.1 answering each connection with
@@ -152,6 +155,10 @@ impl CannedServer {
                         let _ = s.write_all(&b);
                     }
                     Canned::Close => {}
+                    Canned::Stall(b, ms) => {
+                        let _ = s.write_all(&b);
+                        std::thread::sleep(std::time::Duration::from_millis(ms));
+                    }
                 }
                 let _ = s.shutdown(std::net::Shutdown::Both);
             }
