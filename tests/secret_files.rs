@@ -660,11 +660,11 @@ fn eight_threads_saving_distinct_keys_lose_none() {
 const CHILD_DIR_VAR: &str = "FWCLIENT_TEST_SAVER_DIR";
 /// Set in a child process: its number, which makes its keys distinct.
 const CHILD_ID_VAR: &str = "FWCLIENT_TEST_SAVER_ID";
-const PROCESSES: usize = 4;
+const PROCESSES: usize = 8;
 const PROCESS_SAVES: usize = 50;
 
 /// Not a test of its own: the body of a child process of
-/// `four_processes_saving_distinct_keys_lose_none`. Returns at once unless
+/// `eight_processes_saving_distinct_keys_lose_none`. Returns at once unless
 /// the child's environment variables are set.
 #[test]
 fn child_process_saver() {
@@ -689,7 +689,7 @@ fn child_process_saver() {
 }
 
 #[test]
-fn four_processes_saving_distinct_keys_lose_none() {
+fn eight_processes_saving_distinct_keys_lose_none() {
     let sb = Sandbox::new();
     fs::create_dir(sb.secrets()).unwrap();
     let exe = std::env::current_exe().unwrap();

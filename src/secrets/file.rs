@@ -123,6 +123,7 @@ pub fn save(
         return Ok(Saved::SkippedReadOnly);
     }
     let _lock = DirLock::acquire(dir)?;
+    remove_stale_temp_files(dir);
     let mut map = read_object(&target)?.unwrap_or_default();
     match map.get(key) {
         Some(_) if !overwrite => return Err(exists_error(path, key)),
@@ -174,14 +175,34 @@ fn writable(dir: &Path) -> bool {
     unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
 }
 
+/// Prefix and suffix of the temporary file a save writes before renaming it.
+const TEMP_PREFIX: &str = ".fwclient-";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// Removes temporary files left by a saver that was killed mid-save. Called
+/// with the directory lock held: a live saver holds the lock for as long as
+/// its temporary file exists, so every one found now is stale.
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
 fn write_atomic(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
     let mode = match fs::metadata(target) {
         Ok(m) => m.permissions().mode() & 0o7777,
         Err(_) => 0o600,
     };
     let mut tmp = tempfile::Builder::new()
-        .prefix(".fwclient-")
-        .suffix(".tmp")
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| Error::io("creating a temporary file in", dir, &e))?;
     let write = |f: &mut File| -> std::io::Result<()> {

@@ -1,0 +1,193 @@
+# fwclient: the one entry point for building, checking and trying every
+# binding. `make help` lists the targets.
+#
+# Layout of this file: settings, then one section per concern (Rust
+# library, header, lint, Rust tests, C tests, demo, aggregate targets).
+# A new binding (C++, Go, install) adds its own settings and section and
+# hooks into `test` / `clean` through TEST_STEPS and CLEAN_DIRS.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules
+
+# ---------------------------------------------------------------- settings
+
+CARGO    ?= cargo
+# Cargo profile: release (default) or dev (libraries in target/debug).
+PROFILE  ?= release
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
+PROFILE_DIR := $(if $(filter dev,$(PROFILE)),debug,$(PROFILE))
+LIBDIR   := $(TARGET_DIR)/$(PROFILE_DIR)
+CARGO_PROFILE_FLAG := $(if $(filter release,$(PROFILE)),--release,--profile $(PROFILE))
+
+LIB_SO   := $(LIBDIR)/libfwclient.so
+LIB_A    := $(LIBDIR)/libfwclient.a
+DEVSERVER := $(LIBDIR)/fw-devserver
+HEADER   := include/fwclient.h
+
+# Everything built outside cargo goes below BUILD_DIR (per profile, since
+# the programs carry an rpath to LIBDIR).
+BUILD_DIR ?= build
+C_BUILD_DIR := $(BUILD_DIR)/$(PROFILE_DIR)/c
+
+# C toolchain (`make CC=clang` works; make's built-in default `cc` is not used).
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+C_STD_FLAGS := -std=c11 -Wall -Wextra -Werror -pedantic
+CFLAGS   ?= -g -O1
+C_INCLUDES := -Iinclude
+# The shared library, found at run time through an rpath to LIBDIR.
+C_LDFLAGS  := -L$(LIBDIR) -Wl,-rpath,$(abspath $(LIBDIR))
+C_LDLIBS   := -lfwclient
+
+VALGRIND ?= valgrind
+# Suppression files, if ever needed (none is: the Rust runtime's one-time
+# allocations are "still reachable" or "possibly lost", which do not fail).
+VALGRIND_SUPPRESSIONS ?=
+VALGRIND_FLAGS := --error-exitcode=1 --leak-check=full \
+    --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+    $(addprefix --suppressions=,$(VALGRIND_SUPPRESSIONS))
+
+# The demo's datastack (the walkthrough's argv[1]).
+DATASTACK ?= minnie65_public
+
+# ------------------------------------------------------------ Rust library
+
+.PHONY: build cargo-build
+build: cargo-build
+
+# Cargo decides what is stale; its outputs below depend on this target so
+# that C programs relink only when the library really changed.
+cargo-build:
+	$(CARGO) build $(CARGO_PROFILE_FLAG) --workspace
+
+$(LIB_SO) $(LIB_A) $(DEVSERVER): cargo-build
+	@test -e $@ || { echo "error: cargo did not produce $@" >&2; exit 1; }
+
+# ---------------------------------------------------------------- header
+# build.rs regenerates include/fwclient.h on every cargo build; the
+# committed copy must be what the sources generate.
+
+.PHONY: header header-check
+header: cargo-build
+
+header-check: cargo-build
+	@if ! git ls-files --error-unmatch $(HEADER) >/dev/null 2>&1; then \
+	    echo "header-check: $(HEADER) is not committed; commit the generated header." >&2; \
+	    exit 1; \
+	fi
+	@git diff --exit-code --stat -- $(HEADER) || { \
+	    echo "header-check: $(HEADER) differs from the committed version:" \
+	         "the build regenerated it from src/ffi; review and commit the regenerated header." >&2; \
+	    exit 1; }
+	@echo "header-check: $(HEADER) matches the committed version"
+
+# ---------------------------------------------------------------- lint
+
+.PHONY: lint fmt-check clippy
+lint: fmt-check clippy
+
+fmt-check:
+	$(CARGO) fmt --all --check
+
+clippy:
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+# ---------------------------------------------------------------- Rust tests
+
+.PHONY: test-rust
+test-rust:
+	$(CARGO) test --workspace
+
+# ---------------------------------------------------------------- C tests
+# One runner binary holds every C test; it prints `N passed, M failed` last.
+
+C_TEST_DIR   := bindings/c/tests
+C_TEST_SRCS  := $(wildcard $(C_TEST_DIR)/*.c)
+C_TEST_HDRS  := $(wildcard $(C_TEST_DIR)/*.h)
+C_TEST_BIN   := $(C_BUILD_DIR)/fwclient-ctests
+C_TEST_SUMMARY := $(C_BUILD_DIR)/summary.txt
+
+.PHONY: test-c test-c-valgrind c-coverage
+$(C_TEST_BIN): $(C_TEST_SRCS) $(C_TEST_HDRS) $(HEADER) $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(C_STD_FLAGS) $(CFLAGS) $(C_INCLUDES) -I$(C_TEST_DIR) -o $@ $(C_TEST_SRCS) \
+	    $(C_LDFLAGS) $(C_LDLIBS)
+
+# Every function and result code of the header must be exercised.
+c-coverage:
+	@CC=$(CC) $(C_TEST_DIR)/check-coverage.sh $(HEADER) $(C_TEST_DIR)
+
+test-c: $(C_TEST_BIN) c-coverage
+	$(C_TEST_BIN) | tee $(C_TEST_SUMMARY).tmp
+	@tail -n 1 $(C_TEST_SUMMARY).tmp > $(C_TEST_SUMMARY); rm -f $(C_TEST_SUMMARY).tmp
+
+test-c-valgrind: $(C_TEST_BIN)
+	$(VALGRIND) $(VALGRIND_FLAGS) $(C_TEST_BIN)
+
+# ---------------------------------------------------------------- demo
+# The seed walkthrough in C, with HOME pointed at a fresh temporary
+# directory so the user's own token files are never touched. The directory
+# is removed afterwards; `make demo KEEP_HOME=1` keeps it to look at.
+
+DEMO_BIN := $(C_BUILD_DIR)/walkthrough
+
+# Where the demo will start fw-devserver once the walkthrough talks to a
+# server: shell commands, each ending in `;`, run in the demo's shell
+# before the walkthrough, with $home set. They start $(DEVSERVER) in the
+# background, export its address for the walkthrough, and append its stop
+# to $cleanup. Empty while the walkthrough is offline.
+DEMO_SERVER_START :=
+DEMO_DEPS := $(DEMO_BIN)
+
+.PHONY: demo
+$(DEMO_BIN): examples/c/walkthrough.c $(HEADER) $(LIB_SO)
+	@mkdir -p $(@D)
+	$(CC) $(C_STD_FLAGS) $(CFLAGS) $(C_INCLUDES) -o $@ $< $(C_LDFLAGS) $(C_LDLIBS)
+
+demo: $(DEMO_DEPS)
+	@home=$$(mktemp -d "$${TMPDIR:-/tmp}/fwclient-demo-home.XXXXXX"); \
+	cleanup="rm -rf '$$home'"; \
+	if [ -n "$(KEEP_HOME)" ]; then cleanup="echo 'demo: kept $$home'"; fi; \
+	trap 'eval "$$cleanup"' EXIT; \
+	echo "demo: HOME=$$home (a fresh temporary directory; your own files are untouched)"; \
+	$(DEMO_SERVER_START) \
+	env -u FW_AUTH_TOKEN -u FW_SECRETS_DIR -u FW_SECRETS_LAYOUT HOME="$$home" \
+	    $(DEMO_BIN) $(DATASTACK)
+
+# ---------------------------------------------------------------- aggregates
+# `make test` runs the steps one after the other, cheapest first, and
+# stops at the first failure; the C tests' summary is its last line.
+
+TEST_STEPS := fmt-check build header-check test-c test-c-valgrind clippy test-rust
+CLEAN_DIRS := $(BUILD_DIR)
+
+.PHONY: test clean help
+test:
+	@rm -f $(C_TEST_SUMMARY)
+	@for step in $(TEST_STEPS); do \
+	    echo "==> make $$step"; \
+	    $(MAKE) --no-print-directory $$step || { echo "==> make test: '$$step' failed" >&2; exit 1; }; \
+	done
+	@echo "==> make test: all steps passed ($(TEST_STEPS)); C tests:"
+	@cat $(C_TEST_SUMMARY) 2>/dev/null || echo "(the C tests were not among the steps)"
+
+clean:
+	$(CARGO) clean
+	rm -rf $(CLEAN_DIRS)
+
+help:
+	@echo "make [build]        cargo build --release --workspace (libfwclient.so/.a, fw-devserver)"
+	@echo "make header         regenerate $(HEADER) (any cargo build does)"
+	@echo "make header-check   fail when $(HEADER) differs from the committed one"
+	@echo "make lint           cargo fmt --check and clippy -D warnings"
+	@echo "make test-rust      cargo test --workspace"
+	@echo "make test-c         C tests against $(LIB_SO)"
+	@echo "make test-c-valgrind  the same under valgrind (leaks and memory errors fail)"
+	@echo "make test           all of the above, failing fast"
+	@echo "make demo           the seed walkthrough in C, in a temporary HOME"
+	@echo "make clean          cargo clean and rm -rf $(BUILD_DIR)"
+	@echo "variables: PROFILE=$(PROFILE) CARGO=$(CARGO) CC=$(CC) LIBDIR=$(LIBDIR) DATASTACK=$(DATASTACK)"

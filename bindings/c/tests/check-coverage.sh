@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Fails when the C tests miss part of the header:
+#   - a function declared in the header that test_null_args.c never calls
+#     (every function must be tried with NULL arguments);
+#   - an fw_result code that test_errors.c does not name (fw_result_name
+#     must be checked for every code).
+# usage: check-coverage.sh HEADER TESTS_DIR
+set -euo pipefail
+header=$1 dir=$2
+CC=${CC:-gcc}
+
+# The header without comments (cbindgen's doc comments name functions too).
+code=$("$CC" -fpreprocessed -dD -E -P -x c "$header")
+functions=$(grep -oE '\bfw_[a-z0-9_]+[[:space:]]*\(' <<<"$code" | tr -d '( \t' | sort -u)
+codes=$(grep -oE '^[[:space:]]*FW_(OK|ERR_[A-Z0-9_]+)[[:space:]]*=' <<<"$code" | tr -d '= \t' | sort -u)
+
+missing=0
+for f in $functions; do
+    if ! grep -qE "\b$f\(" "$dir/test_null_args.c"; then
+        echo "check-coverage: $f (in $header) is not tried in $dir/test_null_args.c" >&2
+        missing=1
+    fi
+done
+for c in $codes; do
+    if ! grep -qE "X\($c\)" "$dir/test_errors.c"; then
+        echo "check-coverage: $c (in $header) is missing from FW_ALL_RESULTS in $dir/test_errors.c" >&2
+        missing=1
+    fi
+done
+if [ "$missing" -ne 0 ]; then
+    echo "check-coverage: add the NULL-argument checks / result names above." >&2
+    exit 1
+fi
+echo "check-coverage: $(wc -w <<<"$functions") functions and $(wc -w <<<"$codes") result codes covered"

@@ -1,0 +1,27 @@
+/* The C tests, in the order main.c runs them. */
+#ifndef FW_TESTS_H
+#define FW_TESTS_H
+
+#define FW_TEST_LIST(X)                                                                            \
+    X(test_seed_walkthrough)                                                                       \
+    X(test_instructions_and_urls)                                                                  \
+    X(test_save_refuses_existing_key)                                                              \
+    X(test_custom_file_and_key)                                                                    \
+    X(test_cave_layout)                                                                            \
+    X(test_token_shared_live)                                                                      \
+    X(test_malformed_secret_file)                                                                  \
+    X(test_invalid_utf8)                                                                           \
+    X(test_invalid_token_format)                                                                   \
+    X(test_environment)                                                                            \
+    X(test_bad_values)                                                                             \
+    X(test_result_names)                                                                           \
+    X(test_version)                                                                                \
+    X(test_error_accessors)                                                                        \
+    X(test_null_arguments)                                                                         \
+    X(test_nullable_arguments)
+
+#define FW_DECLARE_TEST(name) void name(void);
+FW_TEST_LIST(FW_DECLARE_TEST)
+#undef FW_DECLARE_TEST
+
+#endif /* FW_TESTS_H */

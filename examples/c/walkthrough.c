@@ -1,0 +1,116 @@
+/*
+ * The "Authentication Service" walkthrough of the annotation-framework
+ * client, in C: see whether a token is saved, read how to get one, save
+ * one, and see a new client pick it up or use a token given directly.
+ *
+ *   walkthrough [DATASTACK]        (default: minnie65_public)
+ *
+ * It writes ~/.cloudvolume/secrets/chunkedgraph-secret.json, as the Python
+ * walkthrough does: run it with HOME pointing at a scratch directory
+ * (`make demo` does) unless you mean to save the fake token for real.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "fwclient.h"
+
+/* Reports a failed call with its fw_error, and frees the error. */
+static int failed(const char *what, fw_result rc, fw_error *err) {
+    fprintf(stderr, "walkthrough: %s failed: %s: %s\n", what, fw_result_name(rc),
+            err != NULL && fw_error_message(err) != NULL ? fw_error_message(err) : "(no detail)");
+    fw_error_free(err);
+    return 0;
+}
+
+/* Runs `call`, which takes `&err` last; on failure reports it and jumps out. */
+#define TRY(call)                                                                                  \
+    do {                                                                                           \
+        fw_error *err = NULL;                                                                      \
+        fw_result rc_ = (call);                                                                    \
+        if (rc_ != FW_OK) {                                                                        \
+            failed(#call, rc_, err);                                                               \
+            goto out;                                                                              \
+        }                                                                                          \
+    } while (0)
+
+/* Prints `label` and the token of `auth` ("None" when there is none, as
+ * Python prints it). */
+static int print_token(const char *label, const fw_auth *auth) {
+    fw_error *err = NULL;
+    char *token = NULL;
+    fw_result rc = fw_auth_token(auth, &token, &err);
+    if (rc != FW_OK) {
+        return failed("fw_auth_token", rc, err);
+    }
+    printf("%s%s\n", label, token != NULL ? token : "None");
+    fw_string_free(token);
+    return 1;
+}
+
+int main(int argc, char **argv) {
+    const char *dataset_name = argc > 1 ? argv[1] : "minnie65_public";
+    int status = EXIT_FAILURE;
+    fw_client *client = NULL, *client_direct = NULL;
+    fw_auth *auth = NULL, *basic_auth = NULL, *direct_auth = NULL;
+    fw_options *direct_opts = NULL;
+    char *text = NULL;
+
+    /* client = FrameworkClient(dataset_name) */
+    TRY(fw_client_new(dataset_name, NULL, &client, &err));
+
+    /* auth = client.auth
+     * print(f"My current token is: {auth.token}") */
+    TRY(fw_client_auth(client, &auth));
+    if (!print_token("My current token is: ", auth)) {
+        goto out;
+    }
+
+    /* auth.get_new_token() */
+    TRY(fw_auth_get_new_token(auth, &text, &err));
+    fputs(text, stdout);
+    fw_string_free(text);
+    text = NULL;
+
+    /* new_token = 'fake_token_123'
+     * auth.save_token(token=new_token)
+     * print(f"My token is now: {auth.token}") */
+    TRY(fw_auth_save_token(auth, "fake_token_123", NULL, NULL, 0, &err));
+    if (!print_token("My token is now: ", auth)) {
+        goto out;
+    }
+    TRY(fw_auth_token_file(auth, &text, &err));
+    printf("(saved to %s)\n", text);
+    fw_string_free(text);
+    text = NULL;
+
+    /* client = FrameworkClient(dataset_name)
+     * print(f"Now my basic token is: {client.auth.token}") */
+    fw_client_free(client);
+    client = NULL;
+    TRY(fw_client_new(dataset_name, NULL, &client, &err));
+    TRY(fw_client_auth(client, &basic_auth));
+    if (!print_token("Now my basic token is: ", basic_auth)) {
+        goto out;
+    }
+
+    /* client_direct = FrameworkClient(dataset_name, auth_token='another_fake_token_678')
+     * print(f"A directly specified token is: {client_direct.auth.token}") */
+    TRY(fw_options_new(&direct_opts));
+    TRY(fw_options_set_token(direct_opts, "another_fake_token_678"));
+    TRY(fw_client_new(dataset_name, direct_opts, &client_direct, &err));
+    TRY(fw_client_auth(client_direct, &direct_auth));
+    if (!print_token("A directly specified token is: ", direct_auth)) {
+        goto out;
+    }
+    status = EXIT_SUCCESS;
+
+out:
+    fw_string_free(text);
+    fw_auth_free(direct_auth);
+    fw_client_free(client_direct);
+    fw_options_free(direct_opts);
+    fw_auth_free(basic_auth);
+    fw_auth_free(auth);
+    fw_client_free(client);
+    return status;
+}
