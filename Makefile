@@ -121,12 +121,13 @@ $(C_TEST_BIN): $(C_TEST_SRCS) $(C_TEST_HDRS) $(HEADER) $(LIB_SO)
 c-coverage:
 	@CC=$(CC) $(C_TEST_DIR)/check-coverage.sh $(HEADER) $(C_TEST_DIR)
 
-test-c: $(C_TEST_BIN) c-coverage
-	$(C_TEST_BIN) | tee $(C_TEST_SUMMARY).tmp
+# The request tests start $(DEVSERVER) themselves, with a free port.
+test-c: $(C_TEST_BIN) $(DEVSERVER) c-coverage
+	FW_DEVSERVER_BIN=$(abspath $(DEVSERVER)) $(C_TEST_BIN) | tee $(C_TEST_SUMMARY).tmp
 	@tail -n 1 $(C_TEST_SUMMARY).tmp > $(C_TEST_SUMMARY); rm -f $(C_TEST_SUMMARY).tmp
 
-test-c-valgrind: $(C_TEST_BIN)
-	$(VALGRIND) $(VALGRIND_FLAGS) $(C_TEST_BIN)
+test-c-valgrind: $(C_TEST_BIN) $(DEVSERVER)
+	FW_DEVSERVER_BIN=$(abspath $(DEVSERVER)) $(VALGRIND) $(VALGRIND_FLAGS) $(C_TEST_BIN)
 
 # ---------------------------------------------------------------- demo
 # The seed walkthrough in C, with HOME pointed at a fresh temporary
@@ -135,13 +136,9 @@ test-c-valgrind: $(C_TEST_BIN)
 
 DEMO_BIN := $(C_BUILD_DIR)/walkthrough
 
-# Where the demo will start fw-devserver once the walkthrough talks to a
-# server: shell commands, each ending in `;`, run in the demo's shell
-# before the walkthrough, with $home set. They start $(DEVSERVER) in the
-# background, export its address for the walkthrough, and append its stop
-# to $cleanup. Empty while the walkthrough is offline.
-DEMO_SERVER_START :=
-DEMO_DEPS := $(DEMO_BIN)
+# tools/with-devserver.sh starts fw-devserver on a free port, hands its
+# address to the walkthrough (FW_DEVSERVER_URL) and stops it afterwards.
+DEMO_DEPS := $(DEMO_BIN) $(DEVSERVER)
 
 .PHONY: demo
 $(DEMO_BIN): examples/c/walkthrough.c $(HEADER) $(LIB_SO)
@@ -154,9 +151,8 @@ demo: $(DEMO_DEPS)
 	if [ -n "$(KEEP_HOME)" ]; then cleanup="echo 'demo: kept $$home'"; fi; \
 	trap 'eval "$$cleanup"' EXIT; \
 	echo "demo: HOME=$$home (a fresh temporary directory; your own files are untouched)"; \
-	$(DEMO_SERVER_START) \
 	env -u FW_AUTH_TOKEN -u FW_SECRETS_DIR -u FW_SECRETS_LAYOUT HOME="$$home" \
-	    $(DEMO_BIN) $(DATASTACK)
+	    FW_DEVSERVER_BIN=$(DEVSERVER) tools/with-devserver.sh $(DEMO_BIN) $(DATASTACK)
 
 # ---------------------------------------------------------------- aggregates
 # `make test` runs the steps one after the other, cheapest first, and

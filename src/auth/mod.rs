@@ -87,7 +87,7 @@ impl Auth {
         let layout = Layout::choose(opts.layout, &secrets_dir)?;
         let server_file = secrets_dir.join(layout::server_file_name(&server_address));
         let token_file = match &opts.token_file {
-            Some(f) => layout::expand_path(f)?,
+            Some(f) => layout::expand_file_path(f)?,
             None if server_file.is_file() => server_file,
             None => secrets_dir.join(layout.default_file()),
         };

@@ -61,7 +61,7 @@ impl Auth {
             return Err(Error::invalid_argument("the token key must not be empty"));
         }
         let target = match file {
-            Some(f) => layout::expand_path(f)?,
+            Some(f) => layout::expand_file_path(f)?,
             None => self.token_file(),
         };
         let cave = self.layout == Layout::Cave;

@@ -135,6 +135,16 @@ pub fn expand_path(path: &str) -> Result<PathBuf> {
     }
 }
 
+/// Like [`expand_path`], for a path that must name a file (not end in `/`).
+pub fn expand_file_path(path: &str) -> Result<PathBuf> {
+    if path.ends_with('/') {
+        return Err(Error::invalid_argument(format!(
+            "\"{path}\" names a directory; a token file path must name a file"
+        )));
+    }
+    expand_path(path)
+}
+
 /// The secrets directory: the caller's choice, else `$FW_SECRETS_DIR`, else
 /// `~/.cloudvolume/secrets`.
 pub fn secrets_dir(chosen: Option<&str>) -> Result<PathBuf> {
@@ -220,5 +230,6 @@ mod tests {
         assert!(p.is_absolute());
         assert!(p.ends_with("rel.json"));
         assert!(expand_path("").is_err());
+        assert!(expand_file_path("~/sub/").is_err());
     }
 }

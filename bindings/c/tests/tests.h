@@ -18,7 +18,13 @@
     X(test_version)                                                                                \
     X(test_error_accessors)                                                                        \
     X(test_null_arguments)                                                                         \
-    X(test_nullable_arguments)
+    X(test_nullable_arguments)                                                                     \
+    X(test_requests_use_the_saved_token)                                                           \
+    X(test_request_headers_received)                                                               \
+    X(test_request_errors)                                                                         \
+    X(test_insecure_url_refused)                                                                   \
+    X(test_service_calls)                                                                          \
+    X(test_response_accessors)
 
 #define FW_DECLARE_TEST(name) void name(void);
 FW_TEST_LIST(FW_DECLARE_TEST)

@@ -1,0 +1,87 @@
+#define _XOPEN_SOURCE 700 /* fdopen, kill */
+
+#include "devserver.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+/* Reads "NAME=value" from f into out. */
+static bool read_var(FILE *f, const char *name, char *out, size_t size) {
+    char line[512];
+    size_t n = strlen(name);
+    if (fgets(line, sizeof line, f) == NULL || strncmp(line, name, n) != 0 || line[n] != '=') {
+        return false;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    snprintf(out, size, "%s", line + n + 1);
+    return true;
+}
+
+bool th_devserver_start(th_devserver *s) {
+    memset(s, 0, sizeof *s);
+    const char *bin = getenv("FW_DEVSERVER_BIN");
+    if (!CHECK(bin != NULL && bin[0] != '\0')) {
+        fprintf(stderr, "  set FW_DEVSERVER_BIN to the fw-devserver binary (make test-c does)\n");
+        return false;
+    }
+    int fds[2];
+    if (!CHECK(pipe(fds) == 0)) {
+        return false;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], STDOUT_FILENO);
+        close(fds[0]);
+        close(fds[1]);
+        execl(bin, bin, "--port", "0", "--quiet", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    if (!CHECK(pid > 0)) {
+        close(fds[0]);
+        return false;
+    }
+    s->pid = pid;
+    FILE *out = fdopen(fds[0], "r");
+    bool ok = out != NULL && read_var(out, "FW_DEVSERVER_URL", s->url, sizeof s->url) &&
+              read_var(out, "FW_DEVSERVER_OTHER_URL", s->other_url, sizeof s->other_url);
+    if (out != NULL) {
+        fclose(out); /* the server's later output (none with --quiet) is not needed */
+    } else {
+        close(fds[0]);
+    }
+    if (!CHECK(ok)) {
+        th_devserver_stop(s);
+        return false;
+    }
+    return true;
+}
+
+void th_devserver_stop(th_devserver *s) {
+    if (s->pid > 0) {
+        kill(s->pid, SIGTERM);
+        waitpid(s->pid, NULL, 0);
+        s->pid = 0;
+    }
+}
+
+fw_options *th_server_options(const th_devserver *s, const char *token) {
+    fw_options *o = NULL;
+    char dir[TH_PATH_MAX];
+    const char *home = getenv("HOME");
+    th_join(dir, sizeof dir, home != NULL ? home : ".", "no-secrets");
+    if (!CHECK_RESULT(FW_OK, fw_options_new(&o)) ||
+        !CHECK_RESULT(FW_OK, fw_options_set_server_address(o, s->url)) ||
+        !CHECK_RESULT(FW_OK, fw_options_set_secrets_dir(o, dir)) ||
+        (token != NULL && !CHECK_RESULT(FW_OK, fw_options_set_token(o, token)))) {
+        fw_options_free(o);
+        return NULL;
+    }
+    return o;
+}
