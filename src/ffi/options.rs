@@ -54,6 +54,23 @@ unsafe fn set_str(
     })
 }
 
+/// Stores a non-empty string argument with `store`.
+unsafe fn set_text(
+    o: *mut fw_options,
+    value: *const c_char,
+    name: &'static str,
+    store: impl FnOnce(&mut Options, String),
+) -> fw_result {
+    // SAFETY: forwarded.
+    unsafe {
+        set_str(o, value, name, |opts, v| {
+            non_empty(v, name)?;
+            store(opts, v.to_owned());
+            Ok(())
+        })
+    }
+}
+
 /// Uses this token directly; no secret file is read. FW_ERR_INVALID_TOKEN_FORMAT
 /// for an empty token or one with whitespace, control or non-ASCII characters.
 #[unsafe(no_mangle)]
@@ -78,13 +95,7 @@ pub unsafe extern "C" fn fw_options_set_token_file(
     path: *const c_char,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe {
-        set_str(o, path, "path", |opts, p| {
-            non_empty(p, "path")?;
-            opts.token_file = Some(p.to_owned());
-            Ok(())
-        })
-    }
+    unsafe { set_text(o, path, "path", |opts, p| opts.token_file = Some(p)) }
 }
 
 /// Reads the token under this key (default "token").
@@ -94,13 +105,7 @@ pub unsafe extern "C" fn fw_options_set_token_key(
     key: *const c_char,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe {
-        set_str(o, key, "key", |opts, k| {
-            non_empty(k, "key")?;
-            opts.token_key = Some(k.to_owned());
-            Ok(())
-        })
-    }
+    unsafe { set_text(o, key, "key", |opts, k| opts.token_key = Some(k)) }
 }
 
 /// The global server (default "https://global.daf-apis.com"), used verbatim
@@ -111,13 +116,7 @@ pub unsafe extern "C" fn fw_options_set_server_address(
     url: *const c_char,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe {
-        set_str(o, url, "url", |opts, u| {
-            non_empty(u, "url")?;
-            opts.server_address = Some(u.to_owned());
-            Ok(())
-        })
-    }
+    unsafe { set_text(o, url, "url", |opts, u| opts.server_address = Some(u)) }
 }
 
 /// The secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets).
@@ -127,13 +126,7 @@ pub unsafe extern "C" fn fw_options_set_secrets_dir(
     dir: *const c_char,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe {
-        set_str(o, dir, "dir", |opts, d| {
-            non_empty(d, "dir")?;
-            opts.secrets_dir = Some(d.to_owned());
-            Ok(())
-        })
-    }
+    unsafe { set_text(o, dir, "dir", |opts, d| opts.secrets_dir = Some(d)) }
 }
 
 /// The layout: FW_LAYOUT_FRAMEWORK or FW_LAYOUT_CAVE (default
@@ -210,13 +203,7 @@ pub unsafe extern "C" fn fw_options_set_ca_file(
     path: *const c_char,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe {
-        set_str(o, path, "path", |opts, p| {
-            non_empty(p, "path")?;
-            opts.http.ca_file = Some(p.to_owned());
-            Ok(())
-        })
-    }
+    unsafe { set_text(o, path, "path", |opts, p| opts.http.ca_file = Some(p)) }
 }
 
 /// Also sends the token to this origin ("https://host[:port]").
@@ -227,10 +214,8 @@ pub unsafe extern "C" fn fw_options_add_trusted_origin(
 ) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
-        set_str(o, origin, "origin", |opts, u| {
-            non_empty(u, "origin")?;
-            opts.http.trusted_origins.push(u.to_owned());
-            Ok(())
+        set_text(o, origin, "origin", |opts, u| {
+            opts.http.trusted_origins.push(u)
         })
     }
 }
