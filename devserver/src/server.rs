@@ -1,18 +1,29 @@
-//! Listening on 127.0.0.1, one thread per request, turning tiny_http
-//! requests into [`Req`] and [`Reply`] back into bytes, and the request log.
+//! Listening on 127.0.0.1 and the connection layer: one thread per
+//! accepted connection, HTTP/1.1 keep-alive (plain or TLS through rustls),
+//! requests turned into [`Req`] and [`Reply`] back into bytes (see
+//! [`wire`]), and the request log.
 
-use crate::http::{Body, Reply, Req, ascii_safe, decode_path};
+mod wire;
+
+use crate::http::{Req, ascii_safe, decode_path};
 use crate::routes;
 use crate::store::Store;
-use crate::tls::ServerPem;
-use std::io::{Cursor, Read, Write};
-use std::net::SocketAddr;
+use crate::tls::ServerCert;
+use rustls::{ServerConfig, ServerConnection, StreamOwned};
+use std::io::{BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
-use tiny_http::{Header, Response, Server, SslConfig, StatusCode};
 
-/// Largest request body read (bigger bodies are cut; `/echo` reports the read length).
-const MAX_BODY: u64 = 64 << 20;
+/// A connection with no request for this long is closed (ureq drops idle
+/// pooled connections after 15 s, so a client never reuses a closed one).
+const IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+/// A client that stops reading an answer for this long is dropped.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+/// After the last answer: how long, and how many bytes, unread input is
+/// drained before the socket closes, so the answer is not lost to a reset.
+const LINGER: Duration = Duration::from_millis(500);
+const LINGER_BYTES: usize = 1 << 20;
 
 /// One origin (port) of the server.
 pub struct Ctx {
@@ -35,108 +46,140 @@ impl Ctx {
     }
 }
 
+/// A bound listening socket, with its TLS configuration when serving HTTPS.
+pub struct Listener {
+    tcp: TcpListener,
+    tls: Option<Arc<ServerConfig>>,
+}
+
 /// Listens on 127.0.0.1:`port` (0 = any free port), with TLS when given.
-pub fn bind(port: u16, tls: Option<&ServerPem>) -> Result<(Server, u16), String> {
+pub fn bind(port: u16, tls: Option<&ServerCert>) -> Result<(Listener, u16), String> {
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let server = match tls {
-        None => Server::http(addr),
-        Some(pem) => Server::https(
-            addr,
-            SslConfig {
-                certificate: pem.cert_chain.clone().into_bytes(),
-                private_key: pem.key.clone().into_bytes(),
-            },
-        ),
-    }
-    .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.port())
-        .ok_or("listener has no IP address")?;
-    Ok((server, port))
+    let tls = tls.map(ServerCert::server_config).transpose()?;
+    let tcp = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let port = tcp
+        .local_addr()
+        .map_err(|e| format!("listener has no address: {e}"))?
+        .port();
+    Ok((Listener { tcp, tls }, port))
 }
 
-/// Serves forever: every request gets its own thread.
-pub fn run(server: Server, ctx: Ctx) {
+/// Serves forever: every accepted connection gets its own thread, which
+/// answers its requests one after the other until the connection ends.
+pub fn run(listener: Listener, ctx: Ctx) {
     let ctx = Arc::new(ctx);
-    for rq in server.incoming_requests() {
+    loop {
+        let stream = match listener.tcp.accept() {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of descriptors or the like: let connections finish.
+                std::thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+        };
         let ctx = Arc::clone(&ctx);
-        std::thread::spawn(move || serve_one(rq, &ctx));
+        let tls = listener.tls.clone();
+        // If no thread can be made, the stream is dropped (closed).
+        let _ = std::thread::Builder::new()
+            .name(format!("conn-{}", ctx.label))
+            .spawn(move || connection(stream, tls, &ctx));
     }
 }
 
-fn serve_one(mut rq: tiny_http::Request, ctx: &Ctx) {
-    let (path, query) = match rq.url().split_once('?') {
+fn connection(tcp: TcpStream, tls: Option<Arc<ServerConfig>>, ctx: &Ctx) {
+    let setup = tcp
+        .set_nodelay(true)
+        .and_then(|()| tcp.set_read_timeout(Some(IDLE_TIMEOUT)))
+        .and_then(|()| tcp.set_write_timeout(Some(WRITE_TIMEOUT)));
+    if setup.is_err() {
+        return;
+    }
+    match tls {
+        None => {
+            let mut tcp = tcp;
+            serve(&mut tcp, ctx);
+            linger(&mut tcp);
+        }
+        Some(config) => {
+            let Ok(conn) = ServerConnection::new(config) else {
+                return;
+            };
+            let mut stream = StreamOwned::new(conn, tcp);
+            serve(&mut stream, ctx);
+            stream.conn.send_close_notify();
+            let _ = stream.flush();
+            linger(&mut stream.sock);
+        }
+    }
+}
+
+/// Half-closes, then reads what the client still sends (briefly) so that
+/// closing does not reset the connection before the client read the answer.
+fn linger(tcp: &mut TcpStream) {
+    let _ = tcp.shutdown(Shutdown::Write);
+    let _ = tcp.set_read_timeout(Some(LINGER));
+    let mut buf = [0u8; 8192];
+    let mut total = 0;
+    while total < LINGER_BYTES {
+        match tcp.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => total += n,
+        }
+    }
+}
+
+/// The keep-alive loop over one connection (plain or TLS): read a request,
+/// answer it, until the client closes, asks to close (`Connection: close`,
+/// HTTP/1.0 without keep-alive), stays idle past [`IDLE_TIMEOUT`], or sends
+/// something unreadable (answered with a 4xx/5xx, then closed).
+fn serve<S: Read + Write>(stream: &mut S, ctx: &Ctx) {
+    let mut conn = BufReader::with_capacity(16 << 10, stream);
+    loop {
+        let (req, minor, keep_alive) = match read_request(&mut conn) {
+            Ok(read) => read,
+            Err(wire::Fail::Closed) => return,
+            Err(wire::Fail::Status(status)) => {
+                let _ = wire::write_error(conn.get_mut(), status);
+                return;
+            }
+        };
+        let reply = routes::handle(&req, ctx);
+        if ctx.log {
+            log(ctx, &req, reply.status);
+        }
+        let connection = match (keep_alive, minor) {
+            (false, _) => Some("close"),
+            (true, 0) => Some("keep-alive"),
+            (true, _) => None,
+        };
+        let head_only = req.method == "HEAD";
+        let sent = wire::write_reply(conn.get_mut(), reply, head_only, connection);
+        if sent.is_err() || !keep_alive {
+            return;
+        }
+    }
+}
+
+/// One request with its body, its HTTP/1.x minor version, and whether the
+/// connection stays open after the answer.
+fn read_request<S: Read + Write>(conn: &mut BufReader<S>) -> Result<(Req, u8, bool), wire::Fail> {
+    let head = wire::read_head(conn)?;
+    let framing = wire::framing(&head)?;
+    wire::expect_continue(&head, &framing, conn.get_mut())?;
+    let body = wire::read_body(conn, &framing)?;
+    let keep_alive = head.keep_alive();
+    let (path, query) = match head.target.split_once('?') {
         Some((p, q)) => (p.to_owned(), Some(q.to_owned())),
-        None => (rq.url().to_owned(), None),
+        None => (head.target.clone(), None),
     };
-    let headers = rq
-        .headers()
-        .iter()
-        .map(|h| (h.field.as_str().to_string(), h.value.as_str().to_owned()))
-        .collect();
-    let mut body = Vec::new();
-    let _ = rq.as_reader().take(MAX_BODY).read_to_end(&mut body);
     let req = Req {
-        method: rq.method().as_str().to_owned(),
+        method: head.method,
         path,
         query,
-        headers,
+        headers: head.headers,
         body,
     };
-    let reply = routes::handle(&req, ctx);
-    if ctx.log {
-        log(ctx, &req, reply.status);
-    }
-    send(rq, reply);
-}
-
-fn send(rq: tiny_http::Request, reply: Reply) {
-    let status = StatusCode(reply.status);
-    let headers: Vec<Header> = reply
-        .headers
-        .iter()
-        .filter_map(|(k, v)| Header::from_bytes(k.as_bytes(), v.as_bytes()).ok())
-        .collect();
-    let _ = match reply.body {
-        Body::Bytes(b) => {
-            let len = b.len();
-            rq.respond(Response::new(
-                status,
-                headers,
-                Cursor::new(b),
-                Some(len),
-                None,
-            ))
-        }
-        Body::Repeat(n) => {
-            let data = std::io::repeat(b'a').take(n);
-            let response = Response::new(status, headers, data, usize::try_from(n).ok(), None);
-            rq.respond(response.with_chunked_threshold(usize::MAX))
-        }
-        Body::Stalled { head, tail, ms } => {
-            let mut w = rq.into_writer();
-            let mut text = format!(
-                "HTTP/1.1 {} {}\r\nContent-Length: {}\r\n",
-                status.0,
-                status.default_reason_phrase(),
-                head.len() + tail.len()
-            );
-            for h in &headers {
-                text.push_str(&format!("{}: {}\r\n", h.field, h.value));
-            }
-            text.push_str("\r\n");
-            (|| {
-                w.write_all(text.as_bytes())?;
-                w.write_all(&head)?;
-                w.flush()?;
-                std::thread::sleep(Duration::from_millis(ms));
-                w.write_all(&tail)?;
-                w.flush()
-            })()
-        }
-    };
+    Ok((req, head.minor, keep_alive))
 }
 
 /// `fw-devserver[main] GET /path 200`. Never the query string, headers or

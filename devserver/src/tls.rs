@@ -1,23 +1,47 @@
 //! `--tls-self-signed DIR`: a throw-away CA and a server certificate it
 //! signs for `127.0.0.1` and `localhost`. Only the CA certificate is written
-//! (`DIR/ca.pem`); the server key stays in memory.
+//! (`DIR/ca.pem`); the server key stays in memory. The listeners serve it
+//! through rustls with the ring provider.
 
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
 };
+use rustls::ServerConfig;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use std::path::Path;
+use std::sync::Arc;
 
-/// PEM text for the TLS listener.
-pub struct ServerPem {
+/// The server's certificate and key (DER) for the TLS listeners.
+pub struct ServerCert {
     /// Server certificate followed by the CA certificate.
-    pub cert_chain: String,
+    pub cert_chain: Vec<CertificateDer<'static>>,
     /// PKCS#8 private key of the server certificate.
-    pub key: String,
+    pub key: PrivatePkcs8KeyDer<'static>,
+}
+
+impl ServerCert {
+    /// A rustls server configuration (ring provider, TLS 1.2 and 1.3, ALPN
+    /// `http/1.1`) serving this certificate.
+    pub fn server_config(&self) -> Result<Arc<ServerConfig>, String> {
+        let err = |e: rustls::Error| format!("TLS configuration failed: {e}");
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut config = ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(err)?
+            .with_no_client_auth()
+            .with_single_cert(
+                self.cert_chain.clone(),
+                PrivateKeyDer::Pkcs8(self.key.clone_key()),
+            )
+            .map_err(err)?;
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Arc::new(config))
+    }
 }
 
 /// Generates the CA and server certificate and writes `dir/ca.pem`.
-pub fn generate(dir: &Path) -> Result<ServerPem, String> {
+pub fn generate(dir: &Path) -> Result<ServerCert, String> {
     let err = |e: rcgen::Error| format!("certificate generation failed: {e}");
     let ca_key = KeyPair::generate().map_err(err)?;
     let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
@@ -50,8 +74,8 @@ pub fn generate(dir: &Path) -> Result<ServerPem, String> {
     let ca_path = dir.join("ca.pem");
     std::fs::write(&ca_path, ca_cert.pem())
         .map_err(|e| format!("cannot write {}: {e}", ca_path.display()))?;
-    Ok(ServerPem {
-        cert_chain: format!("{}{}", leaf_cert.pem(), ca_cert.pem()),
-        key: leaf_key.serialize_pem(),
+    Ok(ServerCert {
+        cert_chain: vec![leaf_cert.der().clone(), ca_cert.der().clone()],
+        key: PrivatePkcs8KeyDer::from(leaf_key.serialize_der()),
     })
 }
