@@ -140,25 +140,41 @@ DEMO_BIN := $(C_BUILD_DIR)/walkthrough
 # address to the walkthrough (FW_DEVSERVER_URL) and stops it afterwards.
 DEMO_DEPS := $(DEMO_BIN) $(DEVSERVER)
 
-.PHONY: demo
+.PHONY: demo demo-c
 $(DEMO_BIN): examples/c/walkthrough.c $(HEADER) $(LIB_SO)
 	@mkdir -p $(@D)
 	$(CC) $(C_STD_FLAGS) $(CFLAGS) $(C_INCLUDES) -o $@ $< $(C_LDFLAGS) $(C_LDLIBS)
 
-demo: $(DEMO_DEPS)
+# The walkthrough in C, then C++, then Go, each in a fresh HOME, against
+# one fw-devserver started for the occasion.
+demo: $(DEMO_DEPS) cpp-build go-walkthrough
+	@FW_DEVSERVER_BIN=$(DEVSERVER) tools/with-devserver.sh \
+	    $(MAKE) --no-print-directory demo-c demo-cpp demo-go
+
+# The C walkthrough alone: against $FW_DEVSERVER_URL when set, else offline.
+demo-c: $(DEMO_BIN)
 	@home=$$(mktemp -d "$${TMPDIR:-/tmp}/fwclient-demo-home.XXXXXX"); \
 	cleanup="rm -rf '$$home'"; \
 	if [ -n "$(KEEP_HOME)" ]; then cleanup="echo 'demo: kept $$home'"; fi; \
 	trap 'eval "$$cleanup"' EXIT; \
-	echo "demo: HOME=$$home (a fresh temporary directory; your own files are untouched)"; \
+	echo "==> C walkthrough: HOME=$$home (a fresh temporary directory; your own files are untouched)"; \
 	env -u FW_AUTH_TOKEN -u FW_SECRETS_DIR -u FW_SECRETS_LAYOUT HOME="$$home" \
-	    FW_DEVSERVER_BIN=$(DEVSERVER) tools/with-devserver.sh $(DEMO_BIN) $(DATASTACK)
+	    $(DEMO_BIN) $(DATASTACK) $${FW_DEVSERVER_URL:-}
+
+# ---------------------------------------------------------------- bindings
+# Each binding brings its own make fragment (targets test-<lang>,
+# demo-<lang>, clean-<lang>); they build the library themselves when run
+# alone.
+
+ROOT := $(CURDIR)
+include bindings/cpp/rules.mk
+include bindings/go/rules.mk
 
 # ---------------------------------------------------------------- aggregates
 # `make test` runs the steps one after the other, cheapest first, and
 # stops at the first failure; the C tests' summary is its last line.
 
-TEST_STEPS := fmt-check build header-check test-c test-c-valgrind clippy test-rust
+TEST_STEPS := fmt-check build header-check test-c test-c-valgrind clippy test-rust test-go
 CLEAN_DIRS := $(BUILD_DIR)
 
 .PHONY: test clean help
@@ -184,6 +200,8 @@ help:
 	@echo "make test-c         C tests against $(LIB_SO)"
 	@echo "make test-c-valgrind  the same under valgrind (leaks and memory errors fail)"
 	@echo "make test           all of the above, failing fast"
-	@echo "make demo           the seed walkthrough in C, in a temporary HOME"
+	@echo "make demo           the seed walkthrough in C, C++ and Go against fw-devserver, each in a temporary HOME"
+	@echo "make test-cpp       C++ binding tests (CMake + GoogleTest)"
+	@echo "make test-go        Go binding tests (vet, -race, GOGC=1 with cgocheck)"
 	@echo "make clean          cargo clean and rm -rf $(BUILD_DIR)"
 	@echo "variables: PROFILE=$(PROFILE) CARGO=$(CARGO) CC=$(CC) LIBDIR=$(LIBDIR) DATASTACK=$(DATASTACK)"

@@ -496,7 +496,7 @@ fw_result fw_options_set_layout(fw_options *o, uint32_t layout);
 
 /**
  * Connect and overall timeouts of requests, in milliseconds (defaults
- * 10000 and 60000); 0 is refused.
+ * 10000 and 60000); 0 keeps the current value of that timeout.
  */
 fw_result fw_options_set_timeout_ms(fw_options *o, uint64_t connect_ms, uint64_t total_ms);
 
@@ -548,6 +548,18 @@ fw_result fw_response_body(const fw_response *r, const uint8_t **data, size_t *l
  * (free with fw_string_free); `*value` is NULL when the header is absent.
  */
 fw_result fw_response_header(const fw_response *r, const char *name, char **value);
+
+/**
+ * The number of headers of the answer (repeated names count once each).
+ */
+fw_result fw_response_header_count(const fw_response *r, size_t *count);
+
+/**
+ * Header number `index` (0-based, in the order received): its name in
+ * lower case and its value, as new strings (free both with fw_string_free).
+ * FW_ERR_INVALID_ARGUMENT when `index` is not below fw_response_header_count.
+ */
+fw_result fw_response_header_at(const fw_response *r, size_t index, char **name, char **value);
 
 /**
  * Frees a response; NULL is a no-op.

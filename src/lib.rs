@@ -12,6 +12,7 @@ pub mod ffi;
 pub mod http;
 pub mod options;
 pub mod secrets;
+pub mod setup;
 pub mod token;
 
 pub use auth::{Auth, SaveOptions, TokenSource};

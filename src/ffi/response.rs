@@ -68,6 +68,48 @@ pub unsafe extern "C" fn fw_response_header(
     })
 }
 
+/// The number of headers of the answer (repeated names count once each).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_response_header_count(r: *const fw_response, count: *mut usize) -> fw_result {
+    boundary::run(std::ptr::null_mut(), || {
+        // SAFETY: NULL or live / writable.
+        let (resp, slot) = unsafe { (fw_response::arg(r)?, out(count, "count")?) };
+        *slot = resp.headers.len();
+        Ok(())
+    })
+}
+
+/// Header number `index` (0-based, in the order received): its name in
+/// lower case and its value, as new strings (free both with fw_string_free).
+/// FW_ERR_INVALID_ARGUMENT when `index` is not below fw_response_header_count.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_response_header_at(
+    r: *const fw_response,
+    index: usize,
+    name: *mut *mut c_char,
+    value: *mut *mut c_char,
+) -> fw_result {
+    boundary::run(std::ptr::null_mut(), || {
+        // SAFETY: NULL or live / writable.
+        let (resp, name_slot, value_slot) = unsafe { (fw_response::arg(r)?, out(name, "name")?, out(value, "value")?) };
+        let (n, v) = resp.headers.get(index).ok_or_else(|| {
+            Error::invalid_argument(format!("header index {index} is out of range ({} headers)", resp.headers.len()))
+        })?;
+        let n = strings::to_c(n)?;
+        let v = match strings::to_c(v) {
+            Ok(v) => v,
+            Err(e) => {
+                // SAFETY: `n` was just made by to_c.
+                unsafe { strings::fw_string_free(n) };
+                return Err(e);
+            }
+        };
+        *name_slot = n;
+        *value_slot = v;
+        Ok(())
+    })
+}
+
 /// Frees a response; NULL is a no-op.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_response_free(r: *mut fw_response) {

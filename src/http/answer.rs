@@ -9,6 +9,9 @@ use crate::error::{Error, ErrorKind, HttpDetail};
 /// Path of the login page the services redirect token-less browsers to.
 pub const LOGIN_PATH: &str = "/api/v1/authorize";
 
+/// How to save a token, in each language the library serves.
+const SAVE_HINT: &str = "fw_auth_save_token in C, Auth::save_token in C++, Auth.SaveToken in Go";
+
 /// Context for messages: whether a token was sent, and where to get one.
 pub struct Context<'a> {
     pub token_sent: bool,
@@ -48,7 +51,7 @@ pub fn error_for(resp: &Response, ctx: &Context<'_>) -> Error {
             ErrorKind::InvalidToken,
             format!(
                 "the token was rejected as invalid or expired by {url} (HTTP 401); \
-                 get a new one at {} and save it with fw_auth_save_token",
+                 get a new one at {} and save it ({SAVE_HINT})",
                 ctx.new_token_url
             ),
         ),
@@ -107,7 +110,7 @@ pub fn login_redirect(url: &str, location: &str, ctx: &Context<'_>) -> Error {
             ErrorKind::InvalidToken,
             format!(
                 "{url} sent the request to the login page: the token is invalid or expired; \
-                 get a new one at {} and save it with fw_auth_save_token",
+                 get a new one at {} and save it ({SAVE_HINT})",
                 ctx.new_token_url
             ),
         )
@@ -128,7 +131,7 @@ fn not_authenticated(url: &str, ctx: &Context<'_>) -> (ErrorKind, String) {
         ErrorKind::NotAuthenticated,
         format!(
             "not authenticated: {url} needs a token and none was sent. Create one at {} \
-             and save it with fw_auth_save_token (fw_auth_get_new_token explains the steps)",
+             and save it ({SAVE_HINT}); get_new_token explains the steps",
             ctx.new_token_url
         ),
     )

@@ -1,5 +1,6 @@
 //! Secret files on disk, laid out and written as the Python clients do.
 
+pub mod datastack_map;
 pub mod file;
 pub mod layout;
 pub mod pyjson;

@@ -266,8 +266,9 @@ void test_bad_values(void) {
         goto out;
     }
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_layout(o, 2));
-    CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_timeout_ms(o, 0, 1000));
-    CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_timeout_ms(o, 1000, 0));
+    /* 0 keeps the current value of that timeout. */
+    CHECK_RESULT(FW_OK, fw_options_set_timeout_ms(o, 0, 1000));
+    CHECK_RESULT(FW_OK, fw_options_set_timeout_ms(o, 1000, 0));
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_max_body_bytes(o, 0));
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_token_file(o, ""));
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_token_key(o, ""));

@@ -139,6 +139,8 @@ void test_null_arguments(void) {
     CHECK(fw_response_status(NULL) == 0);
     EXPECT_INVALID_NOERR(fw_response_body(NULL, &data, &len));
     EXPECT_INVALID_NOERR(fw_response_header(NULL, "content-type", &s));
+    EXPECT_INVALID_NOERR(fw_response_header_count(NULL, &len));
+    EXPECT_INVALID_NOERR(fw_response_header_at(NULL, 0, &s, &s));
     fw_response_free(NULL);
 
     /* fw_error_* on NULL: see test_error_accessors; with a live error: */

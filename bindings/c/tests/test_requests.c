@@ -305,6 +305,28 @@ void test_response_accessors(void) {
             CLEAR_STR(value);
             CHECK_RESULT(FW_OK, fw_response_header(r, "x-not-there", &value));
             CHECK(value == NULL);
+            /* Every header, in order, names in lower case. */
+            size_t count = 0;
+            bool saw_type = false;
+            CHECK_RESULT(FW_OK, fw_response_header_count(r, &count));
+            CHECK(count >= 2);
+            for (size_t i = 0; i < count; i++) {
+                char *name = NULL;
+                if (CHECK_RESULT(FW_OK, fw_response_header_at(r, i, &name, &value))) {
+                    saw_type = saw_type || strcmp(name, "content-type") == 0;
+                    CHECK(value != NULL);
+                }
+                CLEAR_STR(name);
+                CLEAR_STR(value);
+            }
+            CHECK(saw_type);
+            char *name = NULL;
+            CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_response_header_at(r, count, &name, &value));
+            CHECK(name == NULL && value == NULL);
+            /* NULL out-parameters with a live response. */
+            CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_response_header_count(r, NULL));
+            CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_response_header_at(r, 0, NULL, &value));
+            CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_response_header_at(r, 0, &name, NULL));
         }
         fw_response_free(r);
     }

@@ -1,0 +1,3 @@
+module github.com/fwclient/fwclient-go
+
+go 1.24

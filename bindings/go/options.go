@@ -1,0 +1,194 @@
+package fwclient
+
+/*
+#include <stdlib.h>
+#include "fwclient.h"
+*/
+import "C"
+
+import (
+	"math"
+	"strconv"
+	"time"
+)
+
+// Layout is the set of secret files in use (see the design brief).
+type Layout uint32
+
+const (
+	// LayoutFramework is annotationframeworkclient 3.1's layout
+	// (chunkedgraph-secret.json), the default.
+	LayoutFramework Layout = C.FW_LAYOUT_FRAMEWORK
+	// LayoutCave is caveclient 8.x's layout (cave-secret.json).
+	LayoutCave Layout = C.FW_LAYOUT_CAVE
+)
+
+// String is "framework" or "cave".
+func (l Layout) String() string {
+	switch l {
+	case LayoutFramework:
+		return "framework"
+	case LayoutCave:
+		return "cave"
+	}
+	return "Layout(" + strconv.FormatUint(uint64(l), 10) + ")"
+}
+
+// Options are the settings of NewAuth and NewClient. The zero value (or a nil
+// *Options) means the library's defaults, which match the Python clients:
+// each zero field is left at its default.
+type Options struct {
+	// Token is used directly; no secret file is read.
+	Token string
+	// TokenFile is the secret file to read instead of the default files
+	// ("~" expanded, relative to the current directory otherwise).
+	TokenFile string
+	// TokenKey is the key the token is read under (default "token").
+	TokenKey string
+	// ServerAddress is the global server (default
+	// "https://global.daf-apis.com"), used verbatim in URLs.
+	ServerAddress string
+	// SecretsDir is the secrets directory (default $FW_SECRETS_DIR, else
+	// ~/.cloudvolume/secrets).
+	SecretsDir string
+	// Layout forces a layout (default $FW_SECRETS_LAYOUT, else chosen from
+	// the files present).
+	Layout *Layout
+	// ConnectTimeout and TotalTimeout bound each request (defaults 10 s and
+	// 60 s). They are passed together to the library, in whole milliseconds
+	// rounded up: setting one keeps the other at its default. A negative
+	// value is refused.
+	ConnectTimeout time.Duration
+	TotalTimeout   time.Duration
+	// MaxRetries is how often an idempotent request is retried after
+	// 502/503/504 or a reset connection (default 3; 0 disables retries).
+	MaxRetries *int
+	// MaxBodyBytes is the largest response body accepted (default 256 MiB);
+	// a larger answer gives ErrBadResponse. A negative value is refused.
+	MaxBodyBytes int64
+	// CAFile is a PEM file of CA certificates trusted in addition to the
+	// system's (default $FW_CA_BUNDLE).
+	CAFile string
+	// TrustedOrigins also receive the token ("https://host[:port]").
+	TrustedOrigins []string
+	// AllowInsecureHTTP allows sending the token over plain http to hosts
+	// other than loopback.
+	AllowInsecureHTTP bool
+}
+
+// toC builds the fw_options for o; nil for a nil o (the library's defaults).
+// The caller frees the result with fw_options_free.
+func (o *Options) toC() (*C.fw_options, error) {
+	if o == nil {
+		return nil, nil
+	}
+	var co *C.fw_options
+	if rc := C.fw_options_new(&co); rc != C.FW_OK {
+		return nil, errorFrom(rc, nil)
+	}
+	if err := o.fill(co); err != nil {
+		C.fw_options_free(co)
+		return nil, err
+	}
+	return co, nil
+}
+
+func (o *Options) fill(co *C.fw_options) error {
+	if o.Token != "" {
+		p, err := cString(o.Token)
+		if err != nil {
+			return err
+		}
+		rc := C.fw_options_set_token(co, p)
+		freeSecret(p)
+		if err := optionError(rc, "Token"); err != nil {
+			return err
+		}
+	}
+	strs := []struct {
+		name  string
+		value string
+		set   func(*C.fw_options, *C.char) C.fw_result
+	}{
+		{"TokenFile", o.TokenFile, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_token_file(co, p) }},
+		{"TokenKey", o.TokenKey, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_token_key(co, p) }},
+		{"ServerAddress", o.ServerAddress, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_server_address(co, p) }},
+		{"SecretsDir", o.SecretsDir, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_secrets_dir(co, p) }},
+		{"CAFile", o.CAFile, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_ca_file(co, p) }},
+	}
+	for _, s := range strs {
+		if s.value == "" {
+			continue
+		}
+		p, err := cString(s.value)
+		if err != nil {
+			return err
+		}
+		rc := s.set(co, p)
+		freeCString(p)
+		if err := optionError(rc, s.name); err != nil {
+			return err
+		}
+	}
+	for _, origin := range o.TrustedOrigins {
+		p, err := cString(origin)
+		if err != nil {
+			return err
+		}
+		rc := C.fw_options_add_trusted_origin(co, p)
+		freeCString(p)
+		if err := optionError(rc, "TrustedOrigins"); err != nil {
+			return err
+		}
+	}
+	if o.Layout != nil {
+		if err := optionError(C.fw_options_set_layout(co, C.uint32_t(*o.Layout)), "Layout"); err != nil {
+			return err
+		}
+	}
+	if o.ConnectTimeout < 0 || o.TotalTimeout < 0 {
+		return optionError(C.FW_ERR_INVALID_ARGUMENT, "ConnectTimeout/TotalTimeout")
+	}
+	if o.ConnectTimeout != 0 || o.TotalTimeout != 0 {
+		// 0 ms keeps the library's value of that timeout.
+		rc := C.fw_options_set_timeout_ms(co, C.uint64_t(millis(o.ConnectTimeout)), C.uint64_t(millis(o.TotalTimeout)))
+		if err := optionError(rc, "ConnectTimeout/TotalTimeout"); err != nil {
+			return err
+		}
+	}
+	if o.MaxRetries != nil {
+		n := *o.MaxRetries
+		if n < 0 || uint64(n) > math.MaxUint32 {
+			return optionError(C.FW_ERR_INVALID_ARGUMENT, "MaxRetries")
+		}
+		if err := optionError(C.fw_options_set_max_retries(co, C.uint32_t(n)), "MaxRetries"); err != nil {
+			return err
+		}
+	}
+	if o.MaxBodyBytes != 0 {
+		// A negative limit becomes 0, which the library refuses.
+		n := uint64(max(o.MaxBodyBytes, 0))
+		if err := optionError(C.fw_options_set_max_body_bytes(co, C.uint64_t(n)), "MaxBodyBytes"); err != nil {
+			return err
+		}
+	}
+	if o.AllowInsecureHTTP {
+		if err := optionError(C.fw_options_set_allow_insecure_http(co, C.bool(true)), "AllowInsecureHTTP"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// millis converts d to whole milliseconds, rounding a positive remainder up
+// (so 1µs is 1 ms, not the refused 0); negative gives 0.
+func millis(d time.Duration) uint64 {
+	if d <= 0 {
+		return 0
+	}
+	ms := d / time.Millisecond
+	if d%time.Millisecond != 0 {
+		ms++
+	}
+	return uint64(ms)
+}

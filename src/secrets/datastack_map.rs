@@ -1,0 +1,199 @@
+//! caveclient's datastack → server map, `cave_datastack_to_server_map.json`
+//! in the secrets directory: a flat JSON object `{"<datastack>": "<server
+//! address as given>"}` telling which global server a datastack lives on.
+//! caveclient writes it when a client is created with an explicit server and
+//! during `setup_token`; unreadable content counts as an empty map.
+//!
+//! Written like the secret files: Python `json.dump` bytes, every other entry
+//! kept in its place, a temporary file renamed over the old one under a lock
+//! on the directory; a new file is 0600 and a new directory 0700.
+
+use std::fs::{self, File};
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value};
+
+use super::pyjson;
+use crate::error::{Error, ErrorKind, Result};
+
+/// The map's file name in the secrets directory.
+pub const MAP_FILE: &str = "cave_datastack_to_server_map.json";
+
+const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
+/// A map larger than this is not read (caveclient's files are a few hundred bytes).
+const MAX_MAP_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The map file in `secrets_dir`.
+pub fn path(secrets_dir: &Path) -> PathBuf {
+    secrets_dir.join(MAP_FILE)
+}
+
+/// The map in `secrets_dir`. A missing, unreadable or malformed file is an
+/// empty map, as in caveclient.
+pub fn read(secrets_dir: &Path) -> Map<String, Value> {
+    read_file(&path(secrets_dir)).unwrap_or_default()
+}
+
+/// The server recorded for `datastack`, if any.
+pub fn server_for(secrets_dir: &Path, datastack: &str) -> Option<String> {
+    read(secrets_dir)
+        .get(datastack)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// Records `datastack → server`. Writes only when the stored value differs;
+/// returns whether the file was written. A malformed existing file is
+/// replaced, as caveclient does (it reads it as an empty map).
+pub fn record(secrets_dir: &Path, datastack: &str, server: &str) -> Result<bool> {
+    if datastack.is_empty() || server.is_empty() {
+        return Err(Error::invalid_argument(
+            "a datastack name and a server address are needed",
+        ));
+    }
+    let file = path(secrets_dir);
+    create_private_dir(secrets_dir)?;
+    let _lock = DirLock::acquire(secrets_dir)?;
+    let mut map = read_file(&file).unwrap_or_default();
+    if map.get(datastack).and_then(Value::as_str) == Some(server) {
+        return Ok(false);
+    }
+    map.insert(datastack.to_owned(), Value::String(server.to_owned()));
+    write_atomic(&file, secrets_dir, pyjson::dump_object(&map).as_bytes())?;
+    Ok(true)
+}
+
+fn read_file(file: &Path) -> Option<Map<String, Value>> {
+    let meta = fs::metadata(file).ok()?;
+    if !meta.is_file() || meta.len() > MAX_MAP_BYTES {
+        return None;
+    }
+    match serde_json::from_slice::<Value>(&fs::read(file).ok()?) {
+        Ok(Value::Object(map)) => Some(map),
+        _ => None,
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io("creating directory", dir, &e))
+}
+
+fn write_atomic(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
+    let mode = match fs::metadata(target) {
+        Ok(m) => m.permissions().mode() & 0o7777,
+        Err(_) => 0o600,
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".fwclient-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("creating a temporary file in", dir, &e))?;
+    let write = |f: &mut File| -> std::io::Result<()> {
+        f.set_permissions(fs::Permissions::from_mode(mode))?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    };
+    write(tmp.as_file_mut()).map_err(|e| Error::io("writing", target, &e))?;
+    tmp.persist(target)
+        .map_err(|e| Error::io("replacing", target, &e.error))?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// The same directory lock as the secret files' saves (an `flock` on the
+/// directory), so a map update and a token save never interleave.
+struct DirLock(File);
+
+impl DirLock {
+    fn acquire(dir: &Path) -> Result<DirLock> {
+        let file = File::open(dir).map_err(|e| Error::io("locking", dir, &e))?;
+        let start = Instant::now();
+        loop {
+            // SAFETY: the descriptor is open for the whole call.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+                return Ok(DirLock(file));
+            }
+            let err = std::io::Error::last_os_error();
+            if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
+                return Err(Error::io("locking", dir, &err));
+            }
+            if start.elapsed() > LOCK_TIMEOUT {
+                return Err(Error::new(
+                    ErrorKind::Io,
+                    format!(
+                        "timed out after {}s waiting for another save in \"{}\"",
+                        LOCK_TIMEOUT.as_secs(),
+                        dir.display()
+                    ),
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+}
+
+impl Drop for DirLock {
+    fn drop(&mut self) {
+        // SAFETY: the descriptor is still open.
+        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_like_caveclient() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = dir.path().join("secrets");
+        assert_eq!(server_for(&secrets, "ds1"), None);
+        assert!(record(&secrets, "ds1", "http://127.0.0.1:18080").unwrap());
+        assert!(record(&secrets, "ds2", "http://127.0.0.1:18080").unwrap());
+        assert!(!record(&secrets, "ds1", "http://127.0.0.1:18080").unwrap());
+        let bytes = fs::read_to_string(path(&secrets)).unwrap();
+        assert_eq!(
+            bytes,
+            r#"{"ds1": "http://127.0.0.1:18080", "ds2": "http://127.0.0.1:18080"}"#
+        );
+        let mode = fs::metadata(path(&secrets)).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        let dmode = fs::metadata(&secrets).unwrap().permissions().mode();
+        assert_eq!(dmode & 0o777, 0o700);
+        assert_eq!(
+            server_for(&secrets, "ds2").as_deref(),
+            Some("http://127.0.0.1:18080")
+        );
+    }
+
+    #[test]
+    fn keeps_other_entries_and_replaces_garbage() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = path(dir.path());
+        fs::write(&file, r#"{"b": "https://x", "a": 1}"#).unwrap();
+        assert!(record(dir.path(), "b", "https://y").unwrap());
+        assert!(record(dir.path(), "c", "https://z").unwrap());
+        assert_eq!(
+            fs::read_to_string(&file).unwrap(),
+            r#"{"b": "https://y", "a": 1, "c": "https://z"}"#
+        );
+        fs::write(&file, "{not json").unwrap();
+        assert!(read(dir.path()).is_empty());
+        assert!(record(dir.path(), "d", "https://w").unwrap());
+        assert_eq!(fs::read_to_string(&file).unwrap(), r#"{"d": "https://w"}"#);
+        assert!(record(dir.path(), "", "https://w").is_err());
+    }
+}
