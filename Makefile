@@ -174,7 +174,7 @@ include bindings/go/rules.mk
 # `make test` runs the steps one after the other, cheapest first, and
 # stops at the first failure; the C tests' summary is its last line.
 
-TEST_STEPS := fmt-check build header-check test-c test-c-valgrind clippy test-rust test-go
+TEST_STEPS := fmt-check build header-check test-c test-c-valgrind clippy test-rust test-cpp test-go
 CLEAN_DIRS := $(BUILD_DIR)
 
 .PHONY: test clean help

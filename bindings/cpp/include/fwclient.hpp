@@ -1,0 +1,692 @@
+// fwclient.hpp: header-only C++17 binding of the fwclient C ABI (fwclient.h).
+//
+// A thin layer: every member calls one C function and translates its result.
+// Token lookup, save rules, HTTP handling and every error message come from
+// the library; this header only
+//   - owns handles (move-only RAII, `capi()` returns the raw pointer),
+//   - copies library strings into std::string and frees them at once with
+//     fw_string_free,
+//   - turns a failed fw_result into an exception: fw::Error, or the subclass
+//     that fw::detail::raise maps the code to (one per code).
+//
+// Errors. A call that fails throws the subclass of fw::Error for its code
+// (fw::TokenExists, fw::InvalidToken, ...). what() is fw_error_message; for
+// the few C functions without an fw_error out-parameter (fw_options_*,
+// fw_auth_layout, fw_client_auth, fw_client_server_address, fw_response_*)
+// it is the code's name from fw_result_name, e.g.
+// "FW_ERR_INVALID_TOKEN_FORMAT". An argument the C ABI cannot carry (a
+// string holding a NUL byte, a negative timeout) throws fw::InvalidArgument
+// ("FW_ERR_INVALID_ARGUMENT") instead of being silently cut or wrapped.
+//
+// Moved-from objects hold NULL: destroying or assigning them is safe; any
+// other call passes NULL to the library, which answers FW_ERR_INVALID_ARGUMENT
+// (thrown as fw::InvalidArgument).
+//
+// Thread safety is the C library's: fw::Auth and fw::Client may be used from
+// any number of threads at once (not while being destroyed or assigned);
+// fw::Options is built on one thread; fw::Response and fw::Error are
+// read-only.
+
+#ifndef FWCLIENT_HPP
+#define FWCLIENT_HPP
+
+#include <fwclient.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+static_assert(FW_VERSION_NUMBER ==
+                  ((FW_VERSION_MAJOR << 16) | (FW_VERSION_MINOR << 8) | FW_VERSION_PATCH),
+              "fwclient.h: FW_VERSION_NUMBER disagrees with FW_VERSION_MAJOR/MINOR/PATCH");
+static_assert(FW_OK == 0, "fwclient.h: FW_OK must be 0");
+
+namespace fw {
+
+/// The version of the C header this binding was compiled against.
+inline constexpr std::string_view header_version = FW_VERSION_STRING;
+
+/// The version of the library loaded at run time (fw_version()).
+inline std::string_view version() { return fw_version(); }
+
+/// The name of a result code (fw_result_name), e.g. "FW_ERR_IO".
+inline std::string_view result_name(fw_result code) {
+  return fw_result_name(static_cast<std::uint32_t>(code));
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+
+/// A failed call: the detail of an fw_error, copied out of it. Cheap and
+/// nothrow to copy (the detail is shared and immutable).
+class Error : public std::runtime_error {
+ public:
+  /// Copies the detail of `err` (which may be NULL) and leaves it to the
+  /// caller to free. The message is fw_error_message, or the code's name
+  /// when there is no fw_error.
+  Error(fw_result code, const fw_error* err)
+      : std::runtime_error(message_of(code, err)), detail_(make_detail(code, err)) {}
+
+  /// An error with no fw_error (code only; what() is the code's name).
+  explicit Error(fw_result code) : Error(code, nullptr) {}
+
+  /// The detail of an fw_error from a C call made through capi() (code from
+  /// fw_error_code); the caller still frees `err`. Throw it as its subclass
+  /// with fw::detail::raise.
+  explicit Error(const fw_error* err) : Error(fw_error_code(err), err) {}
+
+  /// The class of the error (FW_ERR_*).
+  fw_result code() const noexcept { return detail_->code; }
+  /// The name of code(), e.g. "FW_ERR_INVALID_TOKEN" (fw_result_name).
+  std::string_view name() const noexcept {
+    return fw_result_name(static_cast<std::uint32_t>(detail_->code));
+  }
+  /// The HTTP status of the server's answer; 0 when the error did not come
+  /// from an answer.
+  std::uint16_t http_status() const noexcept { return detail_->http_status; }
+  /// The server's error id ("invalid_token", "missing_tos", ...).
+  const std::optional<std::string>& server_id() const noexcept { return detail_->server_id; }
+  /// The URL of the request that failed.
+  const std::optional<std::string>& url() const noexcept { return detail_->url; }
+  /// The Terms-of-Service form to accept (fw::MissingTos).
+  const std::optional<std::string>& tos_form_url() const noexcept { return detail_->tos_form_url; }
+  /// The body of the server's answer, as bytes (empty when none).
+  const std::string& body() const noexcept { return detail_->body; }
+
+ private:
+  struct Detail {
+    fw_result code;
+    std::uint16_t http_status;
+    std::optional<std::string> server_id, url, tos_form_url;
+    std::string body;
+  };
+
+  static std::optional<std::string> opt(const char* s) {
+    return s != nullptr ? std::optional<std::string>(s) : std::nullopt;
+  }
+  static std::string message_of(fw_result code, const fw_error* err) {
+    const char* m = err != nullptr ? fw_error_message(err) : nullptr;
+    return m != nullptr ? std::string(m) : std::string(fw_result_name(static_cast<std::uint32_t>(code)));
+  }
+  static std::shared_ptr<const Detail> make_detail(fw_result code, const fw_error* err) {
+    auto d = std::make_shared<Detail>();
+    d->code = code;
+    d->http_status = 0;
+    if (err != nullptr) {
+      d->http_status = fw_error_http_status(err);
+      d->server_id = opt(fw_error_server_id(err));
+      d->url = opt(fw_error_url(err));
+      d->tos_form_url = opt(fw_error_tos_form_url(err));
+      const std::uint8_t* data = nullptr;
+      std::size_t len = 0;
+      if (fw_error_body(err, &data, &len) == FW_OK && data != nullptr && len > 0) {
+        d->body.assign(reinterpret_cast<const char*>(data), len);
+      }
+    }
+    return d;
+  }
+
+  std::shared_ptr<const Detail> detail_;
+};
+
+// One subclass per code, to catch a class of error. Each is an fw::Error
+// with nothing more.
+#define FWCLIENT_HPP_ERROR_CLASS(Name)                  \
+  class Name : public Error {                           \
+   public:                                              \
+    explicit Name(Error e) noexcept : Error(std::move(e)) {} \
+  };
+
+FWCLIENT_HPP_ERROR_CLASS(InvalidArgument)     // FW_ERR_INVALID_ARGUMENT
+FWCLIENT_HPP_ERROR_CLASS(InvalidTokenFormat)  // FW_ERR_INVALID_TOKEN_FORMAT
+FWCLIENT_HPP_ERROR_CLASS(TokenExists)         // FW_ERR_TOKEN_EXISTS
+FWCLIENT_HPP_ERROR_CLASS(IoError)             // FW_ERR_IO
+FWCLIENT_HPP_ERROR_CLASS(SecretFileError)     // FW_ERR_SECRET_FILE
+FWCLIENT_HPP_ERROR_CLASS(NotAuthenticated)    // FW_ERR_NOT_AUTHENTICATED
+FWCLIENT_HPP_ERROR_CLASS(InvalidToken)        // FW_ERR_INVALID_TOKEN
+FWCLIENT_HPP_ERROR_CLASS(BadAuthHeader)       // FW_ERR_BAD_AUTH_HEADER
+FWCLIENT_HPP_ERROR_CLASS(MissingTos)          // FW_ERR_MISSING_TOS
+FWCLIENT_HPP_ERROR_CLASS(Forbidden)           // FW_ERR_FORBIDDEN
+FWCLIENT_HPP_ERROR_CLASS(HttpError)           // FW_ERR_HTTP_STATUS
+FWCLIENT_HPP_ERROR_CLASS(NetworkError)        // FW_ERR_NETWORK
+FWCLIENT_HPP_ERROR_CLASS(Timeout)             // FW_ERR_TIMEOUT
+FWCLIENT_HPP_ERROR_CLASS(TlsError)            // FW_ERR_TLS
+FWCLIENT_HPP_ERROR_CLASS(InsecureUrl)         // FW_ERR_INSECURE_URL
+FWCLIENT_HPP_ERROR_CLASS(InvalidUrl)          // FW_ERR_INVALID_URL
+FWCLIENT_HPP_ERROR_CLASS(BadResponse)         // FW_ERR_BAD_RESPONSE
+FWCLIENT_HPP_ERROR_CLASS(Panic)               // FW_ERR_PANIC
+
+#undef FWCLIENT_HPP_ERROR_CLASS
+
+namespace detail {
+
+/// Throws `e` as the subclass for its code: the one mapping from codes to
+/// types. The switch has no default, so -Wswitch (in -Wall) flags a code
+/// added to fwclient.h without a case here; tests/error_codes_test.cpp also
+/// checks every FW_ERR_* of the header at run time. A number that is not a
+/// code of this header (a newer library) is thrown as the generic fw::Error;
+/// FW_OK never reaches here.
+[[noreturn]] inline void raise(Error e) {
+  switch (e.code()) {
+    case FW_OK: break;
+    case FW_ERR_INVALID_ARGUMENT: throw InvalidArgument(std::move(e));
+    case FW_ERR_INVALID_TOKEN_FORMAT: throw InvalidTokenFormat(std::move(e));
+    case FW_ERR_TOKEN_EXISTS: throw TokenExists(std::move(e));
+    case FW_ERR_IO: throw IoError(std::move(e));
+    case FW_ERR_SECRET_FILE: throw SecretFileError(std::move(e));
+    case FW_ERR_NOT_AUTHENTICATED: throw NotAuthenticated(std::move(e));
+    case FW_ERR_INVALID_TOKEN: throw InvalidToken(std::move(e));
+    case FW_ERR_BAD_AUTH_HEADER: throw BadAuthHeader(std::move(e));
+    case FW_ERR_MISSING_TOS: throw MissingTos(std::move(e));
+    case FW_ERR_FORBIDDEN: throw Forbidden(std::move(e));
+    case FW_ERR_HTTP_STATUS: throw HttpError(std::move(e));
+    case FW_ERR_NETWORK: throw NetworkError(std::move(e));
+    case FW_ERR_TIMEOUT: throw Timeout(std::move(e));
+    case FW_ERR_TLS: throw TlsError(std::move(e));
+    case FW_ERR_INSECURE_URL: throw InsecureUrl(std::move(e));
+    case FW_ERR_INVALID_URL: throw InvalidUrl(std::move(e));
+    case FW_ERR_BAD_RESPONSE: throw BadResponse(std::move(e));
+    case FW_ERR_PANIC: throw Panic(std::move(e));
+  }
+  throw e;
+}
+
+/// Owns an fw_error written by a call and frees it.
+struct ErrorHolder {
+  fw_error* p = nullptr;
+  ErrorHolder() = default;
+  ErrorHolder(const ErrorHolder&) = delete;
+  ErrorHolder& operator=(const ErrorHolder&) = delete;
+  ~ErrorHolder() { fw_error_free(p); }
+};
+
+/// Throws for a failed call that wrote (or may have written) `err`.
+inline void check(fw_result rc, const ErrorHolder& err) {
+  if (rc != FW_OK) raise(Error(rc, err.p));
+}
+
+/// Throws for a failed call that has no fw_error out-parameter.
+inline void check(fw_result rc) {
+  if (rc != FW_OK) raise(Error(rc));
+}
+
+/// Owns a string the library returned and frees it with fw_string_free
+/// (which zeroes it) as soon as it has been copied.
+struct OwnedString {
+  char* p = nullptr;
+  OwnedString() = default;
+  OwnedString(const OwnedString&) = delete;
+  OwnedString& operator=(const OwnedString&) = delete;
+  ~OwnedString() { fw_string_free(p); }
+  std::optional<std::string> opt() const {
+    return p != nullptr ? std::optional<std::string>(p) : std::nullopt;
+  }
+  std::string str() const { return p != nullptr ? std::string(p) : std::string(); }
+};
+
+/// A NUL-terminated copy of a string_view for a `const char*` parameter.
+/// A NUL inside cannot cross the C ABI: it throws fw::InvalidArgument
+/// rather than letting the library see a shorter string.
+class CStr {
+ public:
+  explicit CStr(std::string_view s) : s_(s) {
+    if (s_.find('\0') != std::string::npos) raise(Error(FW_ERR_INVALID_ARGUMENT));
+  }
+  const char* get() const noexcept { return s_.c_str(); }
+
+ private:
+  std::string s_;
+};
+
+/// Same, for an optional parameter: NULL when absent.
+class OptCStr {
+ public:
+  explicit OptCStr(std::optional<std::string_view> s) {
+    if (s) s_.emplace(*s);
+  }
+  const char* get() const noexcept { return s_ ? s_->get() : nullptr; }
+
+ private:
+  std::optional<CStr> s_;
+};
+
+/// Deleters for the handles (each _free accepts NULL).
+struct Deleter {
+  void operator()(fw_options* p) const noexcept { fw_options_free(p); }
+  void operator()(fw_auth* p) const noexcept { fw_auth_free(p); }
+  void operator()(fw_client* p) const noexcept { fw_client_free(p); }
+  void operator()(fw_response* p) const noexcept { fw_response_free(p); }
+};
+
+template <typename T>
+using Handle = std::unique_ptr<T, Deleter>;
+
+}  // namespace detail
+
+// ---------------------------------------------------------------------------
+// Options
+
+/// The layout of the secrets directory.
+enum class Layout : std::uint32_t {
+  /// annotationframeworkclient 3.1 (`chunkedgraph-secret.json`), the default.
+  Framework = FW_LAYOUT_FRAMEWORK,
+  /// caveclient 8.x (`cave-secret.json`).
+  Cave = FW_LAYOUT_CAVE,
+};
+
+/// Where the token in use came from (FW_SOURCE_*).
+enum class TokenSourceKind : std::uint32_t {
+  None = FW_SOURCE_NONE,
+  Explicit = FW_SOURCE_EXPLICIT,
+  Env = FW_SOURCE_ENV,
+  File = FW_SOURCE_FILE,
+};
+
+/// Settings for fw::Auth and fw::Client (fw_options). Each setter calls the
+/// C setter at once and throws if it refuses the value. Not thread-safe;
+/// move-only; may be destroyed as soon as the Auth or Client exists.
+class Options {
+ public:
+  /// The Python clients' defaults (fw_options_new).
+  Options() {
+    fw_options* raw = nullptr;
+    detail::check(fw_options_new(&raw));
+    h_.reset(raw);
+  }
+
+  /// Use this token directly; no secret file is read.
+  Options& token(std::string_view t) {
+    detail::check(fw_options_set_token(h_.get(), detail::CStr(t).get()));
+    return *this;
+  }
+  /// Read the token from this secret file (`~` expanded).
+  Options& token_file(std::string_view path) {
+    detail::check(fw_options_set_token_file(h_.get(), detail::CStr(path).get()));
+    return *this;
+  }
+  /// Read the token under this key (default "token").
+  Options& token_key(std::string_view key) {
+    detail::check(fw_options_set_token_key(h_.get(), detail::CStr(key).get()));
+    return *this;
+  }
+  /// The global server (default "https://global.daf-apis.com").
+  Options& server_address(std::string_view url) {
+    detail::check(fw_options_set_server_address(h_.get(), detail::CStr(url).get()));
+    return *this;
+  }
+  /// The secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets).
+  Options& secrets_dir(std::string_view dir) {
+    detail::check(fw_options_set_secrets_dir(h_.get(), detail::CStr(dir).get()));
+    return *this;
+  }
+  /// The layout (default $FW_SECRETS_LAYOUT, else chosen from the files present).
+  Options& layout(Layout l) {
+    detail::check(fw_options_set_layout(h_.get(), static_cast<std::uint32_t>(l)));
+    return *this;
+  }
+  /// Connect and overall timeouts of requests, in whole milliseconds (0:
+  /// the library keeps that timeout as it is). A negative duration has no C
+  /// value: it throws fw::InvalidArgument rather than becoming a huge
+  /// unsigned number.
+  Options& timeout(std::chrono::milliseconds connect, std::chrono::milliseconds total) {
+    if (connect.count() < 0 || total.count() < 0) detail::raise(Error(FW_ERR_INVALID_ARGUMENT));
+    detail::check(fw_options_set_timeout_ms(h_.get(), static_cast<std::uint64_t>(connect.count()),
+                                            static_cast<std::uint64_t>(total.count())));
+    return *this;
+  }
+  /// Retries of an idempotent request after 502/503/504 or a reset connection.
+  Options& max_retries(std::uint32_t n) {
+    detail::check(fw_options_set_max_retries(h_.get(), n));
+    return *this;
+  }
+  /// The largest response body accepted, in bytes.
+  Options& max_body_bytes(std::uint64_t n) {
+    detail::check(fw_options_set_max_body_bytes(h_.get(), n));
+    return *this;
+  }
+  /// A PEM file of CA certificates trusted in addition to the system's.
+  Options& ca_file(std::string_view path) {
+    detail::check(fw_options_set_ca_file(h_.get(), detail::CStr(path).get()));
+    return *this;
+  }
+  /// Also send the token to this origin ("https://host[:port]").
+  Options& add_trusted_origin(std::string_view origin) {
+    detail::check(fw_options_add_trusted_origin(h_.get(), detail::CStr(origin).get()));
+    return *this;
+  }
+  /// Allow sending the token over plain http to hosts other than loopback.
+  Options& allow_insecure_http(bool allow) {
+    detail::check(fw_options_set_allow_insecure_http(h_.get(), allow));
+    return *this;
+  }
+
+  /// The C handle (owned by this object; NULL once moved from).
+  const fw_options* capi() const noexcept { return h_.get(); }
+  fw_options* capi() noexcept { return h_.get(); }
+
+ private:
+  detail::Handle<fw_options> h_;
+};
+
+// ---------------------------------------------------------------------------
+// Auth
+
+/// Where the token in use came from; `path` and `key` are set for
+/// TokenSourceKind::File.
+struct TokenSource {
+  TokenSourceKind kind = TokenSourceKind::None;
+  std::optional<std::string> path;
+  std::optional<std::string> key;
+};
+
+/// caveclient's save_token keyword arguments, mapped to the FW_SAVE_* flags.
+/// Empty optionals mean the library's defaults (key "token", the auth's
+/// token file).
+struct SaveOptions {
+  std::optional<std::string> token_key;
+  std::optional<std::string> token_file;
+  bool overwrite = false;            // FW_SAVE_OVERWRITE when true
+  bool switch_token = true;          // FW_SAVE_NO_SWITCH when false
+  bool write_to_server_file = true;  // FW_SAVE_NO_SERVER_FILE when false
+  bool local_server = true;          // FW_SAVE_NO_LOCAL_SERVER when false
+  bool ignore_readonly = true;       // FW_SAVE_STRICT_READONLY when false
+
+  /// The FW_SAVE_* flags these options stand for.
+  std::uint32_t flags() const noexcept {
+    std::uint32_t f = 0;
+    if (overwrite) f |= FW_SAVE_OVERWRITE;
+    if (!switch_token) f |= FW_SAVE_NO_SWITCH;
+    if (!write_to_server_file) f |= FW_SAVE_NO_SERVER_FILE;
+    if (!local_server) f |= FW_SAVE_NO_LOCAL_SERVER;
+    if (!ignore_readonly) f |= FW_SAVE_STRICT_READONLY;
+    return f;
+  }
+};
+
+class Client;
+
+/// A user's token and where it lives (fw_auth). Shared with every client
+/// made from it or returning it: a token set or saved here is used by all.
+/// Move-only; thread-safe.
+class Auth {
+ public:
+  /// Finds the token with the default options (fw_auth_new(NULL)).
+  Auth() : Auth(nullptr) {}
+  /// Finds the token with these options.
+  explicit Auth(const Options& opts) : Auth(opts.capi()) {}
+
+  /// The token in use, if any.
+  std::optional<std::string> token() const {
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_auth_token(h_.get(), &s.p, &err.p), err);
+    return s.opt();
+  }
+  /// Where the token came from.
+  TokenSource source() const {
+    detail::ErrorHolder err;
+    detail::OwnedString path, key;
+    std::uint32_t kind = FW_SOURCE_NONE;
+    detail::check(fw_auth_token_source(h_.get(), &kind, &path.p, &key.p, &err.p), err);
+    return TokenSource{static_cast<TokenSourceKind>(kind), path.opt(), key.opt()};
+  }
+  /// The layout in use.
+  Layout layout() const {
+    std::uint32_t l = FW_LAYOUT_FRAMEWORK;
+    detail::check(fw_auth_layout(h_.get(), &l));
+    return static_cast<Layout>(l);
+  }
+  /// The file a save without an explicit file writes to.
+  std::string token_file() const {
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_auth_token_file(h_.get(), &s.p, &err.p), err);
+    return s.str();
+  }
+  /// Uses `token` from now on, for this session only (no file is written).
+  void set_token(std::string_view token) {
+    detail::ErrorHolder err;
+    detail::check(fw_auth_set_token(h_.get(), detail::CStr(token).get(), &err.p), err);
+  }
+  /// Saves `token` as caveclient's save_token does (and switches to it
+  /// unless opts.switch_token is false).
+  void save_token(std::string_view token, const SaveOptions& opts = {}) {
+    save(detail::OptCStr(token), opts);
+  }
+  /// Saves the token in use with these options.
+  void save_token(const SaveOptions& opts) { save(detail::OptCStr(std::nullopt), opts); }
+  /// Saves the token in use with the defaults.
+  void save_token() { save_token(SaveOptions{}); }
+  /// How to get a new token and save it (caveclient's get_new_token text).
+  std::string get_new_token() const {
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_auth_get_new_token(h_.get(), &s.p, &err.p), err);
+    return s.str();
+  }
+  /// Where a user creates a token.
+  std::string new_token_url() const {
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_auth_new_token_url(h_.get(), &s.p, &err.p), err);
+    return s.str();
+  }
+  /// The page listing the user's tokens.
+  std::string token_page_url() const {
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_auth_token_page_url(h_.get(), &s.p, &err.p), err);
+    return s.str();
+  }
+  /// The Authorization header value ("Bearer <token>"), if there is a token.
+  std::optional<std::string> request_header() const {
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_auth_request_header(h_.get(), &s.p, &err.p), err);
+    return s.opt();
+  }
+
+  /// The C handle (owned by this object; NULL once moved from).
+  const fw_auth* capi() const noexcept { return h_.get(); }
+  fw_auth* capi() noexcept { return h_.get(); }
+
+ private:
+  friend class Client;
+  struct Adopt {};
+  Auth(Adopt, fw_auth* raw) noexcept : h_(raw) {}
+
+  explicit Auth(const fw_options* opts) {
+    detail::ErrorHolder err;
+    fw_auth* raw = nullptr;
+    detail::check(fw_auth_new(opts, &raw, &err.p), err);
+    h_.reset(raw);
+  }
+
+  void save(const detail::OptCStr& token, const SaveOptions& opts) {
+    detail::OptCStr key(opts.token_key), file(opts.token_file);
+    detail::ErrorHolder err;
+    detail::check(fw_auth_save_token(h_.get(), token.get(), key.get(), file.get(), opts.flags(), &err.p),
+                  err);
+  }
+
+  detail::Handle<fw_auth> h_;
+};
+
+// ---------------------------------------------------------------------------
+// Response
+
+/// A 2xx answer (fw_response). Move-only; read-only.
+class Response {
+ public:
+  /// The HTTP status.
+  std::uint16_t status() const noexcept { return fw_response_status(h_.get()); }
+  /// The body's bytes, borrowed while this Response lives.
+  std::string_view body() const {
+    const std::uint8_t* data = nullptr;
+    std::size_t len = 0;
+    detail::check(fw_response_body(h_.get(), &data, &len));
+    if (data == nullptr || len == 0) return {};
+    return std::string_view(reinterpret_cast<const char*>(data), len);
+  }
+  /// A copy of the body.
+  std::string body_string() const { return std::string(body()); }
+  /// The first value of header `name` (case-insensitive), if present.
+  std::optional<std::string> header(std::string_view name) const {
+    detail::OwnedString s;
+    detail::check(fw_response_header(h_.get(), detail::CStr(name).get(), &s.p));
+    return s.opt();
+  }
+
+  /// Every header, in the order received: (name in lower case, value).
+  std::vector<std::pair<std::string, std::string>> headers() const {
+    std::size_t n = 0;
+    detail::check(fw_response_header_count(h_.get(), &n));
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      detail::OwnedString name, value;
+      detail::check(fw_response_header_at(h_.get(), i, &name.p, &value.p));
+      out.emplace_back(name.str(), value.str());
+    }
+    return out;
+  }
+
+  /// The C handle (owned by this object; NULL once moved from).
+  const fw_response* capi() const noexcept { return h_.get(); }
+  fw_response* capi() noexcept { return h_.get(); }
+
+ private:
+  friend class Client;
+  explicit Response(fw_response* raw) noexcept : h_(raw) {}
+
+  detail::Handle<fw_response> h_;
+};
+
+// ---------------------------------------------------------------------------
+// Client
+
+/// A client for a datastack, or for the global services only (fw_client).
+/// Creating one does no network I/O. Move-only; thread-safe. JSON results
+/// are returned as text.
+class Client {
+ public:
+  /// A client for `datastack` (none: the global services only), with the
+  /// token found as fw::Auth finds it.
+  explicit Client(std::optional<std::string_view> datastack = std::nullopt,
+                  const Options& opts = Options()) {
+    detail::OptCStr ds(datastack);
+    detail::ErrorHolder err;
+    fw_client* raw = nullptr;
+    detail::check(fw_client_new(ds.get(), opts.capi(), &raw, &err.p), err);
+    h_.reset(raw);
+  }
+
+  /// The auth this client shares: a token set or saved through it is used
+  /// by this client.
+  Auth auth() const {
+    fw_auth* raw = nullptr;
+    detail::check(fw_client_auth(h_.get(), &raw));
+    return Auth(Auth::Adopt{}, raw);
+  }
+  /// The global server address.
+  std::string server_address() const {
+    detail::OwnedString s;
+    detail::check(fw_client_server_address(h_.get(), &s.p));
+    return s.str();
+  }
+  /// The datastack's local server (from its info, fetched on first need).
+  std::string local_server() {
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_client_local_server(h_.get(), &s.p, &err.p), err);
+    return s.str();
+  }
+  /// `GET url`, with the token when `url`'s origin is trusted. Only a 2xx
+  /// answer returns; any other throws.
+  Response get(std::string_view url) {
+    detail::ErrorHolder err;
+    fw_response* raw = nullptr;
+    detail::check(fw_client_get(h_.get(), detail::CStr(url).get(), &raw, &err.p), err);
+    return Response(raw);
+  }
+  /// A request with any method and an optional body.
+  Response request(std::string_view method, std::string_view url, std::string_view body = {},
+                   std::optional<std::string_view> content_type = std::nullopt) {
+    detail::CStr m(method), u(url);
+    detail::OptCStr ct(content_type);
+    detail::ErrorHolder err;
+    fw_response* raw = nullptr;
+    const auto* data = reinterpret_cast<const std::uint8_t*>(body.data());
+    detail::check(fw_client_request(h_.get(), m.get(), u.get(), body.empty() ? nullptr : data,
+                                    body.size(), ct.get(), &raw, &err.p),
+                  err);
+    return Response(raw);
+  }
+  /// The datastack's info (JSON), fetched once and cached.
+  std::string datastack_info() { return json(fw_client_datastack_info); }
+  /// The datastacks the user may see (JSON).
+  std::string datastacks() { return json(fw_client_datastacks); }
+  /// The user's profile (JSON).
+  std::string whoami() { return json(fw_client_whoami); }
+  /// The user's API keys (JSON).
+  std::string get_tokens() { return json(fw_client_get_tokens); }
+  /// Creates a new API key and returns it (not saved: see Auth::save_token).
+  std::string create_token(std::optional<std::string_view> description = std::nullopt) {
+    detail::OptCStr d(description);
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_client_create_token(h_.get(), d.get(), &s.p, &err.p), err);
+    return s.str();
+  }
+  /// Seconds `token` stays valid; -1 means it never expires.
+  std::int64_t token_ttl(std::string_view token) {
+    detail::ErrorHolder err;
+    std::int64_t seconds = 0;
+    detail::check(fw_client_token_ttl(h_.get(), detail::CStr(token).get(), &seconds, &err.p), err);
+    return seconds;
+  }
+  /// Profiles of these users (JSON; admin only on current servers).
+  std::string get_user_information(const std::vector<std::uint64_t>& ids) {
+    // The C function wants a non-NULL array even when n is 0, and an empty
+    // vector's data() may be NULL.
+    static const std::uint64_t none = 0;
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_client_get_user_information(h_.get(), ids.empty() ? &none : ids.data(),
+                                                 ids.size(), &s.p, &err.p),
+                  err);
+    return s.str();
+  }
+  /// Members of a group (JSON).
+  std::string get_group_users(std::uint64_t group_id) {
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_client_get_group_users(h_.get(), group_id, &s.p, &err.p), err);
+    return s.str();
+  }
+
+  /// The C handle (owned by this object; NULL once moved from).
+  const fw_client* capi() const noexcept { return h_.get(); }
+  fw_client* capi() noexcept { return h_.get(); }
+
+ private:
+  std::string json(fw_result (*fn)(fw_client*, char**, fw_error**)) {
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fn(h_.get(), &s.p, &err.p), err);
+    return s.str();
+  }
+
+  detail::Handle<fw_client> h_;
+};
+
+}  // namespace fw
+
+#endif  // FWCLIENT_HPP

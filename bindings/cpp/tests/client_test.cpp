@@ -1,0 +1,306 @@
+// fw::Client and fw::Response against fw-devserver (default fixture):
+// fake_token_123 is user 1 (not admin), another_fake_token_678 is unknown,
+// admin_fake_token_456 is an admin, tos_fake_token_789 has a ToS to accept
+// for flywire_fafb.
+#include "support.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+using Client = fwtest::WithServer;
+
+namespace {
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+}  // namespace
+
+TEST_F(Client, DatastackInfoUsesTheSavedToken) {
+  // The walkthrough: save the token, then a fresh client applies it.
+  fw::Client first("minnie65_public", opts());
+  first.auth().save_token("fake_token_123");
+  fw::Client client("minnie65_public", opts());
+  const std::string info = client.datastack_info();
+  EXPECT_TRUE(has(info, "\"local_server\":\"" + server().url() + "\"")) << info;
+  EXPECT_TRUE(has(info, "minnie65_phase3")) << info;
+  EXPECT_EQ(client.local_server(), server().url());
+  // Cached: the same text again.
+  EXPECT_EQ(client.datastack_info(), info);
+}
+
+TEST_F(Client, WhoamiAndDatastacks) {
+  fw::Client client(std::nullopt, opts("fake_token_123"));
+  const std::string me = client.whoami();
+  EXPECT_TRUE(has(me, "\"id\":1")) << me;
+  EXPECT_TRUE(has(me, "Ada Lovelace")) << me;
+  const std::string ds = client.datastacks();
+  EXPECT_TRUE(has(ds, "\"minnie65_public\"")) << ds;
+  EXPECT_TRUE(has(ds, "\"fanc_production\"")) << ds;
+  EXPECT_FALSE(has(ds, "flywire_fafb")) << ds;
+}
+
+TEST_F(Client, CreateTokenAndTtl) {
+  fw::Client client(std::nullopt, opts("fake_token_123"));
+  EXPECT_EQ(client.token_ttl("fake_token_123"), -1);
+  EXPECT_GT(client.token_ttl("expiring_fake_token_000"), 3500);
+
+  const std::string fresh = client.create_token("made by the C++ tests");
+  EXPECT_FALSE(fresh.empty());
+  EXPECT_NE(fresh, "fake_token_123");
+  EXPECT_EQ(client.token_ttl(fresh), -1);
+  const std::string tokens = client.get_tokens();
+  EXPECT_TRUE(has(tokens, fresh)) << tokens;
+  EXPECT_TRUE(has(tokens, "made by the C++ tests")) << tokens;
+  const std::string second = client.create_token();
+  EXPECT_NE(second, fresh);
+
+  // The new token works, and can be saved.
+  auto auth = client.auth();
+  auth.save_token(fresh);
+  EXPECT_EQ(fwtest::read_file(secrets() / "chunkedgraph-secret.json"),
+            "{\"token\": \"" + fresh + "\"}");
+  EXPECT_TRUE(has(fw::Client(std::nullopt, opts()).whoami(), "\"id\":1"));
+
+  // Another user's or an unknown token: the server's 404.
+  try {
+    client.token_ttl("admin_fake_token_456");
+    FAIL() << "no exception";
+  } catch (const fw::Error& e) {
+    EXPECT_EQ(e.http_status(), 404);
+  }
+}
+
+TEST_F(Client, NotAuthenticatedWithoutToken) {
+  fw::Client client("minnie65_public", opts());
+  EXPECT_EQ(client.auth().token(), std::nullopt);
+  try {
+    client.datastack_info();
+    FAIL() << "no exception";
+  } catch (const fw::NotAuthenticated& e) {
+    EXPECT_EQ(e.code(), FW_ERR_NOT_AUTHENTICATED);
+    EXPECT_EQ(e.name(), "FW_ERR_NOT_AUTHENTICATED");
+    EXPECT_TRUE(e.url().has_value());
+    EXPECT_STRNE(e.what(), "");
+  }
+  // Setting a token through the client's auth fixes it for the client.
+  client.auth().set_token("fake_token_123");
+  EXPECT_TRUE(has(client.datastack_info(), "minnie65_phase3"));
+}
+
+TEST_F(Client, InvalidTokenWithTheWrongOne) {
+  fw::Client client("minnie65_public", opts("another_fake_token_678"));
+  try {
+    client.datastack_info();
+    FAIL() << "no exception";
+  } catch (const fw::InvalidToken& e) {
+    EXPECT_EQ(e.code(), FW_ERR_INVALID_TOKEN);
+    EXPECT_EQ(e.http_status(), 401);
+    EXPECT_EQ(e.server_id(), "invalid_token");
+    EXPECT_EQ(e.url(), server().url() + "/info/api/v2/datastack/full/minnie65_public");
+    EXPECT_TRUE(has(e.body(), "invalid_token")) << e.body();
+    EXPECT_FALSE(has(e.what(), "another_fake_token_678")) << e.what();
+  }
+  EXPECT_THROW(client.whoami(), fw::InvalidToken);
+}
+
+TEST_F(Client, MissingTos) {
+  fw::Client client("flywire_fafb", opts("tos_fake_token_789"));
+  try {
+    client.datastack_info();
+    FAIL() << "no exception";
+  } catch (const fw::MissingTos& e) {
+    EXPECT_EQ(e.http_status(), 403);
+    EXPECT_EQ(e.server_id(), "missing_tos");
+    EXPECT_EQ(e.tos_form_url(), server().url() + "/sticky_auth/api/v1/tos/7/accept");
+  }
+  // The same user may see minnie65.
+  fw::Client minnie("minnie65_public", opts("tos_fake_token_789"));
+  EXPECT_TRUE(has(minnie.datastack_info(), "minnie65_phase3"));
+}
+
+TEST_F(Client, ForbiddenForNonAdmin) {
+  fw::Client client(std::nullopt, opts("fake_token_123"));
+  try {
+    client.get_user_information({1, 2});
+    FAIL() << "no exception";
+  } catch (const fw::Forbidden& e) {
+    EXPECT_EQ(e.http_status(), 403);
+    EXPECT_TRUE(has(e.body(), "admin")) << e.body();
+  }
+  EXPECT_THROW(client.get_group_users(1), fw::Forbidden);
+
+  fw::Client admin(std::nullopt, opts("admin_fake_token_456"));
+  const std::string users = admin.get_user_information({1, 2});
+  EXPECT_TRUE(has(users, "Ada Lovelace")) << users;
+  EXPECT_TRUE(has(users, "Grace Hopper")) << users;
+  EXPECT_FALSE(has(admin.get_user_information({2}), "Ada Lovelace"));
+  const std::string members = admin.get_group_users(1);
+  EXPECT_TRUE(has(members, "Ada Lovelace")) << members;
+  // An empty list crosses the ABI as a valid empty array (not NULL): the
+  // library itself answers.
+  try {
+    admin.get_user_information({});
+    FAIL() << "no exception";
+  } catch (const fw::InvalidArgument& e) {
+    EXPECT_STREQ(e.what(), "no user ids given");
+  }
+}
+
+TEST_F(Client, ResponseStatusHeaderBody) {
+  fw::Client client("minnie65_public", opts("fake_token_123"));
+  fw::Response r = client.get(server().url() + "/echo?x=1");
+  EXPECT_EQ(r.status(), 200);
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  EXPECT_EQ(r.header("Content-Type"), "application/json");
+  EXPECT_EQ(r.header("x-not-there"), std::nullopt);
+  const auto all = r.headers();
+  EXPECT_FALSE(all.empty());
+  bool seen = false;
+  for (const auto& [name, value] : all) {
+    if (name == "content-type") seen = value == "application/json";
+  }
+  EXPECT_TRUE(seen);
+  const std::string_view body = r.body();
+  EXPECT_TRUE(has(std::string(body), "\"authorization\":\"Bearer fake_token_123\"")) << body;
+  EXPECT_TRUE(has(std::string(body), "\"query\":\"x=1\"")) << body;
+  EXPECT_EQ(r.body_string(), body);
+  EXPECT_EQ(r.body().data(), body.data());  // borrowed, not copied
+
+  fw::Response p = client.request("POST", server().url() + "/echo", "abc", "text/plain");
+  EXPECT_EQ(p.status(), 200);
+  EXPECT_TRUE(has(p.body_string(), "\"method\":\"POST\"")) << p.body_string();
+  EXPECT_TRUE(has(p.body_string(), "\"body_len\":3")) << p.body_string();
+  fw::Response d = client.request("DELETE", server().url() + "/echo");
+  EXPECT_TRUE(has(d.body_string(), "\"body_len\":0")) << d.body_string();
+
+  // Binary bytes survive (body is bytes, not a C string).
+  const std::string bin("a\0b", 3);
+  fw::Response b = client.request("PUT", server().url() + "/echo", bin);
+  EXPECT_TRUE(has(b.body_string(), "\"body_len\":3")) << b.body_string();
+
+  // A moved Response keeps its body valid.
+  fw::Response moved = std::move(r);
+  EXPECT_EQ(moved.body().data(), body.data());
+  EXPECT_EQ(r.status(), 0);  // NOLINT(bugprone-use-after-move): NULL response
+}
+
+TEST_F(Client, TokenGoesOnlyToTrustedOrigins) {
+  fw::Client client("minnie65_public", opts("fake_token_123"));
+  const std::string other = client.get(server().other_url() + "/echo").body_string();
+  EXPECT_TRUE(has(other, "\"authorization\":null")) << other;
+
+  fw::Options o = opts("fake_token_123");
+  o.add_trusted_origin(server().other_url());
+  fw::Client trusting("minnie65_public", o);
+  const std::string now = trusting.get(server().other_url() + "/echo").body_string();
+  EXPECT_TRUE(has(now, "\"authorization\":\"Bearer fake_token_123\"")) << now;
+}
+
+TEST_F(Client, GenericHttpError) {
+  fw::Client client(std::nullopt, opts("fake_token_123").max_retries(0));
+  const std::string url = server().url() + "/fault/status?code=500";
+  try {
+    client.get(url);
+    FAIL() << "no exception";
+  } catch (const fw::HttpError& e) {
+    EXPECT_EQ(e.code(), FW_ERR_HTTP_STATUS);
+    EXPECT_EQ(e.http_status(), 500);
+    EXPECT_EQ(e.body(), "{\"error\":\"test_error\",\"message\":\"status 500\"}\n");
+    EXPECT_EQ(e.url(), url);
+    EXPECT_EQ(e.tos_form_url(), std::nullopt);
+  }
+  try {
+    client.request("POST", server().url() + "/fault/status?code=418", "{}", "application/json");
+    FAIL() << "no exception";
+  } catch (const fw::Error& e) {
+    EXPECT_EQ(typeid(e), typeid(fw::HttpError));
+    EXPECT_EQ(e.http_status(), 418);
+  }
+}
+
+TEST_F(Client, TransportErrors) {
+  using namespace std::chrono_literals;
+  fw::Client slow(std::nullopt, opts("fake_token_123").timeout(1000ms, 300ms).max_retries(0));
+  EXPECT_THROW(slow.get(server().url() + "/fault/stall?ms=3000"), fw::Timeout);
+
+  fw::Client small(std::nullopt, opts("fake_token_123").max_body_bytes(100));
+  EXPECT_THROW(small.get(server().url() + "/fault/big?bytes=100000"), fw::BadResponse);
+
+  fw::Client client(std::nullopt, opts("fake_token_123").max_retries(0));
+  EXPECT_THROW(client.get("not a url"), fw::InvalidUrl);
+  // Port 9 (discard) on loopback: nothing listens there.
+  EXPECT_THROW(client.get("http://127.0.0.1:9/echo"), fw::NetworkError);
+}
+
+TEST_F(Client, InsecureUrlAndAllowInsecureHttp) {
+  // 0.0.0.0 reaches the devserver but is not loopback: a token would go over
+  // plain http to it, which is refused before any connection...
+  const std::string url = server().url();
+  const std::string wildcard = "http://0.0.0.0" + url.substr(url.rfind(':'));
+  fw::Client insecure(std::nullopt, fw::Options().token("fake_token_123").server_address(wildcard));
+  try {
+    insecure.whoami();
+    FAIL() << "no exception";
+  } catch (const fw::InsecureUrl& e) {
+    EXPECT_FALSE(has(e.what(), "fake_token_123")) << e.what();
+  }
+  // ...unless explicitly allowed.
+  fw::Client allowed(std::nullopt, fw::Options()
+                                       .token("fake_token_123")
+                                       .server_address(wildcard)
+                                       .allow_insecure_http(true));
+  EXPECT_TRUE(has(allowed.whoami(), "Ada Lovelace"));
+}
+
+TEST_F(Client, SharedByThreads) {
+  // Bounded, so that a request the server never answers fails in seconds
+  // (as fw::Timeout) instead of hanging the test.
+  using namespace std::chrono_literals;
+  fw::Client client("minnie65_public", opts("fake_token_123").timeout(2000ms, 10000ms));
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  std::mutex mu;
+  std::vector<std::string> errors;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < 10; ++j) {
+        try {
+          if (has(client.whoami(), "\"id\":1") && has(client.datastack_info(), "minnie65_phase3")) ++ok;
+        } catch (const fw::Error& e) {
+          std::lock_guard<std::mutex> lock(mu);
+          errors.push_back(std::string(e.name()) + ": " + e.what());
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 80);
+  for (const auto& e : errors) ADD_FAILURE() << e;
+}
+
+// fw-devserver over HTTPS with a throw-away CA: untrusted without ca_file,
+// trusted with it.
+class ClientTls : public fwtest::TempHome {};
+
+TEST_F(ClientTls, CaFile) {
+  const std::string dir = (home() / "tls").string();
+  fwtest::DevServer tls({"--tls-self-signed", dir});
+  ASSERT_EQ(tls.url().rfind("https://127.0.0.1:", 0), 0u) << tls.url();
+
+  fw::Client untrusting(std::nullopt,
+                        fw::Options().server_address(tls.url()).token("fake_token_123").max_retries(0));
+  try {
+    untrusting.whoami();
+    FAIL() << "no exception";
+  } catch (const fw::TlsError& e) {
+    EXPECT_EQ(e.code(), FW_ERR_TLS);
+    EXPECT_EQ(e.http_status(), 0);
+  }
+
+  fw::Client trusting(std::nullopt, fw::Options()
+                                        .server_address(tls.url())
+                                        .token("fake_token_123")
+                                        .ca_file(dir + "/ca.pem"));
+  EXPECT_TRUE(has(trusting.whoami(), "Ada Lovelace"));
+}
