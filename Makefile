@@ -169,12 +169,14 @@ demo-c: $(DEMO_BIN)
 ROOT := $(CURDIR)
 include bindings/cpp/rules.mk
 include bindings/go/rules.mk
+# Install (make install PREFIX=...), consumer tests, fwauth tests.
+include packaging/rules.mk
 
 # ---------------------------------------------------------------- aggregates
 # `make test` runs the steps one after the other, cheapest first, and
 # stops at the first failure; the C tests' summary is its last line.
 
-TEST_STEPS := fmt-check build header-check test-c test-c-valgrind clippy test-rust test-cpp test-go
+TEST_STEPS := fmt-check build header-check test-c test-c-valgrind clippy test-rust test-cpp test-go test-install test-fwauth
 CLEAN_DIRS := $(BUILD_DIR)
 
 .PHONY: test clean help
@@ -203,5 +205,8 @@ help:
 	@echo "make demo           the seed walkthrough in C, C++ and Go against fw-devserver, each in a temporary HOME"
 	@echo "make test-cpp       C++ binding tests (CMake + GoogleTest)"
 	@echo "make test-go        Go binding tests (vet, -race, GOGC=1 with cgocheck)"
+	@echo "make install        PREFIX=/usr/local [DESTDIR=]: library, headers, pkg-config, CMake package, fwauth"
+	@echo "make test-install   install into a temporary prefix and build C, C++, static and Go consumers"
+	@echo "make test-fwauth    the fwauth command against fw-devserver, prompts through a pseudo-terminal"
 	@echo "make clean          cargo clean and rm -rf $(BUILD_DIR)"
 	@echo "variables: PROFILE=$(PROFILE) CARGO=$(CARGO) CC=$(CC) LIBDIR=$(LIBDIR) DATASTACK=$(DATASTACK)"

@@ -1,0 +1,581 @@
+//! The command line: every command's options, its `--help` text, and the
+//! parser. Argument parsing by hand (no crate): a handful of commands with a
+//! few options each. Error messages name options but never repeat a value or
+//! a positional argument, so a token typed on the command line by mistake is
+//! not printed back.
+
+use std::collections::HashMap;
+
+use fwclient::Layout;
+use fwclient::options::DEFAULT_SERVER_ADDRESS;
+
+use crate::exit::{self, CliError};
+
+/// One option of a command.
+pub struct Opt {
+    pub long: &'static str,
+    pub short: Option<char>,
+    /// The value's name in the help (`None`: a flag).
+    pub value: Option<&'static str>,
+    pub help: &'static str,
+}
+
+/// One command: its name, arguments, options and help.
+pub struct Command {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// Positional arguments: name and whether required.
+    pub args: &'static [(&'static str, bool)],
+    pub opts: &'static [Opt],
+    /// The paragraphs of `--help` after the usage line.
+    pub about: &'static str,
+}
+
+const fn flag(long: &'static str, help: &'static str) -> Opt {
+    Opt {
+        long,
+        short: None,
+        value: None,
+        help,
+    }
+}
+
+const fn valued(long: &'static str, value: &'static str, help: &'static str) -> Opt {
+    Opt {
+        long,
+        short: None,
+        value: Some(value),
+        help,
+    }
+}
+
+/// Options every command takes, before or after the command name.
+pub const GLOBAL_OPTS: &[Opt] = &[
+    valued(
+        "server",
+        "URL",
+        "the global server (default https://global.daf-apis.com)",
+    ),
+    valued(
+        "secrets-dir",
+        "DIR",
+        "the secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets)",
+    ),
+    valued(
+        "layout",
+        "LAYOUT",
+        "framework or cave (default $FW_SECRETS_LAYOUT, else chosen from the secrets directory)",
+    ),
+    Opt {
+        long: "help",
+        short: Some('h'),
+        value: None,
+        help: "this help",
+    },
+];
+
+pub const COMMANDS: &[Command] = &[
+    Command {
+        name: "token",
+        summary: "the token the library would use (masked unless --show), and its source",
+        args: &[],
+        opts: &[flag("show", "print the token itself instead of a mask")],
+        about: "Finds the token exactly as the library does (FW_AUTH_TOKEN, then the secret\n\
+                files of the layout) and prints it masked, or in full with --show. The token\n\
+                (or its mask) is the only line on standard output, so $(fwauth token --show)\n\
+                is the token; where it came from goes to standard error.\n\
+                Exit status 3 when there is no token.",
+    },
+    Command {
+        name: "status",
+        summary: "server, layout, secrets directory, token source, and whether the server accepts the token",
+        args: &[],
+        opts: &[flag(
+            "offline",
+            "do not ask the server (no user/me, no TTL)",
+        )],
+        about: "Shows the server, the layout, the secrets directory, where the token comes from\n\
+                (file and key), and the file a save writes. Unless --offline, asks the server\n\
+                who the token belongs to (GET auth/api/v1/user/me) and how long it stays valid\n\
+                (its TTL). Never prints the token.\n\
+                Exit status 0 when a token is found and accepted (or found, with --offline);\n\
+                otherwise the status of the problem: 3 no token, 4 rejected, 7 server not\n\
+                reachable, ...",
+    },
+    Command {
+        name: "save-token",
+        summary: "save a token read from standard input or a hidden prompt",
+        args: &[],
+        opts: &[
+            valued("key", "KEY", "the key in the file (default \"token\")"),
+            valued(
+                "file",
+                "FILE",
+                "the file to write (default: the layout's token file)",
+            ),
+            flag("overwrite", "replace a token already saved under the key"),
+        ],
+        about: "Reads the token from standard input when it is not a terminal\n\
+                (`fwauth save-token < file`, `pass show cave | fwauth save-token`), else from\n\
+                a prompt that does not echo. Never from the command line: it would land in\n\
+                your shell history.\n\
+                Saves it as the library does: in the framework layout the token file only; in\n\
+                the cave layout also the server's file ({netloc}-cave-secret.json). Files are\n\
+                written atomically, new ones with mode 0600. An existing key is refused\n\
+                (exit status 9) unless --overwrite.",
+    },
+    Command {
+        name: "new-token",
+        summary: "how to create a new token, and its URL (--open opens it in a browser)",
+        args: &[],
+        opts: &[flag(
+            "open",
+            "open the URL in a browser ($BROWSER, else xdg-open or open)",
+        )],
+        about: "Prints the steps to create a new token and the URL to do it\n\
+                ({server}/auth/api/v1/create_token, which adds a token and leaves your other\n\
+                tokens valid). A browser is opened only with --open.",
+    },
+    Command {
+        name: "setup-token",
+        summary: "guided setup: paste a token, check it with the server, save it (caveclient's setup-token)",
+        args: &[("SERVER", false)],
+        opts: &[
+            flag(
+                "open",
+                "open the tokens page in a browser ($BROWSER, else xdg-open or open)",
+            ),
+            flag(
+                "overwrite",
+                "replace saved tokens (the default, as in caveclient; accepted for compatibility)",
+            ),
+        ],
+        about: "caveclient's `setup-token` flow for SERVER (default: --server, else the\n\
+                library's default server):\n\
+                \x20 1. shows the page of your tokens ({server}/sticky_auth/settings/tokens);\n\
+                \x20 2. reads the pasted token from a prompt that does not echo (standard input\n\
+                \x20    when it is not a terminal), removes surrounding spaces, lower-cases it\n\
+                \x20    and checks it is 32 hexadecimal characters;\n\
+                \x20 3. checks it with GET {server}/info/api/v2/datastacks, asking again when\n\
+                \x20    the server does not accept it;\n\
+                \x20 4. saves it, replacing saved tokens;\n\
+                \x20 5. offers to save it for each datastack's local server too (Y/n/exit):\n\
+                \x20    the local server's {netloc}-cave-secret.json, and the datastack's\n\
+                \x20    server in cave_datastack_to_server_map.json.\n\
+                Uses the cave layout (caveclient's files) unless --layout or\n\
+                $FW_SECRETS_LAYOUT says otherwise; the framework layout has no per-datastack\n\
+                files, so step 5 is skipped there. A browser is opened only with --open.",
+    },
+    Command {
+        name: "whoami",
+        summary: "the user the token belongs to (GET auth/api/v1/user/me)",
+        args: &[],
+        opts: &[flag("json", "print the server's answer as JSON")],
+        about: "Asks the server who the token belongs to and prints the name, e-mail and user\n\
+                id (or the whole answer with --json).",
+    },
+    Command {
+        name: "get",
+        summary: "an authenticated GET: the body to standard output (or -o FILE), errors to standard error",
+        args: &[("URL", true)],
+        opts: &[
+            Opt {
+                long: "output",
+                short: Some('o'),
+                value: Some("FILE"),
+                help: "write the body to FILE instead of standard output",
+            },
+            valued(
+                "datastack",
+                "NAME",
+                "fetch the datastack's info first, so its local server gets the token too",
+            ),
+        ],
+        about: "GET URL with the token, as the library sends it: only to the global server (and\n\
+                the datastack's local server with --datastack), never over plain http except to\n\
+                loopback. A URL starting with / is taken relative to the server. The body is\n\
+                written as received; an error answer writes nothing to standard output and its\n\
+                message to standard error, with the exit status of its class.",
+    },
+];
+
+/// The options shared by every command.
+#[derive(Default)]
+pub struct Globals {
+    pub server: Option<String>,
+    pub secrets_dir: Option<String>,
+    pub layout: Option<Layout>,
+    pub layout_given: bool,
+}
+
+/// A parsed command line.
+pub struct Parsed<'a> {
+    pub command: &'a Command,
+    pub globals: Globals,
+    flags: Vec<&'static str>,
+    values: HashMap<&'static str, String>,
+    pub args: Vec<String>,
+}
+
+impl Parsed<'_> {
+    pub fn flag(&self, long: &str) -> bool {
+        self.flags.contains(&long)
+    }
+
+    pub fn value(&self, long: &str) -> Option<&str> {
+        self.values.get(long).map(String::as_str)
+    }
+}
+
+/// What the command line asks for.
+pub enum Invocation<'a> {
+    Run(Parsed<'a>),
+    /// Help on stdout (the overview when `None`).
+    Help(Option<&'a Command>),
+    Version,
+}
+
+pub fn find(name: &str) -> Option<&'static Command> {
+    COMMANDS.iter().find(|c| c.name == name)
+}
+
+/// How an option was written, without its value (`--key=abc` → `--key`).
+fn shown(arg: &str) -> &str {
+    arg.split_once('=').map_or(arg, |(name, _)| name)
+}
+
+fn usage_error(message: String, command: Option<&Command>) -> CliError {
+    let hint = match command {
+        Some(c) => format!("fwauth {} --help", c.name),
+        None => "fwauth --help".to_owned(),
+    };
+    CliError::new(exit::USAGE, format!("{message} (see {hint})"))
+}
+
+/// Parses the arguments after the program name.
+pub fn parse(argv: &[String]) -> Result<Invocation<'static>, CliError> {
+    let mut globals = Globals::default();
+    let mut flags = Vec::new();
+    let mut values = HashMap::new();
+    let mut args = Vec::new();
+    let mut command: Option<&'static Command> = None;
+    let mut help = false;
+    let mut only_args = false;
+    let mut i = 0;
+    while i < argv.len() {
+        let arg = &argv[i];
+        i += 1;
+        if only_args || !arg.starts_with('-') || arg == "-" {
+            match command {
+                None if arg == "help" && !only_args => help = true,
+                None if help => {
+                    return find(arg).map(|c| Invocation::Help(Some(c))).ok_or_else(|| {
+                        usage_error("unknown command after `help`".to_owned(), None)
+                    });
+                }
+                None => {
+                    command = Some(find(arg).ok_or_else(|| {
+                        usage_error(
+                            "unknown command; the commands are token, status, save-token, \
+                             new-token, setup-token, whoami and get"
+                                .to_owned(),
+                            None,
+                        )
+                    })?);
+                }
+                Some(_) => args.push(arg.clone()),
+            }
+            continue;
+        }
+        if arg == "--" {
+            only_args = true;
+            continue;
+        }
+        if command.is_none() && arg == "--version" {
+            return Ok(Invocation::Version);
+        }
+        // --name, --name=value, -x, -x value, -xVALUE
+        let (opt, inline): (&Opt, Option<String>) = if let Some(long) = arg.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_owned())),
+                None => (long, None),
+            };
+            let opt = GLOBAL_OPTS
+                .iter()
+                .chain(command.map_or(&[][..], |c| c.opts))
+                .find(|o| o.long == name)
+                .ok_or_else(|| usage_error(format!("unknown option {}", shown(arg)), command))?;
+            (opt, inline)
+        } else {
+            let mut chars = arg[1..].chars();
+            let c = chars.next().unwrap_or('-');
+            let rest: String = chars.collect();
+            let opt = GLOBAL_OPTS
+                .iter()
+                .chain(command.map_or(&[][..], |c| c.opts))
+                .find(|o| o.short == Some(c))
+                .ok_or_else(|| usage_error(format!("unknown option -{c}"), command))?;
+            (opt, (!rest.is_empty()).then_some(rest))
+        };
+        let value = match (opt.value, inline) {
+            (None, Some(_)) => {
+                return Err(usage_error(
+                    format!("option --{} takes no value", opt.long),
+                    command,
+                ));
+            }
+            (None, None) => None,
+            (Some(_), Some(v)) => Some(v),
+            (Some(_), None) => {
+                let v = argv.get(i).cloned().ok_or_else(|| {
+                    usage_error(format!("option --{} needs a value", opt.long), command)
+                })?;
+                i += 1;
+                Some(v)
+            }
+        };
+        match (opt.long, value) {
+            ("help", _) => help = true,
+            ("server", Some(v)) => {
+                if v.is_empty() {
+                    return Err(usage_error("--server must not be empty".into(), command));
+                }
+                globals.server = Some(v);
+            }
+            ("secrets-dir", Some(v)) => {
+                if v.is_empty() {
+                    return Err(usage_error(
+                        "--secrets-dir must not be empty".into(),
+                        command,
+                    ));
+                }
+                globals.secrets_dir = Some(v);
+            }
+            ("layout", Some(v)) => {
+                globals.layout = Some(Layout::from_name(&v).ok_or_else(|| {
+                    usage_error(
+                        "--layout must be \"framework\" or \"cave\"".to_owned(),
+                        command,
+                    )
+                })?);
+                globals.layout_given = true;
+            }
+            (name, Some(v)) => {
+                values.insert(name, v);
+            }
+            (name, None) => {
+                if !flags.contains(&name) {
+                    flags.push(name);
+                }
+            }
+        }
+    }
+    let Some(command) = command else {
+        return if help {
+            Ok(Invocation::Help(None))
+        } else {
+            Err(usage_error("no command given".to_owned(), None))
+        };
+    };
+    if help {
+        return Ok(Invocation::Help(Some(command)));
+    }
+    let required = command.args.iter().filter(|(_, r)| *r).count();
+    if args.len() < required {
+        return Err(usage_error(
+            format!("missing argument {}", command.args[args.len()].0),
+            Some(command),
+        ));
+    }
+    if args.len() > command.args.len() {
+        let message = if command.name == "save-token" {
+            "save-token takes no argument: the token is read from standard input or a \
+             hidden prompt, never from the command line (it would be kept in your shell \
+             history)"
+                .to_owned()
+        } else {
+            format!(
+                "too many arguments ({} given, at most {})",
+                args.len(),
+                command.args.len()
+            )
+        };
+        return Err(usage_error(message, Some(command)));
+    }
+    Ok(Invocation::Run(Parsed {
+        command,
+        globals,
+        flags,
+        values,
+        args,
+    }))
+}
+
+fn option_lines(opts: &[Opt]) -> String {
+    let rows: Vec<(String, &str)> = opts
+        .iter()
+        .map(|o| {
+            let mut left = match o.short {
+                Some(c) => format!("-{c}, --{}", o.long),
+                None => format!("--{}", o.long),
+            };
+            if let Some(v) = o.value {
+                left.push(' ');
+                left.push_str(v);
+            }
+            (left, o.help)
+        })
+        .collect();
+    let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    rows.iter()
+        .map(|(l, h)| format!("  {l:width$}  {h}\n"))
+        .collect()
+}
+
+/// `fwauth COMMAND --help`.
+pub fn command_help(c: &Command) -> String {
+    let mut usage = format!("Usage: fwauth {}", c.name);
+    if !c.opts.is_empty() {
+        usage.push_str(" [OPTIONS]");
+    }
+    for (name, required) in c.args {
+        if *required {
+            usage.push_str(&format!(" {name}"));
+        } else {
+            usage.push_str(&format!(" [{name}]"));
+        }
+    }
+    let mut out = format!(
+        "fwauth {}: {}\n\n{usage}\n\n{}\n",
+        c.name, c.summary, c.about
+    );
+    if !c.opts.is_empty() {
+        out.push_str("\nOptions:\n");
+        out.push_str(&option_lines(c.opts));
+    }
+    out.push_str("\nGlobal options:\n");
+    out.push_str(&option_lines(GLOBAL_OPTS));
+    out.push_str(&format!("\n{}", exit::SUMMARY));
+    out
+}
+
+/// `fwauth --help`.
+pub fn overview_help() -> String {
+    let width = COMMANDS.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    let commands: String = COMMANDS
+        .iter()
+        .map(|c| format!("  {:width$}  {}\n", c.name, c.summary))
+        .collect();
+    format!(
+        "fwauth: your CAVE / annotation-framework token from a shell, found and saved\n\
+         exactly as libfwclient (and caveclient) do.\n\n\
+         Usage: fwauth [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\
+         \u{20}      fwauth help COMMAND | fwauth COMMAND --help | fwauth --version\n\n\
+         Commands:\n{commands}\n\
+         Global options (before or after the command):\n{}\n\
+         Environment: FW_AUTH_TOKEN (a token that beats every file), FW_SECRETS_DIR,\n\
+         FW_SECRETS_LAYOUT, FW_CA_BUNDLE (extra CA certificates), BROWSER (for --open).\n\
+         The default server is {DEFAULT_SERVER_ADDRESS}.\n\
+         No command prints a token except `fwauth token --show`.\n\n{}",
+        option_lines(GLOBAL_OPTS),
+        exit::SUMMARY
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn argv(s: &[&str]) -> Vec<String> {
+        s.iter().map(|a| a.to_string()).collect()
+    }
+
+    fn run(s: &[&str]) -> Parsed<'static> {
+        match parse(&argv(s)) {
+            Ok(Invocation::Run(p)) => p,
+            _ => panic!("{s:?} did not parse as a command"),
+        }
+    }
+
+    fn err(s: &[&str]) -> CliError {
+        match parse(&argv(s)) {
+            Err(e) => e,
+            Ok(_) => panic!("{s:?} parsed"),
+        }
+    }
+
+    #[test]
+    fn globals_before_and_after_the_command() {
+        let p = run(&[
+            "--server",
+            "http://a",
+            "status",
+            "--layout=cave",
+            "--offline",
+        ]);
+        assert_eq!(p.command.name, "status");
+        assert_eq!(p.globals.server.as_deref(), Some("http://a"));
+        assert_eq!(p.globals.layout, Some(Layout::Cave));
+        assert!(p.flag("offline"));
+        let p = run(&["get", "-o", "f.json", "/info/x", "--datastack=ds"]);
+        assert_eq!(p.value("output"), Some("f.json"));
+        assert_eq!(p.value("datastack"), Some("ds"));
+        assert_eq!(p.args, ["/info/x"]);
+        let p = run(&["get", "-of.json", "--", "-weird"]);
+        assert_eq!(p.value("output"), Some("f.json"));
+        assert_eq!(p.args, ["-weird"]);
+    }
+
+    #[test]
+    fn help_and_version() {
+        assert!(matches!(
+            parse(&argv(&["--help"])),
+            Ok(Invocation::Help(None))
+        ));
+        assert!(matches!(
+            parse(&argv(&["help"])),
+            Ok(Invocation::Help(None))
+        ));
+        for c in COMMANDS {
+            for form in [
+                vec!["help", c.name],
+                vec![c.name, "--help"],
+                vec![c.name, "-h"],
+            ] {
+                match parse(&argv(&form)) {
+                    Ok(Invocation::Help(Some(h))) => assert_eq!(h.name, c.name),
+                    _ => panic!("{form:?}"),
+                }
+            }
+            let text = command_help(c);
+            assert!(text.contains(&format!("Usage: fwauth {}", c.name)));
+            assert!(text.contains("--server URL"));
+        }
+        assert!(matches!(
+            parse(&argv(&["--version"])),
+            Ok(Invocation::Version)
+        ));
+        assert!(overview_help().contains("setup-token"));
+    }
+
+    #[test]
+    fn errors_never_repeat_values_or_arguments() {
+        let secret = "0123456789abcdef0123456789abcdef";
+        for s in [
+            vec!["save-token", secret],
+            vec!["save-token", &format!("--token={secret}")],
+            vec!["token", "--show", secret],
+            vec![secret],
+            vec!["status", "--offline=yes"],
+            vec!["--layout", secret, "token"],
+        ] {
+            let e = err(&s);
+            assert_eq!(e.code, exit::USAGE, "{s:?}");
+            assert!(!e.message.contains(secret), "{s:?}: {}", e.message);
+        }
+        assert!(err(&["save-token", "x"]).message.contains("shell history"));
+        assert!(err(&["get"]).message.contains("missing argument URL"));
+        assert!(err(&[]).message.contains("no command"));
+        assert!(err(&["get", "-o"]).message.contains("needs a value"));
+    }
+}

@@ -1,0 +1,472 @@
+//! The commands. Each one is a few calls to the core (`fwclient`): how a
+//! token is found, saved, sent and checked is decided there; this file asks,
+//! prints and picks an exit status.
+
+use std::io::Write;
+use std::path::Path;
+use std::sync::Arc;
+
+use fwclient::auth::ENV_TOKEN;
+use fwclient::secrets::file::Saved;
+use fwclient::secrets::layout::ENV_LAYOUT;
+use fwclient::{Auth, Client, Layout, Options, SaveOptions, Token, TokenSource, setup};
+use serde_json::Value;
+
+use crate::browser;
+use crate::cli::{Globals, Parsed};
+use crate::exit::{self, CliError};
+use crate::prompt;
+
+type Outcome = Result<(), CliError>;
+
+pub fn run(p: &Parsed<'_>) -> Outcome {
+    match p.command.name {
+        "token" => token(p),
+        "status" => status(p),
+        "save-token" => save_token(p),
+        "new-token" => new_token(p),
+        "setup-token" => setup_token(p),
+        "whoami" => whoami(p),
+        "get" => get(p),
+        other => Err(CliError::new(
+            exit::FAILURE,
+            format!("command {other} is not implemented"),
+        )),
+    }
+}
+
+fn options(g: &Globals) -> Options {
+    Options {
+        server_address: g.server.clone(),
+        secrets_dir: g.secrets_dir.clone(),
+        layout: g.layout,
+        ..Options::default()
+    }
+}
+
+/// The token hidden: one `*` per character (at most 40) and the length.
+fn mask(token: &Token) -> String {
+    let n = token.expose().len();
+    format!("{} ({n} characters)", "*".repeat(n.min(40)))
+}
+
+fn describe_source(auth: &Auth, source: &TokenSource) -> String {
+    match source {
+        TokenSource::None => "none".to_owned(),
+        TokenSource::Explicit => "given for this session".to_owned(),
+        TokenSource::Environment => format!("${ENV_TOKEN}"),
+        TokenSource::File { path, key } => {
+            let fallback = auth
+                .secrets_dir()
+                .join(auth.layout().other().default_file());
+            let note = if *path == fallback {
+                format!(
+                    " (the {} layout's file, read as the last fallback)",
+                    auth.layout().other().name()
+                )
+            } else {
+                String::new()
+            };
+            format!("file {}, key \"{key}\"{note}", path.display())
+        }
+    }
+}
+
+fn no_token(auth: &Auth) -> CliError {
+    let fallback = auth
+        .secrets_dir()
+        .join(auth.layout().other().default_file());
+    CliError::new(
+        exit::NO_TOKEN,
+        format!(
+            "no token found: ${ENV_TOKEN} is not set, and neither {} nor {} holds one",
+            auth.token_file().display(),
+            fallback.display()
+        ),
+    )
+}
+
+fn why_layout(g: &Globals) -> &'static str {
+    if g.layout_given {
+        "from --layout"
+    } else if std::env::var_os(ENV_LAYOUT).is_some_and(|v| !v.is_empty()) {
+        "from $FW_SECRETS_LAYOUT"
+    } else {
+        "chosen from the secrets directory"
+    }
+}
+
+fn token(p: &Parsed<'_>) -> Outcome {
+    let auth = Auth::new(&options(&p.globals))?;
+    let Some(token) = auth.token() else {
+        return Err(no_token(&auth));
+    };
+    if p.flag("show") {
+        println!("{}", token.expose());
+    } else {
+        println!("{}", mask(&token));
+    }
+    eprintln!("source: {}", describe_source(&auth, &auth.source()));
+    Ok(())
+}
+
+fn line(name: &str, value: impl std::fmt::Display) {
+    println!("{:<14}{value}", format!("{name}:"));
+}
+
+fn status(p: &Parsed<'_>) -> Outcome {
+    let opts = options(&p.globals);
+    let auth = Arc::new(Auth::new(&opts)?);
+    line("server", auth.server_address());
+    line(
+        "layout",
+        format!("{} ({})", auth.layout().name(), why_layout(&p.globals)),
+    );
+    line("secrets dir", auth.secrets_dir().display());
+    let token = auth.token();
+    line(
+        "token",
+        match &token {
+            Some(t) => format!("found, {} characters", t.expose().len()),
+            None => "none".to_owned(),
+        },
+    );
+    line("token source", describe_source(&auth, &auth.source()));
+    if let TokenSource::File { path, key } = auth.source() {
+        line("token file", path.display());
+        line("token key", key);
+    }
+    line("save target", auth.token_file().display());
+    let Some(token) = token else {
+        return Err(no_token(&auth));
+    };
+    if p.flag("offline") {
+        line("server check", "skipped (--offline)");
+        return Ok(());
+    }
+    let client = Client::with_auth(None, Arc::clone(&auth), &opts)?;
+    match client.whoami() {
+        Ok(me) => line(
+            "server check",
+            format!("token accepted: {}", describe_user(&me)),
+        ),
+        Err(e) => {
+            line(
+                "server check",
+                if setup::is_rejection(&e) {
+                    "token NOT accepted"
+                } else {
+                    "server not reachable"
+                },
+            );
+            return Err(e.into());
+        }
+    }
+    line(
+        "token TTL",
+        match client.token_ttl(&token) {
+            Ok(-1) => "never expires".to_owned(),
+            Ok(s) => format!("{s} s ({})", human_duration(s)),
+            Err(e) => format!("unknown ({})", e.message()),
+        },
+    );
+    Ok(())
+}
+
+fn human_duration(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min {} s", s / 60, s % 60),
+        3600..86400 => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+        _ => format!("{} days {} h", s / 86400, (s % 86400) / 3600),
+    }
+}
+
+fn describe_user(me: &Value) -> String {
+    let text = |k: &str| me.get(k).and_then(Value::as_str).unwrap_or("?").to_owned();
+    let id = me.get("id").map_or("?".to_owned(), Value::to_string);
+    let admin = if me.get("admin").and_then(Value::as_bool) == Some(true) {
+        ", admin"
+    } else {
+        ""
+    };
+    format!("{} <{}>, user id {id}{admin}", text("name"), text("email"))
+}
+
+fn saved_line(path: &Path, saved: Saved) -> String {
+    match saved {
+        Saved::Written => format!("saved to {}", path.display()),
+        Saved::Unchanged => format!("unchanged {} (already holds this token)", path.display()),
+        Saved::SkippedReadOnly => format!("skipped {} (read-only directory)", path.display()),
+    }
+}
+
+fn save_token(p: &Parsed<'_>) -> Outcome {
+    let input = if prompt::stdin_is_tty() {
+        prompt::read_secret("Paste the token (input will be hidden): ")
+            .map_err(|e| CliError::new(exit::FAILURE, format!("reading the token: {e}")))?
+            .ok_or_else(|| CliError::new(exit::NO_TOKEN, "no token given (end of input)"))?
+    } else {
+        prompt::read_all_stdin()
+            .map_err(|e| CliError::new(exit::BAD_TOKEN, format!("reading standard input: {e}")))?
+    };
+    let text = input.trim();
+    if text.contains(['\n', '\r']) {
+        return Err(CliError::new(
+            exit::BAD_TOKEN,
+            "standard input holds more than one line; give the token alone",
+        ));
+    }
+    let token = Token::new(text)?;
+    let opts = options(&p.globals);
+    let auth = Auth::new(&opts)?;
+    let key = p.value("key");
+    let file = p.value("file");
+    let report = auth.save_token(
+        Some(&token),
+        key,
+        file,
+        SaveOptions {
+            overwrite: p.flag("overwrite"),
+            ..SaveOptions::default()
+        },
+    )?;
+    for (path, saved) in &report {
+        println!("{}", saved_line(path, *saved));
+    }
+    if let Some(k) = key.filter(|k| *k != "token") {
+        eprintln!(
+            "fwauth: note: cloud-volume and cloud-files read only the key \"token\"; they will \
+             not see a token saved under \"{k}\""
+        );
+    }
+    if key.is_none() && file.is_none() {
+        // Say so when the library would still use another token.
+        if let Ok(now) = Auth::new(&opts) {
+            if now.token().as_ref() != Some(&token) {
+                eprintln!(
+                    "fwauth: note: the library will still use the token from {}",
+                    describe_source(&now, &now.source())
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn open_in_browser(url: &str) {
+    match browser::open(url) {
+        Ok(cmd) => eprintln!("fwauth: opened {url} with {cmd}"),
+        Err(e) => eprintln!("fwauth: {e}"),
+    }
+}
+
+fn new_token(p: &Parsed<'_>) -> Outcome {
+    let auth = Auth::new(&options(&p.globals))?;
+    print!("{}", auth.new_token_instructions());
+    println!(
+        "    From a shell, save it with: fwauth save-token (it reads the token from a prompt\n    \
+         that does not echo, or from standard input), or run fwauth setup-token for the\n    \
+         guided setup."
+    );
+    println!("{}", auth.new_token_url());
+    if p.flag("open") {
+        open_in_browser(&auth.new_token_url());
+    }
+    Ok(())
+}
+
+fn whoami(p: &Parsed<'_>) -> Outcome {
+    let client = Client::new(None, &options(&p.globals))?;
+    if client.auth().token().is_none() {
+        return Err(no_token(client.auth()));
+    }
+    let me = client.whoami()?;
+    if p.flag("json") {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&me).unwrap_or_else(|_| me.to_string())
+        );
+    } else {
+        println!("{}", describe_user(&me));
+    }
+    Ok(())
+}
+
+fn get(p: &Parsed<'_>) -> Outcome {
+    let opts = options(&p.globals);
+    let target = &p.args[0];
+    let url = if target.starts_with('/') {
+        format!("{}{target}", opts.server_address().trim_end_matches('/'))
+    } else {
+        target.clone()
+    };
+    let client = Client::new(p.value("datastack"), &opts)?;
+    if client.datastack().is_some() {
+        // Learning the local server makes it a trusted origin.
+        client.datastack_info()?;
+    }
+    let resp = client.get(&url)?;
+    match p.value("output") {
+        Some(out) => std::fs::write(out, &resp.body)
+            .map_err(|e| CliError::new(exit::FILES, format!("error writing \"{out}\": {e}")))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(&resp.body)
+                .and_then(|()| stdout.flush())
+                .map_err(|e| CliError::new(exit::FAILURE, format!("writing the body: {e}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// Reads one line from the user, hidden; end of input ends the command.
+fn read_pasted() -> Result<zeroize::Zeroizing<String>, CliError> {
+    prompt::read_secret("Paste your auth token (input will be hidden): ")
+        .map_err(|e| CliError::new(exit::FAILURE, format!("reading the token: {e}")))?
+        .ok_or_else(|| CliError::new(exit::NO_TOKEN, "no token given (end of input)"))
+}
+
+fn setup_token(p: &Parsed<'_>) -> Outcome {
+    let mut opts = options(&p.globals);
+    if let Some(server) = p.args.first() {
+        opts.server_address = Some(server.clone());
+    }
+    let opts = setup::options(&opts)?;
+    let server = opts.server_address().to_owned();
+    let auth = Arc::new(Auth::new(&opts)?);
+    let page = auth.token_page_url();
+    if p.flag("open") {
+        open_in_browser(&page);
+    }
+    println!("Visit {page} and copy an existing token or create a new one.");
+    println!("(To create a new token: {})", auth.new_token_url());
+    let _ = std::io::stdout().flush();
+
+    let (token, datastacks) = loop {
+        let pasted = read_pasted()?;
+        let token = match setup::accept_pasted(&pasted) {
+            Ok(t) => t,
+            Err(e) => {
+                println!("{}", e.message());
+                continue;
+            }
+        };
+        match setup::validate(&token, &opts) {
+            Ok(list) => break (token, list),
+            Err(e) if setup::is_rejection(&e) => {
+                println!(
+                    "Token did not work for login on {server}: {} Please check the token and \
+                     try again.",
+                    e.message()
+                );
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    println!("The token works.");
+    for (path, saved) in setup::save(&auth, &token, true)? {
+        println!("{}", saved_line(&path, saved));
+    }
+    if datastacks.is_empty() {
+        println!("No datastacks found. Setup complete!");
+        return Ok(());
+    }
+    if !setup::offers_datastack_step(&auth) {
+        println!(
+            "The {} layout keeps no per-datastack files. Setup complete!",
+            Layout::Framework.name()
+        );
+        return Ok(());
+    }
+    println!("Datastacks you can see: {}", datastacks.join(", "));
+    let chosen = choose_datastacks(&datastacks)?;
+    let mut first_failure: Option<CliError> = None;
+    for ds in &chosen {
+        match setup::setup_datastack(&auth, &opts, ds, &token, true) {
+            Ok(done) => {
+                let local = done.local_server.as_deref().unwrap_or("(none)");
+                println!("{ds}: local server {local}");
+                if done.map_written {
+                    println!(
+                        "  recorded in {}",
+                        fwclient::secrets::datastack_map::path(auth.secrets_dir()).display()
+                    );
+                }
+                // The global server's file and the token file were written
+                // above; only what changed for this datastack is shown.
+                for (path, saved) in done.files.iter().filter(|(_, s)| *s != Saved::Unchanged) {
+                    println!("  {}", saved_line(path, *saved));
+                }
+            }
+            Err(e) => {
+                println!("{ds}: {}", e.message());
+                first_failure.get_or_insert(e.into());
+            }
+        }
+    }
+    match first_failure {
+        None => {
+            println!("Setup complete!");
+            Ok(())
+        }
+        Some(e) => {
+            println!("Setup complete, except for the datastacks above that failed.");
+            Err(e)
+        }
+    }
+}
+
+/// caveclient's question: every datastack (Y, yes or nothing), some of them
+/// (n: names one by one, an empty line to finish), or none (exit).
+fn choose_datastacks(all: &[String]) -> Result<Vec<String>, CliError> {
+    let ask = |q: &str| {
+        prompt::ask(q).map_err(|e| CliError::new(exit::FAILURE, format!("reading the answer: {e}")))
+    };
+    loop {
+        let Some(answer) =
+            ask("Save the token for the local server of every datastack as well? (Y/n/exit): ")?
+        else {
+            return Ok(Vec::new());
+        };
+        match answer.trim().to_ascii_lowercase().as_str() {
+            "" | "y" | "yes" => return Ok(all.to_vec()),
+            "exit" => return Ok(Vec::new()),
+            "n" | "no" => {
+                let mut picked = Vec::new();
+                while let Some(name) = ask("Datastack name (an empty line or exit to finish): ")? {
+                    let name = name.trim();
+                    if name.is_empty() || name == "exit" {
+                        break;
+                    }
+                    picked.push(name.to_owned());
+                }
+                return Ok(picked);
+            }
+            _ => println!("Please answer Y, n or exit."),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_hide_everything_but_the_length() {
+        let t = Token::new("0123456789abcdef0123456789abcdef").unwrap();
+        let m = mask(&t);
+        assert!(!m.contains('0') || m.ends_with("(32 characters)"));
+        assert_eq!(m, format!("{} (32 characters)", "*".repeat(32)));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(human_duration(59), "59 s");
+        assert_eq!(human_duration(3599), "59 min 59 s");
+        assert_eq!(human_duration(7260), "2 h 1 min");
+        assert_eq!(human_duration(90000), "1 days 1 h");
+    }
+}

@@ -1,0 +1,108 @@
+//! Exit statuses, one per class of error, and the error a command ends with.
+
+use std::process::ExitCode;
+
+use fwclient::{Error, ErrorKind};
+
+pub const OK: u8 = 0;
+/// Anything not covered below (an internal error).
+pub const FAILURE: u8 = 1;
+/// A bad command line, option value or environment variable.
+pub const USAGE: u8 = 2;
+/// No token: none found, none given, or the server says none was sent.
+pub const NO_TOKEN: u8 = 3;
+/// The server rejected the token (invalid or expired, bad header).
+pub const TOKEN_REJECTED: u8 = 4;
+/// The token is good but lacks a permission or a Terms of Service acceptance.
+pub const FORBIDDEN: u8 = 5;
+/// The server answered another error status, or an answer that makes no sense.
+pub const SERVER: u8 = 6;
+/// The server could not be reached safely: network, timeout, TLS, plain http.
+pub const NETWORK: u8 = 7;
+/// A secret file could not be read or written, or is malformed.
+pub const FILES: u8 = 8;
+/// save-token: the key already holds a token (use --overwrite).
+pub const TOKEN_EXISTS: u8 = 9;
+/// The token given is not a usable token (or, in setup-token, not 32 hex characters).
+pub const BAD_TOKEN: u8 = 10;
+
+/// The exit statuses, for every `--help`.
+pub const SUMMARY: &str = "Exit status: 0 success, 1 other error, 2 usage, 3 no token, 4 token rejected by\n\
+the server, 5 forbidden (permission or Terms of Service), 6 server error, 7 network\n\
+or TLS, 8 secret file error, 9 token already saved (--overwrite), 10 bad token format.\n";
+
+/// The status for a library error of `kind`.
+pub fn for_kind(kind: ErrorKind) -> u8 {
+    match kind {
+        ErrorKind::Ok => OK,
+        ErrorKind::InvalidArgument | ErrorKind::InvalidUrl => USAGE,
+        ErrorKind::NotAuthenticated => NO_TOKEN,
+        ErrorKind::InvalidToken | ErrorKind::BadAuthHeader => TOKEN_REJECTED,
+        ErrorKind::MissingTos | ErrorKind::Forbidden => FORBIDDEN,
+        ErrorKind::HttpStatus | ErrorKind::BadResponse => SERVER,
+        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Tls | ErrorKind::InsecureUrl => {
+            NETWORK
+        }
+        ErrorKind::Io | ErrorKind::SecretFile => FILES,
+        ErrorKind::TokenExists => TOKEN_EXISTS,
+        ErrorKind::InvalidTokenFormat => BAD_TOKEN,
+        ErrorKind::Panic => FAILURE,
+    }
+}
+
+/// How a command failed: the exit status and the message for standard error.
+/// Messages come from the library (which never puts a token in one) or from
+/// this program (which never does either).
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(code: u8, message: impl Into<String>) -> CliError {
+        CliError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Prints the message (and a hint for token problems) and gives the status.
+    pub fn report(&self) -> ExitCode {
+        eprintln!("fwauth: {}", self.message);
+        match self.code {
+            NO_TOKEN | TOKEN_REJECTED => eprintln!(
+                "fwauth: to set up a token: fwauth setup-token (guided), or fwauth new-token \
+                 and then fwauth save-token"
+            ),
+            TOKEN_EXISTS => {
+                eprintln!("fwauth: add --overwrite to replace the saved token")
+            }
+            _ => {}
+        }
+        ExitCode::from(self.code)
+    }
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> CliError {
+        CliError::new(for_kind(e.kind()), e.message())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_a_status_and_classes_are_distinct() {
+        for k in ErrorKind::ALL {
+            let code = for_kind(k);
+            assert!(code <= BAD_TOKEN, "{k:?}");
+            assert_eq!(code == OK, k == ErrorKind::Ok);
+        }
+        assert_eq!(for_kind(ErrorKind::InvalidToken), TOKEN_REJECTED);
+        assert_eq!(for_kind(ErrorKind::Timeout), NETWORK);
+        assert_eq!(for_kind(ErrorKind::TokenExists), TOKEN_EXISTS);
+    }
+}

@@ -1,0 +1,722 @@
+#!/usr/bin/env python3
+"""Tests of the fwauth command against its own fw-devserver.
+
+    python3 fwauth/tests/run_tests.py --fwauth target/release/fwauth \
+        --devserver target/release/fw-devserver [-k NAME]
+
+Every test runs fwauth as a user would: a fresh HOME, none of the FW_*
+variables, a server on 127.0.0.1 started here (with a fixture that adds a
+32-hex token, since setup-token accepts only that form) and killed by its
+PID at the end. Interactive flows (hidden prompts, setup-token) run in a
+pseudo-terminal (the pty module). No test opens a browser: --open is tested
+with BROWSER set to a script that records its argument.
+
+The last line is `N passed, M failed`; the exit status is 1 when a test failed.
+"""
+
+import argparse
+import json
+import os
+import pty
+import re
+import select
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+import traceback
+
+HEX = "0123456789abcdef0123456789abcdef"  # valid on the test server (Ada)
+HEX_UNKNOWN = "ffffffffffffffffffffffffffffffff"  # right form, not a token
+SEED = "fake_token_123"  # Ada, never expires
+EXPIRING = "expiring_fake_token_000"  # Ada, 3600 s
+WRONG = "another_fake_token_678"  # not a token
+SECRETS = [HEX, HEX_UNKNOWN, SEED, EXPIRING, WRONG]
+
+# Exit statuses (fwauth/README.md).
+OK, FAILURE, USAGE, NO_TOKEN, REJECTED, FORBIDDEN, SERVER_ERROR, NETWORK, FILES, EXISTS, BAD_TOKEN = range(11)
+
+ARGS = None
+SERVER = None  # {"url", "other", "proc"}
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+class Failed(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Failed(what)
+
+
+# ------------------------------------------------------------------ running
+
+
+class Result:
+    def __init__(self, code, out, err):
+        self.code, self.out, self.err = code, out, err
+
+    def __repr__(self):
+        return f"exit {self.code}\n--- stdout:\n{self.out}\n--- stderr:\n{self.err}"
+
+
+class Home:
+    """A fresh HOME for one test, removed afterwards."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="fwauth-test-home-")
+        self.secrets = os.path.join(self.dir, ".cloudvolume", "secrets")
+
+    def env(self, **extra):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FW_") and k != "BROWSER"}
+        env["HOME"] = self.dir
+        env.update({k: v for k, v in extra.items() if v is not None})
+        return env
+
+    def path(self, name):
+        return os.path.join(self.secrets, name)
+
+    def read(self, name):
+        with open(self.path(name)) as f:
+            return f.read()
+
+    def write(self, name, text):
+        os.makedirs(self.secrets, exist_ok=True)
+        with open(self.path(name), "w") as f:
+            f.write(text)
+
+    def files(self):
+        return sorted(os.listdir(self.secrets)) if os.path.isdir(self.secrets) else []
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def no_secret_in(text, allowed=()):
+    for s in SECRETS:
+        if s not in allowed:
+            check(s not in text, f"a token was printed: {s}")
+
+
+def fwauth(home, *args, stdin="", env=None, allowed=()):
+    """Runs fwauth with stdin from a pipe (not a terminal)."""
+    p = subprocess.run(
+        [ARGS.fwauth, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env or home.env(),
+        timeout=60,
+    )
+    r = Result(p.returncode, p.stdout, p.stderr)
+    no_secret_in(r.out + r.err, allowed)
+    return r
+
+
+class Pty:
+    """fwauth in a pseudo-terminal: its controlling terminal, stdin, stdout
+    and stderr are the pty, as in an interactive shell."""
+
+    def __init__(self, home, *args, env=None):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            try:
+                os.execve(ARGS.fwauth, [ARGS.fwauth, *args], env or home.env())
+            finally:
+                os._exit(127)
+        self.out = b""
+        self.seen = 0  # output before this was matched by an earlier expect()
+        self.code = None
+
+    def _read(self, timeout):
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        if not r:
+            return False
+        try:
+            data = os.read(self.fd, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            data = b""
+        if not data:
+            raise EOFError
+        self.out += data
+        return True
+
+    def expect(self, pattern, timeout=20):
+        """Waits until the output after the previous match matches `pattern`."""
+        deadline = time.time() + timeout
+        while True:
+            text = self.out.decode(errors="replace")
+            m = re.compile(pattern).search(text, self.seen)
+            if m:
+                self.seen = m.end()
+                return
+            left = deadline - time.time()
+            if left <= 0:
+                raise Failed(f"timed out waiting for {pattern!r}; output so far:\n{self.text()}")
+            try:
+                self._read(left)
+            except EOFError:
+                raise Failed(f"fwauth ended before {pattern!r}; output:\n{self.text()}")
+
+    def send(self, text):
+        os.write(self.fd, text.encode())
+
+    def echo_is_on(self):
+        return bool(termios.tcgetattr(self.fd)[3] & termios.ECHO)
+
+    def finish(self, timeout=30):
+        deadline = time.time() + timeout
+        while True:
+            left = deadline - time.time()
+            if left <= 0:
+                os.kill(self.pid, signal.SIGKILL)
+                raise Failed(f"fwauth did not end; output:\n{self.text()}")
+            try:
+                self._read(left)
+            except EOFError:
+                break
+        _, status = os.waitpid(self.pid, 0)
+        self.code = os.waitstatus_to_exitcode(status)
+        return self.code
+
+    def close(self):
+        try:
+            os.close(self.fd)
+        except OSError:
+            pass
+
+    def text(self):
+        return self.out.decode(errors="replace")
+
+
+# ------------------------------------------------------------------ server
+
+
+def start_server(tmp):
+    with open(ARGS.fixture) as f:
+        fixture = json.load(f)
+    ada = next(u for u in fixture["users"] if u["id"] == 1)
+    ada["tokens"].append({"token": HEX, "description": "32-hex token for setup-token", "ttl": -1})
+    path = os.path.join(tmp, "fixture.json")
+    with open(path, "w") as f:
+        json.dump(fixture, f)
+    proc = subprocess.Popen(
+        [ARGS.devserver, "--port", "0", "--other-port", "0", "--quiet", "--fixture", path],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    urls = {}
+    deadline = time.time() + 20
+    while len(urls) < 2 and time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        key, _, value = line.strip().partition("=")
+        urls[key] = value
+    if "FW_DEVSERVER_URL" not in urls:
+        proc.kill()
+        raise SystemExit("fw-devserver printed no FW_DEVSERVER_URL line")
+    return {"url": urls["FW_DEVSERVER_URL"], "other": urls.get("FW_DEVSERVER_OTHER_URL"), "proc": proc}
+
+
+def netloc(url):
+    return url.split("://", 1)[1].split("/", 1)[0]
+
+
+def url():
+    return SERVER["url"]
+
+
+# ------------------------------------------------------------------ tests: help and usage
+
+COMMANDS = ["token", "status", "save-token", "new-token", "setup-token", "whoami", "get"]
+
+
+@test
+def help_for_every_command(home):
+    r = fwauth(home, "--help")
+    check(r.code == OK, r)
+    for c in COMMANDS:
+        check(re.search(rf"^  {re.escape(c)} ", r.out, re.M), f"--help lists {c}\n{r}")
+    check("Exit status" in r.out, r)
+    for c in COMMANDS:
+        for form in ([c, "--help"], [c, "-h"], ["help", c]):
+            r = fwauth(home, *form)
+            check(r.code == OK and f"Usage: fwauth {c}" in r.out, f"{form}: {r}")
+            check("Exit status" in r.out and "--server URL" in r.out, f"{form}: {r}")
+            check(r.err == "", f"{form}: {r}")
+
+
+@test
+def version_matches_cargo_toml(home):
+    with open(os.path.join(ARGS.root, "Cargo.toml")) as f:
+        version = re.search(r'^version\s*=\s*"([^"]+)"', f.read(), re.M).group(1)
+    r = fwauth(home, "--version")
+    check(r.code == OK and r.out.strip() == f"fwauth {version} (libfwclient {version})", r)
+
+
+@test
+def usage_errors_exit_2_and_never_echo_arguments(home):
+    cases = [
+        [],
+        ["frobnicate"],
+        ["token", "--bogus"],
+        ["get"],
+        ["--layout", "nested", "token"],
+        ["save-token", HEX],
+        ["save-token", f"--token={HEX}"],
+        ["token", HEX],
+        [HEX],
+        ["status", "--offline=1"],
+    ]
+    for args in cases:
+        r = fwauth(home, *args)
+        check(r.code == USAGE, f"{args}: {r}")
+        check(r.out == "", f"{args}: {r}")
+        check(r.err.startswith("fwauth: "), f"{args}: {r}")
+    r = fwauth(home, "save-token", HEX)
+    check("shell history" in r.err, r)
+
+
+# ------------------------------------------------------------------ token
+
+
+@test
+def token_none_found(home):
+    r = fwauth(home, "token")
+    check(r.code == NO_TOKEN and r.out == "", r)
+    check("no token found" in r.err and "setup-token" in r.err, r)
+    check(home.path("chunkedgraph-secret.json") in r.err, r)
+
+
+@test
+def token_masked_and_shown(home):
+    home.write("chunkedgraph-secret.json", json.dumps({"token": SEED}))
+    r = fwauth(home, "token")
+    check(r.code == OK and r.out == "*" * len(SEED) + f" ({len(SEED)} characters)\n", r)
+    check(f'source: file {home.path("chunkedgraph-secret.json")}, key "token"' in r.err, r)
+    r = fwauth(home, "token", "--show", allowed=[SEED])
+    check(r.code == OK and r.out == SEED + "\n", r)
+    r = fwauth(home, "token", env=home.env(FW_AUTH_TOKEN=EXPIRING))
+    check(r.code == OK and "source: $FW_AUTH_TOKEN" in r.err, r)
+
+
+@test
+def token_follows_the_library_lookup(home):
+    # cave layout chosen by the directory; the per-server file wins.
+    home.write("cave-secret.json", json.dumps({"token": SEED}))
+    r = fwauth(home, "token")
+    check(r.code == OK and home.path("cave-secret.json") in r.err, r)
+    home.write(f"{netloc(url())}-cave-secret.json", json.dumps({"token": HEX}))
+    r = fwauth(home, "--server", url(), "token", "--show", allowed=[HEX])
+    check(r.out == HEX + "\n", r)
+    check(home.path(f"{netloc(url())}-cave-secret.json") in r.err, r)
+    # --secrets-dir and the legacy fallback
+    other = os.path.join(home.dir, "elsewhere")
+    os.makedirs(other)
+    with open(os.path.join(other, "chunkedgraph-secret.json"), "w") as f:
+        json.dump({"token": EXPIRING}, f)
+    r = fwauth(home, "token", "--secrets-dir", other, "--layout", "cave")
+    check(r.code == OK and "last fallback" in r.err, r)
+    # a malformed file is a secret-file error
+    home.write("cave-secret.json", "{not json")
+    r = fwauth(home, "token")
+    check(r.code == FILES and "cave-secret.json" in r.err, r)
+
+
+# ------------------------------------------------------------------ save-token
+
+
+@test
+def save_token_from_stdin(home):
+    r = fwauth(home, "save-token", stdin=SEED + "\n")
+    check(r.code == OK, r)
+    check(home.read("chunkedgraph-secret.json") == '{"token": "fake_token_123"}', home.files())
+    mode = stat.S_IMODE(os.stat(home.path("chunkedgraph-secret.json")).st_mode)
+    check(mode == 0o600, oct(mode))
+    check(stat.S_IMODE(os.stat(home.secrets).st_mode) == 0o700, "directory mode")
+    check(f"saved to {home.path('chunkedgraph-secret.json')}" in r.out, r)
+    r = fwauth(home, "save-token", stdin=EXPIRING)
+    check(r.code == EXISTS and "already exists" in r.err and "--overwrite" in r.err, r)
+    r = fwauth(home, "save-token", "--overwrite", stdin=f"  {EXPIRING}  \n")
+    check(r.code == OK and json.loads(home.read("chunkedgraph-secret.json")) == {"token": EXPIRING}, r)
+    r = fwauth(home, "save-token", "--key", "other", stdin=SEED)
+    check(r.code == OK and "cloud-volume" in r.err, r)
+    check(home.read("chunkedgraph-secret.json") == f'{{"token": "{EXPIRING}", "other": "{SEED}"}}', "keys kept")
+    r = fwauth(home, "save-token", "--file", "~/tok/mine.json", stdin=SEED)
+    check(r.code == OK, r)
+    with open(os.path.join(home.dir, "tok", "mine.json")) as f:
+        check(f.read() == '{"token": "fake_token_123"}', "~ expanded")
+
+
+@test
+def save_token_cave_layout_writes_the_server_file(home):
+    r = fwauth(home, "--server", url(), "--layout", "cave", "save-token", stdin=SEED)
+    check(r.code == OK, r)
+    server_file = f"{netloc(url())}-cave-secret.json"
+    check(home.files() == sorted(["cave-secret.json", server_file]), home.files())
+    for name in ("cave-secret.json", server_file):
+        check(home.read(name) == '{"token": "fake_token_123"}', name)
+
+
+@test
+def save_token_refuses_bad_input(home):
+    for text in ["", "\n", "a b", "two\nlines", "tök"]:
+        r = fwauth(home, "save-token", stdin=text)
+        check(r.code == BAD_TOKEN, f"{text!r}: {r}")
+    check(home.files() == [], home.files())
+
+
+@test
+def save_token_warns_when_another_token_wins(home):
+    r = fwauth(home, "save-token", stdin=SEED, env=home.env(FW_AUTH_TOKEN=EXPIRING))
+    check(r.code == OK and "$FW_AUTH_TOKEN" in r.err, r)
+
+
+@test
+def save_token_hidden_prompt(home):
+    p = Pty(home, "save-token")
+    try:
+        p.expect(r"Paste the token \(input will be hidden\): ")
+        check(not p.echo_is_on(), "echo is off at the prompt")
+        p.send(SEED + "\n")
+        code = p.finish()
+    finally:
+        p.close()
+    check(code == OK, p.text())
+    check(SEED not in p.text(), f"the typed token was echoed:\n{p.text()}")
+    check(json.loads(home.read("chunkedgraph-secret.json")) == {"token": SEED}, home.files())
+
+
+@test
+def ctrl_c_at_the_hidden_prompt_restores_echo(home):
+    p = Pty(home, "save-token")
+    try:
+        p.expect(r"Paste the token")
+        check(not p.echo_is_on(), "echo is off at the prompt")
+        p.send("\x03")
+        code = p.finish()
+        check(code == -signal.SIGINT, f"ended by SIGINT, got {code}: {p.text()}")
+        check(p.echo_is_on(), "echo is back on after Ctrl-C")
+    finally:
+        p.close()
+    check(home.files() == [], home.files())
+
+
+# ------------------------------------------------------------------ status, whoami
+
+
+@test
+def status_with_an_accepted_token(home):
+    home.write("chunkedgraph-secret.json", json.dumps({"token": EXPIRING}))
+    r = fwauth(home, "status", "--server", url())
+    check(r.code == OK, r)
+    for want in [
+        f"server:       {url()}",
+        "layout:       framework (chosen from the secrets directory)",
+        f"secrets dir:  {home.secrets}",
+        "token:        found, 23 characters",
+        f"token file:   {home.path('chunkedgraph-secret.json')}",
+        "token key:    token",
+        "server check: token accepted: Ada Lovelace <ada@example.org>, user id 1",
+    ]:
+        check(want in r.out, f"{want!r} in\n{r}")
+    ttl = re.search(r"token TTL:    (\d+) s", r.out)
+    check(ttl and 3000 < int(ttl.group(1)) <= 3600, r)
+    r = fwauth(home, "status", "--server", url(), env=home.env(FW_AUTH_TOKEN=SEED))
+    check(r.code == OK and "token source: $FW_AUTH_TOKEN" in r.out and "never expires" in r.out, r)
+
+
+@test
+def status_problems(home):
+    r = fwauth(home, "status", "--server", url())
+    check(r.code == NO_TOKEN and "token:        none" in r.out, r)
+    home.write("chunkedgraph-secret.json", json.dumps({"token": WRONG}))
+    r = fwauth(home, "status", "--server", url())
+    check(r.code == REJECTED and "NOT accepted" in r.out and "invalid or expired" in r.err, r)
+    r = fwauth(home, "status", "--server", "http://127.0.0.1:1")
+    check(r.code == NETWORK and "not reachable" in r.out, r)
+    r = fwauth(home, "status", "--offline", "--server", "http://127.0.0.1:1")
+    check(r.code == OK and "skipped" in r.out, r)
+    r = fwauth(home, "status", "--layout", "cave", "--server", url())
+    check("layout:       cave (from --layout)" in r.out, r)
+    r = fwauth(home, "status", "--server", url(), env=home.env(FW_SECRETS_LAYOUT="cave"))
+    check("cave (from $FW_SECRETS_LAYOUT)" in r.out, r)
+    r = fwauth(home, "status", env=home.env(FW_SECRETS_LAYOUT="nested"))
+    check(r.code == USAGE, r)
+
+
+@test
+def whoami(home):
+    r = fwauth(home, "whoami", "--server", url())
+    check(r.code == NO_TOKEN, r)
+    env = home.env(FW_AUTH_TOKEN=SEED)
+    r = fwauth(home, "whoami", "--server", url(), env=env)
+    check(r.code == OK and r.out == "Ada Lovelace <ada@example.org>, user id 1\n", r)
+    r = fwauth(home, "whoami", "--json", "--server", url(), env=env)
+    check(r.code == OK and json.loads(r.out)["email"] == "ada@example.org", r)
+    r = fwauth(home, "whoami", "--server", url(), env=home.env(FW_AUTH_TOKEN=WRONG))
+    check(r.code == REJECTED and r.out == "", r)
+
+
+# ------------------------------------------------------------------ get
+
+
+@test
+def get_writes_the_body(home):
+    env = home.env(FW_AUTH_TOKEN=SEED)
+    r = fwauth(home, "get", "--server", url(), "/info/api/v2/datastacks", env=env)
+    check(r.code == OK and json.loads(r.out) == ["fanc_production", "minnie65_public"], r)
+    r = fwauth(home, "get", "--server", url(), f"{url()}/echo", env=env, allowed=[SEED])
+    echo = json.loads(r.out)
+    check(r.code == OK and echo["authorization"] == f"Bearer {SEED}", r)
+    out = os.path.join(home.dir, "info.json")
+    r = fwauth(home, "get", "-o", out, "--server", url(), "/info/api/v2/datastack/full/minnie65_public", env=env)
+    check(r.code == OK and r.out == "" and r.err == "", r)
+    with open(out) as f:
+        check(json.load(f)["local_server"] == url(), "body written to -o FILE")
+    # public URL, no token at all
+    r = fwauth(home, "get", f"{url()}/info/version")
+    check(r.code == OK and r.out == '"4.3.1"\n' or r.out == '"4.3.1"', r)
+
+
+@test
+def get_errors_go_to_stderr_with_their_class(home):
+    env = home.env(FW_AUTH_TOKEN=SEED)
+    cases = [
+        ("/info/api/v2/datastack/full/flywire_fafb", env, FORBIDDEN, "missing permission"),
+        ("/fault/status?code=404", env, SERVER_ERROR, "404"),
+        ("/info/api/v2/datastacks", home.env(), NO_TOKEN, "not authenticated"),
+        ("/info/api/v2/datastacks", home.env(FW_AUTH_TOKEN=WRONG), REJECTED, "invalid or expired"),
+        (f"/echo?middle_auth_token={SEED}", env, USAGE, "query string"),
+    ]
+    for path, e, code, text in cases:
+        r = fwauth(home, "get", "--server", url(), path, env=e)
+        check(r.code == code and r.out == "" and text in r.err, f"{path}: {r}")
+    r = fwauth(home, "get", "http://127.0.0.1:1/x", env=env)
+    check(r.code == NETWORK and r.out == "", r)
+    r = fwauth(home, "get", "-o", "/nonexistent-dir/x", "--server", url(), "/info/version")
+    check(r.code == FILES, r)
+
+
+@test
+def get_sends_the_token_to_the_datastack_local_server(home):
+    env = home.env(FW_AUTH_TOKEN=SEED)
+    target = f"{SERVER['other']}/protected/fanc/view"
+    r = fwauth(home, "get", "--server", url(), target, env=env)
+    check(r.code == NO_TOKEN, f"another origin gets no token: {r}")
+    r = fwauth(home, "get", "--server", url(), "--datastack", "fanc_production", target, env=env)
+    check(r.code == OK and json.loads(r.out) == {"ok": True, "user_id": 1}, r)
+
+
+# ------------------------------------------------------------------ new-token
+
+
+def fake_browser(home):
+    """A $BROWSER that records the URL it is given, instead of opening it."""
+    record = os.path.join(home.dir, "browser.txt")
+    script = os.path.join(home.dir, "fake-browser")
+    with open(script, "w") as f:
+        f.write(f'#!/bin/sh\nprintf "%s\\n" "$1" >> "{record}"\n')
+    os.chmod(script, 0o755)
+    return script, record
+
+
+def wait_for_file(path, timeout=10):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if os.path.exists(path) and open(path).read().endswith("\n"):
+            return open(path).read()
+        time.sleep(0.05)
+    return None
+
+
+@test
+def new_token_instructions_and_open(home):
+    script, record = fake_browser(home)
+    env = home.env(BROWSER=script)
+    r = fwauth(home, "new-token", "--server", url(), env=env)
+    create = f"{url()}/auth/api/v1/create_token"
+    check(r.code == OK and create in r.out and "fwauth save-token" in r.out, r)
+    check("refresh_token" not in r.out, r)
+    time.sleep(0.3)
+    check(not os.path.exists(record), "no browser without --open")
+    r = fwauth(home, "new-token", "--open", "--server", url(), env=env)
+    check(r.code == OK, r)
+    check(wait_for_file(record) == create + "\n", "the browser got the create_token URL")
+
+
+# ------------------------------------------------------------------ setup-token
+
+PROMPT = r"Paste your auth token \(input will be hidden\): "
+QUESTION = r"\(Y/n/exit\): "
+
+
+def setup_files(home):
+    local = f"{netloc(url())}-cave-secret.json"
+    other = f"{netloc(SERVER['other'])}-cave-secret.json"
+    return local, other
+
+
+@test
+def setup_token_guided_flow_in_a_terminal(home):
+    script, record = fake_browser(home)
+    p = Pty(home, "setup-token", url(), "--open", env=home.env(BROWSER=script))
+    try:
+        p.expect(re.escape(f"Visit {url()}/sticky_auth/settings/tokens and copy an existing token"))
+        p.expect(PROMPT)
+        check(not p.echo_is_on(), "echo is off at the prompt")
+        p.send("not-a-token\n")
+        p.expect(r"Invalid token format\. Please ensure it is a 32-character hexadecimal \(0-9, a-f\) string\.")
+        p.expect(PROMPT)
+        p.send(HEX_UNKNOWN + "\n")
+        p.expect(r"Token did not work for login")
+        p.expect(PROMPT)
+        p.send("  " + HEX.upper() + " \n")  # stripped and lower-cased
+        p.expect(QUESTION)
+        check(p.echo_is_on(), "echo is back on for the question")
+        p.send("\n")  # Y
+        p.expect(r"Setup complete!")
+        code = p.finish()
+    finally:
+        p.close()
+    check(code == OK, p.text())
+    for s in (HEX, HEX.upper(), HEX_UNKNOWN):
+        check(s not in p.text(), f"a pasted token was echoed:\n{p.text()}")
+    local, other = setup_files(home)
+    check(home.files() == sorted([local, other, "cave-secret.json", "cave_datastack_to_server_map.json"]), home.files())
+    for name in (local, other, "cave-secret.json"):
+        check(home.read(name) == f'{{"token": "{HEX}"}}', f"{name}: {home.read(name)}")
+    check(
+        home.read("cave_datastack_to_server_map.json")
+        == json.dumps({"fanc_production": url(), "minnie65_public": url()}),
+        home.read("cave_datastack_to_server_map.json"),
+    )
+    check(wait_for_file(record) == f"{url()}/sticky_auth/settings/tokens\n", "--open opened the tokens page")
+    # The library now uses it, for the global and the local servers.
+    r = fwauth(home, "--server", url(), "token", "--show", allowed=[HEX])
+    check(r.out == HEX + "\n" and local in r.err, r)
+    r = fwauth(home, "--server", SERVER["other"], "whoami")
+    check(r.code == OK and "Ada Lovelace" in r.out, r)
+
+
+@test
+def setup_token_some_datastacks_or_none(home):
+    p = Pty(home, "setup-token", url())
+    try:
+        p.expect(PROMPT)
+        p.send(HEX + "\n")
+        p.expect(QUESTION)
+        p.send("n\n")
+        p.expect(r"Datastack name")
+        p.send("minnie65_public\n")
+        p.expect(r"Datastack name")
+        p.send("\n")
+        p.expect(r"Setup complete!")
+        check(p.finish() == OK, p.text())
+    finally:
+        p.close()
+    local, other = setup_files(home)
+    check(home.files() == sorted([local, "cave-secret.json", "cave_datastack_to_server_map.json"]), home.files())
+    check(json.loads(home.read("cave_datastack_to_server_map.json")) == {"minnie65_public": url()}, "map")
+
+    home2 = Home()
+    try:
+        p = Pty(home2, "setup-token", url())
+        try:
+            p.expect(PROMPT)
+            p.send(HEX + "\n")
+            p.expect(QUESTION)
+            p.send("exit\n")
+            check(p.finish() == OK, p.text())
+        finally:
+            p.close()
+        check(home2.files() == sorted([local, "cave-secret.json"]), home2.files())
+    finally:
+        home2.cleanup()
+
+
+@test
+def setup_token_from_a_pipe(home):
+    r = fwauth(home, "setup-token", url(), stdin=f"{HEX_UNKNOWN}\n{HEX}\nexit\n")
+    check(r.code == OK and "Token did not work" in r.out, r)
+    check(json.loads(home.read("cave-secret.json")) == {"token": HEX}, home.files())
+    r = fwauth(home, "setup-token", url(), stdin="bad\n")
+    check(r.code == NO_TOKEN and "Invalid token format" in r.out and "end of input" in r.err, r)
+
+
+@test
+def setup_token_overwrites_and_respects_the_layout(home):
+    home.write("chunkedgraph-secret.json", json.dumps({"token": SEED, "other": 1}))
+    r = fwauth(home, "--layout", "framework", "setup-token", url(), stdin=f"{HEX}\n")
+    check(r.code == OK and "no per-datastack files" in r.out, r)
+    check(home.read("chunkedgraph-secret.json") == f'{{"token": "{HEX}", "other": 1}}', home.files())
+    check(home.files() == ["chunkedgraph-secret.json"], home.files())
+
+
+@test
+def setup_token_stops_when_the_server_is_unreachable(home):
+    r = fwauth(home, "setup-token", "http://127.0.0.1:1", stdin=f"{HEX}\n")
+    check(r.code == NETWORK and home.files() == [], r)
+
+
+# ------------------------------------------------------------------ main
+
+
+def main():
+    global ARGS, SERVER
+    here = os.path.dirname(os.path.abspath(__file__))
+    root = os.path.dirname(os.path.dirname(here))
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--fwauth", default=os.path.join(root, "target", "release", "fwauth"))
+    ap.add_argument("--devserver", default=os.path.join(root, "target", "release", "fw-devserver"))
+    ap.add_argument("--fixture", default=os.path.join(root, "devserver", "fixtures", "default.json"))
+    ap.add_argument("--root", default=root)
+    ap.add_argument("-k", dest="only", help="run the tests whose name contains this")
+    ARGS = ap.parse_args()
+    ARGS.fwauth = os.path.abspath(ARGS.fwauth)
+    for name in ("fwauth", "devserver"):
+        if not os.access(getattr(ARGS, name), os.X_OK):
+            print(f"error: {getattr(ARGS, name)} is not an executable (cargo build --release --workspace)")
+            print("0 passed, 1 failed")
+            return 1
+    tmp = tempfile.mkdtemp(prefix="fwauth-tests-")
+    SERVER = start_server(tmp)
+    passed = failed = 0
+    try:
+        for t in TESTS:
+            if ARGS.only and ARGS.only not in t.__name__:
+                continue
+            home = Home()
+            start = time.time()
+            try:
+                t(home)
+                passed += 1
+                print(f"ok   {t.__name__} ({time.time() - start:.1f}s)")
+            except Exception as e:  # noqa: BLE001 - report every failure the same way
+                failed += 1
+                print(f"FAIL {t.__name__}")
+                detail = str(e) if isinstance(e, Failed) else traceback.format_exc()
+                print("     " + detail.replace("\n", "\n     "))
+            finally:
+                home.cleanup()
+    finally:
+        SERVER["proc"].kill()
+        SERVER["proc"].wait()
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
