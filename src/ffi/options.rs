@@ -148,7 +148,11 @@ pub unsafe extern "C" fn fw_options_set_layout(o: *mut fw_options, layout: u32) 
 /// Connect and overall timeouts of requests, in milliseconds (defaults
 /// 10000 and 60000); 0 keeps the current value of that timeout.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_timeout_ms(o: *mut fw_options, connect_ms: u64, total_ms: u64) -> fw_result {
+pub unsafe extern "C" fn fw_options_set_timeout_ms(
+    o: *mut fw_options,
+    connect_ms: u64,
+    total_ms: u64,
+) -> fw_result {
     boundary::run(std::ptr::null_mut(), || {
         // SAFETY: NULL or live.
         let opts = unsafe { fw_options::arg_mut(o) }?;

@@ -70,7 +70,10 @@ pub unsafe extern "C" fn fw_response_header(
 
 /// The number of headers of the answer (repeated names count once each).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_response_header_count(r: *const fw_response, count: *mut usize) -> fw_result {
+pub unsafe extern "C" fn fw_response_header_count(
+    r: *const fw_response,
+    count: *mut usize,
+) -> fw_result {
     boundary::run(std::ptr::null_mut(), || {
         // SAFETY: NULL or live / writable.
         let (resp, slot) = unsafe { (fw_response::arg(r)?, out(count, "count")?) };
@@ -91,9 +94,18 @@ pub unsafe extern "C" fn fw_response_header_at(
 ) -> fw_result {
     boundary::run(std::ptr::null_mut(), || {
         // SAFETY: NULL or live / writable.
-        let (resp, name_slot, value_slot) = unsafe { (fw_response::arg(r)?, out(name, "name")?, out(value, "value")?) };
+        let (resp, name_slot, value_slot) = unsafe {
+            (
+                fw_response::arg(r)?,
+                out(name, "name")?,
+                out(value, "value")?,
+            )
+        };
         let (n, v) = resp.headers.get(index).ok_or_else(|| {
-            Error::invalid_argument(format!("header index {index} is out of range ({} headers)", resp.headers.len()))
+            Error::invalid_argument(format!(
+                "header index {index} is out of range ({} headers)",
+                resp.headers.len()
+            ))
         })?;
         let n = strings::to_c(n)?;
         let v = match strings::to_c(v) {
