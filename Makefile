@@ -83,7 +83,10 @@ header-check: cargo-build
 	    echo "header-check: $(HEADER) differs from the committed version:" \
 	         "the build regenerated it from src/ffi; review and commit the regenerated header." >&2; \
 	    exit 1; }
-	@echo "header-check: $(HEADER) matches the committed version"
+	@if grep -E '^#define ' $(HEADER) | grep -vE '^#define (FW_|FWCLIENT_H)'; then \
+	    echo "header-check: the macros above lack the FW_ prefix (rename them in cbindgen.toml)" >&2; \
+	    exit 1; fi
+	@echo "header-check: $(HEADER) matches the committed version; every macro is FW_-prefixed"
 
 # ---------------------------------------------------------------- lint
 
