@@ -174,6 +174,8 @@ include bindings/cpp/rules.mk
 include bindings/go/rules.mk
 # Install (make install PREFIX=...), consumer tests, fwauth tests.
 include packaging/rules.mk
+# make bench: speed and memory against the bare alternatives -> BENCHMARKS.md.
+include benches/rules.mk
 
 # ---------------------------------------------------------------- aggregates
 # `make test` runs the steps one after the other, cheapest first, and
@@ -208,6 +210,7 @@ help:
 	@echo "make demo           the seed walkthrough in C, C++ and Go against fw-devserver, each in a temporary HOME"
 	@echo "make test-cpp       C++ binding tests (CMake + GoogleTest)"
 	@echo "make test-go        Go binding tests (vet, -race, GOGC=1 with cgocheck)"
+	@echo "make bench          benchmarks against the bare alternatives, written to BENCHMARKS.md"
 	@echo "make install        PREFIX=/usr/local [DESTDIR=]: library, headers, pkg-config, CMake package, fwauth"
 	@echo "make test-install   install into a temporary prefix and build C, C++, static and Go consumers"
 	@echo "make test-fwauth    the fwauth command against fw-devserver, prompts through a pseudo-terminal"

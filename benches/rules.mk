@@ -1,0 +1,104 @@
+# Benchmarks: make fragment included by the top-level Makefile, which sets
+# ROOT (the repository root) and may set LIBDIR. Standalone:
+#   make -f benches/rules.mk ROOT=$PWD bench
+#
+#   bench          build the library and every benchmark program, run them all
+#                  (about 2-4 minutes on 2 cores) and write $(BENCH_OUT)
+#   bench-quick    the same with few rounds (a check that everything runs;
+#                  its figures are indicative only)
+#   bench-profile  callgrind instruction counts of one GET and one token
+#                  resolution, fwclient and bare, into $(BENCH_BUILD)/callgrind
+#   bench-build    only build
+#   clean-bench    remove $(BENCH_BUILD) and the driver's target directory
+#
+# Benchmarks are not tests: nothing here is part of `make test`, and nothing
+# asserts a time. The driver (benches/rust, a crate outside the root
+# workspace, built into $(BENCH_TARGET_DIR)) measures fwclient through the C
+# ABI next to bare Rust baselines (serde_json, ureq) in the same process,
+# starts benches/responder (127.0.0.1, a free port, stopped by its PID) and
+# runs the C, C++ and Go programs; see BENCHMARKS.md for what each measures.
+
+# Targets here must not become the including Makefile's default goal.
+_bench_saved_default_goal := $(.DEFAULT_GOAL)
+
+ROOT ?= $(CURDIR)
+LIBDIR ?= $(ROOT)/target/release
+BENCH_ROOT := $(abspath $(ROOT))
+BENCH_LIBDIR := $(abspath $(LIBDIR))
+CARGO ?= cargo
+GO ?= go
+BENCH_CC ?= gcc
+BENCH_CXX ?= g++
+VALGRIND ?= valgrind
+BENCH_OUT ?= $(BENCH_ROOT)/BENCHMARKS.md
+BENCH_BUILD ?= $(BENCH_ROOT)/build/bench
+BENCH_TARGET_DIR ?= $(BENCH_ROOT)/target/bench
+BENCH_DRIVER := $(BENCH_TARGET_DIR)/release/fwbench
+# Set to 0 when LIBDIR is built by other means.
+BENCH_CARGO_BUILD ?= 1
+# Extra driver flags (e.g. --quick).
+BENCH_FLAGS ?=
+
+BENCH_DIR := $(BENCH_ROOT)/benches
+BENCH_C_FLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -pedantic
+BENCH_CXX_FLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror
+BENCH_LINK := -L$(BENCH_LIBDIR) -Wl,-rpath,$(BENCH_LIBDIR) -lfwclient
+
+.PHONY: bench bench-quick bench-build bench-profile clean-bench bench-lib
+
+bench-lib:
+ifeq ($(BENCH_CARGO_BUILD),1)
+	cd '$(BENCH_ROOT)' && $(CARGO) build --release -p fwclient
+endif
+	@test -e '$(BENCH_LIBDIR)/libfwclient.so' || \
+	  { echo "bench: no $(BENCH_LIBDIR)/libfwclient.so" >&2; exit 1; }
+
+bench-build: bench-lib
+	@mkdir -p '$(BENCH_BUILD)'
+	$(BENCH_CC) $(BENCH_C_FLAGS) -o '$(BENCH_BUILD)/responder' '$(BENCH_DIR)/responder/responder.c'
+	$(BENCH_CC) $(BENCH_C_FLAGS) -I'$(BENCH_ROOT)/include' -o '$(BENCH_BUILD)/bench_c' \
+	  '$(BENCH_DIR)/c/bench_c.c' $(BENCH_LINK)
+	$(BENCH_CXX) $(BENCH_CXX_FLAGS) -I'$(BENCH_ROOT)/include' -I'$(BENCH_ROOT)/bindings/cpp/include' \
+	  -o '$(BENCH_BUILD)/bench_cpp' '$(BENCH_DIR)/cpp/bench_cpp.cpp' $(BENCH_LINK)
+	cd '$(BENCH_DIR)/go' && CGO_ENABLED=1 CGO_LDFLAGS='$(BENCH_LINK)' \
+	  $(GO) build -o '$(BENCH_BUILD)/bench_go' .
+	cd '$(BENCH_DIR)/rust' && FWCLIENT_LIBDIR='$(BENCH_LIBDIR)' \
+	  $(CARGO) build --release --quiet --target-dir '$(BENCH_TARGET_DIR)'
+
+bench: bench-build
+	'$(BENCH_DRIVER)' run --bin-dir '$(BENCH_BUILD)' --out '$(BENCH_OUT)' \
+	  --libdir '$(BENCH_LIBDIR)' $(BENCH_FLAGS)
+
+bench-quick: BENCH_FLAGS += --quick
+bench-quick: bench
+
+# Instruction counts are repeatable where times are not. Each pair of runs
+# differs only in N, so (Ir(N2) - Ir(N1)) / (N2 - N1) is the cost of one call
+# without start-up; the summary prints it per call.
+BENCH_CG := $(BENCH_BUILD)/callgrind
+bench-profile: bench-build
+	@mkdir -p '$(BENCH_CG)'
+	@set -e; \
+	'$(BENCH_BUILD)/responder' --max-seconds 600 > '$(BENCH_CG)/port' & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null || true' EXIT; \
+	for i in 1 2 3 4 5 6 7 8 9 10; do grep -q PORT= '$(BENCH_CG)/port' && break; sleep 0.1; done; \
+	base=http://127.0.0.1:$$(sed -n 's/^PORT=//p' '$(BENCH_CG)/port'); \
+	sec='$(BENCH_CG)/secrets'; mkdir -p "$$sec"; \
+	printf '{"token": "0123456789abcdef0123456789abcdef"}' > "$$sec/chunkedgraph-secret.json"; \
+	count() { f=$$1; shift; \
+	  HOME="$$sec" $(VALGRIND) --tool=callgrind --callgrind-out-file="$$f" "$$@" 2>&1 \
+	    | sed -n 's/.*Collected : //p'; }; \
+	for w in fw bare; do \
+	  a=$$(count '$(BENCH_CG)'/get.$$w.500 '$(BENCH_DRIVER)' profile-get $$w $$base 500); \
+	  b=$$(count '$(BENCH_CG)'/get.$$w.1500 '$(BENCH_DRIVER)' profile-get $$w $$base 1500); \
+	  echo "GET $$w: $$(( (b - a) / 1000 )) instructions per request"; \
+	  a=$$(count '$(BENCH_CG)'/resolve.$$w.500 '$(BENCH_DRIVER)' profile-resolve $$w "$$sec" 500); \
+	  b=$$(count '$(BENCH_CG)'/resolve.$$w.1500 '$(BENCH_DRIVER)' profile-resolve $$w "$$sec" 1500); \
+	  echo "resolve $$w: $$(( (b - a) / 1000 )) instructions per resolution"; \
+	done; \
+	echo "profiles in $(BENCH_CG) (callgrind_annotate --inclusive=yes FILE)"
+
+clean-bench:
+	rm -rf '$(BENCH_BUILD)' '$(BENCH_TARGET_DIR)'
+
+.DEFAULT_GOAL := $(_bench_saved_default_goal)
