@@ -97,6 +97,13 @@
 #define FW_LAYOUT_FRAMEWORK 0
 
 /**
+ * Longest token accepted, in bytes. A longer one could never be sent:
+ * servers refuse header lines that long (8 KiB is the usual limit), so it
+ * is refused before it is saved or used.
+ */
+#define FW_MAX_TOKEN_BYTES (8 * 1024)
+
+/**
  * The result of a call: FW_OK (0) or the class of the error. Numbers are
  * fixed forever and never reused.
  */
@@ -114,7 +121,8 @@ enum fw_result
    */
   FW_ERR_INVALID_ARGUMENT = 1,
   /**
-   * A token is empty or holds whitespace, control or non-ASCII characters.
+   * A token is empty, longer than FW_MAX_TOKEN_BYTES (8192), or holds
+   * whitespace, control or non-ASCII characters.
    */
   FW_ERR_INVALID_TOKEN_FORMAT = 2,
   /**

@@ -12,7 +12,8 @@ pub enum ErrorKind {
     Ok = 0,
     /// A parameter is NULL, not UTF-8, out of range or otherwise unusable.
     InvalidArgument = 1,
-    /// A token is empty or holds whitespace, control or non-ASCII characters.
+    /// A token is empty, longer than FW_MAX_TOKEN_BYTES (8192), or holds
+    /// whitespace, control or non-ASCII characters.
     InvalidTokenFormat = 2,
     /// save_token without overwrite found the key already in the file.
     TokenExists = 3,

@@ -7,6 +7,11 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind, Result};
 
+/// Longest token accepted, in bytes. A longer one could never be sent:
+/// servers refuse header lines that long (8 KiB is the usual limit), so it
+/// is refused before it is saved or used.
+pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
+
 /// A validated token. Its `Debug` output never shows the value and its memory
 /// is zeroed when it is dropped.
 #[derive(Clone, PartialEq, Eq)]
@@ -15,7 +20,8 @@ pub struct Token(Zeroizing<String>);
 impl Token {
     /// Checks `value` and wraps it. A token must be non-empty printable ASCII
     /// without whitespace or control characters, so that it can never break a
-    /// header line; any such string is accepted (`fake_token_123` works).
+    /// header line, and at most [`MAX_TOKEN_BYTES`] long; any such string is
+    /// accepted (`fake_token_123` works).
     pub fn new(value: &str) -> Result<Token> {
         Token::check(value)?;
         Ok(Token(Zeroizing::new(value.to_owned())))
@@ -24,13 +30,23 @@ impl Token {
     /// Why `value` is not a valid token, if it is not. The reason never
     /// quotes the value.
     pub fn check(value: &str) -> Result<()> {
+        // One pass over the bytes (this is on every token lookup's path); the
+        // reason given is the first of these that applies.
+        let (mut blank, mut control, mut non_ascii) = (false, false, false);
+        for b in value.bytes() {
+            blank |= b == b' ' || b == b'\t';
+            control |= b.is_ascii_control();
+            non_ascii |= !b.is_ascii();
+        }
         let reason = if value.is_empty() {
             "a token must not be empty"
-        } else if value.bytes().any(|b| b == b' ' || b == b'\t') {
+        } else if value.len() > MAX_TOKEN_BYTES {
+            "a token must not be longer than 8192 bytes"
+        } else if blank {
             "a token must not contain spaces or tabs"
-        } else if value.bytes().any(|b| b.is_ascii_control()) {
+        } else if control {
             "a token must not contain control characters such as CR, LF or NUL"
-        } else if !value.is_ascii() {
+        } else if non_ascii {
             "a token must be printable ASCII"
         } else {
             return Ok(());
@@ -45,7 +61,11 @@ impl Token {
 
     /// The value of an `Authorization` header carrying this token.
     pub fn bearer(&self) -> Zeroizing<String> {
-        Zeroizing::new(format!("Bearer {}", self.expose()))
+        // Not format!: this is on every request's path.
+        let mut value = Zeroizing::new(String::with_capacity(7 + self.0.len()));
+        value.push_str("Bearer ");
+        value.push_str(self.expose());
+        value
     }
 }
 
@@ -76,6 +96,7 @@ mod tests {
             "another_fake_token_678",
             "ABCdef+/==",
             "x",
+            "t".repeat(MAX_TOKEN_BYTES).as_str(),
         ] {
             assert_eq!(Token::new(t).unwrap().expose(), t);
         }
@@ -92,6 +113,7 @@ mod tests {
             "a\0b",
             "tök",
             "a\x7fb",
+            "t".repeat(MAX_TOKEN_BYTES + 1).as_str(),
         ] {
             let e = Token::new(t).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidTokenFormat, "{t:?}");

@@ -85,11 +85,11 @@ impl Auth {
         let server_address = opts.server_address().to_owned();
         let secrets_dir = layout::secrets_dir(opts.secrets_dir.as_deref())?;
         let layout = Layout::choose(opts.layout, &secrets_dir)?;
-        let server_file = secrets_dir.join(layout::server_file_name(&server_address));
+        let server_file = layout::join(&secrets_dir, &layout::server_file_name(&server_address));
         let token_file = match &opts.token_file {
             Some(f) => layout::expand_file_path(f)?,
             None if server_file.is_file() => server_file,
-            None => secrets_dir.join(layout.default_file()),
+            None => layout::join(&secrets_dir, layout.default_file()),
         };
         let key = opts.token_key.as_deref().unwrap_or(DEFAULT_KEY);
         if key.is_empty() {
@@ -100,7 +100,7 @@ impl Auth {
         } else if let Some(t) = env_token()? {
             (Some(t), TokenSource::Environment)
         } else {
-            let fallback = secrets_dir.join(layout.other().default_file());
+            let fallback = layout::join(&secrets_dir, layout.other().default_file());
             find_in_files(&[&token_file, &fallback], key)?
         };
         Ok(Auth {
@@ -128,6 +128,11 @@ impl Auth {
     /// The token in use, if any.
     pub fn token(&self) -> Option<Token> {
         self.read_state().token.clone()
+    }
+
+    /// Runs `f` on the token in use, borrowed: no copy of it is made.
+    pub fn with_token<R>(&self, f: impl FnOnce(Option<&Token>) -> R) -> R {
+        f(self.read_state().token.as_ref())
     }
 
     /// Where the token in use came from.

@@ -82,7 +82,8 @@ pub unsafe extern "C" fn fw_auth_token(
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
         let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(token, "token")?) };
-        *slot = strings::opt_to_c(auth.token().as_ref().map(Token::expose))?;
+        // Copied once, straight from the auth (no intermediate copy to zero).
+        *slot = auth.with_token(|t| strings::opt_to_c(t.map(Token::expose)))?;
         Ok(())
     })
 }
@@ -291,7 +292,11 @@ pub unsafe extern "C" fn fw_auth_request_header(
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
         let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(value, "value")?) };
-        *slot = strings::opt_to_c(auth.request_header().as_deref().map(String::as_str))?;
+        // Built once, in the buffer handed out (no intermediate copy to zero).
+        *slot = auth.with_token(|t| match t {
+            None => Ok(std::ptr::null_mut()),
+            Some(t) => strings::bearer_to_c(t),
+        })?;
         Ok(())
     })
 }

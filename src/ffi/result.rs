@@ -13,7 +13,8 @@ pub enum fw_result {
     FW_OK = 0,
     /// A parameter is NULL, not UTF-8, out of range or otherwise unusable.
     FW_ERR_INVALID_ARGUMENT = 1,
-    /// A token is empty or holds whitespace, control or non-ASCII characters.
+    /// A token is empty, longer than FW_MAX_TOKEN_BYTES (8192), or holds
+    /// whitespace, control or non-ASCII characters.
     FW_ERR_INVALID_TOKEN_FORMAT = 2,
     /// save_token without overwrite found the key already in the file.
     FW_ERR_TOKEN_EXISTS = 3,

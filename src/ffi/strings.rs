@@ -48,6 +48,19 @@ pub(crate) fn to_c(s: &str) -> Result<*mut c_char> {
         .map_err(|_| Error::new(ErrorKind::BadResponse, "a string holds a NUL byte"))
 }
 
+/// `Bearer <token>` as an owned C string, built in place (one allocation).
+pub(crate) fn bearer_to_c(token: &crate::token::Token) -> Result<*mut c_char> {
+    const PREFIX: &[u8] = b"Bearer ";
+    let t = token.expose().as_bytes();
+    let mut bytes = Vec::with_capacity(PREFIX.len() + t.len() + 1);
+    bytes.extend_from_slice(PREFIX);
+    bytes.extend_from_slice(t);
+    // A token never holds a NUL (Token::check), so this cannot fail.
+    CString::new(bytes)
+        .map(CString::into_raw)
+        .map_err(|_| Error::new(ErrorKind::BadResponse, "a string holds a NUL byte"))
+}
+
 /// Like [`to_c`], NULL for `None`.
 pub(crate) fn opt_to_c(s: Option<&str>) -> Result<*mut c_char> {
     s.map_or(Ok(std::ptr::null_mut()), to_c)

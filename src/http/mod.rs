@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod origin;
+mod resolve;
 pub mod response;
 pub mod tls;
 pub mod transport;

@@ -16,9 +16,11 @@ pub struct Origin {
 impl Origin {
     /// The origin of an absolute http(s) URL.
     pub fn of(url: &str) -> Result<Origin> {
-        let uri: Uri = url.parse().map_err(|e| {
-            Error::new(ErrorKind::InvalidUrl, format!("invalid URL \"{url}\": {e}"))
-        })?;
+        Origin::of_uri(&parse_uri(url)?, url)
+    }
+
+    /// The origin of `uri`, parsed from `url` (named in errors).
+    pub fn of_uri(uri: &Uri, url: &str) -> Result<Origin> {
         let scheme = uri
             .scheme_str()
             .map(str::to_ascii_lowercase)
@@ -87,6 +89,12 @@ impl std::fmt::Display for Origin {
             write!(f, "{}://{}:{}", self.scheme, self.host, self.port)
         }
     }
+}
+
+/// `url` parsed, or FW_ERR_INVALID_URL.
+pub fn parse_uri(url: &str) -> Result<Uri> {
+    url.parse()
+        .map_err(|e| Error::new(ErrorKind::InvalidUrl, format!("invalid URL \"{url}\": {e}")))
 }
 
 /// The absolute URL a `Location` header points to, from the URL it came from.

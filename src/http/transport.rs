@@ -3,14 +3,18 @@
 //! off loopback, never across a redirect to another origin; idempotent
 //! requests are retried on 502/503/504 and reset connections.
 
-use std::io::ErrorKind as IoKind;
+use std::borrow::Cow;
+use std::io::{ErrorKind as IoKind, Read};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
-use ureq::http::{self, HeaderValue};
+use ureq::AsSendBody;
+use ureq::http::{self, HeaderName, HeaderValue, header};
+use zeroize::Zeroizing;
 
 use super::answer::{self, Context, LOGIN_PATH};
-use super::origin::{Origin, resolve_location};
+use super::origin::{Origin, parse_uri, resolve_location};
+use super::resolve::CachingResolver;
 use super::response::Response;
 use super::tls;
 use crate::error::{Error, ErrorKind, Result};
@@ -22,6 +26,13 @@ const MAX_REDIRECTS: usize = 10;
 /// Name of the cookie the services read the token from.
 const TOKEN_COOKIE: &str = "middle_auth_token";
 const USER_AGENT: &str = concat!("fwclient/", env!("CARGO_PKG_VERSION"));
+/// How much later than a request's own deadline the agent's overall
+/// timeout may end, on a first try (see `Transport::attempt`); and how much
+/// earlier than it a read or write that starts in a request's first
+/// AGENT_TIMEOUT_SLACK may time out (see `Transport::new`).
+const AGENT_TIMEOUT_SLACK: Duration = Duration::from_millis(1);
+/// Sent with every request, so services answer JSON errors, not a login page.
+const X_REQUESTED_WITH: HeaderName = HeaderName::from_static("x-requested-with");
 
 /// A request to make.
 #[derive(Clone, Copy, Debug)]
@@ -84,12 +95,27 @@ impl Transport {
             .save_redirect_history(false)
             .user_agent(USER_AGENT)
             .timeout_connect(Some(opts.connect_timeout))
+            .timeout_global(Some(opts.total_timeout))
+            // Each read and write waits at most a hair less than the overall
+            // timeout: the least of this and what is left is what a socket
+            // waits, so a fast exchange always finds the same value (ureq
+            // sets the socket's timeouts again, two syscalls a request,
+            // whenever they change), while any wait that starts later than
+            // AGENT_TIMEOUT_SLACK into a request gets exactly what is left.
+            .timeout_per_read(steady_io_timeout(opts.total_timeout))
+            .timeout_per_write(steady_io_timeout(opts.total_timeout))
             .max_idle_connections(64)
             .max_idle_connections_per_host(32)
             .tls_config(tls::config(opts.ca_file.as_deref())?)
             .build();
+        // ureq's default connector (tcp, rustls); our resolver (see resolve.rs).
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            CachingResolver::default(),
+        );
         Ok(Transport {
-            agent: config.new_agent(),
+            agent,
             opts: opts.clone(),
             trusted: RwLock::new(trusted),
             new_token_url,
@@ -122,13 +148,26 @@ impl Transport {
 
     fn send_inner(&self, req: &Request<'_>, token: Option<&Token>) -> Result<Response> {
         refuse_token_in_url(req.url)?;
+        let secret = token.map(Token::expose);
         let deadline = Instant::now() + self.opts.total_timeout;
-        let first = Origin::of(req.url)?;
-        let (mut method, mut body, mut url) = (req.method.to_owned(), req.body, req.url.to_owned());
-        for _ in 0..=MAX_REDIRECTS {
-            let origin = Origin::of(&url)?;
+        let mut uri = parse_uri(req.url)?;
+        let first = Origin::of_uri(&uri, req.url)?;
+        // Borrowed until a redirect changes them.
+        let (mut method, mut body, mut url) =
+            (Cow::Borrowed(req.method), req.body, Cow::Borrowed(req.url));
+        for hop in 0..=MAX_REDIRECTS {
+            // The first URL is parsed already (once: origin and request share
+            // it); a redirect's is parsed here.
+            let here;
+            let origin = if hop == 0 {
+                &first
+            } else {
+                uri = parse_uri(&url)?;
+                here = Origin::of_uri(&uri, &url)?;
+                &here
+            };
             // Credentials never follow a redirect to another origin.
-            let token = token.filter(|_| origin == first && self.is_trusted(&origin));
+            let token = token.filter(|_| *origin == first && self.is_trusted(origin));
             if token.is_some()
                 && !origin.is_https()
                 && !origin.is_loopback()
@@ -149,6 +188,7 @@ impl Transport {
             let call = Call {
                 method: &method,
                 url: &url,
+                uri: &uri,
                 body,
                 content_type: req.content_type,
                 token,
@@ -158,14 +198,25 @@ impl Transport {
                 (resp.status, resp.header("location"))
             {
                 let next = resolve_location(&url, location)?;
+                // A server echoing the token into a redirect would have it
+                // sent in a URL (to another origin, even): never follow.
+                if secret.is_some_and(|t| next.contains(t)) {
+                    return Err(Error::new(
+                        ErrorKind::BadResponse,
+                        format!(
+                            "{url} redirected to a URL holding the token; not followed, \
+                             so that the token is not sent in a URL"
+                        ),
+                    ));
+                }
                 if path_of(&next).ends_with(LOGIN_PATH) {
                     return Err(answer::login_redirect(&url, &next, &ctx));
                 }
                 if resp.status == 303 || (matches!(resp.status, 301 | 302) && method != "HEAD") {
-                    method = "GET".to_owned();
+                    method = Cow::Borrowed("GET");
                     body = None;
                 }
-                url = next;
+                url = Cow::Owned(next);
                 continue;
             }
             return if resp.is_success() {
@@ -214,15 +265,30 @@ impl Transport {
             error,
             transient: false,
         })?;
-        let request = self
-            .agent
-            .configure_request(request)
-            .timeout_global(Some(remaining))
-            .build();
+        // A GET or HEAD without a body sends none (no `content-length: 0`);
+        // other methods send theirs, empty or not, borrowed (not copied).
+        let (mut none, mut bytes) = ((), call.body.unwrap_or_default());
+        let body = if call.body.is_none() && matches!(call.method, "GET" | "HEAD") {
+            none.as_body()
+        } else {
+            bytes.as_body()
+        };
+        let request = request.map(|()| body);
+        // The agent's own overall timeout (total_timeout, counted from the
+        // start of this exchange, at most AGENT_TIMEOUT_SLACK after ours)
+        // bounds a first try; a retry or a redirect gets what is left.
+        let request = if remaining + AGENT_TIMEOUT_SLACK >= self.opts.total_timeout {
+            request
+        } else {
+            self.agent
+                .configure_request(request)
+                .timeout_global(Some(remaining))
+                .build()
+        };
         let mut resp = self
             .agent
             .run(request)
-            .map_err(|e| classify(e, call.url, remaining))?;
+            .map_err(|e| classify(e, call.url, &self.opts))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -249,11 +315,16 @@ impl Transport {
         let body = if call.method == "HEAD" {
             Vec::new()
         } else {
+            // Sized from Content-Length (up to 64 KiB: a claim is not a body),
+            // so a small answer is read without growing the buffer.
+            let mut body = Vec::with_capacity(declared.map_or(0, |n| n.min(1 << 16) as usize));
             resp.body_mut()
                 .with_config()
                 .limit(limit)
-                .read_to_vec()
-                .map_err(|e| classify(e, call.url, remaining))?
+                .reader()
+                .read_to_end(&mut body)
+                .map_err(|e| classify(ureq::Error::from(e), call.url, &self.opts))?;
+            body
         };
         Ok(Response {
             status,
@@ -268,42 +339,42 @@ impl Transport {
 struct Call<'a> {
     method: &'a str,
     url: &'a str,
+    /// `url`, parsed.
+    uri: &'a http::Uri,
     body: Option<&'a [u8]>,
     content_type: Option<&'a str>,
     token: Option<&'a Token>,
 }
 
 impl Call<'_> {
-    fn build(&self) -> Result<http::Request<Vec<u8>>> {
+    /// The request line and headers; the body is added by `attempt`.
+    fn build(&self) -> Result<http::Request<()>> {
         let method = http::Method::from_bytes(self.method.as_bytes()).map_err(|_| {
             Error::invalid_argument(format!("invalid HTTP method \"{}\"", self.method))
         })?;
-        let mut builder = http::Request::builder()
-            .method(method)
-            .uri(self.url)
-            .header("x-requested-with", "fwclient");
+        // Set in place: no builder, no header name parsed.
+        let mut request = http::Request::new(());
+        *request.method_mut() = method;
+        *request.uri_mut() = self.uri.clone();
+        let headers = request.headers_mut();
+        headers.insert(X_REQUESTED_WITH, HeaderValue::from_static("fwclient"));
         if let Some(ct) = self.content_type {
             let value = HeaderValue::from_str(ct).map_err(|_| {
                 Error::invalid_argument("the content type is not a valid header value")
             })?;
-            builder = builder.header("content-type", value);
+            headers.insert(header::CONTENT_TYPE, value);
         }
         if let Some(token) = self.token {
-            builder = builder
-                .header("authorization", sensitive(token.bearer().as_str())?)
-                .header(
-                    "cookie",
-                    sensitive(&format!("{TOKEN_COOKIE}={}", token.expose()))?,
-                );
+            headers.insert(header::AUTHORIZATION, sensitive(&token.bearer())?);
+            let t = token.expose();
+            let mut cookie =
+                Zeroizing::new(String::with_capacity(TOKEN_COOKIE.len() + 1 + t.len()));
+            cookie.push_str(TOKEN_COOKIE);
+            cookie.push('=');
+            cookie.push_str(t);
+            headers.insert(header::COOKIE, sensitive(&cookie)?);
         }
-        builder
-            .body(self.body.map(<[u8]>::to_vec).unwrap_or_default())
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::InvalidUrl,
-                    format!("cannot request \"{}\": {e}", self.url),
-                )
-            })
+        Ok(request)
     }
 }
 
@@ -340,14 +411,36 @@ fn path_of(url: &str) -> &str {
     path.split(['?', '#']).next().unwrap_or("")
 }
 
+/// See `Transport::new`; none for an overall timeout too short to shave.
+fn steady_io_timeout(total: Duration) -> Option<Duration> {
+    total
+        .checked_sub(AGENT_TIMEOUT_SLACK)
+        .filter(|t| *t >= AGENT_TIMEOUT_SLACK)
+}
+
+/// The overall limit of a request (all tries and redirects) was reached.
 fn timeout(url: &str, after: Duration) -> Error {
     Error::new(
         ErrorKind::Timeout,
         format!(
-            "request to {url} timed out (limit {} ms)",
+            "request to {url} timed out (overall limit {} ms)",
             after.as_millis()
         ),
     )
+}
+
+/// The error for a timeout the agent reports: connecting, or the rest.
+fn agent_timeout(which: ureq::Timeout, url: &str, opts: &HttpOptions) -> Error {
+    match which {
+        ureq::Timeout::Connect | ureq::Timeout::Resolve => Error::new(
+            ErrorKind::Timeout,
+            format!(
+                "connecting to {url} timed out (connect limit {} ms)",
+                opts.connect_timeout.as_millis()
+            ),
+        ),
+        _ => timeout(url, opts.total_timeout),
+    }
 }
 
 fn too_large(url: &str, limit: u64) -> Error {
@@ -358,14 +451,14 @@ fn too_large(url: &str, limit: u64) -> Error {
 }
 
 /// The error kind of a failed exchange, and whether it is worth retrying.
-fn classify(e: ureq::Error, url: &str, remaining: Duration) -> Failure {
+fn classify(e: ureq::Error, url: &str, opts: &HttpOptions) -> Failure {
     let fail = |kind, what: String, transient| Failure {
         error: Error::new(kind, what),
         transient,
     };
     match e {
-        ureq::Error::Timeout(_) => Failure {
-            error: timeout(url, remaining),
+        ureq::Error::Timeout(which) => Failure {
+            error: agent_timeout(which, url, opts),
             transient: false,
         },
         ureq::Error::BodyExceedsLimit(limit) => Failure {
@@ -385,7 +478,7 @@ fn classify(e: ureq::Error, url: &str, remaining: Duration) -> Failure {
             }
             match io.kind() {
                 IoKind::TimedOut | IoKind::WouldBlock => Failure {
-                    error: timeout(url, remaining),
+                    error: timeout(url, opts.total_timeout),
                     transient: false,
                 },
                 IoKind::ConnectionReset

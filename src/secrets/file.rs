@@ -3,7 +3,7 @@
 
 use std::fs::{self, File};
 use std::io::{ErrorKind as IoKind, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,13 @@ const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The JSON object in `path`, or `None` when there is no such file.
 pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
-    let mut file = match File::open(path) {
+    // O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
+    // anything but a regular file is refused below. No effect on files.
+    let opened = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path);
+    let mut file = match opened {
         Ok(f) => f,
         Err(e) if e.kind() == IoKind::NotFound => {
             return if path.symlink_metadata().is_ok() {
@@ -37,23 +43,69 @@ pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
     if meta.is_dir() {
         return Err(secret_error(path, "is a directory"));
     }
+    if !meta.is_file() {
+        return Err(secret_error(
+            path,
+            "is not a regular file (a FIFO, socket or device)",
+        ));
+    }
     if meta.len() > MAX_SECRET_FILE_BYTES {
         return Err(secret_error(
             path,
             &format!("is larger than {MAX_SECRET_FILE_BYTES} bytes"),
         ));
     }
-    let mut text = zeroize::Zeroizing::new(Vec::new());
+    // Sized to the file (plus one byte, to see the end): one read, no regrowth.
+    let mut text = zeroize::Zeroizing::new(Vec::with_capacity(meta.len() as usize + 1));
     (&mut file)
         .take(MAX_SECRET_FILE_BYTES + 1)
         .read_to_end(&mut text)
         .map_err(|e| Error::io("reading", path, &e))?;
-    match serde_json::from_slice::<Value>(&text) {
+    let parsed = serde_json::from_slice::<Value>(&text).or_else(|e| {
+        python_infinities_as_numbers(&text)
+            .and_then(|t| serde_json::from_slice::<Value>(&t).ok())
+            .ok_or(e)
+    });
+    match parsed {
         Ok(Value::Object(map)) => Ok(Some(map)),
         Ok(_) => Err(secret_error(path, "does not hold a JSON object")),
         // serde_json's message gives line and column, never the file's text.
         Err(e) => Err(secret_error(path, &format!("is not valid JSON ({e})"))),
     }
+}
+
+/// Python's `json` writes `Infinity` and `-Infinity` for floats JSON cannot
+/// hold (`json.dump` of a file holding `1e400` writes `Infinity`, and so does
+/// [`pyjson`], byte for byte), and reads them back. This gives the text with
+/// each such word outside strings replaced by `1e999`, a number that reads as
+/// an infinity and that [`pyjson`] writes back as `Infinity`; `None` when
+/// there is none. (`NaN` has no such number and stays an error.)
+fn python_infinities_as_numbers(text: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    const WORD: &[u8] = b"Infinity";
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(text.len()));
+    let (mut in_string, mut escaped, mut found) = (false, false, false);
+    let mut i = 0;
+    while i < text.len() {
+        let b = text[i];
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if text[i..].starts_with(WORD) {
+            out.extend_from_slice(b"1e999");
+            i += WORD.len();
+            found = true;
+            continue;
+        }
+        out.push(b);
+        i += 1;
+    }
+    found.then_some(out)
 }
 
 /// The token stored under `key` in `path`; `None` when the file or key is absent.

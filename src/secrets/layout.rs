@@ -84,7 +84,7 @@ impl Layout {
                 ))
             });
         }
-        if dir.join(CAVE_FILE).is_file() && !dir.join(FRAMEWORK_FILE).exists() {
+        if join(dir, CAVE_FILE).is_file() && !join(dir, FRAMEWORK_FILE).exists() {
             Ok(Layout::Cave)
         } else {
             Ok(Layout::Framework)
@@ -161,17 +161,33 @@ pub fn secrets_dir(chosen: Option<&str>) -> Result<PathBuf> {
 /// `https://` assumed when there is no scheme; user-info, port and case kept;
 /// path, query and fragment dropped.
 pub fn netloc(address: &str) -> &str {
-    let rest = match address.find("://") {
-        Some(i) => &address[i + 3..],
-        None => address,
-    };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    // Byte loops, not str::find: this is on every token lookup's path.
+    let bytes = address.as_bytes();
+    let start = bytes
+        .windows(3)
+        .position(|w| w == b"://")
+        .map_or(0, |i| i + 3);
+    let rest = &address[start..];
+    let end = rest
+        .bytes()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
     &rest[..end]
 }
 
 /// The per-server file name for `address`: `{netloc}-cave-secret.json`.
 pub fn server_file_name(address: &str) -> String {
-    format!("{}{SERVER_FILE_SUFFIX}", netloc(address))
+    // Not format!: this is on every token lookup's path.
+    [netloc(address), SERVER_FILE_SUFFIX].concat()
+}
+
+/// `dir/name`, allocated once (`Path::join` grows its buffer): a token
+/// lookup builds several of these.
+pub fn join(dir: &Path, name: &str) -> PathBuf {
+    let mut path = PathBuf::with_capacity(dir.as_os_str().len() + 1 + name.len());
+    path.push(dir);
+    path.push(name);
+    path
 }
 
 #[cfg(test)]
