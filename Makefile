@@ -176,12 +176,17 @@ include bindings/go/rules.mk
 include packaging/rules.mk
 # make bench: speed and memory against the bare alternatives -> BENCHMARKS.md.
 include benches/rules.mk
+# Hardening: generated NULL test, sanitizers, Go -race, fuzzing (make fuzz).
+HARDENING_CARGO_BUILD ?= 0
+include mk/hardening.mk
 
 # ---------------------------------------------------------------- aggregates
 # `make test` runs the steps one after the other, cheapest first, and
 # stops at the first failure; the C tests' summary is its last line.
 
-TEST_STEPS := fmt-check build header-check test-c test-c-valgrind clippy test-rust test-cpp test-go test-install test-fwauth
+TEST_STEPS := fmt-check build header-check test-c test-c-valgrind clippy test-rust test-cpp test-go test-install test-fwauth \
+    hardening-null-tests hardening-c-sanitize hardening-cpp-sanitize hardening-go-race \
+    hardening-fuzz-smoke
 CLEAN_DIRS := $(BUILD_DIR)
 
 .PHONY: test clean help
@@ -210,6 +215,8 @@ help:
 	@echo "make demo           the seed walkthrough in C, C++ and Go against fw-devserver, each in a temporary HOME"
 	@echo "make test-cpp       C++ binding tests (CMake + GoogleTest)"
 	@echo "make test-go        Go binding tests (vet, -race, GOGC=1 with cgocheck)"
+	@echo "make test-hardening generated NULL test, ASan/UBSan C and C++ runs, Go -race, fuzz smoke"
+	@echo "make fuzz           longer fuzzing runs; make tsan: 32 threads under ThreadSanitizer"
 	@echo "make bench          benchmarks against the bare alternatives, written to BENCHMARKS.md"
 	@echo "make install        PREFIX=/usr/local [DESTDIR=]: library, headers, pkg-config, CMake package, fwauth"
 	@echo "make test-install   install into a temporary prefix and build C, C++, static and Go consumers"

@@ -1,0 +1,190 @@
+//! Helpers of the hardening tests (bad_input, full_disk, hygiene, threads):
+//! the distinctive fake tokens, a server that counts every connection, a
+//! devserver fixture holding the fake tokens, C-string calls, and snapshots
+//! of a whole directory tree.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::ffi::{CStr, CString, c_char};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use fwclient::ffi::error::{fw_error, fw_error_code, fw_error_free, fw_error_message};
+use fwclient::ffi::result::fw_result;
+
+/// The distinctive fake tokens: a test fails when one of them shows where a
+/// token must never be. All are valid tokens; none is a piece of another
+/// text of the library.
+pub const CANARY_A: &str = "fwcanaryA0a1b2c3d4e5f60718293a4b5c6d7e8";
+pub const CANARY_B: &str = "fwcanaryB_Zq9x-7Tt.Kp3";
+pub const CANARY_C: &str = "fwcanaryC55e0f1d2c3b4a596877d8e9f0a1b2";
+pub const CANARIES: [&str; 3] = [CANARY_A, CANARY_B, CANARY_C];
+
+/// Fails when `text` holds any of the fake tokens.
+#[track_caller]
+pub fn assert_no_canary(what: &str, text: &str) {
+    for c in CANARIES {
+        assert!(!text.contains(c), "{what} holds a token ({c}):\n{text}");
+    }
+}
+
+/// A listener on 127.0.0.1 that counts every connection and answers each
+/// request with `answer` (read until the end of the head, or 2 s).
+pub struct CountingServer {
+    pub url: String,
+    pub connections: Arc<AtomicUsize>,
+    pub requests: Arc<Mutex<Vec<String>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl CountingServer {
+    pub fn start(answer: Vec<u8>) -> CountingServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        listener.set_nonblocking(true).unwrap();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let (c, r, s) = (
+            Arc::clone(&connections),
+            Arc::clone(&requests),
+            Arc::clone(&stop),
+        );
+        let thread = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                let Ok((mut conn, _)) = listener.accept() else {
+                    std::thread::sleep(Duration::from_millis(5));
+                    continue;
+                };
+                c.fetch_add(1, Ordering::SeqCst);
+                conn.set_nonblocking(false).unwrap();
+                conn.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
+                    head.push(byte[0]);
+                }
+                r.lock()
+                    .unwrap()
+                    .push(String::from_utf8_lossy(&head).into_owned());
+                let _ = conn.write_all(&answer);
+                let _ = conn.shutdown(std::net::Shutdown::Both);
+            }
+        });
+        CountingServer {
+            url,
+            connections,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn count(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
+    }
+}
+
+impl Drop for CountingServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A devserver fixture whose users hold the fake tokens (A: user 1, B: user
+/// 2, admin), written to `dir/fixture.json`.
+pub fn canary_fixture(dir: &Path) -> PathBuf {
+    let fixture = format!(
+        r#"{{
+  "users": [
+    {{"id": 1, "name": "Ada Canary", "email": "ada@example.org",
+      "tokens": [{{"token": "{CANARY_A}", "description": "canary A", "ttl": -1}}],
+      "permissions": {{"minnie65": ["view"]}}}},
+    {{"id": 2, "name": "Grace Canary", "email": "grace@example.org", "admin": true,
+      "tokens": [{{"token": "{CANARY_B}", "description": "canary B", "ttl": 3600}}],
+      "permissions": {{"minnie65": ["view", "edit"]}}}}
+  ],
+  "datastacks": {{
+    "minnie65_public": {{"dataset": "minnie65", "local_server": "{{base}}"}}
+  }}
+}}"#
+    );
+    let path = dir.join("fixture.json");
+    std::fs::write(&path, fixture).unwrap();
+    path
+}
+
+/// A C string of `bytes` (which must hold no NUL).
+pub fn cstr(bytes: &[u8]) -> CString {
+    CString::new(bytes).expect("no NUL inside")
+}
+
+/// The code of a call and its error's code and message (the error is freed).
+pub fn outcome(rc: fw_result, err: *mut fw_error) -> (u32, Option<(u32, String)>) {
+    if err.is_null() {
+        return (rc as u32, None);
+    }
+    // SAFETY: a live error from the library, freed once.
+    unsafe {
+        let code = fw_error_code(err) as u32;
+        let msg = CStr::from_ptr(fw_error_message(err))
+            .to_string_lossy()
+            .into_owned();
+        fw_error_free(err);
+        (rc as u32, Some((code, msg)))
+    }
+}
+
+/// A string from the library, copied and freed (None for NULL).
+pub fn take(p: *mut c_char) -> Option<String> {
+    if p.is_null() {
+        return None;
+    }
+    // SAFETY: a NUL-terminated string from the library, freed once.
+    unsafe {
+        let s = CStr::from_ptr(p).to_string_lossy().into_owned();
+        fwclient::ffi::strings::fw_string_free(p);
+        Some(s)
+    }
+}
+
+/// Every entry below `dir` (recursive): relative path -> file bytes, or a
+/// marker for directories and links. Empty when `dir` does not exist.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            if meta.is_dir() {
+                out.insert(rel + "/", Vec::new());
+                walk(root, &p, out);
+            } else if meta.file_type().is_symlink() {
+                let target = std::fs::read_link(&p).unwrap();
+                out.insert(rel, format!("-> {}", target.display()).into_bytes());
+            } else {
+                out.insert(rel, std::fs::read(&p).unwrap_or_default());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+pub fn is_root() -> bool {
+    // SAFETY: no preconditions.
+    unsafe { libc::geteuid() == 0 }
+}
