@@ -8,22 +8,18 @@
 //! kept in its place, a temporary file renamed over the old one under a lock
 //! on the directory; a new file is 0600 and a new directory 0700.
 
-use std::fs::{self, File};
-use std::io::Write;
-use std::os::fd::AsRawFd;
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
+use super::file::{DirLock, create_private_dir, remove_stale_temp_files, write_atomic};
 use super::pyjson;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 
 /// The map's file name in the secrets directory.
 pub const MAP_FILE: &str = "cave_datastack_to_server_map.json";
 
-const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 /// A map larger than this is not read (caveclient's files are a few hundred bytes).
 const MAX_MAP_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -58,6 +54,7 @@ pub fn record(secrets_dir: &Path, datastack: &str, server: &str) -> Result<bool>
     let file = path(secrets_dir);
     create_private_dir(secrets_dir)?;
     let _lock = DirLock::acquire(secrets_dir)?;
+    remove_stale_temp_files(secrets_dir);
     let mut map = read_file(&file).unwrap_or_default();
     if map.get(datastack).and_then(Value::as_str) == Some(server) {
         return Ok(false);
@@ -78,83 +75,10 @@ fn read_file(file: &Path) -> Option<Map<String, Value>> {
     }
 }
 
-fn create_private_dir(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| Error::io("creating directory", dir, &e))
-}
-
-fn write_atomic(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
-    let mode = match fs::metadata(target) {
-        Ok(m) => m.permissions().mode() & 0o7777,
-        Err(_) => 0o600,
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".fwclient-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("creating a temporary file in", dir, &e))?;
-    let write = |f: &mut File| -> std::io::Result<()> {
-        f.set_permissions(fs::Permissions::from_mode(mode))?;
-        f.write_all(bytes)?;
-        f.sync_all()
-    };
-    write(tmp.as_file_mut()).map_err(|e| Error::io("writing", target, &e))?;
-    tmp.persist(target)
-        .map_err(|e| Error::io("replacing", target, &e.error))?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-/// The same directory lock as the secret files' saves (an `flock` on the
-/// directory), so a map update and a token save never interleave.
-struct DirLock(File);
-
-impl DirLock {
-    fn acquire(dir: &Path) -> Result<DirLock> {
-        let file = File::open(dir).map_err(|e| Error::io("locking", dir, &e))?;
-        let start = Instant::now();
-        loop {
-            // SAFETY: the descriptor is open for the whole call.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-                return Ok(DirLock(file));
-            }
-            let err = std::io::Error::last_os_error();
-            if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
-                return Err(Error::io("locking", dir, &err));
-            }
-            if start.elapsed() > LOCK_TIMEOUT {
-                return Err(Error::new(
-                    ErrorKind::Io,
-                    format!(
-                        "timed out after {}s waiting for another save in \"{}\"",
-                        LOCK_TIMEOUT.as_secs(),
-                        dir.display()
-                    ),
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-    }
-}
-
-impl Drop for DirLock {
-    fn drop(&mut self) {
-        // SAFETY: the descriptor is still open.
-        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn records_like_caveclient() {

@@ -207,7 +207,7 @@ fn resolve_link(path: &Path) -> Result<PathBuf> {
 }
 
 /// Creates `dir` and its missing parents with mode 0700.
-fn create_private_dir(dir: &Path) -> Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
@@ -234,7 +234,7 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// Removes temporary files left by a saver that was killed mid-save. Called
 /// with the directory lock held: a live saver holds the lock for as long as
 /// its temporary file exists, so every one found now is stale.
-fn remove_stale_temp_files(dir: &Path) {
+pub(crate) fn remove_stale_temp_files(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
     };
@@ -247,7 +247,7 @@ fn remove_stale_temp_files(dir: &Path) {
     }
 }
 
-fn write_atomic(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
     let mode = match fs::metadata(target) {
         Ok(m) => m.permissions().mode() & 0o7777,
         Err(_) => 0o600,
@@ -275,10 +275,10 @@ fn write_atomic(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
 /// An exclusive `flock` on a directory, released on drop. Locking the
 /// directory (not a sidecar file) leaves nothing behind for the Python tools
 /// to trip over, and serialises every saver of that directory.
-struct DirLock(File);
+pub(crate) struct DirLock(File);
 
 impl DirLock {
-    fn acquire(dir: &Path) -> Result<DirLock> {
+    pub(crate) fn acquire(dir: &Path) -> Result<DirLock> {
         use std::os::fd::AsRawFd;
         let file = File::open(dir).map_err(|e| Error::io("locking", dir, &e))?;
         let start = Instant::now();
