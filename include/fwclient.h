@@ -558,7 +558,7 @@ fw_result fw_response_body(const fw_response *r, const uint8_t **data, size_t *l
 fw_result fw_response_header(const fw_response *r, const char *name, char **value);
 
 /**
- * The number of headers of the answer (repeated names count once each).
+ * The number of headers of the answer (a name received twice counts twice).
  */
 fw_result fw_response_header_count(const fw_response *r, size_t *count);
 

@@ -62,13 +62,13 @@ pub unsafe extern "C" fn fw_response_header(
                 out(value, "value")?,
             )
         };
-        *slot = strings::opt_to_c(resp.header(name))
+        *slot = strings::opt_to_c(resp.header(name).as_deref())
             .map_err(|_| Error::new(ErrorKind::BadResponse, "a header value holds a NUL byte"))?;
         Ok(())
     })
 }
 
-/// The number of headers of the answer (repeated names count once each).
+/// The number of headers of the answer (a name received twice counts twice).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_response_header_count(
     r: *const fw_response,
@@ -101,14 +101,14 @@ pub unsafe extern "C" fn fw_response_header_at(
                 out(value, "value")?,
             )
         };
-        let (n, v) = resp.headers.get(index).ok_or_else(|| {
+        let (n, v) = resp.header_at(index).ok_or_else(|| {
             Error::invalid_argument(format!(
                 "header index {index} is out of range ({} headers)",
                 resp.headers.len()
             ))
         })?;
         let n = strings::to_c(n)?;
-        let v = match strings::to_c(v) {
+        let v = match strings::to_c(&v) {
             Ok(v) => v,
             Err(e) => {
                 // SAFETY: `n` was just made by to_c.

@@ -1,24 +1,35 @@
 //! A server's answer, read whole: status, headers, body and the URL it came
 //! from.
 
+use ureq::http::HeaderMap;
+
 /// An HTTP answer.
 #[derive(Clone)]
 pub struct Response {
     pub status: u16,
-    /// Header names in lower case, in the order received.
-    pub headers: Vec<(String, String)>,
+    /// The headers as received (names in lower case), kept as the agent
+    /// parsed them.
+    pub headers: HeaderMap,
     pub body: Vec<u8>,
     /// The URL that answered (after same-origin redirects).
     pub url: String,
 }
 
 impl Response {
-    /// The first value of header `name` (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
+    /// The first value of header `name` (case-insensitive); a value that is
+    /// not UTF-8 has its bad bytes replaced.
+    pub fn header(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        self.headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()))
+    }
+
+    /// Header number `index` in the order received: name (lower case) and value.
+    pub fn header_at(&self, index: usize) -> Option<(&str, std::borrow::Cow<'_, str>)> {
         self.headers
             .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+            .nth(index)
+            .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v.as_bytes())))
     }
 
     pub fn is_success(&self) -> bool {

@@ -197,7 +197,7 @@ impl Transport {
             if let (301 | 302 | 303 | 307 | 308, Some(location)) =
                 (resp.status, resp.header("location"))
             {
-                let next = resolve_location(&url, location)?;
+                let next = resolve_location(&url, &location)?;
                 // A server echoing the token into a redirect would have it
                 // sent in a URL (to another origin, even): never follow.
                 if secret.is_some_and(|t| next.contains(t)) {
@@ -290,19 +290,9 @@ impl Transport {
             .run(request)
             .map_err(|e| classify(e, call.url, &self.opts))?;
         let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = std::mem::take(resp.headers_mut());
         let limit = self.opts.max_body_bytes;
-        let declared = resp
-            .headers()
+        let declared = headers
             .get("content-length")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
