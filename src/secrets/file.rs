@@ -20,6 +20,21 @@ const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The JSON object in `path`, or `None` when there is no such file.
 pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
+    let Some(text) = read_text(path)? else {
+        return Ok(None);
+    };
+    let parsed = parse_python_json(&text, |t| serde_json::from_slice::<Value>(t));
+    match parsed {
+        Ok(Value::Object(map)) => Ok(Some(map)),
+        Ok(_) => Err(secret_error(path, "does not hold a JSON object")),
+        // serde_json's message gives line and column, never the file's text.
+        Err(e) => Err(secret_error(path, &format!("is not valid JSON ({e})"))),
+    }
+}
+
+/// The bytes of a secret file (`None` when there is no such file), after
+/// the checks every reader needs: a regular file, not too large.
+fn read_text(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
     // O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
     // anything but a regular file is refused below. No effect on files.
     let opened = fs::OpenOptions::new()
@@ -61,17 +76,21 @@ pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
         .take(MAX_SECRET_FILE_BYTES + 1)
         .read_to_end(&mut text)
         .map_err(|e| Error::io("reading", path, &e))?;
-    let parsed = serde_json::from_slice::<Value>(&text).or_else(|e| {
-        python_infinities_as_numbers(&text)
-            .and_then(|t| serde_json::from_slice::<Value>(&t).ok())
+    Ok(Some(text))
+}
+
+/// `parse(text)`, or, when that fails, `parse` of the text with Python's
+/// `Infinity` / `-Infinity` read as numbers (see
+/// [`python_infinities_as_numbers`]); the first error when both fail.
+fn parse_python_json<T>(
+    text: &[u8],
+    parse: impl Fn(&[u8]) -> serde_json::Result<T>,
+) -> serde_json::Result<T> {
+    parse(text).or_else(|e| {
+        python_infinities_as_numbers(text)
+            .and_then(|t| parse(&t).ok())
             .ok_or(e)
-    });
-    match parsed {
-        Ok(Value::Object(map)) => Ok(Some(map)),
-        Ok(_) => Err(secret_error(path, "does not hold a JSON object")),
-        // serde_json's message gives line and column, never the file's text.
-        Err(e) => Err(secret_error(path, &format!("is not valid JSON ({e})"))),
-    }
+    })
 }
 
 /// Python's `json` writes `Infinity` and `-Infinity` for floats JSON cannot
@@ -110,20 +129,30 @@ fn python_infinities_as_numbers(text: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8
 
 /// The token stored under `key` in `path`; `None` when the file or key is absent.
 pub fn read_token(path: &Path, key: &str) -> Result<Option<Token>> {
-    let Some(map) = read_object(path)? else {
+    let Some(text) = read_text(path)? else {
         return Ok(None);
     };
-    match map.get(key) {
+    let value = parse_python_json(&text, |t| super::key::value_of(t, key)).map_err(|e| {
+        if e.is_data() {
+            secret_error(path, "does not hold a JSON object")
+        } else {
+            // serde_json's message gives line and column, never the file's text.
+            secret_error(path, &format!("is not valid JSON ({e})"))
+        }
+    })?;
+    match value {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Token::new(s).map(Some).map_err(|e| {
-            secret_error(
-                path,
-                &format!(
-                    "holds an unusable token under key \"{key}\": {}",
-                    e.message()
-                ),
-            )
-        }),
+        Some(Value::String(s)) => Token::new(&zeroize::Zeroizing::new(s))
+            .map(Some)
+            .map_err(|e| {
+                secret_error(
+                    path,
+                    &format!(
+                        "holds an unusable token under key \"{key}\": {}",
+                        e.message()
+                    ),
+                )
+            }),
         Some(_) => Err(secret_error(
             path,
             &format!("holds a value that is not a string under key \"{key}\""),

@@ -2,5 +2,6 @@
 
 pub mod datastack_map;
 pub mod file;
+pub mod key;
 pub mod layout;
 pub mod pyjson;
