@@ -67,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let resp = Response {
         status,
-        headers: Vec::new(),
+        headers: Default::default(),
         body: body.clone(),
         url: "https://global.daf-apis.com/auth/api/v1/user/me".to_owned(),
     };
