@@ -14,7 +14,10 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, mode, path_str, read, tok, token_of};
+use common::{
+    CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, mode, path_str, read, save_default, tok,
+    token_of,
+};
 use fwclient::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
 
 const VARS: [&str; 4] = [
@@ -144,13 +147,7 @@ fn fresh_home_save_writes_one_framework_file() {
     let home = fresh_home();
     let auth = Auth::new(&Options::default()).unwrap();
 
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
 
     let secrets = secrets_of(home.path());
     assert_eq!(mode(&home.path().join(".cloudvolume")), 0o700);
@@ -172,13 +169,7 @@ fn fresh_home_cave_save_writes_server_file_and_cave_secret() {
     let auth = Auth::new(&Options::default()).unwrap();
     assert_eq!(auth.layout(), Layout::Cave);
 
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
 
     let secrets = secrets_of(home.path());
     assert_eq!(

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use common::{
     CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, ReadOnlyDir, Sandbox, age, identity, mode,
-    path_str, read, tok, token_of,
+    path_str, read, save_default, tok, token_of,
 };
 use fwclient::secrets::file::Saved;
 use fwclient::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
@@ -62,14 +62,7 @@ fn framework_save_on_a_fresh_dir_writes_only_chunkedgraph_secret() {
     let auth = sb.auth();
     assert_eq!(auth.layout(), Layout::Framework);
 
-    let report = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap();
+    let report = save_default(&auth, "fake_token_123").unwrap();
 
     let file = sb.file(FRAMEWORK_FILE);
     assert_eq!(report, vec![(file.clone(), Saved::Written)]);
@@ -87,14 +80,7 @@ fn framework_save_writes_the_server_file_when_it_was_in_use() {
     let server = sb.put(GLOBAL_SERVER_FILE, r#"{"other": 1}"#);
     let auth = sb.auth_in(Layout::Framework);
 
-    let report = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap();
+    let report = save_default(&auth, "fake_token_123").unwrap();
 
     assert_eq!(report, vec![(server.clone(), Saved::Written)]);
     assert_eq!(sb.names(), vec![GLOBAL_SERVER_FILE]);
@@ -107,13 +93,7 @@ fn framework_save_ignores_the_local_server() {
     let auth = sb.auth_in(Layout::Framework);
     auth.set_local_server(Some(LOCAL_SERVER.into()));
 
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
 
     assert_eq!(sb.names(), vec![FRAMEWORK_FILE]);
 }
@@ -125,14 +105,7 @@ fn cave_save_on_a_fresh_dir_writes_the_server_file_then_cave_secret() {
     let sb = Sandbox::new();
     let auth = sb.auth_in(Layout::Cave);
 
-    let report = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap();
+    let report = save_default(&auth, "fake_token_123").unwrap();
 
     let server = sb.file(GLOBAL_SERVER_FILE);
     let cave = sb.file(CAVE_FILE);
@@ -157,13 +130,7 @@ fn cave_save_on_a_fresh_dir_writes_the_server_file_then_cave_secret() {
 fn cave_save_with_a_custom_key_adds_it_next_to_token_in_both_files() {
     let sb = Sandbox::new();
     let auth = sb.auth_in(Layout::Cave);
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
 
     auth.save_token(
         Some(&tok("another_fake_token_678")),
@@ -190,14 +157,7 @@ fn cave_save_with_a_local_server_writes_its_file_and_switches_to_it() {
     auth.set_local_server(Some(LOCAL_SERVER.into()));
     assert_eq!(auth.local_server().as_deref(), Some(LOCAL_SERVER));
 
-    let report = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap();
+    let report = save_default(&auth, "fake_token_123").unwrap();
 
     let local = sb.file(LOCAL_SERVER_FILE);
     assert_eq!(
@@ -235,14 +195,7 @@ fn cave_save_leaves_a_local_server_file_that_already_holds_the_token() {
     let auth = sb.auth_in(Layout::Cave);
     auth.set_local_server(Some(LOCAL_SERVER.into()));
 
-    let report = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap();
+    let report = save_default(&auth, "fake_token_123").unwrap();
 
     assert_eq!(report.len(), 2, "{report:?}");
     assert_eq!(identity(&local), before);
@@ -257,13 +210,7 @@ fn cave_save_replaces_a_different_token_in_the_local_server_file() {
     let auth = sb.auth_in(Layout::Cave);
     auth.set_local_server(Some(LOCAL_SERVER.into()));
 
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
 
     assert_eq!(read(&local), r#"{"x": 1, "token": "fake_token_123"}"#);
 }
@@ -295,14 +242,7 @@ fn cave_save_with_the_global_server_as_local_server_writes_its_file_once() {
     let auth = sb.auth_in(Layout::Cave);
     auth.set_local_server(Some("https://global.daf-apis.com".into()));
 
-    let report = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap();
+    let report = save_default(&auth, "fake_token_123").unwrap();
 
     assert_eq!(
         report,
@@ -322,14 +262,7 @@ fn cave_save_with_a_malformed_local_server_file_writes_nothing() {
     auth.set_local_server(Some(LOCAL_SERVER.into()));
     let before = sb.snapshot();
 
-    let err = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap_err();
+    let err = save_default(&auth, "fake_token_123").unwrap_err();
 
     assert_eq!(err.kind(), ErrorKind::SecretFile);
     assert!(
@@ -367,14 +300,7 @@ fn cave_save_writes_only_the_server_file_when_it_was_in_use() {
     let auth = sb.auth_in(Layout::Cave);
     assert_eq!(auth.token_file(), server);
 
-    let report = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap();
+    let report = save_default(&auth, "fake_token_123").unwrap();
 
     assert_eq!(report, vec![(server.clone(), Saved::Written)]);
     assert_eq!(sb.names(), vec![GLOBAL_SERVER_FILE]);
@@ -395,14 +321,7 @@ fn cave_save_with_an_explicit_token_file_writes_the_server_file_and_that_file() 
     })
     .unwrap();
 
-    let report = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap();
+    let report = save_default(&auth, "fake_token_123").unwrap();
 
     let server = sb.file(GLOBAL_SERVER_FILE);
     assert_eq!(
@@ -449,13 +368,7 @@ fn cave_save_for_a_server_with_a_port_names_the_file_by_netloc() {
     })
     .unwrap();
 
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
 
     assert_eq!(
         sb.names(),
@@ -472,14 +385,7 @@ fn existing_key_is_refused_with_caveclients_message_even_when_identical() {
     let auth = sb.auth();
     let before = sb.snapshot();
 
-    let err = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap_err();
+    let err = save_default(&auth, "fake_token_123").unwrap_err();
 
     assert_eq!(err.kind(), ErrorKind::TokenExists);
     assert_eq!(err.message(), exists_message("token", &file));
@@ -519,14 +425,7 @@ fn cave_refusal_on_cave_secret_writes_no_server_file() {
     let auth = sb.auth_in(Layout::Cave);
     let before = sb.snapshot();
 
-    let err = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap_err();
+    let err = save_default(&auth, "fake_token_123").unwrap_err();
 
     assert_eq!(err.kind(), ErrorKind::TokenExists);
     assert_eq!(err.message(), exists_message("token", &cave));
@@ -546,14 +445,7 @@ fn cave_refusal_on_cave_secret_leaves_an_existing_server_file_unchanged() {
     sb.put(GLOBAL_SERVER_FILE, r#"{"other": "x"}"#);
     let before = sb.snapshot();
 
-    let err = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap_err();
+    let err = save_default(&auth, "fake_token_123").unwrap_err();
 
     assert_eq!(err.message(), exists_message("token", &cave));
     assert_eq!(sb.snapshot(), before);
@@ -567,14 +459,7 @@ fn cave_refusal_on_the_server_file_leaves_cave_secret_unwritten() {
     let server = sb.put(GLOBAL_SERVER_FILE, r#"{"token": "fake_token_123"}"#);
     let before = sb.snapshot();
 
-    let err = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap_err();
+    let err = save_default(&auth, "fake_token_123").unwrap_err();
 
     assert_eq!(err.kind(), ErrorKind::TokenExists);
     assert_eq!(err.message(), exists_message("token", &server));
@@ -585,23 +470,10 @@ fn cave_refusal_on_the_server_file_leaves_cave_secret_unwritten() {
 fn second_cave_save_without_overwrite_is_refused_on_the_server_file() {
     let sb = Sandbox::new();
     let auth = sb.auth_in(Layout::Cave);
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
     let before = sb.snapshot();
 
-    let err = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap_err();
+    let err = save_default(&auth, "fake_token_123").unwrap_err();
 
     assert_eq!(
         err.message(),
@@ -614,13 +486,7 @@ fn second_cave_save_without_overwrite_is_refused_on_the_server_file() {
 fn overwrite_replaces_the_token_in_every_file() {
     let sb = Sandbox::new();
     let auth = sb.auth_in(Layout::Cave);
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
 
     let report = auth
         .save_token(
@@ -692,13 +558,7 @@ fn merge_writes_python_json_dump_bytes_from_any_input_layout() {
     );
     let auth = sb.auth();
 
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
 
     assert_eq!(
         read(&file),
@@ -712,13 +572,7 @@ fn a_new_key_is_appended_at_the_end() {
     let file = sb.put(FRAMEWORK_FILE, r#"{"b": "1", "a": "2"}"#);
     let auth = sb.auth();
 
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
 
     assert_eq!(
         read(&file),
@@ -890,13 +744,7 @@ fn failed_save_keeps_the_token_in_use() {
     let file = sb.put(FRAMEWORK_FILE, r#"{"token": "fake_token_123"}"#);
     let auth = sb.auth();
 
-    auth.save_token(
-        Some(&tok("another_fake_token_678")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap_err();
+    save_default(&auth, "another_fake_token_678").unwrap_err();
 
     assert_eq!(token_of(&auth).as_deref(), Some("fake_token_123"));
     assert_eq!(auth.source(), from_file(file.clone(), "token"));
@@ -915,14 +763,7 @@ fn cave_save_in_a_read_only_dir_skips_silently_and_switches_the_token() {
     let auth = sb.auth_in(Layout::Cave);
     let before = sb.snapshot();
 
-    let report = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap();
+    let report = save_default(&auth, "fake_token_123").unwrap();
 
     assert_eq!(
         report,
@@ -973,14 +814,7 @@ fn framework_save_in_a_read_only_dir_is_an_io_error() {
     let _ro = ReadOnlyDir::new(&sb.secrets(), |_| {});
     let auth = sb.auth_in(Layout::Framework);
 
-    let err = auth
-        .save_token(
-            Some(&tok("fake_token_123")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap_err();
+    let err = save_default(&auth, "fake_token_123").unwrap_err();
 
     assert_eq!(err.kind(), ErrorKind::Io, "{err}");
     assert!(sb.names().is_empty());

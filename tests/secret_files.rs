@@ -15,7 +15,7 @@ use std::sync::{Arc, Barrier};
 
 use common::{
     CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, Sandbox, is_root, mode, path_str, read,
-    set_mode, tok, token_of,
+    save_default, set_mode, tok, token_of,
 };
 use fwclient::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
 use serde_json::Value;
@@ -355,13 +355,7 @@ fn new_files_are_0600_and_new_directories_0700() {
     .unwrap();
     let root_mode = mode(sb.root());
 
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
 
     for dir in [sb.root().join("a"), sb.root().join("a/b"), secrets.clone()] {
         assert_eq!(mode(&dir), 0o700, "{}", dir.display());
@@ -403,13 +397,7 @@ fn an_existing_directory_keeps_its_mode() {
     set_mode(&sb.secrets(), 0o755);
     let auth = sb.auth();
 
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
+    save_default(&auth, "fake_token_123").unwrap();
 
     assert_eq!(mode(&sb.secrets()), 0o755);
     assert_eq!(mode(&sb.file(FRAMEWORK_FILE)), 0o600);
@@ -490,14 +478,7 @@ fn refused_save_through_a_symlink_names_the_link_and_changes_nothing() {
     let (link, real) = linked_secret(&sb, r#"{"token": "fake_token_123"}"#, 0o600);
     let auth = sb.auth();
 
-    let err = auth
-        .save_token(
-            Some(&tok("another_fake_token_678")),
-            None,
-            None,
-            SaveOptions::default(),
-        )
-        .unwrap_err();
+    let err = save_default(&auth, "another_fake_token_678").unwrap_err();
 
     assert_eq!(err.kind(), ErrorKind::TokenExists);
     assert_eq!(
@@ -523,20 +504,8 @@ fn save_leaves_no_temporary_or_lock_file_behind() {
     let sb = Sandbox::new();
     let auth = sb.auth_in(Layout::Cave);
 
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap();
-    auth.save_token(
-        Some(&tok("fake_token_123")),
-        None,
-        None,
-        SaveOptions::default(),
-    )
-    .unwrap_err();
+    save_default(&auth, "fake_token_123").unwrap();
+    save_default(&auth, "fake_token_123").unwrap_err();
     auth.save_token(
         Some(&tok("another_fake_token_678")),
         Some("other"),

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use fwclient::{Auth, Layout, Options, Token};
+use fwclient::secrets::file::Saved;
+use fwclient::{Auth, Layout, Options, SaveOptions, Token};
 
 /// The file annotationframeworkclient 3.1 reads by default.
 pub const FRAMEWORK_FILE: &str = "chunkedgraph-secret.json";
@@ -96,6 +97,12 @@ pub fn path_str(p: &Path) -> String {
 
 pub fn tok(s: &str) -> Token {
     Token::new(s).expect("a valid fake token")
+}
+
+/// `auth.save_token` of `token` with caveclient's defaults: default key,
+/// the auth's token file, `SaveOptions::default()`.
+pub fn save_default(auth: &Auth, token: &str) -> fwclient::Result<Vec<(PathBuf, Saved)>> {
+    auth.save_token(Some(&tok(token)), None, None, SaveOptions::default())
 }
 
 /// The token in use, exposed for comparison.
