@@ -23,7 +23,9 @@ use fwclient::ffi::client::*;
 use fwclient::ffi::options::*;
 use fwclient::ffi::result::fw_result;
 use fwclient::{Auth, ErrorKind, Layout, Options, SaveOptions, Token};
-use hardening::{CANARY_A, CANARY_B, CountingServer, assert_no_canary, cstr, outcome, take, tree};
+use hardening::{
+    CANARY_A, CANARY_B, CountingServer, abi_options, assert_no_canary, cstr, outcome, take, tree,
+};
 
 const INVALID_ARGUMENT: u32 = 1;
 const INVALID_TOKEN_FORMAT: u32 = 2;
@@ -85,31 +87,10 @@ impl Fixture {
         let server = CountingServer::start(
             b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".to_vec(),
         );
-        let url = cstr(server.url.as_bytes());
-        let dir = cstr(secrets.to_str().unwrap().as_bytes());
-        let token = cstr(CANARY_A.as_bytes());
-        let (mut o, mut c, mut a, mut e) = (
-            ptr::null_mut(),
-            ptr::null_mut(),
-            ptr::null_mut(),
-            ptr::null_mut(),
-        );
+        let o = abi_options(&server.url, &secrets, CANARY_A);
+        let (mut c, mut a, mut e) = (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
         // SAFETY: valid pointers and strings; handles freed in Drop.
         unsafe {
-            assert_eq!(fw_options_new(&mut o), fw_result::FW_OK);
-            assert_eq!(
-                fw_options_set_server_address(o, url.as_ptr()),
-                fw_result::FW_OK
-            );
-            assert_eq!(
-                fw_options_set_secrets_dir(o, dir.as_ptr()),
-                fw_result::FW_OK
-            );
-            assert_eq!(
-                fw_options_set_layout(o, FW_LAYOUT_FRAMEWORK),
-                fw_result::FW_OK
-            );
-            assert_eq!(fw_options_set_token(o, token.as_ptr()), fw_result::FW_OK);
             assert_eq!(fw_options_set_max_retries(o, 0), fw_result::FW_OK);
             assert_eq!(fw_options_set_timeout_ms(o, 2000, 2000), fw_result::FW_OK);
             assert_eq!(

@@ -22,7 +22,7 @@ use fwclient::ffi::error::*;
 use fwclient::ffi::options::*;
 use fwclient::ffi::response::*;
 use fwclient::ffi::result::fw_result;
-use hardening::{CANARY_A, CANARY_B, canary_fixture, take};
+use hardening::{CANARY_A, CANARY_B, abi_options, canary_fixture, take};
 use support::DevServer;
 
 const THREADS: usize = 32;
@@ -64,33 +64,10 @@ fn thirty_two_threads_share_one_client_and_one_auth() {
     let fixture = canary_fixture(tmp.path());
     let s = DevServer::start_with(&["--fixture", fixture.to_str().unwrap(), "--quiet"]);
     let secrets = tmp.path().join("secrets");
-    let (url, dir, a) = (
-        CString::new(s.url.clone()).unwrap(),
-        CString::new(secrets.to_str().unwrap()).unwrap(),
-        CString::new(CANARY_A).unwrap(),
-    );
-    let (mut o, mut c, mut au, mut e) = (
-        ptr::null_mut(),
-        ptr::null_mut(),
-        ptr::null_mut(),
-        ptr::null_mut(),
-    );
+    let o = abi_options(&s.url, &secrets, CANARY_A);
+    let (mut c, mut au, mut e) = (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
     // SAFETY: valid pointers and strings.
     unsafe {
-        assert_eq!(fw_options_new(&mut o), fw_result::FW_OK);
-        assert_eq!(
-            fw_options_set_server_address(o, url.as_ptr()),
-            fw_result::FW_OK
-        );
-        assert_eq!(
-            fw_options_set_secrets_dir(o, dir.as_ptr()),
-            fw_result::FW_OK
-        );
-        assert_eq!(
-            fw_options_set_layout(o, FW_LAYOUT_FRAMEWORK),
-            fw_result::FW_OK
-        );
-        assert_eq!(fw_options_set_token(o, a.as_ptr()), fw_result::FW_OK);
         ok(
             "fw_client_new",
             fw_client_new(c"minnie65_public".as_ptr(), o, &mut c, &mut e),

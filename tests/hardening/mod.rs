@@ -15,6 +15,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use fwclient::ffi::error::{fw_error, fw_error_code, fw_error_free, fw_error_message};
+use fwclient::ffi::options::{
+    FW_LAYOUT_FRAMEWORK, fw_options, fw_options_new, fw_options_set_layout,
+    fw_options_set_secrets_dir, fw_options_set_server_address, fw_options_set_token,
+};
 use fwclient::ffi::result::fw_result;
 
 /// The distinctive fake tokens: a test fails when one of them shows where a
@@ -187,4 +191,33 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 pub fn is_root() -> bool {
     // SAFETY: no preconditions.
     unsafe { libc::geteuid() == 0 }
+}
+
+/// Options built through the C ABI: `server`, the secrets directory
+/// `secrets`, the framework layout and `token`. Free with fw_options_free.
+pub fn abi_options(server: &str, secrets: &Path, token: &str) -> *mut fw_options {
+    let (url, dir, token) = (
+        cstr(server.as_bytes()),
+        cstr(secrets.to_str().unwrap().as_bytes()),
+        cstr(token.as_bytes()),
+    );
+    let mut o = std::ptr::null_mut();
+    // SAFETY: valid pointers and NUL-terminated strings.
+    unsafe {
+        assert_eq!(fw_options_new(&mut o), fw_result::FW_OK);
+        assert_eq!(
+            fw_options_set_server_address(o, url.as_ptr()),
+            fw_result::FW_OK
+        );
+        assert_eq!(
+            fw_options_set_secrets_dir(o, dir.as_ptr()),
+            fw_result::FW_OK
+        );
+        assert_eq!(
+            fw_options_set_layout(o, FW_LAYOUT_FRAMEWORK),
+            fw_result::FW_OK
+        );
+        assert_eq!(fw_options_set_token(o, token.as_ptr()), fw_result::FW_OK);
+    }
+    o
 }
