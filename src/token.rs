@@ -12,6 +12,10 @@ use crate::error::{Error, ErrorKind, Result};
 /// is refused before it is saved or used.
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 
+/// What precedes the token in an `Authorization` header (the services
+/// require exactly this, capital B and one space).
+pub const BEARER_PREFIX: &str = "Bearer ";
+
 /// A validated token. Its `Debug` output never shows the value and its memory
 /// is zeroed when it is dropped.
 #[derive(Clone, PartialEq, Eq)]
@@ -62,8 +66,8 @@ impl Token {
     /// The value of an `Authorization` header carrying this token.
     pub fn bearer(&self) -> Zeroizing<String> {
         // Not format!: this is on every request's path.
-        let mut value = Zeroizing::new(String::with_capacity(7 + self.0.len()));
-        value.push_str("Bearer ");
+        let mut value = Zeroizing::new(String::with_capacity(BEARER_PREFIX.len() + self.0.len()));
+        value.push_str(BEARER_PREFIX);
         value.push_str(self.expose());
         value
     }

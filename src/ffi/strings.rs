@@ -50,7 +50,7 @@ pub(crate) fn to_c(s: &str) -> Result<*mut c_char> {
 
 /// `Bearer <token>` as an owned C string, built in place (one allocation).
 pub(crate) fn bearer_to_c(token: &crate::token::Token) -> Result<*mut c_char> {
-    const PREFIX: &[u8] = b"Bearer ";
+    const PREFIX: &[u8] = crate::token::BEARER_PREFIX.as_bytes();
     let t = token.expose().as_bytes();
     let mut bytes = Vec::with_capacity(PREFIX.len() + t.len() + 1);
     bytes.extend_from_slice(PREFIX);
