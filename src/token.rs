@@ -1,8 +1,12 @@
 //! The token as a secret value: zeroed when dropped, redacted in `Debug`,
-//! validated before it can reach a file or a header.
+//! validated before it can reach a file or a header, and cheap to share:
+//! every request of every thread uses the same copy, and the same two
+//! request headers, built once.
 
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
+use ureq::http::HeaderValue;
 use zeroize::Zeroizing;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -16,10 +20,37 @@ pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
 /// require exactly this, capital B and one space).
 pub const BEARER_PREFIX: &str = "Bearer ";
 
-/// A validated token. Its `Debug` output never shows the value and its memory
-/// is zeroed when it is dropped.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Token(Zeroizing<String>);
+/// Name of the cookie the services read the token from (and of the query
+/// parameter fwclient never sends it in).
+pub const TOKEN_COOKIE: &str = "middle_auth_token";
+
+/// A validated token. Its `Debug` output never shows the value, and its
+/// memory (and that of its headers) is zeroed when the last clone is dropped.
+/// Clones share one copy.
+#[derive(Clone)]
+pub struct Token(Arc<Secret>);
+
+struct Secret {
+    value: Zeroizing<String>,
+    /// Built on first use (a token looked up and never sent needs none).
+    headers: OnceLock<Headers>,
+}
+
+/// The token as requests carry it.
+struct Headers {
+    /// `Bearer <token>`.
+    authorization: HeaderValue,
+    /// `middle_auth_token=<token>`.
+    cookie: HeaderValue,
+}
+
+impl PartialEq for Token {
+    fn eq(&self, other: &Token) -> bool {
+        self.expose() == other.expose()
+    }
+}
+
+impl Eq for Token {}
 
 impl Token {
     /// Checks `value` and wraps it. A token must be non-empty printable ASCII
@@ -28,7 +59,10 @@ impl Token {
     /// accepted (`fake_token_123` works).
     pub fn new(value: &str) -> Result<Token> {
         Token::check(value)?;
-        Ok(Token(Zeroizing::new(value.to_owned())))
+        Ok(Token(Arc::new(Secret {
+            value: Zeroizing::new(value.to_owned()),
+            headers: OnceLock::new(),
+        })))
     }
 
     /// Why `value` is not a valid token, if it is not. The reason never
@@ -60,17 +94,54 @@ impl Token {
 
     /// The token itself. Callers must not log or format it.
     pub fn expose(&self) -> &str {
-        &self.0
+        &self.0.value
     }
 
     /// The value of an `Authorization` header carrying this token.
     pub fn bearer(&self) -> Zeroizing<String> {
-        // Not format!: this is on every request's path.
-        let mut value = Zeroizing::new(String::with_capacity(BEARER_PREFIX.len() + self.0.len()));
-        value.push_str(BEARER_PREFIX);
-        value.push_str(self.expose());
-        value
+        Zeroizing::new(joined(&[BEARER_PREFIX, self.expose()]))
     }
+
+    /// The `Authorization` header value, marked sensitive.
+    pub fn authorization_header(&self) -> &HeaderValue {
+        &self.headers().authorization
+    }
+
+    /// The `Cookie` header value, marked sensitive.
+    pub fn cookie_header(&self) -> &HeaderValue {
+        &self.headers().cookie
+    }
+
+    fn headers(&self) -> &Headers {
+        self.0.headers.get_or_init(|| {
+            let t = self.expose();
+            Headers {
+                authorization: sensitive(joined(&[BEARER_PREFIX, t])),
+                cookie: sensitive(joined(&[TOKEN_COOKIE, "=", t])),
+            }
+        })
+    }
+}
+
+/// `parts` concatenated, in one allocation of the exact size (no copy left
+/// behind by growing).
+fn joined(parts: &[&str]) -> String {
+    let mut value = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        value.push_str(p);
+    }
+    value
+}
+
+/// A header value over `value`'s own memory (no copy), zeroed when the last
+/// request holding it is done, and marked sensitive (so the HTTP stack never
+/// shows it).
+fn sensitive(value: String) -> HeaderValue {
+    let shared = bytes::Bytes::from_owner(Zeroizing::new(value.into_bytes()));
+    // A validated token is printable ASCII without spaces: always a valid value.
+    let mut v = HeaderValue::from_maybe_shared(shared).expect("a token is a valid header value");
+    v.set_sensitive(true);
+    v
 }
 
 impl fmt::Debug for Token {
@@ -130,6 +201,22 @@ mod tests {
         let shown = format!("{t:?} {:?}", Some(&t));
         assert!(!shown.contains("fake_secret_debug_42"));
         assert!(shown.contains("redacted"));
+    }
+
+    #[test]
+    fn headers_carry_the_token_are_sensitive_and_shared() {
+        let t = Token::new("fake_token_hdr_77").unwrap();
+        assert_eq!(t.authorization_header(), "Bearer fake_token_hdr_77");
+        assert_eq!(t.cookie_header(), "middle_auth_token=fake_token_hdr_77");
+        assert_eq!(&*t.bearer(), "Bearer fake_token_hdr_77");
+        for h in [t.authorization_header(), t.cookie_header()] {
+            assert!(h.is_sensitive());
+            assert!(!format!("{h:?}").contains("fake_token_hdr_77"));
+        }
+        let copy = t.clone();
+        assert!(std::ptr::eq(copy.cookie_header(), t.cookie_header()));
+        assert_eq!(copy, Token::new("fake_token_hdr_77").unwrap());
+        assert_ne!(copy, Token::new("fake_token_hdr_78").unwrap());
     }
 
     #[test]

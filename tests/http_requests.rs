@@ -60,6 +60,8 @@ fn trusted_origin_receives_header_and_cookie_never_the_query() {
     let e = echo(&c, &format!("{}/echo/x?a=1", s.url));
     assert_eq!(e["authorization"], "Bearer fake_token_123");
     assert_eq!(e["cookie"], "middle_auth_token=fake_token_123");
+    // The Authorization header already makes the request programmatic.
+    assert_eq!(e["x_requested_with"], Value::Null);
     assert!(!e["query"].to_string().contains(GOOD));
     assert_eq!(e["query"], "a=1");
 }
@@ -71,6 +73,8 @@ fn untrusted_origin_receives_no_credentials() {
     let e = echo(&c, &format!("{}/echo", s.other_url));
     assert_eq!(e["authorization"], Value::Null);
     assert_eq!(e["cookie"], Value::Null);
+    // Without a token a request still asks for JSON errors, not a login page.
+    assert_eq!(e["x_requested_with"], "fwclient");
 }
 
 #[test]
@@ -117,6 +121,7 @@ fn cross_origin_redirect_drops_every_credential() {
     assert_eq!(e["origin"], Value::String(s.other_url.clone()));
     assert_eq!(e["authorization"], Value::Null);
     assert_eq!(e["cookie"], Value::Null);
+    assert_eq!(e["x_requested_with"], "fwclient");
 }
 
 #[test]
@@ -288,6 +293,8 @@ fn plain_http_without_a_token_is_not_refused_but_sends_nothing() {
     let (c, _d) = client(&s.url, None, None);
     let e = echo(&c, &format!("{}/echo", s.url));
     assert_eq!(e["authorization"], Value::Null);
+    assert_eq!(e["cookie"], Value::Null);
+    assert_eq!(e["x_requested_with"], "fwclient");
 }
 
 #[test]

@@ -1,54 +1,61 @@
 //! URLs as the token policy sees them: their origin (scheme, host, port),
 //! whether that host is loopback, and how a redirect target resolves.
 
+use std::borrow::Cow;
+
 use ureq::http::Uri;
 
 use crate::error::{Error, ErrorKind, Result};
 
 /// The scheme, host and port of a URL: credentials go only to trusted origins.
+/// The host is in lower case, without IPv6 brackets; it borrows from the URL
+/// when it already has that form (the common case: no copy per request).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Origin {
-    pub scheme: String,
-    pub host: String,
+pub struct Origin<'a> {
+    /// `"http"` or `"https"`.
+    pub scheme: &'static str,
+    pub host: Cow<'a, str>,
     pub port: u16,
 }
 
-impl Origin {
+impl Origin<'_> {
     /// The origin of an absolute http(s) URL.
-    pub fn of(url: &str) -> Result<Origin> {
-        Origin::of_uri(&parse_uri(url)?, url)
+    pub fn of(url: &str) -> Result<Origin<'static>> {
+        Ok(Origin::of_uri(&parse_uri(url)?, url)?.into_owned())
     }
 
     /// The origin of `uri`, parsed from `url` (named in errors).
-    pub fn of_uri(uri: &Uri, url: &str) -> Result<Origin> {
-        let scheme = uri
-            .scheme_str()
-            .map(str::to_ascii_lowercase)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidUrl,
-                    format!("URL \"{url}\" has no scheme (http:// or https://)"),
-                )
-            })?;
-        let default_port = match scheme.as_str() {
-            "https" => 443,
-            "http" => 80,
-            other => {
-                return Err(Error::new(
-                    ErrorKind::InvalidUrl,
-                    format!(
-                        "URL \"{url}\" has scheme \"{other}\"; only http and https are supported"
-                    ),
-                ));
-            }
+    pub fn of_uri<'u>(uri: &'u Uri, url: &str) -> Result<Origin<'u>> {
+        let scheme = uri.scheme_str().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidUrl,
+                format!("URL \"{url}\" has no scheme (http:// or https://)"),
+            )
+        })?;
+        let (scheme, default_port) = if scheme.eq_ignore_ascii_case("https") {
+            ("https", 443)
+        } else if scheme.eq_ignore_ascii_case("http") {
+            ("http", 80)
+        } else {
+            return Err(Error::new(
+                ErrorKind::InvalidUrl,
+                format!(
+                    "URL \"{url}\" has scheme \"{}\"; only http and https are supported",
+                    scheme.to_ascii_lowercase()
+                ),
+            ));
         };
         let host = uri
             .host()
             .filter(|h| !h.is_empty())
             .ok_or_else(|| Error::new(ErrorKind::InvalidUrl, format!("URL \"{url}\" has no host")))?
             .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_ascii_lowercase();
+            .trim_end_matches(']');
+        let host = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(host.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(host)
+        };
         Ok(Origin {
             scheme,
             host,
@@ -58,11 +65,20 @@ impl Origin {
 
     /// The origin of a server address, `https://` assumed without a scheme
     /// (the rule of caveclient's server file names).
-    pub fn of_server(address: &str) -> Result<Origin> {
+    pub fn of_server(address: &str) -> Result<Origin<'static>> {
         if address.contains("://") {
             Origin::of(address)
         } else {
             Origin::of(&format!("https://{address}"))
+        }
+    }
+
+    /// The same origin, owning its host.
+    pub fn into_owned(self) -> Origin<'static> {
+        Origin {
+            scheme: self.scheme,
+            host: Cow::Owned(self.host.into_owned()),
+            port: self.port,
         }
     }
 
@@ -81,7 +97,7 @@ impl Origin {
     }
 }
 
-impl std::fmt::Display for Origin {
+impl std::fmt::Display for Origin<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.host.contains(':') {
             write!(f, "{}://[{}]:{}", self.scheme, self.host, self.port)
@@ -130,8 +146,12 @@ mod tests {
     fn origins() {
         let o = Origin::of("https://Global.daf-apis.com/info").unwrap();
         assert_eq!(
-            (o.scheme.as_str(), o.host.as_str(), o.port),
+            (o.scheme, &*o.host, o.port),
             ("https", "global.daf-apis.com", 443)
+        );
+        assert_eq!(
+            Origin::of("HTTP://[::1]:8/").unwrap().to_string(),
+            "http://[::1]:8"
         );
         assert_eq!(Origin::of("http://127.0.0.1:8080/x").unwrap().port, 8080);
         assert_eq!(

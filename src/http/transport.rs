@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use ureq::AsSendBody;
 use ureq::http::{self, HeaderName, HeaderValue, header};
-use zeroize::Zeroizing;
 
 use super::answer::{self, Context, LOGIN_PATH};
 use super::origin::{Origin, parse_uri, resolve_location};
@@ -19,19 +18,18 @@ use super::response::Response;
 use super::tls;
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::HttpOptions;
-use crate::token::Token;
+use crate::token::{TOKEN_COOKIE, Token};
 
 /// Redirects followed before giving up.
 const MAX_REDIRECTS: usize = 10;
-/// Name of the cookie the services read the token from.
-const TOKEN_COOKIE: &str = "middle_auth_token";
 const USER_AGENT: &str = concat!("fwclient/", env!("CARGO_PKG_VERSION"));
 /// How much later than a request's own deadline the agent's overall
 /// timeout may end, on a first try (see `Transport::attempt`); and how much
 /// earlier than it a read or write that starts in a request's first
 /// AGENT_TIMEOUT_SLACK may time out (see `Transport::new`).
 const AGENT_TIMEOUT_SLACK: Duration = Duration::from_millis(1);
-/// Sent with every request, so services answer JSON errors, not a login page.
+/// Sent with every request that carries no token, so services answer JSON
+/// errors, not a login page (an `Authorization` header does that already).
 const X_REQUESTED_WITH: HeaderName = HeaderName::from_static("x-requested-with");
 
 /// A request to make.
@@ -58,7 +56,7 @@ impl<'a> Request<'a> {
 pub struct Transport {
     agent: ureq::Agent,
     opts: HttpOptions,
-    trusted: RwLock<Vec<Origin>>,
+    trusted: RwLock<Vec<Trusted>>,
     /// Where to get a token, for "not authenticated" messages.
     new_token_url: String,
 }
@@ -68,6 +66,23 @@ impl std::fmt::Debug for Transport {
         f.debug_struct("Transport")
             .field("trusted", &self.trusted)
             .finish()
+    }
+}
+
+/// An origin the token may go to.
+#[derive(Debug)]
+struct Trusted {
+    origin: Origin<'static>,
+    /// Whether its host is loopback (plain http is allowed there).
+    loopback: bool,
+}
+
+impl Trusted {
+    fn new(origin: Origin<'static>) -> Trusted {
+        Trusted {
+            loopback: origin.is_loopback(),
+            origin,
+        }
     }
 }
 
@@ -85,9 +100,9 @@ impl Transport {
         server_address: &str,
         new_token_url: String,
     ) -> Result<Transport> {
-        let mut trusted = vec![Origin::of_server(server_address)?];
+        let mut trusted = vec![Trusted::new(Origin::of_server(server_address)?)];
         for origin in &opts.trusted_origins {
-            trusted.push(Origin::of_server(origin)?);
+            trusted.push(Trusted::new(Origin::of_server(origin)?));
         }
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -123,18 +138,21 @@ impl Transport {
     }
 
     /// Sends the token to `origin` from now on too (a datastack's local server).
-    pub fn trust(&self, origin: Origin) {
+    pub fn trust(&self, origin: Origin<'static>) {
         let mut trusted = self.trusted.write().unwrap_or_else(|p| p.into_inner());
-        if !trusted.contains(&origin) {
-            trusted.push(origin);
+        if !trusted.iter().any(|t| t.origin == origin) {
+            trusted.push(Trusted::new(origin));
         }
     }
 
-    fn is_trusted(&self, origin: &Origin) -> bool {
+    /// `Some(whether it is loopback)` when `origin` is trusted, else `None`.
+    fn trusted_loopback(&self, origin: &Origin<'_>) -> Option<bool> {
         self.trusted
             .read()
             .unwrap_or_else(|p| p.into_inner())
-            .contains(origin)
+            .iter()
+            .find(|t| t.origin == *origin)
+            .map(|t| t.loopback)
     }
 
     /// Makes `req`, with `token` when the policy allows it. Succeeds only on
@@ -150,29 +168,28 @@ impl Transport {
         refuse_token_in_url(req.url)?;
         let secret = token.map(Token::expose);
         let deadline = Instant::now() + self.opts.total_timeout;
-        let mut uri = parse_uri(req.url)?;
-        let first = Origin::of_uri(&uri, req.url)?;
+        let first_uri = parse_uri(req.url)?;
+        let first = Origin::of_uri(&first_uri, req.url)?;
         // Borrowed until a redirect changes them.
         let (mut method, mut body, mut url) =
             (Cow::Borrowed(req.method), req.body, Cow::Borrowed(req.url));
         for hop in 0..=MAX_REDIRECTS {
             // The first URL is parsed already (once: origin and request share
             // it); a redirect's is parsed here.
-            let here;
-            let origin = if hop == 0 {
-                &first
+            let (hop_uri, here);
+            let (uri, origin) = if hop == 0 {
+                (&first_uri, &first)
             } else {
-                uri = parse_uri(&url)?;
-                here = Origin::of_uri(&uri, &url)?;
-                &here
+                hop_uri = parse_uri(&url)?;
+                here = Origin::of_uri(&hop_uri, &url)?;
+                (&hop_uri, &here)
             };
             // Credentials never follow a redirect to another origin.
-            let token = token.filter(|_| *origin == first && self.is_trusted(origin));
-            if token.is_some()
-                && !origin.is_https()
-                && !origin.is_loopback()
-                && !self.opts.allow_insecure_http
-            {
+            let loopback = token
+                .filter(|_| *origin == first)
+                .and_then(|_| self.trusted_loopback(origin));
+            let token = token.filter(|_| loopback.is_some());
+            if loopback == Some(false) && !origin.is_https() && !self.opts.allow_insecure_http {
                 return Err(Error::new(
                     ErrorKind::InsecureUrl,
                     format!(
@@ -188,15 +205,17 @@ impl Transport {
             let call = Call {
                 method: &method,
                 url: &url,
-                uri: &uri,
+                uri,
                 body,
                 content_type: req.content_type,
                 token,
             };
             let resp = self.with_retries(&call, deadline)?;
-            if let (301 | 302 | 303 | 307 | 308, Some(location)) =
-                (resp.status, resp.header("location"))
-            {
+            let location = match resp.status {
+                301 | 302 | 303 | 307 | 308 => resp.header("location"),
+                _ => None,
+            };
+            if let Some(location) = location {
                 let next = resolve_location(&url, &location)?;
                 // A server echoing the token into a redirect would have it
                 // sent in a URL (to another origin, even): never follow.
@@ -293,7 +312,7 @@ impl Transport {
         let headers = std::mem::take(resp.headers_mut());
         let limit = self.opts.max_body_bytes;
         let declared = headers
-            .get("content-length")
+            .get(header::CONTENT_LENGTH)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
         if declared.is_some_and(|n| n > limit) {
@@ -347,36 +366,21 @@ impl Call<'_> {
         *request.method_mut() = method;
         *request.uri_mut() = self.uri.clone();
         let headers = request.headers_mut();
-        headers.insert(X_REQUESTED_WITH, HeaderValue::from_static("fwclient"));
+        if let Some(token) = self.token {
+            // Shared values: no copy of the token per request.
+            headers.insert(header::AUTHORIZATION, token.authorization_header().clone());
+            headers.insert(header::COOKIE, token.cookie_header().clone());
+        } else {
+            headers.insert(X_REQUESTED_WITH, HeaderValue::from_static("fwclient"));
+        }
         if let Some(ct) = self.content_type {
             let value = HeaderValue::from_str(ct).map_err(|_| {
                 Error::invalid_argument("the content type is not a valid header value")
             })?;
             headers.insert(header::CONTENT_TYPE, value);
         }
-        if let Some(token) = self.token {
-            headers.insert(header::AUTHORIZATION, sensitive(&token.bearer())?);
-            let t = token.expose();
-            let mut cookie =
-                Zeroizing::new(String::with_capacity(TOKEN_COOKIE.len() + 1 + t.len()));
-            cookie.push_str(TOKEN_COOKIE);
-            cookie.push('=');
-            cookie.push_str(t);
-            headers.insert(header::COOKIE, sensitive(&cookie)?);
-        }
         Ok(request)
     }
-}
-
-fn sensitive(value: &str) -> Result<HeaderValue> {
-    let mut v = HeaderValue::from_str(value).map_err(|_| {
-        Error::new(
-            ErrorKind::InvalidTokenFormat,
-            "the token cannot be sent in a header",
-        )
-    })?;
-    v.set_sensitive(true);
-    Ok(v)
 }
 
 /// Tokens never travel in URLs (they end up in logs and Referer headers).

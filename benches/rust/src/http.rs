@@ -149,7 +149,6 @@ pub fn same_agent() -> ureq::Agent {
 pub fn same_get(agent: &ureq::Agent, url: &str) -> usize {
     let mut resp = agent
         .get(url)
-        .header("x-requested-with", "fwclient")
         .header(
             "authorization",
             concat!("Bearer ", "0123456789abcdef0123456789abcdef"),

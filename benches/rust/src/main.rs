@@ -589,7 +589,7 @@ fn item3(rep: &mut Report, scaling: &[http::Scaling], server_total: &http::Serve
     );
     rep.para(
         "Where the difference goes: a third client in the same rounds, a ureq agent sending \
-         fwclient's request (its `x-requested-with`, `authorization` and `cookie` headers and \
+         fwclient's request (its `authorization` and `cookie` headers and \
          user agent) with fwclient's timeouts (connect 10 s, overall 60 s, each read and write \
          1 ms less), one agent per thread. Against bare ureq it prices what the request itself \
          costs (more header bytes, timeouts kept); fwclient against it prices fwclient's own \
