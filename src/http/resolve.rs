@@ -40,14 +40,9 @@ impl Resolver for CachingResolver {
         config: &Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let Some((host, port)) = host_and_port(uri) else {
-            // Not http(s) or no host: ureq's resolver gives its error.
-            return self.lookup.resolve(uri, config, timeout);
-        };
-        if let Ok(ip) = host.parse::<IpAddr>() {
+        if let Some(addr) = ip_literal(uri) {
             let mut addrs = self.empty();
-            let family = config.ip_family();
-            for addr in family.keep_wanted(std::iter::once(SocketAddr::new(ip, port))) {
+            for addr in config.ip_family().keep_wanted(std::iter::once(addr)) {
                 addrs.push(addr);
             }
             return if addrs.is_empty() {
@@ -56,6 +51,10 @@ impl Resolver for CachingResolver {
                 Ok(addrs)
             };
         }
+        let Some((host, port)) = host_and_port(uri) else {
+            // Not http(s) or no host: ureq's resolver gives its error.
+            return self.lookup.resolve(uri, config, timeout);
+        };
         let key = format!("{host}:{port}");
         let now = Instant::now();
         {
@@ -74,6 +73,19 @@ impl Resolver for CachingResolver {
         names.push((key, now, addrs.clone()));
         Ok(addrs)
     }
+}
+
+/// The address of an http(s) URI whose host is an IP address.
+fn ip_literal(uri: &Uri) -> Option<SocketAddr> {
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return None;
+    }
+    // `ip:port` and `[ip6]:port` (a local server's URL) parse whole.
+    if let Ok(addr) = uri.authority()?.as_str().parse::<SocketAddr>() {
+        return Some(addr);
+    }
+    let (host, port) = host_and_port(uri)?;
+    Some(SocketAddr::new(host.parse().ok()?, port))
 }
 
 /// The host (without IPv6 brackets) and port of an http(s) URI.
@@ -116,6 +128,14 @@ mod tests {
         assert_eq!(
             resolve("http://10.1.2.3/").unwrap(),
             ["10.1.2.3:80".parse::<SocketAddr>().unwrap()]
+        );
+        assert_eq!(
+            resolve("http://user@127.0.0.2:81/").unwrap(),
+            ["127.0.0.2:81".parse::<SocketAddr>().unwrap()]
+        );
+        assert_eq!(
+            resolve("https://[::1]:8443/").unwrap(),
+            ["[::1]:8443".parse::<SocketAddr>().unwrap()]
         );
     }
 
