@@ -9,7 +9,7 @@
 //! `Resolver` is ureq's "unversioned" API (Cargo.lock pins ureq 3.5.2): a
 //! ureq upgrade may need this file adjusted.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
