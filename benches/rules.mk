@@ -65,9 +65,13 @@ bench-build: bench-lib
 	cd '$(BENCH_DIR)/rust' && FWCLIENT_LIBDIR='$(BENCH_LIBDIR)' \
 	  $(CARGO) build --release --quiet --target-dir '$(BENCH_TARGET_DIR)'
 
-bench: bench-build
+# The callgrind counts (bench-profile, ~15 s) go into the report too: the
+# repeatable figure beside the timed ones. Without valgrind they are skipped.
+BENCH_HAVE_VALGRIND := $(shell command -v $(VALGRIND) >/dev/null 2>&1 && echo 1)
+bench: bench-build $(if $(BENCH_HAVE_VALGRIND),bench-profile)
 	'$(BENCH_DRIVER)' run --bin-dir '$(BENCH_BUILD)' --out '$(BENCH_OUT)' \
-	  --libdir '$(BENCH_LIBDIR)' $(BENCH_FLAGS)
+	  --libdir '$(BENCH_LIBDIR)' \
+	  $(if $(BENCH_HAVE_VALGRIND),--callgrind '$(BENCH_CG)/summary.tsv') $(BENCH_FLAGS)
 
 bench-quick: BENCH_FLAGS += --quick
 bench-quick: bench
@@ -88,13 +92,16 @@ bench-profile: bench-build
 	count() { f=$$1; shift; \
 	  HOME="$$sec" $(VALGRIND) --tool=callgrind --callgrind-out-file="$$f" "$$@" 2>&1 \
 	    | sed -n 's/.*Collected : //p'; }; \
+	: > '$(BENCH_CG)/summary.tsv'; \
 	for w in fw bare; do \
 	  a=$$(count '$(BENCH_CG)'/get.$$w.500 '$(BENCH_DRIVER)' profile-get $$w $$base 500); \
 	  b=$$(count '$(BENCH_CG)'/get.$$w.1500 '$(BENCH_DRIVER)' profile-get $$w $$base 1500); \
 	  echo "GET $$w: $$(( (b - a) / 1000 )) instructions per request"; \
+	  printf 'get\t%s\t%s\n' $$w $$(( (b - a) / 1000 )) >> '$(BENCH_CG)/summary.tsv'; \
 	  a=$$(count '$(BENCH_CG)'/resolve.$$w.500 '$(BENCH_DRIVER)' profile-resolve $$w "$$sec" 500); \
 	  b=$$(count '$(BENCH_CG)'/resolve.$$w.1500 '$(BENCH_DRIVER)' profile-resolve $$w "$$sec" 1500); \
 	  echo "resolve $$w: $$(( (b - a) / 1000 )) instructions per resolution"; \
+	  printf 'resolve\t%s\t%s\n' $$w $$(( (b - a) / 1000 )) >> '$(BENCH_CG)/summary.tsv'; \
 	done; \
 	echo "profiles in $(BENCH_CG) (callgrind_annotate --inclusive=yes FILE)"
 

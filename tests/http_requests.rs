@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use fwclient::http::Request;
 use fwclient::{Client, ErrorKind, Options, Token};
 use serde_json::Value;
-use support::{Canned, CannedServer, DevServer, http_answer};
+use support::{Canned, CannedServer, DevServer, KeepAliveServer, http_answer};
 
 const GOOD: &str = "fake_token_123";
 const WRONG: &str = "another_fake_token_678";
@@ -396,6 +396,35 @@ fn many_threads_share_one_client() {
     for h in handles {
         h.join().unwrap();
     }
+}
+
+#[test]
+fn connections_are_kept_alive_and_reused_by_threads_sharing_a_client() {
+    use std::sync::atomic::Ordering::Relaxed;
+    let s = KeepAliveServer::start();
+    let (c, _d) = client(&s.url, None, Some(GOOD));
+    for _ in 0..50 {
+        assert_eq!(c.get(&format!("{}/x", s.url)).unwrap().body, b"{}");
+    }
+    assert_eq!(s.connections.load(Relaxed), 1, "one thread, one connection");
+    let c = Arc::new(c);
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let (c, url) = (Arc::clone(&c), format!("{}/x", s.url));
+            std::thread::spawn(move || {
+                for _ in 0..50 {
+                    assert_eq!(c.get(&url).unwrap().status, 200);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    // Never more connections than requests in flight at once.
+    let n = s.connections.load(Relaxed);
+    assert!((1..=9).contains(&n), "{n} connections for 8 threads");
+    assert_eq!(s.with_token.load(Relaxed), 450);
 }
 
 #[test]

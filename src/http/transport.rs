@@ -1,4 +1,4 @@
-//! One connection-pooling agent per client, and the request policy: the
+//! A client's connection-pooling agents (agents.rs), and the request policy: the
 //! token goes only to trusted origins, never in a URL, never over plain http
 //! off loopback, never across a redirect to another origin; idempotent
 //! requests are retried on 502/503/504 and reset connections.
@@ -11,9 +11,9 @@ use std::time::{Duration, Instant};
 use ureq::AsSendBody;
 use ureq::http::{self, HeaderName, HeaderValue, header};
 
+use super::agents::{self, Agents};
 use super::answer::{self, Context, LOGIN_PATH};
 use super::origin::{Origin, parse_uri, resolve_location};
-use super::resolve::CachingResolver;
 use super::response::Response;
 use super::tls;
 use crate::error::{Error, ErrorKind, Result};
@@ -52,9 +52,9 @@ impl<'a> Request<'a> {
     }
 }
 
-/// The agent and the policy of one client. Safe to share between threads.
+/// The agents and the policy of one client. Safe to share between threads.
 pub struct Transport {
-    agent: ureq::Agent,
+    agents: Agents,
     opts: HttpOptions,
     trusted: RwLock<Vec<Trusted>>,
     /// Where to get a token, for "not authenticated" messages.
@@ -93,7 +93,7 @@ struct Failure {
 }
 
 impl Transport {
-    /// An agent for `opts` trusting the global server `server_address` and
+    /// Agents for `opts` trusting the global server `server_address` and
     /// the origins of `opts`. Reads the CA bundle, if any; no network I/O.
     pub fn new(
         opts: &HttpOptions,
@@ -119,18 +119,12 @@ impl Transport {
             // AGENT_TIMEOUT_SLACK into a request gets exactly what is left.
             .timeout_per_read(steady_io_timeout(opts.total_timeout))
             .timeout_per_write(steady_io_timeout(opts.total_timeout))
-            .max_idle_connections(64)
-            .max_idle_connections_per_host(32)
+            .max_idle_connections(agents::MAX_IDLE)
+            .max_idle_connections_per_host(agents::MAX_IDLE_PER_HOST)
             .tls_config(tls::config(opts.ca_file.as_deref())?)
             .build();
-        // ureq's default connector (tcp, rustls); our resolver (see resolve.rs).
-        let agent = ureq::Agent::with_parts(
-            config,
-            ureq::unversioned::transport::DefaultConnector::default(),
-            CachingResolver::default(),
-        );
         Ok(Transport {
-            agent,
+            agents: Agents::new(config),
             opts: opts.clone(),
             trusted: RwLock::new(trusted),
             new_token_url,
@@ -296,16 +290,16 @@ impl Transport {
         // The agent's own overall timeout (total_timeout, counted from the
         // start of this exchange, at most AGENT_TIMEOUT_SLACK after ours)
         // bounds a first try; a retry or a redirect gets what is left.
+        let agent = self.agents.get();
         let request = if remaining + AGENT_TIMEOUT_SLACK >= self.opts.total_timeout {
             request
         } else {
-            self.agent
+            agent
                 .configure_request(request)
                 .timeout_global(Some(remaining))
                 .build()
         };
-        let mut resp = self
-            .agent
+        let mut resp = agent
             .run(request)
             .map_err(|e| classify(e, call.url, &self.opts))?;
         let status = resp.status().as_u16();

@@ -1,6 +1,7 @@
 //! Servers the HTTP tests start themselves on 127.0.0.1 and stop by PID:
 //! `fw-devserver` (the local stand-in of the services) and a canned
-//! responder for answers the devserver does not give.
+//! responder for answers the devserver does not give, and a keep-alive
+//! responder that counts connections.
 
 #![allow(dead_code)]
 
@@ -9,7 +10,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
 /// A running `fw-devserver`, killed when dropped.
@@ -188,4 +189,79 @@ pub fn http_answer(status: u16, content_type: &str, body: &str) -> Vec<u8> {
         body.len()
     )
     .into_bytes()
+}
+
+/// A keep-alive HTTP/1.1 responder on 127.0.0.1 (a thread per connection)
+/// that answers every request `{}` and counts the connections it accepted
+/// and the requests that carried `authorization: Bearer`.
+pub struct KeepAliveServer {
+    pub url: String,
+    pub connections: Arc<AtomicUsize>,
+    pub with_token: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl KeepAliveServer {
+    pub fn start() -> KeepAliveServer {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        listener.set_nonblocking(true).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let connections = Arc::new(AtomicUsize::new(0));
+        let with_token = Arc::new(AtomicUsize::new(0));
+        let (stop2, conns, tokens) = (stop.clone(), connections.clone(), with_token.clone());
+        let thread = std::thread::spawn(move || {
+            while !stop2.load(Ordering::Relaxed) {
+                let Ok((s, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    continue;
+                };
+                conns.fetch_add(1, Ordering::Relaxed);
+                let tokens = tokens.clone();
+                std::thread::spawn(move || serve_keep_alive(s, &tokens));
+            }
+        });
+        KeepAliveServer {
+            url,
+            connections,
+            with_token,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+/// Answers requests (no bodies) on `s` until the client closes it.
+fn serve_keep_alive(mut s: std::net::TcpStream, with_token: &AtomicUsize) {
+    s.set_nonblocking(false).unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            if head.contains("\r\nauthorization: bearer ") {
+                with_token.fetch_add(1, Ordering::Relaxed);
+            }
+            buf.drain(..end + 4);
+            let answer =
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+            if s.write_all(answer).is_err() {
+                return;
+            }
+        }
+        match s.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+}
+
+impl Drop for KeepAliveServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }

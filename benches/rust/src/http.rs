@@ -198,6 +198,18 @@ pub struct Phase {
 }
 
 impl Phase {
+    /// Two phases of the same client as one.
+    fn plus(&self, o: &Phase) -> Phase {
+        Phase {
+            requests: self.requests + o.requests,
+            secs: self.secs + o.secs,
+            client_cpu_us: self.client_cpu_us + o.client_cpu_us,
+            server_cpu_us: self.server_cpu_us + o.server_cpu_us,
+            server_requests: self.server_requests + o.server_requests,
+            with_token: self.with_token + o.with_token,
+        }
+    }
+
     pub fn rps(&self) -> f64 {
         self.requests / self.secs
     }
@@ -367,15 +379,38 @@ impl Scaling {
     }
 }
 
+/// The clients of a round, in the order of `Impl`'s variants.
+const IMPLS: [Impl; 4] = [Impl::Fw, Impl::Bare, Impl::BareSame, Impl::Raw];
+
+/// The responder saw what the client did: as many requests (within one in
+/// flight per thread), and every fwclient one with the token.
+fn check(which: Impl, p: &Phase, threads: usize) {
+    assert!(
+        (p.server_requests - p.requests).abs() <= threads as f64,
+        "the responder counted {} requests, the client {}",
+        p.server_requests,
+        p.requests
+    );
+    if which == Impl::Fw {
+        assert!(
+            p.with_token >= p.requests,
+            "fwclient GETs went without the token"
+        );
+    }
+}
+
+/// `rounds` rounds at each thread count; in each, every client runs for
+/// `dur` in total, in `slices` turns.
 pub fn run(
     bench: &Bench<'_>,
     thread_counts: &[usize],
     rounds: usize,
     dur: Duration,
+    slices: usize,
 ) -> Vec<Scaling> {
     let mut out = vec![];
     for &threads in thread_counts {
-        for which in [Impl::Fw, Impl::Bare, Impl::BareSame, Impl::Raw] {
+        for which in IMPLS {
             bench.phase(which, threads, dur / 3); // warm-up
         }
         let mut s = Scaling {
@@ -386,31 +421,31 @@ pub fn run(
             raw: vec![],
         };
         for r in 0..rounds {
-            let mut order = [Impl::Fw, Impl::Bare, Impl::BareSame, Impl::Raw];
-            if r % 2 == 1 {
-                order.reverse();
-            }
-            for which in order {
-                let p = bench.phase(which, threads, dur);
-                assert!(
-                    (p.server_requests - p.requests).abs() <= threads as f64,
-                    "the responder counted {} requests, the client {}",
-                    p.server_requests,
-                    p.requests
-                );
-                match which {
-                    Impl::Fw => {
-                        assert!(
-                            p.with_token >= p.requests,
-                            "fwclient GETs went without the token"
-                        );
-                        s.fw.push(p)
-                    }
-                    Impl::Bare => s.bare.push(p),
-                    Impl::BareSame => s.same.push(p),
-                    Impl::Raw => s.raw.push(p),
+            // A round is `slices` short turns of each client, the order
+            // reversed every other turn: a change in the machine's load that
+            // lasts longer than a few turns hits every client alike.
+            let mut sum = [None::<Phase>; 4];
+            for turn in 0..slices {
+                let mut order = IMPLS;
+                if (r * slices + turn) % 2 == 1 {
+                    order.reverse();
+                }
+                for which in order {
+                    let p = bench.phase(which, threads, dur / slices as u32);
+                    check(which, &p, threads);
+                    let slot = &mut sum[which as usize];
+                    *slot = Some(slot.map_or(p, |s| s.plus(&p)));
                 }
             }
+            let [fw, bare, same, raw] = sum.map(|p| p.expect("every client ran"));
+            s.fw.push(fw);
+            s.bare.push(bare);
+            s.same.push(same);
+            s.raw.push(raw);
+        }
+        if std::env::var_os("FWBENCH_ROUNDS").is_some() {
+            let r: Vec<String> = s.ratios().iter().map(|x| format!("{x:.3}")).collect();
+            eprintln!("rounds {threads}: {}", r.join(" "));
         }
         eprintln!(
             "throughput {threads} threads: fwclient {:.0}/s, bare {:.0}/s, same request {:.0}/s, raw {:.0}/s, ratio {:.3} (same request {:.3})",

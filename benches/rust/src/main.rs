@@ -3,11 +3,12 @@
 //! BENCHMARKS.md. Benchmarks, not tests: it asserts that calls succeed and
 //! answers are right, never how long anything takes.
 //!
-//!   fwbench run --bin-dir DIR --out FILE [--libdir DIR] [--quick]
-//!       everything; DIR holds responder, bench_c, bench_cpp, bench_go
+//!   fwbench run --bin-dir DIR --out FILE [--libdir DIR] [--callgrind TSV] [--quick]
+//!       everything; DIR holds responder, bench_c, bench_cpp, bench_go;
+//!       TSV is bench-profile's summary of instruction counts
 //!   fwbench resolution ROUNDS ROUND_MS KEYS...
 //!       only the token resolution rounds, printed (for working on them)
-//!   fwbench throughput BIN_DIR ROUNDS PHASE_MS THREADS...
+//!   fwbench throughput BIN_DIR ROUNDS PHASE_MS SLICES THREADS...
 //!       only the GET throughput rounds, printed (for working on them)
 //!   fwbench profile-get fw|fw-each|bare|same BASE_URL N [THREADS]
 //!   fwbench profile-resolve fw|bare SECRETS_DIR N
@@ -16,6 +17,7 @@
 mod ffi;
 mod http;
 mod machine;
+mod profile;
 mod programs;
 mod report;
 mod resolution;
@@ -33,7 +35,9 @@ struct Plan {
     resolution_round_ms: f64,
     thread_counts: Vec<usize>,
     http_rounds: usize,
+    /// Each client's time in a round, and in how many turns it runs.
     phase: Duration,
+    http_slices: usize,
     auth_calls: u64,
     auth_rounds: u64,
     get_calls: u64,
@@ -50,7 +54,8 @@ impl Plan {
             resolution_round_ms: 40.0,
             thread_counts: vec![1, 2, 4, 8, 32],
             http_rounds: 21,
-            phase: Duration::from_millis(150),
+            phase: Duration::from_millis(300),
+            http_slices: 6,
             auth_calls: 300_000,
             auth_rounds: 7,
             get_calls: 1500,
@@ -68,6 +73,7 @@ impl Plan {
             thread_counts: vec![1, 8],
             http_rounds: 3,
             phase: Duration::from_millis(100),
+            http_slices: 2,
             auth_calls: 50_000,
             auth_rounds: 3,
             get_calls: 300,
@@ -104,7 +110,14 @@ fn main() {
             );
             let _ = std::fs::remove_dir_all(&tmp);
         }
-        ["throughput", bin_dir, rounds, phase_ms, threads @ ..] => {
+        [
+            "throughput",
+            bin_dir,
+            rounds,
+            phase_ms,
+            slices,
+            threads @ ..,
+        ] => {
             // Only items 3/6's throughput rounds, printed: for working on it.
             let responder = http::Responder::start(&Path::new(bin_dir).join("responder"));
             let threads: Vec<usize> = threads
@@ -117,11 +130,12 @@ fn main() {
                 &threads,
                 rounds.parse().expect("rounds"),
                 Duration::from_millis(phase_ms.parse().expect("ms")),
+                slices.parse().expect("slices"),
             );
         }
         _ => {
             eprintln!(
-                "usage: fwbench run --bin-dir DIR --out FILE [--libdir DIR] [--quick]\n\
+                "usage: fwbench run --bin-dir DIR --out FILE [--libdir DIR] [--callgrind TSV] [--quick]\n\
                  \x20      fwbench profile-get fw|bare BASE_URL N\n\
                  \x20      fwbench profile-resolve fw|bare SECRETS_DIR N"
             );
@@ -254,7 +268,13 @@ fn run(args: &[&str]) {
     let max_threads = *plan.thread_counts.iter().max().expect("thread counts");
     let scaling = {
         let bench = http::Bench::new(&responder, max_threads);
-        http::run(&bench, &plan.thread_counts, plan.http_rounds, plan.phase)
+        http::run(
+            &bench,
+            &plan.thread_counts,
+            plan.http_rounds,
+            plan.phase,
+            plan.http_slices,
+        )
     };
 
     eprintln!("fwbench: item 4: the same GET from C, C++ and Go");
@@ -333,12 +353,13 @@ fn run(args: &[&str]) {
     // ------------------------------------------------------------ report
     item1(&mut rep, &res);
     item2(&mut rep, &c_auth);
-    item3(&mut rep, &scaling, &server_total);
+    item3(&mut rep, &plan, &scaling, &server_total);
     item4(
         &mut rep, &langs, &get_ns, &overhead, &raw_ns, &paired, &auth_ns,
     );
     item5(&mut rep, &plan, &mem_req, &mem_cli);
     item6(&mut rep, &res, &scaling);
+    profile::section(&mut rep, flag(args, "--callgrind"));
 
     let command = machine::make_command();
     let elapsed = started.elapsed().as_secs_f64();
@@ -539,17 +560,26 @@ fn item2(rep: &mut Report, c: &programs::Output) {
     );
 }
 
-fn item3(rep: &mut Report, scaling: &[http::Scaling], server_total: &http::ServerStats) {
+fn item3(
+    rep: &mut Report,
+    plan: &Plan,
+    scaling: &[http::Scaling],
+    server_total: &http::ServerStats,
+) {
     use http::{Phase, Scaling};
     rep.heading("3. Authenticated GET over keep-alive loopback");
-    rep.para(
+    rep.para(&format!(
         "fwclient: `fw_client_get` (+ `fw_response_body`, `fw_response_free`) through the C ABI on \
          ONE client shared by every thread, with a token (sent as `Authorization: Bearer` and cookie; \
          the responder counts the requests that carried it). Baseline: bare ureq 3.5.2 agents \
          (`Agent::new_with_defaults()`, no auth), one per thread, `get(url).call()` + \
-         `read_to_vec()`. Same URL, same responder, same process, alternating rounds; throughput = \
-         requests / wall time of the round.",
-    );
+         `read_to_vec()`. Same URL, same responder, same process; {} rounds per thread count, \
+         each running every client for {} ms in turn (the order reversed every other round), after \
+         a warm-up; throughput = requests / wall time of the round; a ratio is fwclient's \
+         throughput over bare ureq's in the same round.",
+        plan.http_rounds,
+        plan.phase.as_millis()
+    ));
     let mut rows = vec![];
     for s in scaling.iter().filter(|s| s.threads == 1 || s.threads == 8) {
         let r = median(&s.ratios());
