@@ -299,6 +299,43 @@ fn layout_is_framework_when_the_dir_holds_only_chunkedgraph_secret() {
 }
 
 #[test]
+fn automatic_framework_layout_without_the_key_falls_back_to_cave_secret() {
+    let sb = Sandbox::new();
+    sb.put(FRAMEWORK_FILE, r#"{"other": "x"}"#);
+    let cave = sb.put(CAVE_FILE, r#"{"token": "fake_token_123"}"#);
+
+    let auth = sb.auth();
+
+    assert_eq!(auth.layout(), Layout::Framework);
+    assert_eq!(auth.token_file(), sb.file(FRAMEWORK_FILE));
+    assert_eq!(token_of(&auth).as_deref(), Some("fake_token_123"));
+    assert_eq!(auth.source(), from_file(cave, "token"));
+}
+
+#[test]
+fn a_dangling_chunkedgraph_secret_link_beside_cave_secret_chooses_cave() {
+    // Path::exists is false for a link to nothing, as os.path.exists is in
+    // Python: the directory holds only caveclient's file.
+    let sb = Sandbox::new();
+    let cave = sb.put(CAVE_FILE, r#"{"token": "fake_token_123"}"#);
+    std::os::unix::fs::symlink("nowhere.json", sb.file(FRAMEWORK_FILE)).unwrap();
+
+    let auth = sb.auth();
+
+    assert_eq!(auth.layout(), Layout::Cave);
+    assert_eq!(auth.source(), from_file(cave, "token"));
+    // Without the key there, the legacy fallback is the dangling link: an error.
+    sb.put(CAVE_FILE, r#"{"other": "x"}"#);
+    let e = Auth::new(&sb.opts()).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::SecretFile);
+    assert!(
+        e.message().contains("symbolic link to nothing"),
+        "{}",
+        e.message()
+    );
+}
+
+#[test]
 fn chosen_layout_beats_the_automatic_choice() {
     let sb = Sandbox::new();
     let cave = sb.put(CAVE_FILE, r#"{"token": "fake_token_123"}"#);

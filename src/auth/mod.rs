@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 use crate::options::Options;
-use crate::secrets::file;
+use crate::secrets::file::{self, Found};
 use crate::secrets::layout::{self, DEFAULT_KEY, Layout};
 use crate::token::Token;
 
@@ -84,24 +84,47 @@ impl Auth {
     pub fn new(opts: &Options) -> Result<Auth> {
         let server_address = opts.server_address().to_owned();
         let secrets_dir = layout::secrets_dir(opts.secrets_dir.as_deref())?;
-        let layout = Layout::choose(opts.layout, &secrets_dir)?;
-        let server_file = layout::join(&secrets_dir, &layout::server_file_name(&server_address));
-        let token_file = match &opts.token_file {
-            Some(f) => layout::expand_file_path(f)?,
-            None if server_file.is_file() => server_file,
-            None => layout::join(&secrets_dir, layout.default_file()),
-        };
+        let requested = Layout::requested(opts.layout)?;
         let key = opts.token_key.as_deref().unwrap_or(DEFAULT_KEY);
         if key.is_empty() {
             return Err(Error::invalid_argument("the token key must not be empty"));
         }
-        let (token, source) = if let Some(t) = &opts.token {
-            (Some(t.clone()), TokenSource::Explicit)
-        } else if let Some(t) = env_token()? {
-            (Some(t), TokenSource::Environment)
+        let given = match &opts.token {
+            Some(t) => Some((t.clone(), TokenSource::Explicit)),
+            None => env_token()?.map(|t| (t, TokenSource::Environment)),
+        };
+        let server_file = layout::join(&secrets_dir, &layout::server_file_name(&server_address));
+        let server_file_exists = opts.token_file.is_none() && server_file.is_file();
+        // The common case (no layout asked for, no token given, no token
+        // file named or kept for the server): the framework file is read
+        // first, and whether it exists settles the layout as detect() would
+        // (a file system probe less).
+        let framework = if requested.is_none()
+            && given.is_none()
+            && opts.token_file.is_none()
+            && !server_file_exists
+        {
+            let path = layout::join(&secrets_dir, Layout::Framework.default_file());
+            Some(file::read_token_if_present(&path, key)?)
         } else {
-            let fallback = layout::join(&secrets_dir, layout.other().default_file());
-            find_in_files(&[&token_file, &fallback], key)?
+            None
+        };
+        let layout = requested.unwrap_or_else(|| {
+            let exists = framework.as_ref().map(|f| matches!(f, Found::File(_)));
+            Layout::detect(&secrets_dir, exists)
+        });
+        let token_file = match &opts.token_file {
+            Some(f) => layout::expand_file_path(f)?,
+            None if server_file_exists => server_file,
+            None => layout::join(&secrets_dir, layout.default_file()),
+        };
+        let fallback = layout::join(&secrets_dir, layout.other().default_file());
+        let (token, source) = match (given, framework) {
+            (Some((token, source)), _) => (Some(token), source),
+            // The framework file is the token file: read already.
+            (None, Some(Found::File(Some(token)))) => (Some(token), file_source(&token_file, key)),
+            (None, Some(Found::File(None))) => find_in_files(&[&fallback], key)?,
+            _ => find_in_files(&[&token_file, &fallback], key)?,
         };
         Ok(Auth {
             server_address,
@@ -221,12 +244,15 @@ fn env_token() -> Result<Option<Token>> {
 fn find_in_files(files: &[&PathBuf], key: &str) -> Result<(Option<Token>, TokenSource)> {
     for path in files {
         if let Some(token) = file::read_token(path, key)? {
-            let source = TokenSource::File {
-                path: (*path).clone(),
-                key: key.to_owned(),
-            };
-            return Ok((Some(token), source));
+            return Ok((Some(token), file_source(path, key)));
         }
     }
     Ok((None, TokenSource::None))
+}
+
+fn file_source(path: &Path, key: &str) -> TokenSource {
+    TokenSource::File {
+        path: path.to_owned(),
+        key: key.to_owned(),
+    }
 }

@@ -33,8 +33,21 @@ pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
 }
 
 /// The bytes of a secret file (`None` when there is no such file), after
-/// the checks every reader needs: a regular file, not too large.
+/// the checks every reader needs: a regular file, not too large. A
+/// symbolic link to nothing is an error.
 fn read_text(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
+    match read_text_if_present(path)? {
+        Some(text) => Ok(Some(text)),
+        None if path.symlink_metadata().is_ok() => {
+            Err(secret_error(path, "is a symbolic link to nothing"))
+        }
+        None => Ok(None),
+    }
+}
+
+/// As `read_text`, but `None` also for a symbolic link to nothing (one
+/// system call less when nothing is there).
+fn read_text_if_present(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
     // O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
     // anything but a regular file is refused below. No effect on files.
     let opened = fs::OpenOptions::new()
@@ -43,13 +56,7 @@ fn read_text(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
         .open(path);
     let mut file = match opened {
         Ok(f) => f,
-        Err(e) if e.kind() == IoKind::NotFound => {
-            return if path.symlink_metadata().is_ok() {
-                Err(secret_error(path, "is a symbolic link to nothing"))
-            } else {
-                Ok(None)
-            };
-        }
+        Err(e) if e.kind() == IoKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io("reading", path, &e)),
     };
     let meta = file
@@ -129,10 +136,33 @@ fn python_infinities_as_numbers(text: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8
 
 /// The token stored under `key` in `path`; `None` when the file or key is absent.
 pub fn read_token(path: &Path, key: &str) -> Result<Option<Token>> {
-    let Some(text) = read_text(path)? else {
-        return Ok(None);
-    };
-    let value = parse_python_json(&text, |t| super::key::value_of(t, key)).map_err(|e| {
+    match read_text(path)? {
+        Some(text) => token_in(path, &text, key),
+        None => Ok(None),
+    }
+}
+
+/// What `read_token_if_present` found.
+pub enum Found {
+    /// Nothing at the path, or a symbolic link to nothing (`Path::exists`
+    /// is false for both).
+    Nothing,
+    /// The file, and the token under the key if it holds one.
+    File(Option<Token>),
+}
+
+/// As `read_token`, telling an absent file from a file without the key,
+/// and without the error for a symbolic link to nothing (`Found::Nothing`).
+pub fn read_token_if_present(path: &Path, key: &str) -> Result<Found> {
+    match read_text_if_present(path)? {
+        Some(text) => token_in(path, &text, key).map(Found::File),
+        None => Ok(Found::Nothing),
+    }
+}
+
+/// The token under `key` in `text`, the bytes of secret file `path`.
+fn token_in(path: &Path, text: &[u8], key: &str) -> Result<Option<Token>> {
+    let value = parse_python_json(text, |t| super::key::value_of(t, key)).map_err(|e| {
         if e.is_data() {
             secret_error(path, "does not hold a JSON object")
         } else {

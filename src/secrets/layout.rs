@@ -71,23 +71,35 @@ impl Layout {
         }
     }
 
-    /// The layout to use: the caller's choice, else `$FW_SECRETS_LAYOUT`,
-    /// else `framework` unless `dir` holds only caveclient's file.
-    pub fn choose(chosen: Option<Layout>, dir: &Path) -> Result<Layout> {
-        if let Some(layout) = chosen {
-            return Ok(layout);
+    /// The layout asked for: the caller's choice, else `$FW_SECRETS_LAYOUT`;
+    /// `None` to [`detect`](Layout::detect) it.
+    pub fn requested(chosen: Option<Layout>) -> Result<Option<Layout>> {
+        if chosen.is_some() {
+            return Ok(chosen);
         }
-        if let Some(value) = env_nonempty(ENV_LAYOUT)? {
-            return Layout::from_name(&value).ok_or_else(|| {
+        match env_nonempty(ENV_LAYOUT)? {
+            None => Ok(None),
+            Some(value) => Layout::from_name(&value).map(Some).ok_or_else(|| {
                 Error::invalid_argument(format!(
                     "${ENV_LAYOUT} must be \"framework\" or \"cave\", not \"{value}\""
                 ))
-            });
+            }),
         }
-        if join(dir, CAVE_FILE).is_file() && !join(dir, FRAMEWORK_FILE).exists() {
-            Ok(Layout::Cave)
+    }
+
+    /// The layout when none is asked for: `framework` unless `dir` holds
+    /// only caveclient's file. `framework_exists`: whether the framework
+    /// file exists, when the caller knows already.
+    pub fn detect(dir: &Path, framework_exists: Option<bool>) -> Layout {
+        // Probed in this order, the common cases take one probe: no cave
+        // file (most users of this library), or a known framework file.
+        if framework_exists != Some(true)
+            && join(dir, CAVE_FILE).is_file()
+            && !framework_exists.unwrap_or_else(|| join(dir, FRAMEWORK_FILE).exists())
+        {
+            Layout::Cave
         } else {
-            Ok(Layout::Framework)
+            Layout::Framework
         }
     }
 }
