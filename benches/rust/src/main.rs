@@ -573,12 +573,15 @@ fn item3(
          ONE client shared by every thread, with a token (sent as `Authorization: Bearer` and cookie; \
          the responder counts the requests that carried it). Baseline: bare ureq 3.5.2 agents \
          (`Agent::new_with_defaults()`, no auth), one per thread, `get(url).call()` + \
-         `read_to_vec()`. Same URL, same responder, same process; {} rounds per thread count, \
-         each running every client for {} ms in turn (the order reversed every other round), after \
-         a warm-up; throughput = requests / wall time of the round; a ratio is fwclient's \
-         throughput over bare ureq's in the same round.",
+         `read_to_vec()`. Same URL, same responder, same process; {} rounds per thread count \
+         after a warm-up, each running every client for {} ms in {} turns of {} ms (the order \
+         reversed every turn), so that a change in the shared machine's load hits every client \
+         alike; throughput = requests / wall time of a client's turns in the round; a ratio is \
+         fwclient's throughput over bare ureq's in the same round.",
         plan.http_rounds,
-        plan.phase.as_millis()
+        plan.phase.as_millis(),
+        plan.http_slices,
+        plan.phase.as_millis() / plan.http_slices as u128
     ));
     let mut rows = vec![];
     for s in scaling.iter().filter(|s| s.threads == 1 || s.threads == 8) {
@@ -623,8 +626,8 @@ fn item3(
          user agent) with fwclient's timeouts (connect 10 s, overall 60 s, each read and write \
          1 ms less), one agent per thread. Against bare ureq it prices what the request itself \
          costs (more header bytes, timeouts kept); fwclient against it prices fwclient's own \
-         work (the token policy, the C ABI, the response handed to C, and at 8 threads one \
-         shared client). (With a timeout set, ureq's default resolver looks the host up in a \
+         work (the token policy, the C ABI, the response handed to C, and with more threads \
+         one shared client, whose threads are dealt to up to 8 agents: src/http/agents.rs). (With a timeout set, ureq's default resolver looks the host up in a \
          new thread for every request, IP literals included; fwclient replaces it, and so does \
          this client.)",
     );
