@@ -23,13 +23,13 @@ use super::resolve::CachingResolver;
 
 /// Agents per client, at most (made on first use: a program with one
 /// thread makes one).
-pub const SHARDS: usize = 8;
+const SHARDS: usize = 8;
 
 /// Idle connections kept, per agent and per host of an agent (a thread
 /// holds one connection at a time, so an agent rarely needs more than the
 /// threads dealt to it).
-pub const MAX_IDLE: usize = 16;
-pub const MAX_IDLE_PER_HOST: usize = 8;
+pub(super) const MAX_IDLE: usize = 16;
+pub(super) const MAX_IDLE_PER_HOST: usize = 8;
 
 pub struct Agents {
     config: Config,
