@@ -9,7 +9,7 @@
 //! `Resolver` is ureq's "unversioned" API (Cargo.lock pins ureq 3.5.2): a
 //! ureq upgrade may need this file adjusted.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -40,21 +40,17 @@ impl Resolver for CachingResolver {
         config: &Config,
         timeout: NextTimeout,
     ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        if let Some(addr) = ip_literal(uri) {
-            let mut addrs = self.empty();
-            for addr in config.ip_family().keep_wanted(std::iter::once(addr)) {
-                addrs.push(addr);
-            }
-            return if addrs.is_empty() {
-                Err(ureq::Error::HostNotFound)
-            } else {
-                Ok(addrs)
-            };
+        // `ip:port` and `[ip6]:port` (a local server's URL) parse whole.
+        if let Some(addr) = whole_socket_addr(uri) {
+            return self.literal(addr, config);
         }
         let Some((host, port)) = host_and_port(uri) else {
             // Not http(s) or no host: ureq's resolver gives its error.
             return self.lookup.resolve(uri, config, timeout);
         };
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            return self.literal(SocketAddr::new(ip, port), config);
+        }
         let key = format!("{host}:{port}");
         let now = Instant::now();
         {
@@ -75,17 +71,31 @@ impl Resolver for CachingResolver {
     }
 }
 
-/// The address of an http(s) URI whose host is an IP address.
-fn ip_literal(uri: &Uri) -> Option<SocketAddr> {
+impl CachingResolver {
+    /// `addr`, no lookup needed, if the config's IP family allows it.
+    fn literal(
+        &self,
+        addr: SocketAddr,
+        config: &Config,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let mut addrs = self.empty();
+        for addr in config.ip_family().keep_wanted(std::iter::once(addr)) {
+            addrs.push(addr);
+        }
+        if addrs.is_empty() {
+            Err(ureq::Error::HostNotFound)
+        } else {
+            Ok(addrs)
+        }
+    }
+}
+
+/// The authority of an http(s) URI when it is a whole socket address.
+fn whole_socket_addr(uri: &Uri) -> Option<SocketAddr> {
     if !matches!(uri.scheme_str(), Some("http" | "https")) {
         return None;
     }
-    // `ip:port` and `[ip6]:port` (a local server's URL) parse whole.
-    if let Ok(addr) = uri.authority()?.as_str().parse::<SocketAddr>() {
-        return Some(addr);
-    }
-    let (host, port) = host_and_port(uri)?;
-    Some(SocketAddr::new(host.parse().ok()?, port))
+    uri.authority()?.as_str().parse().ok()
 }
 
 /// The host (without IPv6 brackets) and port of an http(s) URI.
