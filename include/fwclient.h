@@ -42,6 +42,13 @@
 
 
 /**
+ * Longest token accepted, in bytes. A longer one could never be sent:
+ * servers refuse header lines that long (8 KiB is the usual limit), so it
+ * is refused before it is saved or used.
+ */
+#define FW_MAX_TOKEN_BYTES (8 * 1024)
+
+/**
  * No token was found.
  */
 #define FW_SOURCE_NONE 0
@@ -95,13 +102,6 @@
  * Layout of annotationframeworkclient 3.1 (`chunkedgraph-secret.json`), the default.
  */
 #define FW_LAYOUT_FRAMEWORK 0
-
-/**
- * Longest token accepted, in bytes. A longer one could never be sent:
- * servers refuse header lines that long (8 KiB is the usual limit), so it
- * is refused before it is saved or used.
- */
-#define FW_MAX_TOKEN_BYTES (8 * 1024)
 
 /**
  * The result of a call: FW_OK (0) or the class of the error. Numbers are

@@ -1,23 +1,25 @@
-//! fwclient: the token handling of the CAVE / annotation-framework Python
-//! clients, for C, C++ and Go through a C ABI.
-//!
-//! Layers: [`secrets`] (files on disk), [`auth`] (token resolution and
-//! saving), [`client`] (a datastack's client and its requests), and [`ffi`]
-//! (the C ABI: argument checks, the panic boundary, conversions, nothing else).
+//! libfwclient: the C ABI of the fwclient core (`fwclient-core`):
+//! `extern "C"` functions and nothing else. Each body runs in
+//! [`boundary::run`] (argument checks, panic catching) and converts between C
+//! and the core; no rule of the product lives here. The only crate cbindgen
+//! reads.
 
-pub mod auth;
-pub mod client;
-pub mod error;
-pub mod ffi;
-pub mod http;
-pub mod options;
-pub mod secrets;
-pub mod setup;
-pub mod token;
+// The safety contract of every function is the one stated once in the header
+// ("Conventions"): pointers are NULL or valid, handles live, strings NUL-terminated.
+#![allow(clippy::missing_safety_doc)]
 
-pub use auth::{Auth, SaveOptions, TokenSource};
-pub use client::Client;
-pub use error::{Error, ErrorKind, Result};
-pub use options::Options;
-pub use secrets::layout::Layout;
-pub use token::Token;
+pub mod boundary;
+pub mod fw_auth;
+pub mod fw_client;
+pub mod fw_error;
+pub mod fw_options;
+pub mod fw_response;
+pub mod fw_result;
+pub mod handle;
+pub mod strings;
+
+/// Longest token accepted, in bytes. A longer one could never be sent:
+/// servers refuse header lines that long (8 KiB is the usual limit), so it
+/// is refused before it is saved or used.
+pub const FW_MAX_TOKEN_BYTES: usize = 8 * 1024;
+const _: () = assert!(FW_MAX_TOKEN_BYTES == fwclient_core::token::MAX_TOKEN_BYTES);

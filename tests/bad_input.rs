@@ -18,11 +18,11 @@ use std::path::Path;
 use std::ptr;
 use std::time::Duration;
 
-use fwclient::ffi::auth::*;
-use fwclient::ffi::client::*;
-use fwclient::ffi::options::*;
-use fwclient::ffi::result::fw_result;
-use fwclient::{Auth, ErrorKind, Layout, Options, SaveOptions, Token};
+use fwclient::fw_auth::*;
+use fwclient::fw_client::*;
+use fwclient::fw_options::*;
+use fwclient::fw_result::fw_result;
+use fwclient_core::{Auth, ErrorKind, Layout, Options, SaveOptions, Token};
 use hardening::{
     CANARY_A, CANARY_B, CountingServer, abi_options, assert_no_canary, cstr, outcome, take, tree,
 };
@@ -134,7 +134,7 @@ impl Drop for Fixture {
 /// Checks one refused call: its code, its error (a message, same code, no
 /// token quoted) and that the error slot was filled.
 #[track_caller]
-fn refused(what: &str, rc: fw_result, err: *mut fwclient::ffi::error::fw_error, want: u32) {
+fn refused(what: &str, rc: fw_result, err: *mut fwclient::fw_error::fw_error, want: u32) {
     let (code, detail) = outcome(rc, err);
     assert_eq!(code, want, "{what}: {detail:?}");
     let (ecode, msg) = detail.unwrap_or_else(|| panic!("{what}: no error stored"));
@@ -406,7 +406,7 @@ fn bad_request_strings_are_refused_and_nothing_is_sent() {
             fw_client_get(f.client, good_url.as_ptr(), &mut r, &mut e),
             fw_result::FW_OK
         );
-        fwclient::ffi::response::fw_response_free(r);
+        fwclient::fw_response::fw_response_free(r);
     }
     assert_eq!(f.server.count(), 1);
     let head = f.server.requests.lock().unwrap()[0].clone();

@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use fwclient::{Client, ErrorKind, Options, Token};
+use fwclient_core::{Client, ErrorKind, Options, Token};
 use hardening::{CANARY_A, assert_no_canary};
 
 /// What the server does with a connection, after reading the request head.
@@ -309,7 +309,7 @@ fn endless_answers_cost_bounded_memory() {
 
 // ------------------------------------------------- resets and dripping
 
-fn get_err(url: &str, total: Duration) -> (fwclient::Error, Duration) {
+fn get_err(url: &str, total: Duration) -> (fwclient_core::Error, Duration) {
     let (c, _d) = client(url, total);
     let start = Instant::now();
     let e = c.get(&format!("{url}/x")).unwrap_err();

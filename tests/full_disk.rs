@@ -17,10 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::ptr;
 
-use fwclient::ffi::auth::*;
-use fwclient::ffi::options::*;
-use fwclient::ffi::result::fw_result;
-use fwclient::{Auth, ErrorKind, Layout, Options, SaveOptions, Token};
+use fwclient::fw_auth::*;
+use fwclient::fw_options::*;
+use fwclient::fw_result::fw_result;
+use fwclient_core::{Auth, ErrorKind, Layout, Options, SaveOptions, Token};
 use hardening::{CANARY_A, CANARY_C, assert_no_canary, cstr, is_root, outcome, tree};
 
 const FILE: &str = "chunkedgraph-secret.json";

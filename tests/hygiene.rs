@@ -6,6 +6,8 @@
 //! TTL query (`.../user/token/<t>/ttl`), whose token the devserver never logs.
 
 mod hardening;
+// The servers of the core's HTTP tests (fw-devserver, canned answers).
+#[path = "../core/tests/support/mod.rs"]
 mod support;
 
 use std::ffi::CStr;
@@ -14,8 +16,10 @@ use std::process::{Command, Stdio};
 use std::ptr;
 use std::time::Duration;
 
-use fwclient::http::Request;
-use fwclient::{Auth, Client, Error, ErrorKind, Layout, Options, SaveOptions, Token, TokenSource};
+use fwclient_core::http::Request;
+use fwclient_core::{
+    Auth, Client, Error, ErrorKind, Layout, Options, SaveOptions, Token, TokenSource,
+};
 use hardening::{
     CANARIES, CANARY_A, CANARY_B, CANARY_C, CountingServer, assert_no_canary, canary_fixture,
 };
@@ -361,9 +365,9 @@ fn hygiene_child() {
     unsafe { std::env::remove_var("FW_AUTH_TOKEN") };
 
     // The C ABI: every string a C program reads from an error.
-    use fwclient::ffi::client::*;
-    use fwclient::ffi::error::*;
-    use fwclient::ffi::options::*;
+    use fwclient::fw_client::*;
+    use fwclient::fw_error::*;
+    use fwclient::fw_options::*;
     let u = hardening::cstr(url.as_bytes());
     let t = hardening::cstr(CANARY_C.as_bytes());
     let d = hardening::cstr(secrets.to_str().unwrap().as_bytes());
@@ -380,7 +384,7 @@ fn hygiene_child() {
             let full = hardening::cstr(format!("{url}{path}").as_bytes());
             let (mut r, mut e) = (ptr::null_mut(), ptr::null_mut());
             fw_client_get(cl, full.as_ptr(), &mut r, &mut e);
-            fwclient::ffi::response::fw_response_free(r);
+            fwclient::fw_response::fw_response_free(r);
             if !e.is_null() {
                 let mut text = String::new();
                 for p in [

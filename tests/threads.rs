@@ -10,18 +10,20 @@
 //! docs/robustness.md for why.
 
 mod hardening;
+// The servers of the core's HTTP tests (fw-devserver, canned answers).
+#[path = "../core/tests/support/mod.rs"]
 mod support;
 
 use std::ffi::{CStr, CString};
 use std::ptr;
 use std::sync::{Arc, Barrier};
 
-use fwclient::ffi::auth::*;
-use fwclient::ffi::client::*;
-use fwclient::ffi::error::*;
-use fwclient::ffi::options::*;
-use fwclient::ffi::response::*;
-use fwclient::ffi::result::fw_result;
+use fwclient::fw_auth::*;
+use fwclient::fw_client::*;
+use fwclient::fw_error::*;
+use fwclient::fw_options::*;
+use fwclient::fw_response::*;
+use fwclient::fw_result::fw_result;
 use hardening::{CANARY_A, CANARY_B, abi_options, canary_fixture, take};
 use support::DevServer;
 

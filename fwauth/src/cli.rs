@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use fwclient::Layout;
-use fwclient::options::DEFAULT_SERVER_ADDRESS;
+use fwclient_core::Layout;
+use fwclient_core::options::DEFAULT_SERVER_ADDRESS;
 
 use crate::exit::{self, CliError};
 

@@ -6,10 +6,10 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
-use fwclient::auth::ENV_TOKEN;
-use fwclient::secrets::file::Saved;
-use fwclient::secrets::layout::ENV_LAYOUT;
-use fwclient::{Auth, Client, Layout, Options, SaveOptions, Token, TokenSource, setup};
+use fwclient_core::auth::ENV_TOKEN;
+use fwclient_core::secrets::file::Saved;
+use fwclient_core::secrets::layout::ENV_LAYOUT;
+use fwclient_core::{Auth, Client, Layout, Options, SaveOptions, Token, TokenSource, setup};
 use serde_json::Value;
 
 use crate::browser;
@@ -392,7 +392,7 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
                 if done.map_written {
                     println!(
                         "  recorded in {}",
-                        fwclient::secrets::datastack_map::path(auth.secrets_dir()).display()
+                        fwclient_core::secrets::datastack_map::path(auth.secrets_dir()).display()
                     );
                 }
                 // The global server's file and the token file were written

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use fwclient::{Error, ErrorKind};
+use fwclient_core::{Error, ErrorKind};
 
 pub const OK: u8 = 0;
 /// Anything not covered below (an internal error).

@@ -9,18 +9,10 @@ mod commands;
 mod exit;
 mod prompt;
 
-use std::ffi::CStr;
 use std::process::ExitCode;
 
 use cli::Invocation;
 use exit::CliError;
-
-fn library_version() -> String {
-    // SAFETY: fw_version returns a static NUL-terminated string.
-    unsafe { CStr::from_ptr(fwclient::ffi::strings::fw_version()) }
-        .to_string_lossy()
-        .into_owned()
-}
 
 fn main() -> ExitCode {
     let mut argv = Vec::new();
@@ -44,9 +36,9 @@ fn main() -> ExitCode {
         }
         Ok(Invocation::Version) => {
             println!(
-                "fwauth {} (libfwclient {})",
+                "fwauth {} (fwclient-core {})",
                 env!("CARGO_PKG_VERSION"),
-                library_version()
+                fwclient_core::VERSION
             );
             ExitCode::SUCCESS
         }

@@ -262,7 +262,7 @@ def version_matches_cargo_toml(home):
     with open(os.path.join(ARGS.root, "Cargo.toml")) as f:
         version = re.search(r'^version\s*=\s*"([^"]+)"', f.read(), re.M).group(1)
     r = fwauth(home, "--version")
-    check(r.code == OK and r.out.strip() == f"fwauth {version} (libfwclient {version})", r)
+    check(r.code == OK and r.out.strip() == f"fwauth {version} (fwclient-core {version})", r)
 
 
 @test

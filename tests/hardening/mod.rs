@@ -14,12 +14,12 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use fwclient::ffi::error::{fw_error, fw_error_code, fw_error_free, fw_error_message};
-use fwclient::ffi::options::{
+use fwclient::fw_error::{fw_error, fw_error_code, fw_error_free, fw_error_message};
+use fwclient::fw_options::{
     FW_LAYOUT_FRAMEWORK, fw_options, fw_options_new, fw_options_set_layout,
     fw_options_set_secrets_dir, fw_options_set_server_address, fw_options_set_token,
 };
-use fwclient::ffi::result::fw_result;
+use fwclient::fw_result::fw_result;
 
 /// The distinctive fake tokens: a test fails when one of them shows where a
 /// token must never be. All are valid tokens; none is a piece of another
@@ -156,7 +156,7 @@ pub fn take(p: *mut c_char) -> Option<String> {
     // SAFETY: a NUL-terminated string from the library, freed once.
     unsafe {
         let s = CStr::from_ptr(p).to_string_lossy().into_owned();
-        fwclient::ffi::strings::fw_string_free(p);
+        fwclient::strings::fw_string_free(p);
         Some(s)
     }
 }

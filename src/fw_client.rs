@@ -3,18 +3,18 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use super::auth::fw_auth;
 use super::boundary;
-use super::error::fw_error;
+use super::fw_auth::fw_auth;
+use super::fw_error::fw_error;
+use super::fw_options::fw_options;
+use super::fw_response::fw_response;
+use super::fw_result::fw_result;
 use super::handle::{Handle, null_arg, out};
-use super::options::{self, fw_options};
-use super::response::fw_response;
-use super::result::fw_result;
 use super::strings;
-use crate::client::Client;
-use crate::http::Request;
-use crate::options::Options;
-use crate::token::Token;
+use fwclient_core::client::Client;
+use fwclient_core::http::Request;
+use fwclient_core::options::Options;
+use fwclient_core::token::Token;
 
 /// A client for a datastack. Creating one does no network I/O. Thread-safe:
 /// any number of threads may make requests on one client at once.
@@ -47,7 +47,7 @@ pub unsafe extern "C" fn fw_client_new(
         };
         let defaults = Options::default();
         // SAFETY: NULL or live.
-        let opts = unsafe { options::or_default(opts, &defaults) };
+        let opts = unsafe { super::fw_options::or_default(opts, &defaults) };
         *slot = fw_client::into_raw(Client::new(name, opts)?);
         Ok(())
     })
@@ -163,7 +163,7 @@ unsafe fn string_call(
     c: *const fw_client,
     s: *mut *mut c_char,
     err: *mut *mut fw_error,
-    call: impl FnOnce(&Client) -> crate::Result<String>,
+    call: impl FnOnce(&Client) -> fwclient_core::Result<String>,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.

@@ -5,7 +5,7 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use fwclient::{Auth, Layout, Options, SaveOptions, Token};
+use fwclient_core::{Auth, Layout, Options, SaveOptions, Token};
 use serde_json::Value;
 
 const DIR_VAR: &str = "FWCLIENT_TEST_CRASH_DIR";

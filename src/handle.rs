@@ -1,7 +1,7 @@
 //! The one typed cast layer between opaque C handles and the Rust objects
 //! behind them. Every handle is a `Box` of its inner type.
 
-use crate::error::{Error, Result};
+use fwclient_core::error::{Error, Result};
 
 /// An opaque C type standing for a boxed `Inner`.
 pub(crate) trait Handle: Sized {

@@ -1,7 +1,7 @@
 //! `fw_result`: the code every fallible function returns. The same numbers
 //! as the core's `ErrorKind`, under their C names.
 
-use crate::error::ErrorKind;
+use fwclient_core::error::ErrorKind;
 
 /// The result of a call: FW_OK (0) or the class of the error. Numbers are
 /// fixed forever and never reused.

@@ -4,13 +4,13 @@ use std::ffi::c_char;
 use std::time::Duration;
 
 use super::boundary;
+use super::fw_result::fw_result;
 use super::handle::{Handle, out};
-use super::result::fw_result;
 use super::strings;
-use crate::error::{Error, ErrorKind};
-use crate::options::Options;
-use crate::secrets::layout::Layout;
-use crate::token::Token;
+use fwclient_core::error::{Error, ErrorKind};
+use fwclient_core::options::Options;
+use fwclient_core::secrets::layout::Layout;
+use fwclient_core::token::Token;
 
 /// Layout of caveclient 8.x (`cave-secret.json`).
 pub const FW_LAYOUT_CAVE: u32 = 1;
@@ -45,7 +45,7 @@ unsafe fn set_str(
     o: *mut fw_options,
     value: *const c_char,
     name: &str,
-    set: impl FnOnce(&mut Options, &str) -> crate::Result<()>,
+    set: impl FnOnce(&mut Options, &str) -> fwclient_core::Result<()>,
 ) -> fw_result {
     boundary::run(std::ptr::null_mut(), || {
         // SAFETY: NULL or live, as documented.
@@ -239,7 +239,7 @@ pub unsafe extern "C" fn fw_options_free(o: *mut fw_options) {
     boundary::run_or((), || unsafe { fw_options::free(o) })
 }
 
-fn non_empty(value: &str, name: &str) -> crate::Result<()> {
+fn non_empty(value: &str, name: &str) -> fwclient_core::Result<()> {
     if value.is_empty() {
         Err(Error::new(
             ErrorKind::InvalidArgument,

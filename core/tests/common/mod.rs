@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
-use fwclient::secrets::file::Saved;
-use fwclient::{Auth, Layout, Options, SaveOptions, Token};
+use fwclient_core::secrets::file::Saved;
+use fwclient_core::{Auth, Layout, Options, SaveOptions, Token};
 
 /// The file annotationframeworkclient 3.1 reads by default.
 pub const FRAMEWORK_FILE: &str = "chunkedgraph-secret.json";
@@ -101,7 +101,7 @@ pub fn tok(s: &str) -> Token {
 
 /// `auth.save_token` of `token` with caveclient's defaults: default key,
 /// the auth's token file, `SaveOptions::default()`.
-pub fn save_default(auth: &Auth, token: &str) -> fwclient::Result<Vec<(PathBuf, Saved)>> {
+pub fn save_default(auth: &Auth, token: &str) -> fwclient_core::Result<Vec<(PathBuf, Saved)>> {
     auth.save_token(Some(&tok(token)), None, None, SaveOptions::default())
 }
 

@@ -17,7 +17,7 @@ use common::{
     CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, Sandbox, is_root, mode, path_str, read,
     save_default, set_mode, tok, token_of,
 };
-use fwclient::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
+use fwclient_core::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
 use serde_json::Value;
 
 const MIB: usize = 1024 * 1024;
@@ -118,7 +118,7 @@ fn malformed() -> Vec<Malformed> {
 }
 
 /// The error's message names the file (its full path).
-fn assert_names_file(err: &fwclient::Error, path: &Path, what: &str) {
+fn assert_names_file(err: &fwclient_core::Error, path: &Path, what: &str) {
     assert!(
         err.message().contains(&path_str(path)),
         "{what}: the message must name {}: {err}",

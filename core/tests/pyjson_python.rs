@@ -9,7 +9,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use fwclient::secrets::pyjson::dump;
+use fwclient_core::secrets::pyjson::dump;
 
 const SEED: u64 = 0x5eed_cafe_f00d_d00d;
 /// Random objects of every kind.

@@ -13,8 +13,8 @@ use common::{
     CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, ReadOnlyDir, Sandbox, age, identity, mode,
     path_str, read, save_default, tok, token_of,
 };
-use fwclient::secrets::file::Saved;
-use fwclient::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
+use fwclient_core::secrets::file::Saved;
+use fwclient_core::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
 
 const LOCAL_SERVER: &str = "https://local.example.org";
 const LOCAL_SERVER_FILE: &str = "local.example.org-cave-secret.json";

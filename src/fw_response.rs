@@ -3,11 +3,11 @@
 use std::ffi::c_char;
 
 use super::boundary;
+use super::fw_result::fw_result;
 use super::handle::{Handle, out};
-use super::result::fw_result;
 use super::strings;
-use crate::error::{Error, ErrorKind};
-use crate::http::Response;
+use fwclient_core::error::{Error, ErrorKind};
+use fwclient_core::http::Response;
 
 /// A 2xx answer: status, headers and body. Read-only: safe to read from
 /// several threads.

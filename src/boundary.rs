@@ -4,9 +4,9 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use super::error::{fw_error, store_error};
-use super::result::fw_result;
-use crate::error::{Error, ErrorKind, Result};
+use super::fw_error::{fw_error, store_error};
+use super::fw_result::fw_result;
+use fwclient_core::error::{Error, ErrorKind, Result};
 
 /// Runs `body`; on failure writes the error to `*err` (when `err` is not
 /// NULL) and returns its code.

@@ -5,15 +5,15 @@ use std::ffi::c_char;
 use std::sync::Arc;
 
 use super::boundary;
-use super::error::fw_error;
+use super::fw_error::fw_error;
+use super::fw_options::fw_options;
+use super::fw_result::fw_result;
 use super::handle::{Handle, out};
-use super::options::{self, fw_options};
-use super::result::fw_result;
 use super::strings;
-use crate::auth::{Auth, SaveOptions};
-use crate::error::{Error, ErrorKind};
-use crate::options::Options;
-use crate::token::Token;
+use fwclient_core::auth::{Auth, SaveOptions};
+use fwclient_core::error::{Error, ErrorKind};
+use fwclient_core::options::Options;
+use fwclient_core::token::Token;
 
 /// No token was found.
 pub const FW_SOURCE_NONE: u32 = 0;
@@ -65,7 +65,7 @@ pub unsafe extern "C" fn fw_auth_new(
         let slot = unsafe { out(out_auth, "out") }?;
         let defaults = Options::default();
         // SAFETY: NULL or live.
-        let opts = unsafe { options::or_default(opts, &defaults) };
+        let opts = unsafe { super::fw_options::or_default(opts, &defaults) };
         *slot = fw_auth::into_raw(Arc::new(Auth::new(opts)?));
         Ok(())
     })
@@ -104,7 +104,7 @@ pub unsafe extern "C" fn fw_auth_token_source(
         let (auth, kind) = unsafe { (fw_auth::arg(a)?, out(kind, "kind")?) };
         let source = auth.source();
         let (p, k) = match &source {
-            crate::TokenSource::File { path, key } => (
+            fwclient_core::TokenSource::File { path, key } => (
                 Some(path.to_str().ok_or_else(|| {
                     Error::new(ErrorKind::Io, "the token file's path is not UTF-8")
                 })?),

@@ -10,7 +10,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, Sandbox, path_str, tok, token_of};
-use fwclient::{Auth, ErrorKind, Layout, Options, Token, TokenSource};
+use fwclient_core::{Auth, ErrorKind, Layout, Options, Token, TokenSource};
 
 fn from_file(path: PathBuf, key: &str) -> TokenSource {
     TokenSource::File {
@@ -681,7 +681,7 @@ fn error_messages_never_show_the_token() {
 
     // Refused save: the message names key and file, not the value.
     let err = auth
-        .save_token(None, None, None, fwclient::SaveOptions::default())
+        .save_token(None, None, None, fwclient_core::SaveOptions::default())
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::TokenExists);
     let shown = format!("{err} {err:?}");

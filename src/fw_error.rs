@@ -5,9 +5,9 @@ use std::ffi::{CString, c_char};
 use std::ptr;
 
 use super::boundary;
+use super::fw_result::fw_result;
 use super::handle::{Handle, out};
-use super::result::fw_result;
-use crate::error::Error;
+use fwclient_core::error::Error;
 
 /// The detail of a failed call: code, message, and what the server said.
 /// Free with fw_error_free. Read-only: safe to read from several threads.
@@ -37,7 +37,7 @@ fn c_lossy(s: &str) -> CString {
 impl ErrorBox {
     fn new(error: Error) -> ErrorBox {
         let detail = error.detail();
-        let field = |f: fn(&crate::error::HttpDetail) -> Option<&String>| {
+        let field = |f: fn(&fwclient_core::error::HttpDetail) -> Option<&String>| {
             detail.and_then(f).map(|s| c_lossy(s))
         };
         ErrorBox {

@@ -6,8 +6,8 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use fwclient::http::Request;
-use fwclient::{Client, ErrorKind, Options, Token};
+use fwclient_core::http::Request;
+use fwclient_core::{Client, ErrorKind, Options, Token};
 use serde_json::Value;
 use support::{Canned, CannedServer, DevServer, KeepAliveServer, http_answer};
 
@@ -358,7 +358,7 @@ fn created_token_works_right_away() {
     let s = DevServer::start();
     let (c, _d) = client(&s.url, None, Some(GOOD));
     let new = c.create_token(Some("made by a test")).unwrap();
-    assert!(fwclient::token::is_server_issued_form(new.expose()));
+    assert!(fwclient_core::token::is_server_issued_form(new.expose()));
     let (c2, _d2) = client(&s.url, None, Some(new.expose()));
     assert_eq!(c2.whoami().unwrap()["id"], 1);
     // The old token stays valid.

@@ -7,7 +7,7 @@ use zeroize::Zeroize;
 
 use super::boundary;
 use super::handle::null_arg;
-use crate::error::{Error, ErrorKind, Result};
+use fwclient_core::error::{Error, ErrorKind, Result};
 
 /// Longest string accepted from C (1 MiB): a longer one is a caller's bug.
 pub(crate) const MAX_INPUT_BYTES: usize = 1 << 20;
@@ -49,8 +49,8 @@ pub(crate) fn to_c(s: &str) -> Result<*mut c_char> {
 }
 
 /// `Bearer <token>` as an owned C string, built in place (one allocation).
-pub(crate) fn bearer_to_c(token: &crate::token::Token) -> Result<*mut c_char> {
-    const PREFIX: &[u8] = crate::token::BEARER_PREFIX.as_bytes();
+pub(crate) fn bearer_to_c(token: &fwclient_core::token::Token) -> Result<*mut c_char> {
+    const PREFIX: &[u8] = fwclient_core::token::BEARER_PREFIX.as_bytes();
     let t = token.expose().as_bytes();
     let mut bytes = Vec::with_capacity(PREFIX.len() + t.len() + 1);
     bytes.extend_from_slice(PREFIX);

@@ -5,7 +5,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use fwclient::{Client, ErrorKind, Options, Token};
+use fwclient_core::{Client, ErrorKind, Options, Token};
 use support::{Canned, CannedServer, http_answer};
 
 fn client(server: &str, total_ms: u64, retries: u32) -> (Client, tempfile::TempDir) {
@@ -21,7 +21,7 @@ fn client(server: &str, total_ms: u64, retries: u32) -> (Client, tempfile::TempD
     (Client::new(None, &o).unwrap(), dir)
 }
 
-fn get_err(c: &Client, url: &str) -> (fwclient::Error, Duration) {
+fn get_err(c: &Client, url: &str) -> (fwclient_core::Error, Duration) {
     let start = Instant::now();
     let e = c.get(url).unwrap_err();
     (e, start.elapsed())

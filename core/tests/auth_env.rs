@@ -18,7 +18,7 @@ use common::{
     CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, mode, path_str, read, save_default, tok,
     token_of,
 };
-use fwclient::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
+use fwclient_core::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
 
 const VARS: [&str; 4] = [
     "HOME",
