@@ -34,11 +34,11 @@
 #include <stdint.h>
 
 #define FW_VERSION_MAJOR 0
-#define FW_VERSION_MINOR 1
+#define FW_VERSION_MINOR 2
 #define FW_VERSION_PATCH 0
 /* (major << 16) | (minor << 8) | patch */
-#define FW_VERSION_NUMBER 256
-#define FW_VERSION_STRING "0.1.0"
+#define FW_VERSION_NUMBER 512
+#define FW_VERSION_STRING "0.2.0"
 
 
 /**
@@ -49,63 +49,9 @@
 #define FW_MAX_TOKEN_BYTES (8 * 1024)
 
 /**
- * No token was found.
- */
-#define FW_SOURCE_NONE 0
-
-/**
- * The token was given by the caller.
- */
-#define FW_SOURCE_EXPLICIT 1
-
-/**
- * The token came from $FW_AUTH_TOKEN.
- */
-#define FW_SOURCE_ENV 2
-
-/**
- * The token came from a secret file, under a key.
- */
-#define FW_SOURCE_FILE 3
-
-/**
- * save flag: replace an existing key (caveclient `overwrite=True`).
- */
-#define FW_SAVE_OVERWRITE 1
-
-/**
- * save flag: keep using the current token (caveclient `switch_token=False`).
- */
-#define FW_SAVE_NO_SWITCH 2
-
-/**
- * save flag, cave layout: do not write the server file (`write_to_server_file=False`).
- */
-#define FW_SAVE_NO_SERVER_FILE 4
-
-/**
- * save flag, cave layout: do not write the local server's file (`local_server=False`).
- */
-#define FW_SAVE_NO_LOCAL_SERVER 8
-
-/**
- * save flag, cave layout: fail in a read-only directory (`ignore_readonly=False`).
- */
-#define FW_SAVE_STRICT_READONLY 16
-
-/**
- * Layout of caveclient 8.x (`cave-secret.json`).
- */
-#define FW_LAYOUT_CAVE 1
-
-/**
- * Layout of annotationframeworkclient 3.1 (`chunkedgraph-secret.json`), the default.
- */
-#define FW_LAYOUT_FRAMEWORK 0
-
-/**
  * The result of a call: FW_OK (0) or the class of the error. Numbers are
- * fixed forever and never reused.
+ * fixed forever and never reused; a new code may be added in any release,
+ * so treat an unknown non-zero code as a failure.
  */
 enum fw_result
 #ifdef __cplusplus
@@ -113,7 +59,7 @@ enum fw_result
 #endif // __cplusplus
  {
   /**
-   * Success (only meaningful at the C ABI).
+   * Success.
    */
   FW_OK = 0,
   /**
@@ -126,7 +72,7 @@ enum fw_result
    */
   FW_ERR_INVALID_TOKEN_FORMAT = 2,
   /**
-   * save_token without overwrite found the key already in the file.
+   * fw_auth_save_token without FW_SAVE_OVERWRITE found the key already in the file.
    */
   FW_ERR_TOKEN_EXISTS = 3,
   /**
@@ -186,12 +132,98 @@ enum fw_result
    */
   FW_ERR_BAD_RESPONSE = 25,
   /**
-   * A Rust panic was caught at the C boundary.
+   * A Rust panic was caught at the C boundary (a bug of fwclient).
    */
   FW_ERR_PANIC = 99,
 };
 #ifndef __cplusplus
 typedef uint32_t fw_result;
+#endif // __cplusplus
+
+/**
+ * The secret-file layout. Functions take and give it as a uint32_t holding
+ * one of these values.
+ */
+enum fw_layout
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * annotationframeworkclient 3.1 (`chunkedgraph-secret.json`), the default.
+   */
+  FW_LAYOUT_FRAMEWORK = 0,
+  /**
+   * caveclient 8.x (`cave-secret.json`, plus per-server files).
+   */
+  FW_LAYOUT_CAVE = 1,
+};
+#ifndef __cplusplus
+typedef uint32_t fw_layout;
+#endif // __cplusplus
+
+/**
+ * Where the token in use came from. Given as a uint32_t holding one of
+ * these values.
+ */
+enum fw_token_source
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * No token was found.
+   */
+  FW_SOURCE_NONE = 0,
+  /**
+   * The token was given by the caller.
+   */
+  FW_SOURCE_EXPLICIT = 1,
+  /**
+   * The token came from $FW_AUTH_TOKEN.
+   */
+  FW_SOURCE_ENV = 2,
+  /**
+   * The token came from a secret file, under a key.
+   */
+  FW_SOURCE_FILE = 3,
+};
+#ifndef __cplusplus
+typedef uint32_t fw_token_source;
+#endif // __cplusplus
+
+/**
+ * Flags of fw_auth_save_token, a bit set: pass a uint32_t holding the
+ * bitwise OR of any of these (0: caveclient's defaults).
+ */
+enum fw_save_flags
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * Replace an existing key (caveclient `overwrite=True`).
+   */
+  FW_SAVE_OVERWRITE = 1,
+  /**
+   * Keep using the current token (caveclient `switch_token=False`).
+   */
+  FW_SAVE_NO_SWITCH = 2,
+  /**
+   * Cave layout: do not write the server file (`write_to_server_file=False`).
+   */
+  FW_SAVE_NO_SERVER_FILE = 4,
+  /**
+   * Cave layout: do not write the local server's file (`local_server=False`).
+   */
+  FW_SAVE_NO_LOCAL_SERVER = 8,
+  /**
+   * Cave layout: fail in a read-only directory (`ignore_readonly=False`).
+   */
+  FW_SAVE_STRICT_READONLY = 16,
+};
+#ifndef __cplusplus
+typedef uint32_t fw_save_flags;
 #endif // __cplusplus
 
 /**
@@ -241,14 +273,14 @@ fw_result fw_auth_new(const fw_options *opts, fw_auth **out_auth, fw_error **err
  * The token in use; `*token` is set to NULL when there is none. Free the
  * string with fw_string_free.
  */
-fw_result fw_auth_token(const fw_auth *a, char **token, fw_error **err);
+fw_result fw_auth_token(const fw_auth *auth, char **token, fw_error **err);
 
 /**
  * Where the token came from: `*kind` is an FW_SOURCE_* value; for
  * FW_SOURCE_FILE, `*path` and `*key` name the file and key (NULL
  * otherwise). `path` and `key` may be NULL when not wanted.
  */
-fw_result fw_auth_token_source(const fw_auth *a,
+fw_result fw_auth_token_source(const fw_auth *auth,
                                uint32_t *kind,
                                char **path,
                                char **key,
@@ -257,18 +289,18 @@ fw_result fw_auth_token_source(const fw_auth *a,
 /**
  * The layout in use: FW_LAYOUT_FRAMEWORK or FW_LAYOUT_CAVE.
  */
-fw_result fw_auth_layout(const fw_auth *a, uint32_t *layout);
+fw_result fw_auth_layout(const fw_auth *auth, uint32_t *layout, fw_error **err);
 
 /**
  * The file a save without an explicit file writes to (free with fw_string_free).
  */
-fw_result fw_auth_token_file(const fw_auth *a, char **path, fw_error **err);
+fw_result fw_auth_token_file(const fw_auth *auth, char **path, fw_error **err);
 
 /**
  * Uses `token` from now on, for this session only (no file is written),
  * in this auth and every client sharing it.
  */
-fw_result fw_auth_set_token(fw_auth *a, const char *token, fw_error **err);
+fw_result fw_auth_set_token(fw_auth *auth, const char *token, fw_error **err);
 
 /**
  * Saves a token as caveclient's `save_token` does. NULL `token` saves the
@@ -278,7 +310,7 @@ fw_result fw_auth_set_token(fw_auth *a, const char *token, fw_error **err);
  * FW_ERR_TOKEN_EXISTS with caveclient's message, and no file is written.
  * Writes are atomic; new files are 0600, new directories 0700.
  */
-fw_result fw_auth_save_token(fw_auth *a,
+fw_result fw_auth_save_token(fw_auth *auth,
                              const char *token,
                              const char *token_key,
                              const char *token_file,
@@ -289,69 +321,108 @@ fw_result fw_auth_save_token(fw_auth *a,
  * How to get a new token and save it, in C, C++ and Go (caveclient's
  * get_new_token text). Never opens a browser.
  */
-fw_result fw_auth_get_new_token(const fw_auth *a, char **instructions, fw_error **err);
+fw_result fw_auth_get_new_token(const fw_auth *auth, char **instructions, fw_error **err);
 
 /**
  * `{server}/auth/api/v1/create_token`, where a user creates a token.
  */
-fw_result fw_auth_new_token_url(const fw_auth *a, char **url, fw_error **err);
+fw_result fw_auth_new_token_url(const fw_auth *auth, char **url, fw_error **err);
 
 /**
  * `{server}/sticky_auth/settings/tokens`, the user's existing tokens.
  */
-fw_result fw_auth_token_page_url(const fw_auth *a, char **url, fw_error **err);
+fw_result fw_auth_token_page_url(const fw_auth *auth, char **url, fw_error **err);
 
 /**
  * The Authorization header value, "Bearer <token>"; `*value` is NULL
  * without a token.
  */
-fw_result fw_auth_request_header(const fw_auth *a, char **value, fw_error **err);
+fw_result fw_auth_request_header(const fw_auth *auth, char **value, fw_error **err);
 
 /**
  * Releases this reference to the auth; NULL is a no-op. Clients holding
  * the same auth keep it alive.
  */
-void fw_auth_free(fw_auth *a);
+void fw_auth_free(fw_auth *auth);
 
 /**
- * Creates a client for `dataset_name` (NULL: the global services only),
- * with the token found as fw_auth_new finds it. `opts` may be NULL.
+ * Creates a client for a datastack, with the token found as fw_auth_new
+ * finds it. Does no network I/O (the datastack's info is fetched on first
+ * need).
+ *
+ * @param datastack   The datastack's name (copied); NULL for the global
+ *                    services only. Not empty.
+ * @param opts        NULL for the defaults; only read during the call.
+ * @param out_client  Receives the client, to free with fw_client_free.
+ * @param err         NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT, FW_ERR_INVALID_TOKEN_FORMAT,
+ *         FW_ERR_IO, FW_ERR_SECRET_FILE as fw_auth_new; FW_ERR_IO or
+ *         FW_ERR_TLS for an unreadable CA file.
  */
-fw_result fw_client_new(const char *dataset_name,
+fw_result fw_client_new(const char *datastack,
                         const fw_options *opts,
                         fw_client **out_client,
                         fw_error **err);
 
 /**
+ * Creates a client for a datastack that shares an existing auth: a token
+ * set or saved later through @p auth (or through any client sharing it) is
+ * the one this client sends. The server address is the auth's; @p opts
+ * gives the HTTP settings (timeouts, retries, CA file, trusted origins).
+ * Does no network I/O.
+ *
+ * @param datastack   The datastack's name (copied); NULL for the global
+ *                    services only. Not empty.
+ * @param opts        NULL for the defaults; only read during the call.
+ * @param auth        The auth to share; the client takes its own reference
+ *                    (@p auth may be freed at any time afterwards).
+ * @param out_client  Receives the client, to free with fw_client_free.
+ * @param err         NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p auth or
+ *         @p out_client, an empty @p datastack; FW_ERR_IO or FW_ERR_TLS for
+ *         an unreadable CA file.
+ *
+ * Thread safety: @p auth may be in use by other threads meanwhile.
+ */
+fw_result fw_client_new_with_auth(const char *datastack,
+                                  const fw_options *opts,
+                                  fw_auth *auth,
+                                  fw_client **out_client,
+                                  fw_error **err);
+
+/**
  * A new reference to the auth this client shares (free it with
  * fw_auth_free). A token saved or set through it is used by this client.
  */
-fw_result fw_client_auth(const fw_client *c, fw_auth **out_auth);
+fw_result fw_client_auth(const fw_client *client, fw_auth **out_auth, fw_error **err);
 
 /**
  * The global server address (free with fw_string_free).
  */
-fw_result fw_client_server_address(const fw_client *c, char **url);
+fw_result fw_client_server_address(const fw_client *client, char **url, fw_error **err);
 
 /**
  * Frees a client; NULL is a no-op. Its auth lives on while other
  * references to it exist.
  */
-void fw_client_free(fw_client *c);
+void fw_client_free(fw_client *client);
 
 /**
  * `GET url` with the client's token (when `url`'s origin is trusted).
  * Succeeds only on 2xx; any other answer is an error whose fw_error
  * carries status, server id, URL and body. Free `*out` with fw_response_free.
  */
-fw_result fw_client_get(fw_client *c, const char *url, fw_response **out_response, fw_error **err);
+fw_result fw_client_get(const fw_client *client,
+                        const char *url,
+                        fw_response **out_response,
+                        fw_error **err);
 
 /**
  * A request with any method and an optional body (`body` may be NULL when
  * `body_len` is 0; `content_type` may be NULL). Idempotent methods are
  * retried on 502/503/504 and reset connections. As fw_client_get otherwise.
  */
-fw_result fw_client_request(fw_client *c,
+fw_result fw_client_request(const fw_client *client,
                             const char *method,
                             const char *url,
                             const uint8_t *body,
@@ -363,35 +434,35 @@ fw_result fw_client_request(fw_client *c,
 /**
  * The datastack's local server, from its info (fetched on first need).
  */
-fw_result fw_client_local_server(fw_client *c, char **url, fw_error **err);
+fw_result fw_client_local_server(const fw_client *client, char **url, fw_error **err);
 
 /**
  * The datastack's info as JSON text (`info/api/v2/datastack/full/{ds}`),
  * fetched once and cached.
  */
-fw_result fw_client_datastack_info(fw_client *c, char **json, fw_error **err);
+fw_result fw_client_datastack_info(const fw_client *client, char **json, fw_error **err);
 
 /**
  * The datastacks the user may see, as JSON text (`info/api/v2/datastacks`).
  */
-fw_result fw_client_datastacks(fw_client *c, char **json, fw_error **err);
+fw_result fw_client_datastacks(const fw_client *client, char **json, fw_error **err);
 
 /**
  * The user's profile as JSON text (`auth/api/v1/user/me`).
  */
-fw_result fw_client_whoami(fw_client *c, char **json, fw_error **err);
+fw_result fw_client_whoami(const fw_client *client, char **json, fw_error **err);
 
 /**
  * The user's API keys as JSON text (`auth/api/v1/user/token`).
  */
-fw_result fw_client_get_tokens(fw_client *c, char **json, fw_error **err);
+fw_result fw_client_get_tokens(const fw_client *client, char **json, fw_error **err);
 
 /**
  * Creates a new API key (`POST auth/api/v1/user/token`); existing keys stay
  * valid. `description` may be NULL. The token is not saved: pass it to
  * fw_auth_save_token to keep it.
  */
-fw_result fw_client_create_token(fw_client *c,
+fw_result fw_client_create_token(const fw_client *client,
                                  const char *description,
                                  char **token,
                                  fw_error **err);
@@ -400,13 +471,16 @@ fw_result fw_client_create_token(fw_client *c,
  * Seconds `token` stays valid (`auth/api/v1/user/token/{token}/ttl`); -1
  * means it never expires.
  */
-fw_result fw_client_token_ttl(fw_client *c, const char *token, int64_t *seconds, fw_error **err);
+fw_result fw_client_token_ttl(const fw_client *client,
+                              const char *token,
+                              int64_t *seconds,
+                              fw_error **err);
 
 /**
  * Profiles of users `ids[0..n]` as JSON text (`auth/api/v1/user?id=...`;
  * admin only on current servers: others get FW_ERR_FORBIDDEN).
  */
-fw_result fw_client_get_user_information(fw_client *c,
+fw_result fw_client_get_user_information(const fw_client *client,
                                          const uint64_t *ids,
                                          size_t n,
                                          char **json,
@@ -415,164 +489,319 @@ fw_result fw_client_get_user_information(fw_client *c,
 /**
  * Members of group `group_id` as JSON text (`auth/api/v1/group/{id}/user`).
  */
-fw_result fw_client_get_group_users(fw_client *c, uint64_t group_id, char **json, fw_error **err);
+fw_result fw_client_get_group_users(const fw_client *client,
+                                    uint64_t group_id,
+                                    char **json,
+                                    fw_error **err);
 
 /**
- * The error's message, for people. Never holds a token. Borrowed until
- * fw_error_free; NULL when `e` is NULL.
+ * The error's message, for people. Never holds a token.
+ *
+ * @param e  The error (NULL allowed).
+ * @return   A NUL-terminated UTF-8 string borrowed from @p e until
+ *           fw_error_free; NULL when @p e is NULL.
+ *
+ * Thread safety: may be called from several threads at once.
  */
 const char *fw_error_message(const fw_error *e);
 
 /**
- * The error's code; FW_ERR_INVALID_ARGUMENT when `e` is NULL.
+ * The error's code.
+ *
+ * @param e  The error (NULL allowed).
+ * @return   Its fw_result code; FW_ERR_INVALID_ARGUMENT when @p e is NULL.
+ *
+ * Thread safety: may be called from several threads at once.
  */
 fw_result fw_error_code(const fw_error *e);
 
 /**
- * The HTTP status of the server's answer; 0 when the error did not come
- * from an answer (or `e` is NULL).
+ * The HTTP status of the server's answer that caused the error.
+ *
+ * @param e  The error (NULL allowed).
+ * @return   The status; 0 when the error did not come from an answer or
+ *           @p e is NULL.
+ *
+ * Thread safety: may be called from several threads at once.
  */
 uint16_t fw_error_http_status(const fw_error *e);
 
 /**
  * The server's error id ("no_token", "invalid_token", "missing_tos",
- * "missing_permission", ...); NULL when none. Borrowed until fw_error_free.
+ * "missing_permission", ...).
+ *
+ * @param e  The error (NULL allowed).
+ * @return   A string borrowed from @p e until fw_error_free; NULL when the
+ *           answer carried none or @p e is NULL.
+ *
+ * Thread safety: may be called from several threads at once.
  */
 const char *fw_error_server_id(const fw_error *e);
 
 /**
- * The URL of the request that failed; NULL when none. Borrowed until
- * fw_error_free.
+ * The URL of the request that failed (never holds a token).
+ *
+ * @param e  The error (NULL allowed).
+ * @return   A string borrowed from @p e until fw_error_free; NULL when the
+ *           error did not come from a request or @p e is NULL.
+ *
+ * Thread safety: may be called from several threads at once.
  */
 const char *fw_error_url(const fw_error *e);
 
 /**
- * The Terms-of-Service form to accept, for FW_ERR_MISSING_TOS; NULL
- * otherwise. Borrowed until fw_error_free.
+ * The Terms-of-Service form the user must accept, for FW_ERR_MISSING_TOS.
+ *
+ * @param e  The error (NULL allowed).
+ * @return   A string borrowed from @p e until fw_error_free; NULL for other
+ *           errors or when @p e is NULL.
+ *
+ * Thread safety: may be called from several threads at once.
  */
 const char *fw_error_tos_form_url(const fw_error *e);
 
 /**
- * The body of the server's answer (empty when none). `*data` is borrowed
- * until fw_error_free.
+ * The body of the server's answer that caused the error (any token in it
+ * masked).
+ *
+ * @param e    The error (NULL allowed).
+ * @param len  Receives the body's length in bytes; 0 when there is none
+ *             (NULL allowed when not wanted).
+ * @return     The bytes (not NUL-terminated), borrowed from @p e until
+ *             fw_error_free; NULL when there is no body or @p e is NULL.
+ *
+ * Thread safety: may be called from several threads at once.
  */
-fw_result fw_error_body(const fw_error *e, const uint8_t **data, size_t *len);
+const uint8_t *fw_error_body(const fw_error *e, size_t *len);
 
 /**
- * Frees an error; NULL is a no-op.
+ * Frees an error.
+ *
+ * @param e  The error; NULL is a no-op. Not to be used afterwards.
+ *
+ * Thread safety: must not race any other call on the same error.
  */
 void fw_error_free(fw_error *e);
 
 /**
  * Creates options holding the Python clients' defaults.
+ *
+ * @param out_opts  Receives the new options, to free with fw_options_free.
+ * @param err       NULL, or receives the error on failure (see "Errors").
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT when @p out_opts is NULL.
  */
-fw_result fw_options_new(fw_options **out_opts);
+fw_result fw_options_new(fw_options **out_opts, fw_error **err);
 
 /**
- * Uses this token directly; no secret file is read. FW_ERR_INVALID_TOKEN_FORMAT
- * for an empty token or one with whitespace, control or non-ASCII characters.
+ * Uses this token directly; no secret file is read.
+ *
+ * @param opts   The options.
+ * @param token  The token (copied).
+ * @param err    NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_TOKEN_FORMAT for an empty token, one longer
+ *         than FW_MAX_TOKEN_BYTES or with whitespace, control or non-ASCII
+ *         characters; FW_ERR_INVALID_ARGUMENT for a NULL argument.
  */
-fw_result fw_options_set_token(fw_options *o, const char *token);
+fw_result fw_options_set_token(fw_options *opts, const char *token, fw_error **err);
 
 /**
- * Reads the token from this secret file (`~` expanded, relative to the
- * current directory otherwise) instead of the default files.
+ * Reads the token from this secret file instead of the default files.
+ *
+ * @param opts  The options.
+ * @param path  The file (copied; `~` expanded, relative to the current
+ *              directory otherwise). Not empty.
+ * @param err   NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
  */
-fw_result fw_options_set_token_file(fw_options *o, const char *path);
+fw_result fw_options_set_token_file(fw_options *opts, const char *path, fw_error **err);
 
 /**
- * Reads the token under this key (default "token").
+ * Reads the token under this key of the secret file (default "token").
+ *
+ * @param opts  The options.
+ * @param key   The key (copied). Not empty.
+ * @param err   NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
  */
-fw_result fw_options_set_token_key(fw_options *o, const char *key);
+fw_result fw_options_set_token_key(fw_options *opts, const char *key, fw_error **err);
 
 /**
- * The global server (default "https://global.daf-apis.com"), used verbatim
- * in URLs as the Python clients do.
+ * The global server (default "https://global.daf-apis.com"), used
+ * verbatim in URLs as the Python clients do. The token goes to it.
+ *
+ * @param opts  The options.
+ * @param url   The server's address (copied). Not empty.
+ * @param err   NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
  */
-fw_result fw_options_set_server_address(fw_options *o, const char *url);
+fw_result fw_options_set_server_address(fw_options *opts, const char *url, fw_error **err);
 
 /**
  * The secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets).
+ *
+ * @param opts  The options.
+ * @param dir   The directory (copied). Not empty.
+ * @param err   NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
  */
-fw_result fw_options_set_secrets_dir(fw_options *o, const char *dir);
+fw_result fw_options_set_secrets_dir(fw_options *opts, const char *dir, fw_error **err);
 
 /**
- * The layout: FW_LAYOUT_FRAMEWORK or FW_LAYOUT_CAVE (default
- * $FW_SECRETS_LAYOUT, else chosen from the files present).
+ * The layout of the secret files (default $FW_SECRETS_LAYOUT, else chosen
+ * from the files present).
+ *
+ * @param opts    The options.
+ * @param layout  A fw_layout value.
+ * @param err     NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts or a number
+ *         that is not a fw_layout.
  */
-fw_result fw_options_set_layout(fw_options *o, uint32_t layout);
+fw_result fw_options_set_layout(fw_options *opts, uint32_t layout, fw_error **err);
 
 /**
- * Connect and overall timeouts of requests, in milliseconds (defaults
- * 10000 and 60000); 0 keeps the current value of that timeout.
+ * Connect and overall timeouts of requests.
+ *
+ * @param opts        The options.
+ * @param connect_ms  Connect timeout in milliseconds (default 10000); 0 keeps the current value.
+ * @param total_ms    Overall timeout in milliseconds (default 60000); 0 keeps the current value.
+ * @param err         NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
  */
-fw_result fw_options_set_timeout_ms(fw_options *o, uint64_t connect_ms, uint64_t total_ms);
+fw_result fw_options_set_timeout_ms(fw_options *opts,
+                                    uint64_t connect_ms,
+                                    uint64_t total_ms,
+                                    fw_error **err);
 
 /**
  * How often an idempotent request is retried after 502/503/504 or a reset
- * connection (default 3; 0 disables retries).
+ * connection.
+ *
+ * @param opts  The options.
+ * @param n     Retries (default 3; 0 disables retries).
+ * @param err   NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
  */
-fw_result fw_options_set_max_retries(fw_options *o, uint32_t n);
+fw_result fw_options_set_max_retries(fw_options *opts, uint32_t n, fw_error **err);
 
 /**
- * The largest response body accepted, in bytes (default 256 MiB); a larger
- * answer gives FW_ERR_BAD_RESPONSE.
+ * The largest response body accepted; a larger answer gives FW_ERR_BAD_RESPONSE.
+ *
+ * @param opts  The options.
+ * @param n     The limit in bytes (default 256 MiB), greater than 0.
+ * @param err   NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts or @p n of 0.
  */
-fw_result fw_options_set_max_body_bytes(fw_options *o, uint64_t n);
+fw_result fw_options_set_max_body_bytes(fw_options *opts, uint64_t n, fw_error **err);
 
 /**
  * A PEM file of CA certificates trusted in addition to the system's
- * (default $FW_CA_BUNDLE).
+ * (default $FW_CA_BUNDLE). Read when an auth or client is created.
+ *
+ * @param opts  The options.
+ * @param path  The file (copied). Not empty.
+ * @param err   NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
  */
-fw_result fw_options_set_ca_file(fw_options *o, const char *path);
+fw_result fw_options_set_ca_file(fw_options *opts, const char *path, fw_error **err);
 
 /**
- * Also sends the token to this origin ("https://host[:port]").
+ * Also sends the token to this origin (see "Where the token goes").
+ *
+ * @param opts    The options.
+ * @param origin  "https://host[:port]" (copied). Not empty.
+ * @param err     NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
  */
-fw_result fw_options_add_trusted_origin(fw_options *o, const char *origin);
+fw_result fw_options_add_trusted_origin(fw_options *opts, const char *origin, fw_error **err);
 
 /**
  * Allows sending the token over plain http to hosts other than loopback.
+ *
+ * @param opts   The options.
+ * @param allow  true to allow (default false).
+ * @param err    NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
  */
-fw_result fw_options_set_allow_insecure_http(fw_options *o, bool allow);
+fw_result fw_options_set_allow_insecure_http(fw_options *opts, bool allow, fw_error **err);
 
 /**
- * Frees options; NULL is a no-op.
+ * Frees options.
+ *
+ * @param opts  The options; NULL is a no-op. Not to be used afterwards.
  */
-void fw_options_free(fw_options *o);
+void fw_options_free(fw_options *opts);
 
 /**
- * The HTTP status; 0 when `r` is NULL.
+ * The HTTP status.
+ *
+ * @param response  The response (NULL allowed).
+ * @return          The status (200..299); 0 when @p response is NULL.
  */
-uint16_t fw_response_status(const fw_response *r);
+uint16_t fw_response_status(const fw_response *response);
 
 /**
- * The body: `*data` is borrowed until fw_response_free (not NUL-terminated).
+ * The body.
+ *
+ * @param response  The response (NULL allowed).
+ * @param len       Receives the body's length in bytes (NULL allowed when
+ *                  not wanted); 0 for an empty body.
+ * @return          The bytes (not NUL-terminated), borrowed from
+ *                  @p response until fw_response_free; NULL for an empty
+ *                  body or a NULL @p response.
  */
-fw_result fw_response_body(const fw_response *r, const uint8_t **data, size_t *len);
+const uint8_t *fw_response_body(const fw_response *response, size_t *len);
 
 /**
- * The first value of header `name` (case-insensitive), as a new string
- * (free with fw_string_free); `*value` is NULL when the header is absent.
+ * The value of a header; the values of a header received more than once
+ * are joined with ", " (RFC 9110).
+ *
+ * @param response   The response.
+ * @param name       The header's name, any case.
+ * @param out_value  Receives a new string (free with fw_string_free), or
+ *                   NULL when the header is absent.
+ * @param err        NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL or non-UTF-8 argument;
+ *         FW_ERR_BAD_RESPONSE when a value holds a NUL byte.
  */
-fw_result fw_response_header(const fw_response *r, const char *name, char **value);
+fw_result fw_response_header(const fw_response *response,
+                             const char *name,
+                             char **out_value,
+                             fw_error **err);
 
 /**
- * The number of headers of the answer (a name received twice counts twice).
+ * The number of headers of the answer; a name received twice counts twice.
+ *
+ * @param response  The response (NULL allowed).
+ * @return          The count; 0 when @p response is NULL.
  */
-fw_result fw_response_header_count(const fw_response *r, size_t *count);
+size_t fw_response_header_count(const fw_response *response);
 
 /**
- * Header number `index` (0-based, in the order received): its name in
- * lower case and its value, as new strings (free both with fw_string_free).
- * FW_ERR_INVALID_ARGUMENT when `index` is not below fw_response_header_count.
+ * Header number @p index, in constant time. Headers come in the order
+ * received, except that a repeated name's later values follow its first
+ * one (each value its own entry).
+ *
+ * @param response   The response.
+ * @param index      0-based, below fw_response_header_count.
+ * @param out_name   Receives the name in lower case (free with fw_string_free).
+ * @param out_value  Receives the value (free with fw_string_free).
+ * @param err        NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument or an
+ *         @p index out of range (nothing is written then).
  */
-fw_result fw_response_header_at(const fw_response *r, size_t index, char **name, char **value);
+fw_result fw_response_header_at(const fw_response *response,
+                                size_t index,
+                                char **out_name,
+                                char **out_value,
+                                fw_error **err);
 
 /**
- * Frees a response; NULL is a no-op.
+ * Frees a response.
+ *
+ * @param response  The response; NULL is a no-op. Not to be used afterwards
+ *                  (nor the body borrowed from it).
  */
-void fw_response_free(fw_response *r);
+void fw_response_free(fw_response *response);
 
 /**
  * Frees a string returned by fwclient, zeroing its bytes first. NULL is a
@@ -590,6 +819,13 @@ const char *fw_result_name(uint32_t code);
  * The library's version, e.g. "0.1.0". The string is static.
  */
 const char *fw_version(void);
+
+/**
+ * The library's version as a number, (major << 16) | (minor << 8) | patch,
+ * to compare with FW_VERSION_NUMBER, the version of the header a program
+ * was built against.
+ */
+uint32_t fw_version_number(void);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -6,36 +6,70 @@ use std::sync::Arc;
 
 use super::boundary;
 use super::fw_error::fw_error;
-use super::fw_options::fw_options;
+use super::fw_options::{fw_layout, fw_options};
 use super::fw_result::fw_result;
 use super::handle::{Handle, out};
 use super::strings;
-use fwclient_core::auth::{Auth, SaveOptions};
+use fwclient_core::auth::{Auth, SaveOptions, TokenSource};
 use fwclient_core::error::{Error, ErrorKind};
 use fwclient_core::options::Options;
 use fwclient_core::token::Token;
 
-/// No token was found.
-pub const FW_SOURCE_NONE: u32 = 0;
-/// The token was given by the caller.
-pub const FW_SOURCE_EXPLICIT: u32 = 1;
-/// The token came from $FW_AUTH_TOKEN.
-pub const FW_SOURCE_ENV: u32 = 2;
-/// The token came from a secret file, under a key.
-pub const FW_SOURCE_FILE: u32 = 3;
+/// Where the token in use came from. Given as a uint32_t holding one of
+/// these values.
+#[repr(u32)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum fw_token_source {
+    /// No token was found.
+    FW_SOURCE_NONE = 0,
+    /// The token was given by the caller.
+    FW_SOURCE_EXPLICIT = 1,
+    /// The token came from $FW_AUTH_TOKEN.
+    FW_SOURCE_ENV = 2,
+    /// The token came from a secret file, under a key.
+    FW_SOURCE_FILE = 3,
+}
 
-/// save flag: replace an existing key (caveclient `overwrite=True`).
-pub const FW_SAVE_OVERWRITE: u32 = 1;
-/// save flag: keep using the current token (caveclient `switch_token=False`).
-pub const FW_SAVE_NO_SWITCH: u32 = 2;
-/// save flag, cave layout: do not write the server file (`write_to_server_file=False`).
-pub const FW_SAVE_NO_SERVER_FILE: u32 = 4;
-/// save flag, cave layout: do not write the local server's file (`local_server=False`).
-pub const FW_SAVE_NO_LOCAL_SERVER: u32 = 8;
-/// save flag, cave layout: fail in a read-only directory (`ignore_readonly=False`).
-pub const FW_SAVE_STRICT_READONLY: u32 = 16;
+impl From<&TokenSource> for fw_token_source {
+    fn from(source: &TokenSource) -> fw_token_source {
+        match source {
+            TokenSource::None => fw_token_source::FW_SOURCE_NONE,
+            TokenSource::Explicit => fw_token_source::FW_SOURCE_EXPLICIT,
+            TokenSource::Environment => fw_token_source::FW_SOURCE_ENV,
+            TokenSource::File { .. } => fw_token_source::FW_SOURCE_FILE,
+        }
+    }
+}
 
-const ALL_SAVE_FLAGS: u32 = 31;
+/// Flags of fw_auth_save_token, a bit set: pass a uint32_t holding the
+/// bitwise OR of any of these (0: caveclient's defaults).
+#[repr(u32)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum fw_save_flags {
+    /// Replace an existing key (caveclient `overwrite=True`).
+    FW_SAVE_OVERWRITE = 1,
+    /// Keep using the current token (caveclient `switch_token=False`).
+    FW_SAVE_NO_SWITCH = 2,
+    /// Cave layout: do not write the server file (`write_to_server_file=False`).
+    FW_SAVE_NO_SERVER_FILE = 4,
+    /// Cave layout: do not write the local server's file (`local_server=False`).
+    FW_SAVE_NO_LOCAL_SERVER = 8,
+    /// Cave layout: fail in a read-only directory (`ignore_readonly=False`).
+    FW_SAVE_STRICT_READONLY = 16,
+}
+
+const ALL_SAVE_FLAGS: u32 = fw_save_flags::FW_SAVE_OVERWRITE as u32
+    | fw_save_flags::FW_SAVE_NO_SWITCH as u32
+    | fw_save_flags::FW_SAVE_NO_SERVER_FILE as u32
+    | fw_save_flags::FW_SAVE_NO_LOCAL_SERVER as u32
+    | fw_save_flags::FW_SAVE_STRICT_READONLY as u32;
+
+/// Whether `flag` is set in `flags`.
+fn has(flags: u32, flag: fw_save_flags) -> bool {
+    flags & flag as u32 != 0
+}
 
 /// A user's token and where it lives. Shared by every client created from
 /// the same options or returned by fw_client_auth: a token saved or set
@@ -62,7 +96,7 @@ pub unsafe extern "C" fn fw_auth_new(
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let slot = unsafe { out(out_auth, "out") }?;
+        let slot = unsafe { out(out_auth, "out_auth") }?;
         let defaults = Options::default();
         // SAFETY: NULL or live.
         let opts = unsafe { super::fw_options::or_default(opts, &defaults) };
@@ -75,13 +109,13 @@ pub unsafe extern "C" fn fw_auth_new(
 /// string with fw_string_free.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token(
-    a: *const fw_auth,
+    auth: *const fw_auth,
     token: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(token, "token")?) };
+        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(token, "token")?) };
         // Copied once, straight from the auth (no intermediate copy to zero).
         *slot = auth.with_token(|t| strings::opt_to_c(t.map(Token::expose)))?;
         Ok(())
@@ -93,7 +127,7 @@ pub unsafe extern "C" fn fw_auth_token(
 /// otherwise). `path` and `key` may be NULL when not wanted.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token_source(
-    a: *const fw_auth,
+    auth: *const fw_auth,
     kind: *mut u32,
     path: *mut *mut c_char,
     key: *mut *mut c_char,
@@ -101,10 +135,10 @@ pub unsafe extern "C" fn fw_auth_token_source(
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, kind) = unsafe { (fw_auth::arg(a)?, out(kind, "kind")?) };
+        let (auth, kind) = unsafe { (fw_auth::arg(auth)?, out(kind, "kind")?) };
         let source = auth.source();
         let (p, k) = match &source {
-            fwclient_core::TokenSource::File { path, key } => (
+            TokenSource::File { path, key } => (
                 Some(path.to_str().ok_or_else(|| {
                     Error::new(ErrorKind::Io, "the token file's path is not UTF-8")
                 })?),
@@ -126,7 +160,7 @@ pub unsafe extern "C" fn fw_auth_token_source(
             hand_out(path, p);
             hand_out(key, k);
         }
-        *kind = source.code();
+        *kind = fw_token_source::from(&source) as u32;
         Ok(())
     })
 }
@@ -144,11 +178,15 @@ unsafe fn hand_out(slot: *mut *mut c_char, s: *mut c_char) {
 
 /// The layout in use: FW_LAYOUT_FRAMEWORK or FW_LAYOUT_CAVE.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_auth_layout(a: *const fw_auth, layout: *mut u32) -> fw_result {
-    boundary::run(std::ptr::null_mut(), || {
+pub unsafe extern "C" fn fw_auth_layout(
+    auth: *const fw_auth,
+    layout: *mut u32,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(layout, "layout")?) };
-        *slot = auth.layout() as u32;
+        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(layout, "layout")?) };
+        *slot = fw_layout::from(auth.layout()) as u32;
         Ok(())
     })
 }
@@ -156,13 +194,13 @@ pub unsafe extern "C" fn fw_auth_layout(a: *const fw_auth, layout: *mut u32) -> 
 /// The file a save without an explicit file writes to (free with fw_string_free).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token_file(
-    a: *const fw_auth,
+    auth: *const fw_auth,
     path: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(path, "path")?) };
+        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(path, "path")?) };
         let file = auth.token_file();
         let file = file
             .to_str()
@@ -176,13 +214,13 @@ pub unsafe extern "C" fn fw_auth_token_file(
 /// in this auth and every client sharing it.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_set_token(
-    a: *mut fw_auth,
+    auth: *mut fw_auth,
     token: *const c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live.
-        let (auth, token) = unsafe { (fw_auth::arg(a)?, strings::arg(token, "token")?) };
+        let (auth, token) = unsafe { (fw_auth::arg(auth)?, strings::arg(token, "token")?) };
         auth.set_token(Token::new(token)?);
         Ok(())
     })
@@ -196,7 +234,7 @@ pub unsafe extern "C" fn fw_auth_set_token(
 /// Writes are atomic; new files are 0600, new directories 0700.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_save_token(
-    a: *mut fw_auth,
+    auth: *mut fw_auth,
     token: *const c_char,
     token_key: *const c_char,
     token_file: *const c_char,
@@ -207,7 +245,7 @@ pub unsafe extern "C" fn fw_auth_save_token(
         // SAFETY: NULL or live / NUL-terminated.
         let (auth, token, key, file) = unsafe {
             (
-                fw_auth::arg(a)?,
+                fw_auth::arg(auth)?,
                 strings::opt_arg(token, "token")?,
                 strings::opt_arg(token_key, "token_key")?,
                 strings::opt_arg(token_file, "token_file")?,
@@ -215,17 +253,17 @@ pub unsafe extern "C" fn fw_auth_save_token(
         };
         if flags & !ALL_SAVE_FLAGS != 0 {
             return Err(Error::invalid_argument(format!(
-                "unknown save flags {:#x}",
+                "argument `flags` holds unknown bits {:#x}",
                 flags & !ALL_SAVE_FLAGS
             )));
         }
         let token = token.map(Token::new).transpose()?;
         let opts = SaveOptions {
-            overwrite: flags & FW_SAVE_OVERWRITE != 0,
-            switch_token: flags & FW_SAVE_NO_SWITCH == 0,
-            write_to_server_file: flags & FW_SAVE_NO_SERVER_FILE == 0,
-            local_server: flags & FW_SAVE_NO_LOCAL_SERVER == 0,
-            ignore_readonly: flags & FW_SAVE_STRICT_READONLY == 0,
+            overwrite: has(flags, fw_save_flags::FW_SAVE_OVERWRITE),
+            switch_token: !has(flags, fw_save_flags::FW_SAVE_NO_SWITCH),
+            write_to_server_file: !has(flags, fw_save_flags::FW_SAVE_NO_SERVER_FILE),
+            local_server: !has(flags, fw_save_flags::FW_SAVE_NO_LOCAL_SERVER),
+            ignore_readonly: !has(flags, fw_save_flags::FW_SAVE_STRICT_READONLY),
         };
         auth.save_token(token.as_ref(), key, file, opts)?;
         Ok(())
@@ -234,14 +272,15 @@ pub unsafe extern "C" fn fw_auth_save_token(
 
 /// Runs `get` on the auth and hands its string to `*s`.
 unsafe fn get_string(
-    a: *const fw_auth,
+    auth: *const fw_auth,
     s: *mut *mut c_char,
+    name: &str,
     err: *mut *mut fw_error,
     get: impl FnOnce(&Auth) -> String,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(s, "out")?) };
+        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(s, name)?) };
         *slot = strings::to_c(&get(auth))?;
         Ok(())
     })
@@ -251,47 +290,47 @@ unsafe fn get_string(
 /// get_new_token text). Never opens a browser.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_get_new_token(
-    a: *const fw_auth,
+    auth: *const fw_auth,
     instructions: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { get_string(a, instructions, err, Auth::new_token_instructions) }
+    unsafe { get_string(auth, instructions, "instructions", err, Auth::new_token_instructions) }
 }
 
 /// `{server}/auth/api/v1/create_token`, where a user creates a token.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_new_token_url(
-    a: *const fw_auth,
+    auth: *const fw_auth,
     url: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { get_string(a, url, err, Auth::new_token_url) }
+    unsafe { get_string(auth, url, "url", err, Auth::new_token_url) }
 }
 
 /// `{server}/sticky_auth/settings/tokens`, the user's existing tokens.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token_page_url(
-    a: *const fw_auth,
+    auth: *const fw_auth,
     url: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { get_string(a, url, err, Auth::token_page_url) }
+    unsafe { get_string(auth, url, "url", err, Auth::token_page_url) }
 }
 
 /// The Authorization header value, "Bearer <token>"; `*value` is NULL
 /// without a token.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_request_header(
-    a: *const fw_auth,
+    auth: *const fw_auth,
     value: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(value, "value")?) };
+        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(value, "value")?) };
         // Built once, in the buffer handed out (no intermediate copy to zero).
         *slot = auth.with_token(|t| match t {
             None => Ok(std::ptr::null_mut()),
@@ -304,7 +343,7 @@ pub unsafe extern "C" fn fw_auth_request_header(
 /// Releases this reference to the auth; NULL is a no-op. Clients holding
 /// the same auth keep it alive.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_auth_free(a: *mut fw_auth) {
+pub unsafe extern "C" fn fw_auth_free(auth: *mut fw_auth) {
     // SAFETY: NULL or live and not used afterwards.
-    boundary::run_or((), || unsafe { fw_auth::free(a) })
+    boundary::run_or((), || unsafe { fw_auth::free(auth) })
 }

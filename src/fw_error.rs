@@ -1,13 +1,13 @@
 //! `fw_error`: the detail of a failed call, handed to the caller through the
-//! optional trailing `fw_error **err` of every fallible function.
+//! trailing `fw_error **err` of every function that returns `fw_result`.
 
 use std::ffi::{CString, c_char};
 use std::ptr;
 
 use super::boundary;
 use super::fw_result::fw_result;
-use super::handle::{Handle, out};
-use fwclient_core::error::Error;
+use super::handle::Handle;
+use fwclient_core::Error;
 
 /// The detail of a failed call: code, message, and what the server said.
 /// Free with fw_error_free. Read-only: safe to read from several threads.
@@ -16,13 +16,16 @@ pub struct fw_error {
     _private: [u8; 0],
 }
 
-/// What an `fw_error` handle holds: the error and C copies of its strings.
+/// What an `fw_error` handle holds: its code, and C copies of the core
+/// error's strings.
 pub(crate) struct ErrorBox {
-    pub(crate) error: Error,
+    code: fw_result,
     message: CString,
+    status: u16,
     server_id: Option<CString>,
     url: Option<CString>,
     tos_form_url: Option<CString>,
+    body: Vec<u8>,
 }
 
 impl Handle for fw_error {
@@ -34,30 +37,54 @@ fn c_lossy(s: &str) -> CString {
     CString::new(s.replace('\0', "\u{FFFD}")).unwrap_or_default()
 }
 
-impl ErrorBox {
-    fn new(error: Error) -> ErrorBox {
+impl From<Error> for ErrorBox {
+    fn from(error: Error) -> ErrorBox {
         let detail = error.detail();
         let field = |f: fn(&fwclient_core::error::HttpDetail) -> Option<&String>| {
             detail.and_then(f).map(|s| c_lossy(s))
         };
         ErrorBox {
+            code: error.kind().into(),
             message: c_lossy(error.message()),
+            status: error.http_status(),
             server_id: field(|d| d.server_id.as_ref()),
             url: field(|d| d.url.as_ref()),
             tos_form_url: field(|d| d.tos_form_url.as_ref()),
-            error,
+            body: detail.map_or_else(Vec::new, |d| d.body.clone()),
         }
     }
 }
 
-/// Writes `error` to `*err` when `err` is not NULL.
+impl ErrorBox {
+    /// The error of a panic caught at the boundary.
+    pub(crate) fn panic(message: &str) -> ErrorBox {
+        ErrorBox {
+            code: fw_result::FW_ERR_PANIC,
+            message: c_lossy(message),
+            status: 0,
+            server_id: None,
+            url: None,
+            tos_form_url: None,
+            body: Vec::new(),
+        }
+    }
+
+    pub(crate) fn code(&self) -> fw_result {
+        self.code
+    }
+}
+
+/// Hands `error` to the caller through `err`, following GLib's GError rule:
+/// written only when `err` is not NULL and `*err` is NULL; otherwise the new
+/// error is dropped and an earlier one is left untouched.
 ///
 /// # Safety
-/// `err` is NULL or valid for writes.
-pub(crate) unsafe fn store_error(err: *mut *mut fw_error, error: Error) {
-    if !err.is_null() {
-        // SAFETY: non-NULL and writable, as documented.
-        unsafe { *err = fw_error::into_raw(ErrorBox::new(error)) };
+/// `err` is NULL or valid for reads and writes.
+pub(crate) unsafe fn store_error(err: *mut *mut fw_error, error: ErrorBox) {
+    // SAFETY: non-NULL and valid, as documented.
+    if !err.is_null() && unsafe { (*err).is_null() } {
+        // SAFETY: as above.
+        unsafe { *err = fw_error::into_raw(error) };
     }
 }
 
@@ -65,86 +92,113 @@ fn opt_ptr(s: &Option<CString>) -> *const c_char {
     s.as_ref().map_or(ptr::null(), |c| c.as_ptr())
 }
 
-/// The error's message, for people. Never holds a token. Borrowed until
-/// fw_error_free; NULL when `e` is NULL.
+/// Reads a field of the error behind `e`; `none` when `e` is NULL.
+fn read<T: Copy>(e: *const fw_error, none: T, get: impl FnOnce(&ErrorBox) -> T) -> T {
+    // SAFETY: `e` is NULL or a live error, as documented.
+    boundary::run_or(none, || unsafe { fw_error::arg(e) }.map_or(none, get))
+}
+
+/// The error's message, for people. Never holds a token.
+///
+/// @param e  The error (NULL allowed).
+/// @return   A NUL-terminated UTF-8 string borrowed from @p e until
+///           fw_error_free; NULL when @p e is NULL.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_message(e: *const fw_error) -> *const c_char {
-    // SAFETY: `e` is NULL or a live error.
-    boundary::run_or(ptr::null(), || {
-        unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| b.message.as_ptr())
-    })
+    read(e, ptr::null(), |b| b.message.as_ptr())
 }
 
-/// The error's code; FW_ERR_INVALID_ARGUMENT when `e` is NULL.
+/// The error's code.
+///
+/// @param e  The error (NULL allowed).
+/// @return   Its fw_result code; FW_ERR_INVALID_ARGUMENT when @p e is NULL.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_code(e: *const fw_error) -> fw_result {
-    boundary::run_or(fw_result::FW_ERR_PANIC, || {
-        // SAFETY: `e` is NULL or a live error.
-        unsafe { fw_error::arg(e) }.map_or(fw_result::FW_ERR_INVALID_ARGUMENT, |b| {
-            b.error.kind().into()
-        })
-    })
+    read(e, fw_result::FW_ERR_INVALID_ARGUMENT, |b| b.code)
 }
 
-/// The HTTP status of the server's answer; 0 when the error did not come
-/// from an answer (or `e` is NULL).
+/// The HTTP status of the server's answer that caused the error.
+///
+/// @param e  The error (NULL allowed).
+/// @return   The status; 0 when the error did not come from an answer or
+///           @p e is NULL.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_http_status(e: *const fw_error) -> u16 {
-    // SAFETY: `e` is NULL or a live error.
-    boundary::run_or(0, || {
-        unsafe { fw_error::arg(e) }.map_or(0, |b| b.error.http_status())
-    })
+    read(e, 0, |b| b.status)
 }
 
 /// The server's error id ("no_token", "invalid_token", "missing_tos",
-/// "missing_permission", ...); NULL when none. Borrowed until fw_error_free.
+/// "missing_permission", ...).
+///
+/// @param e  The error (NULL allowed).
+/// @return   A string borrowed from @p e until fw_error_free; NULL when the
+///           answer carried none or @p e is NULL.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_server_id(e: *const fw_error) -> *const c_char {
-    // SAFETY: `e` is NULL or a live error.
-    boundary::run_or(ptr::null(), || {
-        unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| opt_ptr(&b.server_id))
-    })
+    read(e, ptr::null(), |b| opt_ptr(&b.server_id))
 }
 
-/// The URL of the request that failed; NULL when none. Borrowed until
-/// fw_error_free.
+/// The URL of the request that failed (never holds a token).
+///
+/// @param e  The error (NULL allowed).
+/// @return   A string borrowed from @p e until fw_error_free; NULL when the
+///           error did not come from a request or @p e is NULL.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_url(e: *const fw_error) -> *const c_char {
-    // SAFETY: `e` is NULL or a live error.
-    boundary::run_or(ptr::null(), || {
-        unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| opt_ptr(&b.url))
-    })
+    read(e, ptr::null(), |b| opt_ptr(&b.url))
 }
 
-/// The Terms-of-Service form to accept, for FW_ERR_MISSING_TOS; NULL
-/// otherwise. Borrowed until fw_error_free.
+/// The Terms-of-Service form the user must accept, for FW_ERR_MISSING_TOS.
+///
+/// @param e  The error (NULL allowed).
+/// @return   A string borrowed from @p e until fw_error_free; NULL for other
+///           errors or when @p e is NULL.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_tos_form_url(e: *const fw_error) -> *const c_char {
-    // SAFETY: `e` is NULL or a live error.
-    boundary::run_or(ptr::null(), || {
-        unsafe { fw_error::arg(e) }.map_or(ptr::null(), |b| opt_ptr(&b.tos_form_url))
-    })
+    read(e, ptr::null(), |b| opt_ptr(&b.tos_form_url))
 }
 
-/// The body of the server's answer (empty when none). `*data` is borrowed
-/// until fw_error_free.
+/// The body of the server's answer that caused the error (any token in it
+/// masked).
+///
+/// @param e    The error (NULL allowed).
+/// @param len  Receives the body's length in bytes; 0 when there is none
+///             (NULL allowed when not wanted).
+/// @return     The bytes (not NUL-terminated), borrowed from @p e until
+///             fw_error_free; NULL when there is no body or @p e is NULL.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_error_body(
-    e: *const fw_error,
-    data: *mut *const u8,
-    len: *mut usize,
-) -> fw_result {
-    boundary::run(ptr::null_mut(), || {
-        // SAFETY: each pointer is NULL or valid, as documented.
-        let (b, data, len) = unsafe { (fw_error::arg(e)?, out(data, "data")?, out(len, "len")?) };
-        let body = b.error.detail().map_or(&[][..], |d| &d.body[..]);
-        *data = body.as_ptr();
-        *len = body.len();
-        Ok(())
-    })
+pub unsafe extern "C" fn fw_error_body(e: *const fw_error, len: *mut usize) -> *const u8 {
+    let body = read(e, None, |b| Some((b.body.as_ptr(), b.body.len())));
+    let (data, n) = match body {
+        Some((p, n)) if n > 0 => (p, n),
+        _ => (ptr::null(), 0),
+    };
+    if !len.is_null() {
+        // SAFETY: writable, as documented.
+        unsafe { *len = n };
+    }
+    data
 }
 
-/// Frees an error; NULL is a no-op.
+/// Frees an error.
+///
+/// @param e  The error; NULL is a no-op. Not to be used afterwards.
+///
+/// Thread safety: must not race any other call on the same error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_free(e: *mut fw_error) {
     // SAFETY: `e` is NULL or a live error not used afterwards.

@@ -1,21 +1,50 @@
-//! `fw_options`: what a caller chooses before creating an auth or a client.
+//! `fw_options`: what a caller chooses before creating an auth or a client,
+//! and `fw_layout`, the numbers of the secret-file layouts.
 
 use std::ffi::c_char;
 use std::time::Duration;
 
 use super::boundary;
+use super::fw_error::fw_error;
 use super::fw_result::fw_result;
 use super::handle::{Handle, out};
 use super::strings;
-use fwclient_core::error::{Error, ErrorKind};
+use fwclient_core::error::Error;
 use fwclient_core::options::Options;
 use fwclient_core::secrets::layout::Layout;
 use fwclient_core::token::Token;
 
-/// Layout of caveclient 8.x (`cave-secret.json`).
-pub const FW_LAYOUT_CAVE: u32 = 1;
-/// Layout of annotationframeworkclient 3.1 (`chunkedgraph-secret.json`), the default.
-pub const FW_LAYOUT_FRAMEWORK: u32 = 0;
+/// The secret-file layout. Functions take and give it as a uint32_t holding
+/// one of these values.
+#[repr(u32)]
+#[allow(non_camel_case_types)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum fw_layout {
+    /// annotationframeworkclient 3.1 (`chunkedgraph-secret.json`), the default.
+    FW_LAYOUT_FRAMEWORK = 0,
+    /// caveclient 8.x (`cave-secret.json`, plus per-server files).
+    FW_LAYOUT_CAVE = 1,
+}
+
+impl From<Layout> for fw_layout {
+    fn from(layout: Layout) -> fw_layout {
+        match layout {
+            Layout::Framework => fw_layout::FW_LAYOUT_FRAMEWORK,
+            Layout::Cave => fw_layout::FW_LAYOUT_CAVE,
+        }
+    }
+}
+
+impl fw_layout {
+    /// The core's layout for a number received from C.
+    fn to_core(code: u32) -> Option<Layout> {
+        match code {
+            c if c == fw_layout::FW_LAYOUT_FRAMEWORK as u32 => Some(Layout::Framework),
+            c if c == fw_layout::FW_LAYOUT_CAVE as u32 => Some(Layout::Cave),
+            _ => None,
+        }
+    }
+}
 
 /// Settings for fw_auth_new and fw_client_new. Not thread-safe: build it on
 /// one thread; it may be freed as soon as the auth or client exists.
@@ -26,225 +55,336 @@ pub struct fw_options {
 
 impl Handle for fw_options {
     type Inner = Options;
-    const NAME: &'static str = "options";
+    const NAME: &'static str = "opts";
 }
 
 /// Creates options holding the Python clients' defaults.
+///
+/// @param out_opts  Receives the new options, to free with fw_options_free.
+/// @param err       NULL, or receives the error on failure (see "Errors").
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT when @p out_opts is NULL.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_new(out_opts: *mut *mut fw_options) -> fw_result {
-    boundary::run(std::ptr::null_mut(), || {
+pub unsafe extern "C" fn fw_options_new(
+    out_opts: *mut *mut fw_options,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    boundary::run(err, || {
         // SAFETY: NULL or writable.
-        let slot = unsafe { out(out_opts, "out") }?;
+        let slot = unsafe { out(out_opts, "out_opts") }?;
         *slot = fw_options::into_raw(Options::default());
         Ok(())
     })
 }
 
-/// Runs `set` on the options behind `o` with the string argument `value`.
+/// Runs `set` on the options behind `opts` with the string argument `value`.
 unsafe fn set_str(
-    o: *mut fw_options,
+    opts: *mut fw_options,
     value: *const c_char,
     name: &str,
+    err: *mut *mut fw_error,
     set: impl FnOnce(&mut Options, &str) -> fwclient_core::Result<()>,
 ) -> fw_result {
-    boundary::run(std::ptr::null_mut(), || {
+    boundary::run(err, || {
         // SAFETY: NULL or live, as documented.
-        let (opts, value) = unsafe { (fw_options::arg_mut(o)?, strings::arg(value, name)?) };
-        set(opts, value)
+        let (o, value) = unsafe { (fw_options::arg_mut(opts)?, strings::arg(value, name)?) };
+        set(o, value)
     })
 }
 
 /// Stores a non-empty string argument with `store`.
 unsafe fn set_text(
-    o: *mut fw_options,
+    opts: *mut fw_options,
     value: *const c_char,
     name: &'static str,
+    err: *mut *mut fw_error,
     store: impl FnOnce(&mut Options, String),
 ) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
-        set_str(o, value, name, |opts, v| {
+        set_str(opts, value, name, err, |o, v| {
             non_empty(v, name)?;
-            store(opts, v.to_owned());
+            store(o, v.to_owned());
             Ok(())
         })
     }
 }
 
-/// Uses this token directly; no secret file is read. FW_ERR_INVALID_TOKEN_FORMAT
-/// for an empty token or one with whitespace, control or non-ASCII characters.
+/// Runs `set` on the options behind `opts`.
+unsafe fn set_value(
+    opts: *mut fw_options,
+    err: *mut *mut fw_error,
+    set: impl FnOnce(&mut Options) -> fwclient_core::Result<()>,
+) -> fw_result {
+    boundary::run(err, || {
+        // SAFETY: NULL or live.
+        set(unsafe { fw_options::arg_mut(opts) }?)
+    })
+}
+
+/// Uses this token directly; no secret file is read.
+///
+/// @param opts   The options.
+/// @param token  The token (copied).
+/// @param err    NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_TOKEN_FORMAT for an empty token, one longer
+///         than FW_MAX_TOKEN_BYTES or with whitespace, control or non-ASCII
+///         characters; FW_ERR_INVALID_ARGUMENT for a NULL argument.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_options_set_token(
-    o: *mut fw_options,
+    opts: *mut fw_options,
     token: *const c_char,
+    err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
-        set_str(o, token, "token", |opts, t| {
-            opts.token = Some(Token::new(t)?);
+        set_str(opts, token, "token", err, |o, t| {
+            o.token = Some(Token::new(t)?);
             Ok(())
         })
     }
 }
 
-/// Reads the token from this secret file (`~` expanded, relative to the
-/// current directory otherwise) instead of the default files.
+/// Reads the token from this secret file instead of the default files.
+///
+/// @param opts  The options.
+/// @param path  The file (copied; `~` expanded, relative to the current
+///              directory otherwise). Not empty.
+/// @param err   NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_options_set_token_file(
-    o: *mut fw_options,
+    opts: *mut fw_options,
     path: *const c_char,
+    err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { set_text(o, path, "path", |opts, p| opts.token_file = Some(p)) }
+    unsafe { set_text(opts, path, "path", err, |o, p| o.token_file = Some(p)) }
 }
 
-/// Reads the token under this key (default "token").
+/// Reads the token under this key of the secret file (default "token").
+///
+/// @param opts  The options.
+/// @param key   The key (copied). Not empty.
+/// @param err   NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_options_set_token_key(
-    o: *mut fw_options,
+    opts: *mut fw_options,
     key: *const c_char,
+    err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { set_text(o, key, "key", |opts, k| opts.token_key = Some(k)) }
+    unsafe { set_text(opts, key, "key", err, |o, k| o.token_key = Some(k)) }
 }
 
-/// The global server (default "https://global.daf-apis.com"), used verbatim
-/// in URLs as the Python clients do.
+/// The global server (default "https://global.daf-apis.com"), used
+/// verbatim in URLs as the Python clients do. The token goes to it.
+///
+/// @param opts  The options.
+/// @param url   The server's address (copied). Not empty.
+/// @param err   NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_options_set_server_address(
-    o: *mut fw_options,
+    opts: *mut fw_options,
     url: *const c_char,
+    err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { set_text(o, url, "url", |opts, u| opts.server_address = Some(u)) }
+    unsafe { set_text(opts, url, "url", err, |o, u| o.server_address = Some(u)) }
 }
 
 /// The secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets).
+///
+/// @param opts  The options.
+/// @param dir   The directory (copied). Not empty.
+/// @param err   NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_options_set_secrets_dir(
-    o: *mut fw_options,
+    opts: *mut fw_options,
     dir: *const c_char,
+    err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { set_text(o, dir, "dir", |opts, d| opts.secrets_dir = Some(d)) }
+    unsafe { set_text(opts, dir, "dir", err, |o, d| o.secrets_dir = Some(d)) }
 }
 
-/// The layout: FW_LAYOUT_FRAMEWORK or FW_LAYOUT_CAVE (default
-/// $FW_SECRETS_LAYOUT, else chosen from the files present).
+/// The layout of the secret files (default $FW_SECRETS_LAYOUT, else chosen
+/// from the files present).
+///
+/// @param opts    The options.
+/// @param layout  A fw_layout value.
+/// @param err     NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts or a number
+///         that is not a fw_layout.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_layout(o: *mut fw_options, layout: u32) -> fw_result {
-    boundary::run(std::ptr::null_mut(), || {
-        // SAFETY: NULL or live.
-        let opts = unsafe { fw_options::arg_mut(o) }?;
-        opts.layout = Some(Layout::from_code(layout).ok_or_else(|| {
-            Error::invalid_argument(format!(
-                "layout {layout} is neither FW_LAYOUT_FRAMEWORK nor FW_LAYOUT_CAVE"
-            ))
-        })?);
-        Ok(())
-    })
-}
-
-/// Connect and overall timeouts of requests, in milliseconds (defaults
-/// 10000 and 60000); 0 keeps the current value of that timeout.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_timeout_ms(
-    o: *mut fw_options,
-    connect_ms: u64,
-    total_ms: u64,
-) -> fw_result {
-    boundary::run(std::ptr::null_mut(), || {
-        // SAFETY: NULL or live.
-        let opts = unsafe { fw_options::arg_mut(o) }?;
-        if connect_ms != 0 {
-            opts.http.connect_timeout = Duration::from_millis(connect_ms);
-        }
-        if total_ms != 0 {
-            opts.http.total_timeout = Duration::from_millis(total_ms);
-        }
-        Ok(())
-    })
-}
-
-/// How often an idempotent request is retried after 502/503/504 or a reset
-/// connection (default 3; 0 disables retries).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_max_retries(o: *mut fw_options, n: u32) -> fw_result {
-    boundary::run(std::ptr::null_mut(), || {
-        // SAFETY: NULL or live.
-        unsafe { fw_options::arg_mut(o) }?.http.max_retries = n;
-        Ok(())
-    })
-}
-
-/// The largest response body accepted, in bytes (default 256 MiB); a larger
-/// answer gives FW_ERR_BAD_RESPONSE.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_max_body_bytes(o: *mut fw_options, n: u64) -> fw_result {
-    boundary::run(std::ptr::null_mut(), || {
-        // SAFETY: NULL or live.
-        let opts = unsafe { fw_options::arg_mut(o) }?;
-        if n == 0 {
-            return Err(Error::invalid_argument(
-                "the body limit must be greater than 0",
-            ));
-        }
-        opts.http.max_body_bytes = n;
-        Ok(())
-    })
-}
-
-/// A PEM file of CA certificates trusted in addition to the system's
-/// (default $FW_CA_BUNDLE).
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_set_ca_file(
-    o: *mut fw_options,
-    path: *const c_char,
-) -> fw_result {
-    // SAFETY: forwarded.
-    unsafe { set_text(o, path, "path", |opts, p| opts.http.ca_file = Some(p)) }
-}
-
-/// Also sends the token to this origin ("https://host[:port]").
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_add_trusted_origin(
-    o: *mut fw_options,
-    origin: *const c_char,
+pub unsafe extern "C" fn fw_options_set_layout(
+    opts: *mut fw_options,
+    layout: u32,
+    err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
-        set_text(o, origin, "origin", |opts, u| {
-            opts.http.trusted_origins.push(u)
+        set_value(opts, err, |o| {
+            o.layout = Some(fw_layout::to_core(layout).ok_or_else(|| {
+                Error::invalid_argument(format!(
+                    "argument `layout` ({layout}) is neither FW_LAYOUT_FRAMEWORK nor FW_LAYOUT_CAVE"
+                ))
+            })?);
+            Ok(())
+        })
+    }
+}
+
+/// Connect and overall timeouts of requests.
+///
+/// @param opts        The options.
+/// @param connect_ms  Connect timeout in milliseconds (default 10000); 0 keeps the current value.
+/// @param total_ms    Overall timeout in milliseconds (default 60000); 0 keeps the current value.
+/// @param err         NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_options_set_timeout_ms(
+    opts: *mut fw_options,
+    connect_ms: u64,
+    total_ms: u64,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    // SAFETY: forwarded.
+    unsafe {
+        set_value(opts, err, |o| {
+            if connect_ms != 0 {
+                o.http.connect_timeout = Duration::from_millis(connect_ms);
+            }
+            if total_ms != 0 {
+                o.http.total_timeout = Duration::from_millis(total_ms);
+            }
+            Ok(())
+        })
+    }
+}
+
+/// How often an idempotent request is retried after 502/503/504 or a reset
+/// connection.
+///
+/// @param opts  The options.
+/// @param n     Retries (default 3; 0 disables retries).
+/// @param err   NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_options_set_max_retries(
+    opts: *mut fw_options,
+    n: u32,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    // SAFETY: forwarded.
+    unsafe {
+        set_value(opts, err, |o| {
+            o.http.max_retries = n;
+            Ok(())
+        })
+    }
+}
+
+/// The largest response body accepted; a larger answer gives FW_ERR_BAD_RESPONSE.
+///
+/// @param opts  The options.
+/// @param n     The limit in bytes (default 256 MiB), greater than 0.
+/// @param err   NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts or @p n of 0.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_options_set_max_body_bytes(
+    opts: *mut fw_options,
+    n: u64,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    // SAFETY: forwarded.
+    unsafe {
+        set_value(opts, err, |o| {
+            if n == 0 {
+                return Err(Error::invalid_argument(
+                    "argument `n` (the body limit) must be greater than 0",
+                ));
+            }
+            o.http.max_body_bytes = n;
+            Ok(())
+        })
+    }
+}
+
+/// A PEM file of CA certificates trusted in addition to the system's
+/// (default $FW_CA_BUNDLE). Read when an auth or client is created.
+///
+/// @param opts  The options.
+/// @param path  The file (copied). Not empty.
+/// @param err   NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_options_set_ca_file(
+    opts: *mut fw_options,
+    path: *const c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    // SAFETY: forwarded.
+    unsafe { set_text(opts, path, "path", err, |o, p| o.http.ca_file = Some(p)) }
+}
+
+/// Also sends the token to this origin (see "Where the token goes").
+///
+/// @param opts    The options.
+/// @param origin  "https://host[:port]" (copied). Not empty.
+/// @param err     NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_options_add_trusted_origin(
+    opts: *mut fw_options,
+    origin: *const c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    // SAFETY: forwarded.
+    unsafe {
+        set_text(opts, origin, "origin", err, |o, u| {
+            o.http.trusted_origins.push(u)
         })
     }
 }
 
 /// Allows sending the token over plain http to hosts other than loopback.
+///
+/// @param opts   The options.
+/// @param allow  true to allow (default false).
+/// @param err    NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_options_set_allow_insecure_http(
-    o: *mut fw_options,
+    opts: *mut fw_options,
     allow: bool,
+    err: *mut *mut fw_error,
 ) -> fw_result {
-    boundary::run(std::ptr::null_mut(), || {
-        // SAFETY: NULL or live.
-        unsafe { fw_options::arg_mut(o) }?.http.allow_insecure_http = allow;
-        Ok(())
-    })
+    // SAFETY: forwarded.
+    unsafe {
+        set_value(opts, err, |o| {
+            o.http.allow_insecure_http = allow;
+            Ok(())
+        })
+    }
 }
 
-/// Frees options; NULL is a no-op.
+/// Frees options.
+///
+/// @param opts  The options; NULL is a no-op. Not to be used afterwards.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_options_free(o: *mut fw_options) {
+pub unsafe extern "C" fn fw_options_free(opts: *mut fw_options) {
     // SAFETY: NULL or live and not used afterwards.
-    boundary::run_or((), || unsafe { fw_options::free(o) })
+    boundary::run_or((), || unsafe { fw_options::free(opts) })
 }
 
 fn non_empty(value: &str, name: &str) -> fwclient_core::Result<()> {
     if value.is_empty() {
-        Err(Error::new(
-            ErrorKind::InvalidArgument,
-            format!("argument `{name}` must not be empty"),
-        ))
+        Err(Error::invalid_argument(format!(
+            "argument `{name}` must not be empty"
+        )))
     } else {
         Ok(())
     }
@@ -253,12 +393,12 @@ fn non_empty(value: &str, name: &str) -> fwclient_core::Result<()> {
 /// The options behind a nullable `const fw_options *` (defaults for NULL).
 ///
 /// # Safety
-/// `o` is NULL or live.
-pub(crate) unsafe fn or_default(o: *const fw_options, default: &Options) -> &Options {
-    if o.is_null() {
+/// `opts` is NULL or live.
+pub(crate) unsafe fn or_default(opts: *const fw_options, default: &Options) -> &Options {
+    if opts.is_null() {
         default
     } else {
         // SAFETY: non-NULL and live.
-        unsafe { &*o.cast::<Options>() }
+        unsafe { &*opts.cast::<Options>() }
     }
 }

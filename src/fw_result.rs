@@ -1,22 +1,26 @@
-//! `fw_result`: the code every fallible function returns. The same numbers
-//! as the core's `ErrorKind`, under their C names.
+//! The numbers of the header: `fw_result` (the code every fallible function
+//! returns) and the mapping from the core's errors to it, in one exhaustive
+//! `match`.
 
-use fwclient_core::error::ErrorKind;
+use std::ffi::CStr;
+
+use fwclient_core::ErrorKind;
 
 /// The result of a call: FW_OK (0) or the class of the error. Numbers are
-/// fixed forever and never reused.
+/// fixed forever and never reused; a new code may be added in any release,
+/// so treat an unknown non-zero code as a failure.
 #[repr(u32)]
 #[allow(non_camel_case_types)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum fw_result {
-    /// Success (only meaningful at the C ABI).
+    /// Success.
     FW_OK = 0,
     /// A parameter is NULL, not UTF-8, out of range or otherwise unusable.
     FW_ERR_INVALID_ARGUMENT = 1,
     /// A token is empty, longer than FW_MAX_TOKEN_BYTES (8192), or holds
     /// whitespace, control or non-ASCII characters.
     FW_ERR_INVALID_TOKEN_FORMAT = 2,
-    /// save_token without overwrite found the key already in the file.
+    /// fw_auth_save_token without FW_SAVE_OVERWRITE found the key already in the file.
     FW_ERR_TOKEN_EXISTS = 3,
     /// Reading or writing a file failed.
     FW_ERR_IO = 4,
@@ -46,14 +50,13 @@ pub enum fw_result {
     FW_ERR_INVALID_URL = 24,
     /// The server's answer is malformed, too large, or a redirect loop.
     FW_ERR_BAD_RESPONSE = 25,
-    /// A Rust panic was caught at the C boundary.
+    /// A Rust panic was caught at the C boundary (a bug of fwclient).
     FW_ERR_PANIC = 99,
 }
 
 impl From<ErrorKind> for fw_result {
     fn from(kind: ErrorKind) -> fw_result {
         match kind {
-            ErrorKind::Ok => fw_result::FW_OK,
             ErrorKind::InvalidArgument => fw_result::FW_ERR_INVALID_ARGUMENT,
             ErrorKind::InvalidTokenFormat => fw_result::FW_ERR_INVALID_TOKEN_FORMAT,
             ErrorKind::TokenExists => fw_result::FW_ERR_TOKEN_EXISTS,
@@ -71,7 +74,61 @@ impl From<ErrorKind> for fw_result {
             ErrorKind::InsecureUrl => fw_result::FW_ERR_INSECURE_URL,
             ErrorKind::InvalidUrl => fw_result::FW_ERR_INVALID_URL,
             ErrorKind::BadResponse => fw_result::FW_ERR_BAD_RESPONSE,
-            ErrorKind::Panic => fw_result::FW_ERR_PANIC,
+        }
+    }
+}
+
+impl fw_result {
+    /// Every code, in number order.
+    pub const ALL: [fw_result; 19] = [
+        fw_result::FW_OK,
+        fw_result::FW_ERR_INVALID_ARGUMENT,
+        fw_result::FW_ERR_INVALID_TOKEN_FORMAT,
+        fw_result::FW_ERR_TOKEN_EXISTS,
+        fw_result::FW_ERR_IO,
+        fw_result::FW_ERR_SECRET_FILE,
+        fw_result::FW_ERR_NOT_AUTHENTICATED,
+        fw_result::FW_ERR_INVALID_TOKEN,
+        fw_result::FW_ERR_BAD_AUTH_HEADER,
+        fw_result::FW_ERR_MISSING_TOS,
+        fw_result::FW_ERR_FORBIDDEN,
+        fw_result::FW_ERR_HTTP_STATUS,
+        fw_result::FW_ERR_NETWORK,
+        fw_result::FW_ERR_TIMEOUT,
+        fw_result::FW_ERR_TLS,
+        fw_result::FW_ERR_INSECURE_URL,
+        fw_result::FW_ERR_INVALID_URL,
+        fw_result::FW_ERR_BAD_RESPONSE,
+        fw_result::FW_ERR_PANIC,
+    ];
+
+    /// The code with this number, if any.
+    pub fn from_u32(code: u32) -> Option<fw_result> {
+        fw_result::ALL.into_iter().find(|r| *r as u32 == code)
+    }
+
+    /// The C name of the code, e.g. `"FW_ERR_IO"`.
+    pub fn name(self) -> &'static CStr {
+        match self {
+            fw_result::FW_OK => c"FW_OK",
+            fw_result::FW_ERR_INVALID_ARGUMENT => c"FW_ERR_INVALID_ARGUMENT",
+            fw_result::FW_ERR_INVALID_TOKEN_FORMAT => c"FW_ERR_INVALID_TOKEN_FORMAT",
+            fw_result::FW_ERR_TOKEN_EXISTS => c"FW_ERR_TOKEN_EXISTS",
+            fw_result::FW_ERR_IO => c"FW_ERR_IO",
+            fw_result::FW_ERR_SECRET_FILE => c"FW_ERR_SECRET_FILE",
+            fw_result::FW_ERR_NOT_AUTHENTICATED => c"FW_ERR_NOT_AUTHENTICATED",
+            fw_result::FW_ERR_INVALID_TOKEN => c"FW_ERR_INVALID_TOKEN",
+            fw_result::FW_ERR_BAD_AUTH_HEADER => c"FW_ERR_BAD_AUTH_HEADER",
+            fw_result::FW_ERR_MISSING_TOS => c"FW_ERR_MISSING_TOS",
+            fw_result::FW_ERR_FORBIDDEN => c"FW_ERR_FORBIDDEN",
+            fw_result::FW_ERR_HTTP_STATUS => c"FW_ERR_HTTP_STATUS",
+            fw_result::FW_ERR_NETWORK => c"FW_ERR_NETWORK",
+            fw_result::FW_ERR_TIMEOUT => c"FW_ERR_TIMEOUT",
+            fw_result::FW_ERR_TLS => c"FW_ERR_TLS",
+            fw_result::FW_ERR_INSECURE_URL => c"FW_ERR_INSECURE_URL",
+            fw_result::FW_ERR_INVALID_URL => c"FW_ERR_INVALID_URL",
+            fw_result::FW_ERR_BAD_RESPONSE => c"FW_ERR_BAD_RESPONSE",
+            fw_result::FW_ERR_PANIC => c"FW_ERR_PANIC",
         }
     }
 }
@@ -81,10 +138,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_match_the_core() {
-        for kind in ErrorKind::ALL {
-            assert_eq!(fw_result::from(kind) as u32, kind as u32);
-            assert_eq!(format!("{:?}", fw_result::from(kind)), kind.name());
+    fn numbers_are_fixed_and_names_are_the_variants() {
+        assert_eq!(fw_result::FW_OK as u32, 0);
+        assert_eq!(fw_result::FW_ERR_SECRET_FILE as u32, 5);
+        assert_eq!(fw_result::FW_ERR_NOT_AUTHENTICATED as u32, 10);
+        assert_eq!(fw_result::FW_ERR_BAD_RESPONSE as u32, 25);
+        assert_eq!(fw_result::FW_ERR_PANIC as u32, 99);
+        for r in fw_result::ALL {
+            assert_eq!(fw_result::from_u32(r as u32), Some(r));
+            assert_eq!(r.name().to_str().unwrap(), format!("{r:?}"));
         }
+        assert_eq!(fw_result::from_u32(6), None);
+    }
+
+    #[test]
+    fn every_core_kind_has_its_own_error_code() {
+        let mut seen: Vec<u32> = ErrorKind::ALL
+            .into_iter()
+            .map(|k| fw_result::from(k) as u32)
+            .collect();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), ErrorKind::ALL.len());
+        assert!(!seen.contains(&0) && !seen.contains(&99));
     }
 }

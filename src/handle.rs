@@ -66,3 +66,19 @@ pub(crate) unsafe fn out<'a, T>(p: *mut T, name: &str) -> Result<&'a mut T> {
     // SAFETY: non-NULL and writable, as documented for every out-parameter.
     Ok(unsafe { &mut *p })
 }
+
+/// Borrows a pointer-and-length pair as a slice: (NULL, 0) is empty, NULL
+/// with a length is refused.
+///
+/// # Safety
+/// `p` is NULL or valid for reads of `len` elements during the call.
+pub(crate) unsafe fn slice_arg<'a, T>(p: *const T, len: usize, name: &str) -> Result<&'a [T]> {
+    match (p.is_null(), len) {
+        (_, 0) => Ok(&[]),
+        (true, _) => Err(Error::invalid_argument(format!(
+            "argument `{name}` must not be NULL when its length is {len}"
+        ))),
+        // SAFETY: non-NULL with `len` readable elements, as documented.
+        (false, n) => Ok(unsafe { std::slice::from_raw_parts(p, n) }),
+    }
+}

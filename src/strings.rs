@@ -6,6 +6,7 @@ use std::ffi::{CStr, CString, c_char};
 use zeroize::Zeroize;
 
 use super::boundary;
+use super::fw_result::fw_result;
 use super::handle::null_arg;
 use fwclient_core::error::{Error, ErrorKind, Result};
 
@@ -84,7 +85,7 @@ pub unsafe extern "C" fn fw_string_free(s: *mut c_char) {
 #[unsafe(no_mangle)]
 pub extern "C" fn fw_result_name(code: u32) -> *const c_char {
     boundary::run_or(c"FW_UNKNOWN_RESULT".as_ptr(), || {
-        ErrorKind::from_code(code).map_or(c"FW_UNKNOWN_RESULT".as_ptr(), |k| k.c_name().as_ptr())
+        fw_result::from_u32(code).map_or(c"FW_UNKNOWN_RESULT".as_ptr(), |r| r.name().as_ptr())
     })
 }
 
@@ -97,4 +98,27 @@ pub extern "C" fn fw_version() -> *const c_char {
             Err(_) => panic!("version holds a NUL"),
         };
     VERSION.as_ptr()
+}
+
+/// The library's version as a number, (major << 16) | (minor << 8) | patch,
+/// to compare with FW_VERSION_NUMBER, the version of the header a program
+/// was built against.
+#[unsafe(no_mangle)]
+pub extern "C" fn fw_version_number() -> u32 {
+    const fn part(s: &str, n: usize) -> u32 {
+        let b = s.as_bytes();
+        let (mut i, mut field, mut value) = (0, 0, 0u32);
+        while i < b.len() {
+            match b[i] {
+                b'.' => field += 1,
+                d @ b'0'..=b'9' if field == n => value = value * 10 + (d - b'0') as u32,
+                b'0'..=b'9' => {}
+                _ => break,
+            }
+            i += 1;
+        }
+        value
+    }
+    const V: &str = env!("CARGO_PKG_VERSION");
+    (part(V, 0) << 16) | (part(V, 1) << 8) | part(V, 2)
 }

@@ -1,58 +1,52 @@
-//! Errors of the core: one kind per `fw_result` code, a message that never
-//! holds a token, and the details a server answer carried.
+//! Errors of the core: a kind, a message that never holds a token, and the
+//! details a server answer carried.
 
 use std::fmt;
 
-/// The class of an error. The numbers are the C ABI's `fw_result` codes:
-/// they are fixed forever, never reused, and `Ok` is 0.
-#[repr(u32)]
+/// The class of an error. The C ABI gives each kind a number of its own
+/// (`fw_result`); this crate knows none of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
-    /// Success (only meaningful at the C ABI).
-    Ok = 0,
-    /// A parameter is NULL, not UTF-8, out of range or otherwise unusable.
-    InvalidArgument = 1,
-    /// A token is empty, longer than FW_MAX_TOKEN_BYTES (8192), or holds
+    /// A parameter is missing, not UTF-8, out of range or otherwise unusable.
+    InvalidArgument,
+    /// A token is empty, longer than MAX_TOKEN_BYTES (8192), or holds
     /// whitespace, control or non-ASCII characters.
-    InvalidTokenFormat = 2,
+    InvalidTokenFormat,
     /// save_token without overwrite found the key already in the file.
-    TokenExists = 3,
+    TokenExists,
     /// Reading or writing a file failed.
-    Io = 4,
+    Io,
     /// A secret file is not a JSON object, or its token is not a string.
-    SecretFile = 5,
+    SecretFile,
     /// The server asked for a token and none was sent.
-    NotAuthenticated = 10,
+    NotAuthenticated,
     /// The server rejected the token as invalid or expired.
-    InvalidToken = 11,
+    InvalidToken,
     /// The server rejected the Authorization header (400 bad_auth_header).
-    BadAuthHeader = 12,
+    BadAuthHeader,
     /// The user must accept the Terms of Service (403 missing_tos).
-    MissingTos = 13,
+    MissingTos,
     /// The user lacks a permission (403 missing_permission or admin text).
-    Forbidden = 14,
+    Forbidden,
     /// Any other non-2xx answer.
-    HttpStatus = 15,
+    HttpStatus,
     /// Connecting, sending or receiving failed.
-    Network = 20,
+    Network,
     /// A connect or overall timeout elapsed.
-    Timeout = 21,
+    Timeout,
     /// The TLS handshake or certificate check failed.
-    Tls = 22,
+    Tls,
     /// A token would have been sent over plain http to a non-loopback host.
-    InsecureUrl = 23,
+    InsecureUrl,
     /// A URL could not be parsed or has an unsupported scheme.
-    InvalidUrl = 24,
+    InvalidUrl,
     /// The server's answer is malformed, too large, or a redirect loop.
-    BadResponse = 25,
-    /// A Rust panic was caught at the C boundary.
-    Panic = 99,
+    BadResponse,
 }
 
 impl ErrorKind {
-    /// Every kind, in code order.
-    pub const ALL: [ErrorKind; 19] = [
-        ErrorKind::Ok,
+    /// Every kind.
+    pub const ALL: [ErrorKind; 17] = [
         ErrorKind::InvalidArgument,
         ErrorKind::InvalidTokenFormat,
         ErrorKind::TokenExists,
@@ -70,43 +64,7 @@ impl ErrorKind {
         ErrorKind::InsecureUrl,
         ErrorKind::InvalidUrl,
         ErrorKind::BadResponse,
-        ErrorKind::Panic,
     ];
-
-    /// The C name of the code, e.g. `"FW_ERR_IO"`.
-    pub fn name(self) -> &'static str {
-        self.c_name().to_str().unwrap_or("FW_UNKNOWN_RESULT")
-    }
-
-    /// The C name as a NUL-terminated static string.
-    pub fn c_name(self) -> &'static std::ffi::CStr {
-        match self {
-            ErrorKind::Ok => c"FW_OK",
-            ErrorKind::InvalidArgument => c"FW_ERR_INVALID_ARGUMENT",
-            ErrorKind::InvalidTokenFormat => c"FW_ERR_INVALID_TOKEN_FORMAT",
-            ErrorKind::TokenExists => c"FW_ERR_TOKEN_EXISTS",
-            ErrorKind::Io => c"FW_ERR_IO",
-            ErrorKind::SecretFile => c"FW_ERR_SECRET_FILE",
-            ErrorKind::NotAuthenticated => c"FW_ERR_NOT_AUTHENTICATED",
-            ErrorKind::InvalidToken => c"FW_ERR_INVALID_TOKEN",
-            ErrorKind::BadAuthHeader => c"FW_ERR_BAD_AUTH_HEADER",
-            ErrorKind::MissingTos => c"FW_ERR_MISSING_TOS",
-            ErrorKind::Forbidden => c"FW_ERR_FORBIDDEN",
-            ErrorKind::HttpStatus => c"FW_ERR_HTTP_STATUS",
-            ErrorKind::Network => c"FW_ERR_NETWORK",
-            ErrorKind::Timeout => c"FW_ERR_TIMEOUT",
-            ErrorKind::Tls => c"FW_ERR_TLS",
-            ErrorKind::InsecureUrl => c"FW_ERR_INSECURE_URL",
-            ErrorKind::InvalidUrl => c"FW_ERR_INVALID_URL",
-            ErrorKind::BadResponse => c"FW_ERR_BAD_RESPONSE",
-            ErrorKind::Panic => c"FW_ERR_PANIC",
-        }
-    }
-
-    /// The kind with this code, if any.
-    pub fn from_code(code: u32) -> Option<ErrorKind> {
-        ErrorKind::ALL.into_iter().find(|k| *k as u32 == code)
-    }
 }
 
 /// What a server's error answer carried, kept for the caller.
@@ -252,20 +210,6 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn codes_are_fixed() {
-        assert_eq!(ErrorKind::Ok as u32, 0);
-        assert_eq!(ErrorKind::SecretFile as u32, 5);
-        assert_eq!(ErrorKind::NotAuthenticated as u32, 10);
-        assert_eq!(ErrorKind::BadResponse as u32, 25);
-        assert_eq!(ErrorKind::Panic as u32, 99);
-        for k in ErrorKind::ALL {
-            assert_eq!(ErrorKind::from_code(k as u32), Some(k));
-            assert!(k.name().starts_with("FW_"));
-        }
-        assert_eq!(ErrorKind::from_code(6), None);
-    }
 
     #[test]
     fn redact_masks_every_copy() {

@@ -358,7 +358,7 @@ fn nothing_found_is_no_token_and_no_error() {
 
     assert_eq!(token_of(&auth), None);
     assert_eq!(auth.source(), TokenSource::None);
-    assert_eq!(auth.source().code(), 0);
+    assert!(matches!(auth.source(), TokenSource::None));
     assert!(auth.request_header().is_none());
 }
 
@@ -420,7 +420,7 @@ fn explicit_token_wins_and_no_file_is_read() {
         .expect("an explicit token means no file is read");
         assert_eq!(token_of(&auth).as_deref(), Some("fake_token_123"));
         assert_eq!(auth.source(), TokenSource::Explicit);
-        assert_eq!(auth.source().code(), 1);
+        assert!(matches!(auth.source(), TokenSource::Explicit));
     }
 }
 
@@ -444,7 +444,7 @@ fn explicit_token_file_is_read_with_a_custom_key() {
 
     assert_eq!(token_of(&auth).as_deref(), Some("another_fake_token_678"));
     assert_eq!(auth.source(), from_file(mine.clone(), "mykey"));
-    assert_eq!(auth.source().code(), 3);
+    assert!(matches!(auth.source(), TokenSource::File { .. }));
     assert_eq!(auth.token_file(), mine);
 }
 

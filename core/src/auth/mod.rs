@@ -33,18 +33,6 @@ pub enum TokenSource {
     File { path: PathBuf, key: String },
 }
 
-impl TokenSource {
-    /// The ABI number: none 0, explicit 1, environment 2, file 3.
-    pub fn code(&self) -> u32 {
-        match self {
-            TokenSource::None => 0,
-            TokenSource::Explicit => 1,
-            TokenSource::Environment => 2,
-            TokenSource::File { .. } => 3,
-        }
-    }
-}
-
 #[derive(Clone)]
 struct State {
     token: Option<Token>,

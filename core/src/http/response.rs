@@ -7,8 +7,9 @@ use ureq::http::HeaderMap;
 #[derive(Clone)]
 pub struct Response {
     pub status: u16,
-    /// The headers as received (names in lower case), kept as the agent
-    /// parsed them.
+    /// The headers (names in lower case), as the agent parsed them: names in
+    /// the order first received, each repeated value a separate entry right
+    /// after the earlier values of its name.
     pub headers: HeaderMap,
     pub body: Vec<u8>,
     /// The URL that answered (after same-origin redirects).
@@ -16,20 +17,19 @@ pub struct Response {
 }
 
 impl Response {
-    /// The first value of header `name` (case-insensitive); a value that is
-    /// not UTF-8 has its bad bytes replaced.
+    /// The value of header `name` (case-insensitive); the values of a name
+    /// received more than once are joined with ", " (RFC 9110, 5.3). Bytes
+    /// that are not UTF-8 are replaced.
     pub fn header(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
-        self.headers
-            .get(name)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()))
-    }
-
-    /// Header number `index` in the order received: name (lower case) and value.
-    pub fn header_at(&self, index: usize) -> Option<(&str, std::borrow::Cow<'_, str>)> {
-        self.headers
-            .iter()
-            .nth(index)
-            .map(|(n, v)| (n.as_str(), String::from_utf8_lossy(v.as_bytes())))
+        let mut values = self.headers.get_all(name).iter();
+        let first = values.next()?;
+        let mut joined = String::from_utf8_lossy(first.as_bytes());
+        for v in values {
+            let s = joined.to_mut();
+            s.push_str(", ");
+            s.push_str(&String::from_utf8_lossy(v.as_bytes()));
+        }
+        Some(joined)
     }
 
     pub fn is_success(&self) -> bool {

@@ -22,24 +22,15 @@ pub const ENV_SECRETS_DIR: &str = "FW_SECRETS_DIR";
 pub const ENV_LAYOUT: &str = "FW_SECRETS_LAYOUT";
 
 /// Which Python client's files to read and write.
-#[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Layout {
     /// annotationframeworkclient 3.1: `chunkedgraph-secret.json`, one file written.
-    Framework = 0,
+    Framework,
     /// caveclient 8.x: `cave-secret.json`, server and local-server files written too.
-    Cave = 1,
+    Cave,
 }
 
 impl Layout {
-    pub fn from_code(code: u32) -> Option<Layout> {
-        match code {
-            0 => Some(Layout::Framework),
-            1 => Some(Layout::Cave),
-            _ => None,
-        }
-    }
-
     pub fn from_name(name: &str) -> Option<Layout> {
         match name {
             "framework" => Some(Layout::Framework),
@@ -246,8 +237,6 @@ mod tests {
     fn layouts() {
         assert_eq!(Layout::Framework.default_file(), "chunkedgraph-secret.json");
         assert_eq!(Layout::Cave.default_file(), "cave-secret.json");
-        assert_eq!(Layout::from_code(1), Some(Layout::Cave));
-        assert_eq!(Layout::from_code(2), None);
         assert_eq!(Layout::from_name("cave"), Some(Layout::Cave));
         assert_eq!(Layout::from_name("Cave"), None);
     }
