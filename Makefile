@@ -15,6 +15,7 @@ MAKEFLAGS += --no-builtin-rules
 # ---------------------------------------------------------------- settings
 
 CARGO    ?= cargo
+PYTHON   ?= python3
 # Cargo profile: release (default) or dev (libraries in target/debug).
 PROFILE  ?= release
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
@@ -68,25 +69,39 @@ $(LIB_SO) $(LIB_A) $(DEVSERVER): cargo-build
 	@test -e $@ || { echo "error: cargo did not produce $@" >&2; exit 1; }
 
 # ---------------------------------------------------------------- header
-# build.rs regenerates include/fwclient.h on every cargo build; the
-# committed copy must be what the sources generate.
+# build.rs generates the header from the ABI crate (src/) into OUT_DIR and
+# copies it to $(GEN_HEADER), beside the library; it never writes the source
+# tree. `make header` updates the committed include/fwclient.h from it;
+# `make header-check` fails when the two differ.
 
-.PHONY: header header-check
+GEN_HEADER := $(LIBDIR)/include/fwclient.h
+
+.PHONY: header header-check header-abi-rule
 header: cargo-build
+	cp $(GEN_HEADER) $(HEADER)
+	@echo "header: $(HEADER) updated from $(GEN_HEADER)"
 
-header-check: cargo-build
+header-check: cargo-build header-abi-rule
 	@if ! git ls-files --error-unmatch $(HEADER) >/dev/null 2>&1; then \
-	    echo "header-check: $(HEADER) is not committed; commit the generated header." >&2; \
+	    echo "header-check: $(HEADER) is not committed; run make header and commit it." >&2; \
 	    exit 1; \
 	fi
-	@git diff --exit-code --stat -- $(HEADER) || { \
-	    echo "header-check: $(HEADER) differs from the committed version:" \
-	         "the build regenerated it from src/ffi; review and commit the regenerated header." >&2; \
+	@cmp -s $(GEN_HEADER) $(HEADER) || { \
+	    diff -u $(HEADER) $(GEN_HEADER) | head -40 >&2; \
+	    echo "header-check: $(HEADER) differs from what src/ generates ($(GEN_HEADER));" \
+	         "run make header, review and commit." >&2; \
 	    exit 1; }
+	@git diff --exit-code --quiet -- $(HEADER) || { \
+	    echo "header-check: $(HEADER) has uncommitted changes; review and commit them." >&2; exit 1; }
 	@if grep -E '^#define ' $(HEADER) | grep -vE '^#define (FW_|FWCLIENT_H)'; then \
-	    echo "header-check: the macros above lack the FW_ prefix (rename them in cbindgen.toml)" >&2; \
+	    echo "header-check: the macros above lack the FW_ prefix (rename them in src/)" >&2; \
 	    exit 1; fi
-	@echo "header-check: $(HEADER) matches the committed version; every macro is FW_-prefixed"
+	@echo "header-check: $(HEADER) is what src/ generates; every macro is FW_-prefixed"
+
+# The error rule, read from the header: every function returning fw_result
+# takes `fw_error **err` as its last parameter.
+header-abi-rule:
+	@$(PYTHON) tools/check-error-rule.py $(HEADER)
 
 # ---------------------------------------------------------------- lint
 

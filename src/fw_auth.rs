@@ -86,8 +86,16 @@ impl Handle for fw_auth {
 
 /// Finds the user's token as the Python clients do: explicit token >
 /// $FW_AUTH_TOKEN > token file (and key) > the layout's files. Reads files
-/// only: no network, no directory created. `opts` may be NULL (defaults).
-/// A malformed secret file gives FW_ERR_SECRET_FILE naming it.
+/// only: no network I/O, no directory created.
+///
+/// @param opts      NULL for the defaults; only read during the call.
+/// @param out_auth  Receives the auth, to release with fw_auth_free.
+/// @param err       NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK (also when no token is found: see fw_auth_token_source);
+///         FW_ERR_SECRET_FILE for a malformed secret file (the message names
+///         it); FW_ERR_IO for an unreadable one; FW_ERR_INVALID_TOKEN_FORMAT
+///         for an unusable $FW_AUTH_TOKEN; FW_ERR_INVALID_ARGUMENT for a NULL
+///         @p out_auth or a bad $FW_SECRETS_LAYOUT.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_new(
     opts: *const fw_options,
@@ -105,8 +113,15 @@ pub unsafe extern "C" fn fw_auth_new(
     })
 }
 
-/// The token in use; `*token` is set to NULL when there is none. Free the
-/// string with fw_string_free.
+/// The token in use.
+///
+/// @param auth       The auth.
+/// @param token      Receives a new string holding the token (free it with
+///                   fw_string_free, which zeroes it), or NULL when there is none.
+/// @param err        NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token(
     auth: *const fw_auth,
@@ -122,9 +137,19 @@ pub unsafe extern "C" fn fw_auth_token(
     })
 }
 
-/// Where the token came from: `*kind` is an FW_SOURCE_* value; for
-/// FW_SOURCE_FILE, `*path` and `*key` name the file and key (NULL
-/// otherwise). `path` and `key` may be NULL when not wanted.
+/// Where the token in use came from.
+///
+/// @param auth  The auth.
+/// @param kind  Receives a fw_token_source value.
+/// @param path  NULL allowed; for FW_SOURCE_FILE receives the file as a new
+///              string (free with fw_string_free), otherwise NULL.
+/// @param key   NULL allowed; for FW_SOURCE_FILE receives the key as a new
+///              string (free with fw_string_free), otherwise NULL.
+/// @param err   NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p auth or @p kind;
+///         FW_ERR_IO when the file's path is not UTF-8.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token_source(
     auth: *const fw_auth,
@@ -176,7 +201,14 @@ unsafe fn hand_out(slot: *mut *mut c_char, s: *mut c_char) {
     }
 }
 
-/// The layout in use: FW_LAYOUT_FRAMEWORK or FW_LAYOUT_CAVE.
+/// The layout of the secret files in use.
+///
+/// @param auth    The auth.
+/// @param layout  Receives a fw_layout value.
+/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_layout(
     auth: *const fw_auth,
@@ -191,7 +223,15 @@ pub unsafe extern "C" fn fw_auth_layout(
     })
 }
 
-/// The file a save without an explicit file writes to (free with fw_string_free).
+/// The file a save without an explicit file writes to.
+///
+/// @param auth  The auth.
+/// @param path  Receives a new string (free with fw_string_free).
+/// @param err   NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument; FW_ERR_IO when
+///         the path is not UTF-8.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token_file(
     auth: *const fw_auth,
@@ -210,8 +250,17 @@ pub unsafe extern "C" fn fw_auth_token_file(
     })
 }
 
-/// Uses `token` from now on, for this session only (no file is written),
+/// Uses @p token from now on, for this session only (no file is written),
 /// in this auth and every client sharing it.
+///
+/// @param auth   The auth.
+/// @param token  The token (copied).
+/// @param err    NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_TOKEN_FORMAT for an unusable token;
+///         FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once; requests
+/// already under way keep the token they started with.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_set_token(
     auth: *mut fw_auth,
@@ -226,12 +275,24 @@ pub unsafe extern "C" fn fw_auth_set_token(
     })
 }
 
-/// Saves a token as caveclient's `save_token` does. NULL `token` saves the
-/// token in use, NULL `token_key` means "token", NULL `token_file` the auth's
-/// token file. `flags` is a sum of FW_SAVE_* values (0: caveclient's
-/// defaults). Without FW_SAVE_OVERWRITE an existing key gives
-/// FW_ERR_TOKEN_EXISTS with caveclient's message, and no file is written.
-/// Writes are atomic; new files are 0600, new directories 0700.
+/// Saves a token as caveclient's `save_token` does. Writes are atomic
+/// (lock, 0600 temporary file, rename); new directories are 0700. No
+/// network I/O.
+///
+/// @param auth        The auth.
+/// @param token       The token to save (copied); NULL saves the token in use.
+/// @param token_key   The key; NULL means "token".
+/// @param token_file  The file; NULL means the auth's token file (fw_auth_token_file).
+/// @param flags       A bitwise OR of fw_save_flags values; 0 for caveclient's defaults.
+/// @param err         NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_TOKEN_EXISTS (caveclient's message; no file
+///         written) when the key exists and FW_SAVE_OVERWRITE is not set;
+///         FW_ERR_INVALID_TOKEN_FORMAT; FW_ERR_SECRET_FILE for a malformed
+///         file (left as it was); FW_ERR_IO; FW_ERR_INVALID_ARGUMENT for a
+///         NULL @p auth, unknown flags or no token to save.
+///
+/// Thread safety: may be called from several threads at once (saves are
+/// serialised by a lock file, also across processes).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_save_token(
     auth: *mut fw_auth,
@@ -287,7 +348,14 @@ unsafe fn get_string(
 }
 
 /// How to get a new token and save it, in C, C++ and Go (caveclient's
-/// get_new_token text). Never opens a browser.
+/// get_new_token text). Never opens a browser; no network I/O.
+///
+/// @param auth          The auth.
+/// @param instructions  Receives a new string (free with fw_string_free).
+/// @param err           NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_get_new_token(
     auth: *const fw_auth,
@@ -295,10 +363,25 @@ pub unsafe extern "C" fn fw_auth_get_new_token(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { get_string(auth, instructions, "instructions", err, Auth::new_token_instructions) }
+    unsafe {
+        get_string(
+            auth,
+            instructions,
+            "instructions",
+            err,
+            Auth::new_token_instructions,
+        )
+    }
 }
 
 /// `{server}/auth/api/v1/create_token`, where a user creates a token.
+///
+/// @param auth  The auth.
+/// @param url   Receives a new string (free with fw_string_free).
+/// @param err   NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_new_token_url(
     auth: *const fw_auth,
@@ -310,6 +393,13 @@ pub unsafe extern "C" fn fw_auth_new_token_url(
 }
 
 /// `{server}/sticky_auth/settings/tokens`, the user's existing tokens.
+///
+/// @param auth  The auth.
+/// @param url   Receives a new string (free with fw_string_free).
+/// @param err   NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token_page_url(
     auth: *const fw_auth,
@@ -320,8 +410,16 @@ pub unsafe extern "C" fn fw_auth_token_page_url(
     unsafe { get_string(auth, url, "url", err, Auth::token_page_url) }
 }
 
-/// The Authorization header value, "Bearer <token>"; `*value` is NULL
-/// without a token.
+/// The Authorization header value, "Bearer <token>", for a program that
+/// makes its own requests (send it only where "Where the token goes" says).
+///
+/// @param auth   The auth.
+/// @param value  Receives a new string (free with fw_string_free, which
+///               zeroes it), or NULL without a token.
+/// @param err    NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_request_header(
     auth: *const fw_auth,
@@ -340,8 +438,11 @@ pub unsafe extern "C" fn fw_auth_request_header(
     })
 }
 
-/// Releases this reference to the auth; NULL is a no-op. Clients holding
-/// the same auth keep it alive.
+/// Releases this reference to the auth. Clients sharing it keep it alive.
+///
+/// @param auth  The auth; NULL is a no-op. Not to be used afterwards.
+///
+/// Thread safety: must not race another call on the same reference.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_free(auth: *mut fw_auth) {
     // SAFETY: NULL or live and not used afterwards.

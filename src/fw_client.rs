@@ -106,8 +106,15 @@ pub unsafe extern "C" fn fw_client_new_with_auth(
     })
 }
 
-/// A new reference to the auth this client shares (free it with
-/// fw_auth_free). A token saved or set through it is used by this client.
+/// A new reference to the auth this client shares; a token set or saved
+/// through it is the one this client sends.
+///
+/// @param client    The client.
+/// @param out_auth  Receives the reference (release with fw_auth_free).
+/// @param err       NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_auth(
     client: *const fw_client,
@@ -122,7 +129,14 @@ pub unsafe extern "C" fn fw_client_auth(
     })
 }
 
-/// The global server address (free with fw_string_free).
+/// The global server address.
+///
+/// @param client  The client.
+/// @param url     Receives a new string (free with fw_string_free).
+/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_server_address(
     client: *const fw_client,
@@ -137,17 +151,34 @@ pub unsafe extern "C" fn fw_client_server_address(
     })
 }
 
-/// Frees a client; NULL is a no-op. Its auth lives on while other
-/// references to it exist.
+/// Frees a client. Its auth lives on while other references to it exist.
+///
+/// @param client  The client; NULL is a no-op. Not to be used afterwards.
+///
+/// Thread safety: must not race any other call on the same client.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_free(client: *mut fw_client) {
     // SAFETY: NULL or live and not used afterwards.
     boundary::run_or((), || unsafe { fw_client::free(client) })
 }
 
-/// `GET url` with the client's token (when `url`'s origin is trusted).
-/// Succeeds only on 2xx; any other answer is an error whose fw_error
-/// carries status, server id, URL and body. Free `*out` with fw_response_free.
+/// `GET url`, with the token when @p url's origin is trusted (see "Where
+/// the token goes"). Network I/O; blocks until the answer is read whole or a
+/// timeout elapses.
+///
+/// @param client        The client.
+/// @param url           An absolute http(s) URL.
+/// @param out_response  Receives the 2xx answer (free with fw_response_free).
+/// @param err           NULL, or a pointer to NULL that receives the error on
+///                      failure: any non-2xx answer is an error carrying status,
+///                      server id, URL and body.
+/// @return FW_OK; FW_ERR_NOT_AUTHENTICATED, FW_ERR_INVALID_TOKEN,
+///         FW_ERR_BAD_AUTH_HEADER, FW_ERR_MISSING_TOS, FW_ERR_FORBIDDEN,
+///         FW_ERR_HTTP_STATUS for the server's refusals; FW_ERR_NETWORK,
+///         FW_ERR_TIMEOUT, FW_ERR_TLS; FW_ERR_INSECURE_URL, FW_ERR_INVALID_URL;
+///         FW_ERR_BAD_RESPONSE; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_get(
     client: *const fw_client,
@@ -170,9 +201,20 @@ pub unsafe extern "C" fn fw_client_get(
     }
 }
 
-/// A request with any method and an optional body (`body` may be NULL when
-/// `body_len` is 0; `content_type` may be NULL). Idempotent methods are
-/// retried on 502/503/504 and reset connections. As fw_client_get otherwise.
+/// A request with any method and an optional body. Idempotent methods
+/// are retried on 502/503/504 and reset connections. Network I/O.
+///
+/// @param client        The client.
+/// @param method        "GET", "POST", ...
+/// @param url           An absolute http(s) URL.
+/// @param body          The body's bytes, read during the call; NULL allowed when @p body_len is 0.
+/// @param body_len      The body's length; (NULL, 0) is no body.
+/// @param content_type  The body's Content-Type; NULL allowed (none sent).
+/// @param out_response  Receives the 2xx answer (free with fw_response_free).
+/// @param err           NULL, or a pointer to NULL that receives the error on failure.
+/// @return As fw_client_get.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn fw_client_request(
@@ -225,7 +267,16 @@ unsafe fn string_call(
     })
 }
 
-/// The datastack's local server, from its info (fetched on first need).
+/// The datastack's local server, from its info (fetched on first need
+/// and cached: network I/O on the first call only).
+///
+/// @param client  The client (made for a datastack).
+/// @param url     Receives a new string (free with fw_string_free).
+/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument or a client
+///         without a datastack; the errors of fw_client_get.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_local_server(
     client: *const fw_client,
@@ -236,8 +287,15 @@ pub unsafe extern "C" fn fw_client_local_server(
     unsafe { string_call(client, url, "url", err, Client::local_server) }
 }
 
-/// The datastack's info as JSON text (`info/api/v2/datastack/full/{ds}`),
-/// fetched once and cached.
+/// The datastack's info (`info/api/v2/datastack/full/{datastack}`),
+/// fetched once and cached: network I/O on the first call only.
+///
+/// @param client  The client (made for a datastack).
+/// @param json    Receives the JSON text (free with fw_string_free).
+/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @return As fw_client_local_server.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_datastack_info(
     client: *const fw_client,
@@ -245,10 +303,21 @@ pub unsafe extern "C" fn fw_client_datastack_info(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { string_call(client, json, "json", err, |cl| Ok(cl.datastack_info()?.to_string())) }
+    unsafe {
+        string_call(client, json, "json", err, |cl| {
+            Ok(cl.datastack_info()?.to_string())
+        })
+    }
 }
 
-/// The datastacks the user may see, as JSON text (`info/api/v2/datastacks`).
+/// The datastacks the user may see (`info/api/v2/datastacks`). Network I/O.
+///
+/// @param client  The client.
+/// @param json    Receives the JSON text (free with fw_string_free).
+/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @return As fw_client_get.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_datastacks(
     client: *const fw_client,
@@ -256,10 +325,21 @@ pub unsafe extern "C" fn fw_client_datastacks(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { string_call(client, json, "json", err, |cl| Ok(cl.datastacks()?.to_string())) }
+    unsafe {
+        string_call(client, json, "json", err, |cl| {
+            Ok(cl.datastacks()?.to_string())
+        })
+    }
 }
 
-/// The user's profile as JSON text (`auth/api/v1/user/me`).
+/// The user's profile (`auth/api/v1/user/me`). Network I/O.
+///
+/// @param client  The client.
+/// @param json    Receives the JSON text (free with fw_string_free).
+/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @return As fw_client_get.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_whoami(
     client: *const fw_client,
@@ -270,7 +350,14 @@ pub unsafe extern "C" fn fw_client_whoami(
     unsafe { string_call(client, json, "json", err, |cl| Ok(cl.whoami()?.to_string())) }
 }
 
-/// The user's API keys as JSON text (`auth/api/v1/user/token`).
+/// The user's API keys (`auth/api/v1/user/token`). Network I/O.
+///
+/// @param client  The client.
+/// @param json    Receives the JSON text (free with fw_string_free).
+/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @return As fw_client_get.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_get_tokens(
     client: *const fw_client,
@@ -278,12 +365,24 @@ pub unsafe extern "C" fn fw_client_get_tokens(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { string_call(client, json, "json", err, |cl| Ok(cl.get_tokens()?.to_string())) }
+    unsafe {
+        string_call(client, json, "json", err, |cl| {
+            Ok(cl.get_tokens()?.to_string())
+        })
+    }
 }
 
-/// Creates a new API key (`POST auth/api/v1/user/token`); existing keys stay
-/// valid. `description` may be NULL. The token is not saved: pass it to
-/// fw_auth_save_token to keep it.
+/// Creates a new API key (`POST auth/api/v1/user/token`); existing keys
+/// stay valid. The token is not saved: pass it to fw_auth_save_token to
+/// keep it. Network I/O.
+///
+/// @param client       The client.
+/// @param description  NULL allowed (none sent).
+/// @param token        Receives the new token (free with fw_string_free).
+/// @param err          NULL, or a pointer to NULL that receives the error on failure.
+/// @return As fw_client_get.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_create_token(
     client: *const fw_client,
@@ -305,8 +404,16 @@ pub unsafe extern "C" fn fw_client_create_token(
     })
 }
 
-/// Seconds `token` stays valid (`auth/api/v1/user/token/{token}/ttl`); -1
-/// means it never expires.
+/// Seconds @p token stays valid (`auth/api/v1/user/token/{token}/ttl`;
+/// the token is never written in an error). Network I/O.
+///
+/// @param client   The client.
+/// @param token    The token to ask about.
+/// @param seconds  Receives the seconds; -1 means it never expires.
+/// @param err      NULL, or a pointer to NULL that receives the error on failure.
+/// @return As fw_client_get; FW_ERR_INVALID_TOKEN_FORMAT for an unusable @p token.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_token_ttl(
     client: *const fw_client,
@@ -328,8 +435,17 @@ pub unsafe extern "C" fn fw_client_token_ttl(
     })
 }
 
-/// Profiles of users `ids[0..n]` as JSON text (`auth/api/v1/user?id=...`;
-/// admin only on current servers: others get FW_ERR_FORBIDDEN).
+/// Profiles of users (`auth/api/v1/user?id=...`; admin only on current
+/// servers: others get FW_ERR_FORBIDDEN). Network I/O.
+///
+/// @param client  The client.
+/// @param ids     The user ids, read during the call; NULL allowed when @p n is 0.
+/// @param n       How many; (NULL, 0) is an empty list, as (ids, 0) is.
+/// @param json    Receives the JSON text (free with fw_string_free).
+/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @return As fw_client_get; FW_ERR_INVALID_ARGUMENT for an empty list.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_get_user_information(
     client: *const fw_client,
@@ -348,7 +464,15 @@ pub unsafe extern "C" fn fw_client_get_user_information(
     })
 }
 
-/// Members of group `group_id` as JSON text (`auth/api/v1/group/{id}/user`).
+/// Members of a group (`auth/api/v1/group/{group_id}/user`). Network I/O.
+///
+/// @param client    The client.
+/// @param group_id  The group.
+/// @param json      Receives the JSON text (free with fw_string_free).
+/// @param err       NULL, or a pointer to NULL that receives the error on failure.
+/// @return As fw_client_get.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_get_group_users(
     client: *const fw_client,

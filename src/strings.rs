@@ -67,8 +67,9 @@ pub(crate) fn opt_to_c(s: Option<&str>) -> Result<*mut c_char> {
     s.map_or(Ok(std::ptr::null_mut()), to_c)
 }
 
-/// Frees a string returned by fwclient, zeroing its bytes first. NULL is a
-/// no-op.
+/// Frees a string returned by fwclient, zeroing its bytes first.
+///
+/// @param s  The string; NULL is a no-op. Not to be used afterwards.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_string_free(s: *mut c_char) {
     boundary::run_or((), || {
@@ -80,8 +81,10 @@ pub unsafe extern "C" fn fw_string_free(s: *mut c_char) {
     })
 }
 
-/// The name of a result code, e.g. "FW_ERR_IO"; "FW_UNKNOWN_RESULT" for a
-/// number that is not a code. The string is static.
+/// The name of a result code, e.g. "FW_ERR_IO".
+///
+/// @param code  Any number.
+/// @return A static string; "FW_UNKNOWN_RESULT" for a number that is not a code.
 #[unsafe(no_mangle)]
 pub extern "C" fn fw_result_name(code: u32) -> *const c_char {
     boundary::run_or(c"FW_UNKNOWN_RESULT".as_ptr(), || {
@@ -89,7 +92,9 @@ pub extern "C" fn fw_result_name(code: u32) -> *const c_char {
     })
 }
 
-/// The library's version, e.g. "0.1.0". The string is static.
+/// The library's version, e.g. "0.2.0" (compare with FW_VERSION_STRING).
+///
+/// @return A static string.
 #[unsafe(no_mangle)]
 pub extern "C" fn fw_version() -> *const c_char {
     const VERSION: &CStr =
@@ -103,6 +108,8 @@ pub extern "C" fn fw_version() -> *const c_char {
 /// The library's version as a number, (major << 16) | (minor << 8) | patch,
 /// to compare with FW_VERSION_NUMBER, the version of the header a program
 /// was built against.
+///
+/// @return The number.
 #[unsafe(no_mangle)]
 pub extern "C" fn fw_version_number() -> u32 {
     const fn part(s: &str, n: usize) -> u32 {

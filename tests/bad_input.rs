@@ -20,6 +20,7 @@ use std::time::Duration;
 
 use fwclient::fw_auth::*;
 use fwclient::fw_client::*;
+use fwclient::fw_error::fw_error;
 use fwclient::fw_options::*;
 use fwclient::fw_result::fw_result;
 use fwclient_core::{Auth, ErrorKind, Layout, Options, SaveOptions, Token};
@@ -91,13 +92,19 @@ impl Fixture {
         let (mut c, mut a, mut e) = (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
         // SAFETY: valid pointers and strings; handles freed in Drop.
         unsafe {
-            assert_eq!(fw_options_set_max_retries(o, 0), fw_result::FW_OK);
-            assert_eq!(fw_options_set_timeout_ms(o, 2000, 2000), fw_result::FW_OK);
+            assert_eq!(
+                fw_options_set_max_retries(o, 0, ptr::null_mut()),
+                fw_result::FW_OK
+            );
+            assert_eq!(
+                fw_options_set_timeout_ms(o, 2000, 2000, ptr::null_mut()),
+                fw_result::FW_OK
+            );
             assert_eq!(
                 fw_client_new(c"minnie65_public".as_ptr(), o, &mut c, &mut e),
                 fw_result::FW_OK
             );
-            assert_eq!(fw_client_auth(c, &mut a), fw_result::FW_OK);
+            assert_eq!(fw_client_auth(c, &mut a, ptr::null_mut()), fw_result::FW_OK);
             fw_options_free(o);
         }
         Fixture {
@@ -134,7 +141,7 @@ impl Drop for Fixture {
 /// Checks one refused call: its code, its error (a message, same code, no
 /// token quoted) and that the error slot was filled.
 #[track_caller]
-fn refused(what: &str, rc: fw_result, err: *mut fwclient::fw_error::fw_error, want: u32) {
+fn refused(what: &str, rc: fw_result, err: *mut fw_error, want: u32) {
     let (code, detail) = outcome(rc, err);
     assert_eq!(code, want, "{what}: {detail:?}");
     let (ecode, msg) = detail.unwrap_or_else(|| panic!("{what}: no error stored"));
@@ -145,7 +152,11 @@ fn refused(what: &str, rc: fw_result, err: *mut fwclient::fw_error::fw_error, wa
 
 #[test]
 fn option_strings_refuse_bad_strings() {
-    type Setter = unsafe extern "C" fn(*mut fw_options, *const std::ffi::c_char) -> fw_result;
+    type Setter = unsafe extern "C" fn(
+        *mut fw_options,
+        *const std::ffi::c_char,
+        *mut *mut fw_error,
+    ) -> fw_result;
     let setters: [(&str, Setter); 6] = [
         ("fw_options_set_token_file", fw_options_set_token_file),
         ("fw_options_set_token_key", fw_options_set_token_key),
@@ -163,21 +174,24 @@ fn option_strings_refuse_bad_strings() {
     let mut o = ptr::null_mut();
     // SAFETY: valid pointers; freed at the end.
     unsafe {
-        assert_eq!(fw_options_new(&mut o), fw_result::FW_OK);
+        assert_eq!(fw_options_new(&mut o, ptr::null_mut()), fw_result::FW_OK);
         for (name, set) in setters {
             for (what, s) in bad_strings() {
                 let s = cstr(&s);
-                assert_eq!(
-                    set(o, s.as_ptr()) as u32,
+                let mut e = ptr::null_mut();
+                // The setter now says why, in an fw_error like every other call.
+                refused(
+                    &format!("{name} with a string {what}"),
+                    set(o, s.as_ptr(), &mut e),
+                    e,
                     INVALID_ARGUMENT,
-                    "{name} with a string {what}"
                 );
             }
         }
         for (what, t, want) in bad_tokens() {
             let t = cstr(&t);
             assert_eq!(
-                fw_options_set_token(o, t.as_ptr()) as u32,
+                fw_options_set_token(o, t.as_ptr(), ptr::null_mut()) as u32,
                 want,
                 "token {what}"
             );
@@ -185,7 +199,10 @@ fn option_strings_refuse_bad_strings() {
         // Nothing was stored: the options still give the defaults.
         let dir = tempfile::tempdir().unwrap();
         let d = cstr(dir.path().to_str().unwrap().as_bytes());
-        assert_eq!(fw_options_set_secrets_dir(o, d.as_ptr()), fw_result::FW_OK);
+        assert_eq!(
+            fw_options_set_secrets_dir(o, d.as_ptr(), ptr::null_mut()),
+            fw_result::FW_OK
+        );
         let (mut a, mut e) = (ptr::null_mut(), ptr::null_mut());
         assert_eq!(fw_auth_new(o, &mut a, &mut e), fw_result::FW_OK);
         let mut kind = 9;
@@ -199,7 +216,7 @@ fn option_strings_refuse_bad_strings() {
             ),
             fw_result::FW_OK
         );
-        assert_eq!(kind, FW_SOURCE_NONE);
+        assert_eq!(kind, fw_token_source::FW_SOURCE_NONE as u32);
         fw_auth_free(a);
         fw_options_free(o);
     }
@@ -225,7 +242,7 @@ fn bad_tokens_are_refused_and_nothing_is_written_or_sent() {
                 t.as_ptr(),
                 c"new_key".as_ptr(),
                 ptr::null(),
-                FW_SAVE_OVERWRITE,
+                fw_save_flags::FW_SAVE_OVERWRITE as u32,
                 &mut e,
             );
             refused(
@@ -264,7 +281,7 @@ fn bad_keys_files_and_names_are_refused_and_nothing_is_written() {
                 c"fake_token_123".as_ptr(),
                 s.as_ptr(),
                 ptr::null(),
-                FW_SAVE_OVERWRITE,
+                fw_save_flags::FW_SAVE_OVERWRITE as u32,
                 &mut e,
             );
             refused(&format!("save_token key {what}"), rc, e, INVALID_ARGUMENT);
@@ -274,7 +291,7 @@ fn bad_keys_files_and_names_are_refused_and_nothing_is_written() {
                 c"fake_token_123".as_ptr(),
                 ptr::null(),
                 s.as_ptr(),
-                FW_SAVE_OVERWRITE,
+                fw_save_flags::FW_SAVE_OVERWRITE as u32,
                 &mut e,
             );
             refused(&format!("save_token file {what}"), rc, e, INVALID_ARGUMENT);

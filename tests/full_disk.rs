@@ -114,13 +114,19 @@ fn c_save(dir: &Path) -> (u32, String) {
     let (mut o, mut a, mut e) = (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
     // SAFETY: valid pointers and strings; handles freed here.
     unsafe {
-        assert_eq!(fw_options_new(&mut o), fw_result::FW_OK);
-        assert_eq!(fw_options_set_secrets_dir(o, d.as_ptr()), fw_result::FW_OK);
+        assert_eq!(fw_options_new(&mut o, ptr::null_mut()), fw_result::FW_OK);
         assert_eq!(
-            fw_options_set_layout(o, FW_LAYOUT_FRAMEWORK),
+            fw_options_set_secrets_dir(o, d.as_ptr(), ptr::null_mut()),
             fw_result::FW_OK
         );
-        assert_eq!(fw_options_set_token(o, t.as_ptr()), fw_result::FW_OK);
+        assert_eq!(
+            fw_options_set_layout(o, fw_layout::FW_LAYOUT_FRAMEWORK as u32, ptr::null_mut()),
+            fw_result::FW_OK
+        );
+        assert_eq!(
+            fw_options_set_token(o, t.as_ptr(), ptr::null_mut()),
+            fw_result::FW_OK
+        );
         assert_eq!(fw_auth_new(o, &mut a, &mut e), fw_result::FW_OK);
         fw_options_free(o);
         let rc = fw_auth_save_token(
@@ -128,7 +134,7 @@ fn c_save(dir: &Path) -> (u32, String) {
             new.as_ptr(),
             ptr::null(),
             ptr::null(),
-            FW_SAVE_OVERWRITE,
+            fw_save_flags::FW_SAVE_OVERWRITE as u32,
             &mut e,
         );
         let (code, detail) = outcome(rc, e);

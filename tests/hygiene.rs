@@ -374,10 +374,10 @@ fn hygiene_child() {
     // SAFETY: valid pointers and strings; everything freed here.
     unsafe {
         let (mut o, mut cl) = (ptr::null_mut(), ptr::null_mut());
-        fw_options_new(&mut o);
-        fw_options_set_server_address(o, u.as_ptr());
-        fw_options_set_secrets_dir(o, d.as_ptr());
-        fw_options_set_token(o, t.as_ptr());
+        fw_options_new(&mut o, ptr::null_mut());
+        fw_options_set_server_address(o, u.as_ptr(), ptr::null_mut());
+        fw_options_set_secrets_dir(o, d.as_ptr(), ptr::null_mut());
+        fw_options_set_token(o, t.as_ptr(), ptr::null_mut());
         fw_client_new(c"minnie65_public".as_ptr(), o, &mut cl, ptr::null_mut());
         fw_options_free(o);
         for path in ["/auth/api/v1/user/me", "/fault/status?code=500", "/nothing"] {
@@ -397,9 +397,11 @@ fn hygiene_child() {
                         text += &CStr::from_ptr(p).to_string_lossy();
                     }
                 }
-                let (mut data, mut len) = (ptr::null(), 0usize);
-                fw_error_body(e, &mut data, &mut len);
-                text += &String::from_utf8_lossy(std::slice::from_raw_parts(data, len));
+                let mut len = 0usize;
+                let data = fw_error_body(e, &mut len);
+                if !data.is_null() {
+                    text += &String::from_utf8_lossy(std::slice::from_raw_parts(data, len));
+                }
                 assert_no_canary("a C error", &text);
                 fw_error_free(e);
             }

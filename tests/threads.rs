@@ -75,7 +75,10 @@ fn thirty_two_threads_share_one_client_and_one_auth() {
             fw_client_new(c"minnie65_public".as_ptr(), o, &mut c, &mut e),
             e,
         );
-        assert_eq!(fw_client_auth(c, &mut au), fw_result::FW_OK);
+        assert_eq!(
+            fw_client_auth(c, &mut au, ptr::null_mut()),
+            fw_result::FW_OK
+        );
         fw_options_free(o);
     }
     let shared = Arc::new(Shared {
@@ -102,7 +105,11 @@ fn thirty_two_threads_share_one_client_and_one_auth() {
                                 // Save under a key of its own; every other save
                                 // switches the auth to the saved (valid) token.
                                 let key = CString::new(format!("key_{t}_{i}")).unwrap();
-                                let flags = if i % 2 == 0 { FW_SAVE_NO_SWITCH } else { 0 };
+                                let flags = if i % 2 == 0 {
+                                    fw_save_flags::FW_SAVE_NO_SWITCH as u32
+                                } else {
+                                    0
+                                };
                                 ok(
                                     "fw_auth_save_token",
                                     fw_auth_save_token(
@@ -151,11 +158,9 @@ fn thirty_two_threads_share_one_client_and_one_auth() {
                                     fw_client_get(c, echo.as_ptr(), &mut r, &mut e),
                                     e,
                                 );
-                                let (mut data, mut len) = (ptr::null(), 0);
-                                assert_eq!(
-                                    fw_response_body(r, &mut data, &mut len),
-                                    fw_result::FW_OK
-                                );
+                                let mut len = 0;
+                                let data = fw_response_body(r, &mut len);
+                                assert!(!data.is_null());
                                 let body: serde_json::Value =
                                     serde_json::from_slice(std::slice::from_raw_parts(data, len))
                                         .unwrap();

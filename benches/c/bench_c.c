@@ -64,9 +64,9 @@ static long rss_kib(void) {
  * the global server (so its origin is trusted and the token is sent). */
 static fw_options *http_options(const char *server) {
     fw_options *o = NULL;
-    CHECK("fw_options_new", fw_options_new(&o));
-    CHECK("fw_options_set_token", fw_options_set_token(o, TOKEN));
-    CHECK("fw_options_set_server_address", fw_options_set_server_address(o, server));
+    CHECK("fw_options_new", fw_options_new(&o, NULL));
+    CHECK("fw_options_set_token", fw_options_set_token(o, TOKEN, NULL));
+    CHECK("fw_options_set_server_address", fw_options_set_server_address(o, server, NULL));
     return o;
 }
 
@@ -87,8 +87,8 @@ static void get_once(fw_client *c, const char *url) {
 
 static int auth_calls(const char *dir, long n, int rounds) {
     fw_options *o = NULL;
-    CHECK("fw_options_new", fw_options_new(&o));
-    CHECK("fw_options_set_secrets_dir", fw_options_set_secrets_dir(o, dir));
+    CHECK("fw_options_new", fw_options_new(&o, NULL));
+    CHECK("fw_options_set_secrets_dir", fw_options_set_secrets_dir(o, dir, NULL));
     fw_auth *a = NULL;
     fw_error *err = NULL;
     fw_result rc = fw_auth_new(o, &a, &err);

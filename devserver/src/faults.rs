@@ -50,6 +50,12 @@ pub fn route(req: &Req, ctx: &Ctx, kind: &str) -> Result<Reply, Reply> {
             _ => Err(error_json(400, "bad_request", "code must be 100-599")),
         },
         "json-garbage" => Ok(Reply::new(200, "application/json", "{not json")),
+        // A header received twice, with another between: how a client
+        // lists and joins repeated headers.
+        "headers" => Ok(Reply::new(200, "text/plain", "headers")
+            .with_header("X-Fw-Repeat", "one")
+            .with_header("X-Fw-Single", "alone")
+            .with_header("X-Fw-Repeat", "two")),
         _ => Err(not_found(req)),
     }
 }

@@ -56,9 +56,9 @@ static int print_token(const char *label, const fw_auth *auth) {
 
 /* Options for a client: the server, when one is given. */
 static fw_result server_options(const char *server, fw_options **out) {
-    fw_result rc = fw_options_new(out);
+    fw_result rc = fw_options_new(out, NULL);
     if (rc == FW_OK && server != NULL) {
-        rc = fw_options_set_server_address(*out, server);
+        rc = fw_options_set_server_address(*out, server, NULL);
     }
     return rc;
 }
@@ -104,7 +104,7 @@ int main(int argc, char **argv) {
 
     /* auth = client.auth
      * print(f"My current token is: {auth.token}") */
-    TRY(fw_client_auth(client, &auth));
+    TRY(fw_client_auth(client, &auth, NULL));
     if (!print_token("My current token is: ", auth)) {
         goto out;
     }
@@ -132,7 +132,7 @@ int main(int argc, char **argv) {
     fw_client_free(client);
     client = NULL;
     TRY(fw_client_new(dataset_name, opts, &client, &err));
-    TRY(fw_client_auth(client, &basic_auth));
+    TRY(fw_client_auth(client, &basic_auth, NULL));
     if (!print_token("Now my basic token is: ", basic_auth)) {
         goto out;
     }
@@ -140,9 +140,9 @@ int main(int argc, char **argv) {
     /* client_direct = FrameworkClient(dataset_name, auth_token='another_fake_token_678')
      * print(f"A directly specified token is: {client_direct.auth.token}") */
     TRY(server_options(server, &direct_opts));
-    TRY(fw_options_set_token(direct_opts, "another_fake_token_678"));
+    TRY(fw_options_set_token(direct_opts, "another_fake_token_678", NULL));
     TRY(fw_client_new(dataset_name, direct_opts, &client_direct, &err));
-    TRY(fw_client_auth(client_direct, &direct_auth));
+    TRY(fw_client_auth(client_direct, &direct_auth, NULL));
     if (!print_token("A directly specified token is: ", direct_auth)) {
         goto out;
     }
@@ -157,7 +157,7 @@ int main(int argc, char **argv) {
         snprintf(empty_dir, sizeof empty_dir, "%s/no-secrets-here",
                  getenv("HOME") != NULL ? getenv("HOME") : ".");
         TRY(server_options(server, &none_opts));
-        TRY(fw_options_set_secrets_dir(none_opts, empty_dir));
+        TRY(fw_options_set_secrets_dir(none_opts, empty_dir, NULL));
         TRY(fw_client_new(dataset_name, none_opts, &client_none, &err));
         show_info("With no token", client_none);
     }

@@ -16,8 +16,8 @@ use std::time::Duration;
 
 use fwclient::fw_error::{fw_error, fw_error_code, fw_error_free, fw_error_message};
 use fwclient::fw_options::{
-    FW_LAYOUT_FRAMEWORK, fw_options, fw_options_new, fw_options_set_layout,
-    fw_options_set_secrets_dir, fw_options_set_server_address, fw_options_set_token,
+    fw_layout, fw_options, fw_options_new, fw_options_set_layout, fw_options_set_secrets_dir,
+    fw_options_set_server_address, fw_options_set_token,
 };
 use fwclient::fw_result::fw_result;
 
@@ -204,20 +204,30 @@ pub fn abi_options(server: &str, secrets: &Path, token: &str) -> *mut fw_options
     let mut o = std::ptr::null_mut();
     // SAFETY: valid pointers and NUL-terminated strings.
     unsafe {
-        assert_eq!(fw_options_new(&mut o), fw_result::FW_OK);
         assert_eq!(
-            fw_options_set_server_address(o, url.as_ptr()),
+            fw_options_new(&mut o, std::ptr::null_mut()),
             fw_result::FW_OK
         );
         assert_eq!(
-            fw_options_set_secrets_dir(o, dir.as_ptr()),
+            fw_options_set_server_address(o, url.as_ptr(), std::ptr::null_mut()),
             fw_result::FW_OK
         );
         assert_eq!(
-            fw_options_set_layout(o, FW_LAYOUT_FRAMEWORK),
+            fw_options_set_secrets_dir(o, dir.as_ptr(), std::ptr::null_mut()),
             fw_result::FW_OK
         );
-        assert_eq!(fw_options_set_token(o, token.as_ptr()), fw_result::FW_OK);
+        assert_eq!(
+            fw_options_set_layout(
+                o,
+                fw_layout::FW_LAYOUT_FRAMEWORK as u32,
+                std::ptr::null_mut()
+            ),
+            fw_result::FW_OK
+        );
+        assert_eq!(
+            fw_options_set_token(o, token.as_ptr(), std::ptr::null_mut()),
+            fw_result::FW_OK
+        );
     }
     o
 }

@@ -76,10 +76,10 @@ fw_options *th_server_options(const th_devserver *s, const char *token) {
     char dir[TH_PATH_MAX];
     const char *home = getenv("HOME");
     th_join(dir, sizeof dir, home != NULL ? home : ".", "no-secrets");
-    if (!CHECK_RESULT(FW_OK, fw_options_new(&o)) ||
-        !CHECK_RESULT(FW_OK, fw_options_set_server_address(o, s->url)) ||
-        !CHECK_RESULT(FW_OK, fw_options_set_secrets_dir(o, dir)) ||
-        (token != NULL && !CHECK_RESULT(FW_OK, fw_options_set_token(o, token)))) {
+    if (!CHECK_RESULT(FW_OK, fw_options_new(&o, NULL)) ||
+        !CHECK_RESULT(FW_OK, fw_options_set_server_address(o, s->url, NULL)) ||
+        !CHECK_RESULT(FW_OK, fw_options_set_secrets_dir(o, dir, NULL)) ||
+        (token != NULL && !CHECK_RESULT(FW_OK, fw_options_set_token(o, token, NULL)))) {
         fw_options_free(o);
         return NULL;
     }

@@ -210,13 +210,13 @@ fw_auth *th_auth_for_file(const char *token_file, const char *token_key) {
     fw_options *o = NULL;
     fw_auth *a = NULL;
     fw_error *err = NULL;
-    if (th_check_rc(__FILE__, __LINE__, "fw_options_new", fw_options_new(&o), FW_OK, NULL, false) &&
+    if (th_check_rc(__FILE__, __LINE__, "fw_options_new", fw_options_new(&o, NULL), FW_OK, NULL, false) &&
         (token_file == NULL ||
          th_check_rc(__FILE__, __LINE__, "fw_options_set_token_file",
-                     fw_options_set_token_file(o, token_file), FW_OK, NULL, false)) &&
+                     fw_options_set_token_file(o, token_file, NULL), FW_OK, NULL, false)) &&
         (token_key == NULL ||
          th_check_rc(__FILE__, __LINE__, "fw_options_set_token_key",
-                     fw_options_set_token_key(o, token_key), FW_OK, NULL, false))) {
+                     fw_options_set_token_key(o, token_key, NULL), FW_OK, NULL, false))) {
         th_check_rc(__FILE__, __LINE__, "fw_auth_new", fw_auth_new(o, &a, &err), FW_OK, &err, true);
     }
     fw_options_free(o);

@@ -29,9 +29,6 @@
         CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, (call));                                             \
     } while (0)
 
-/* For the functions without an error slot. */
-#define EXPECT_INVALID_NOERR(call) CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, (call))
-
 /* Out-parameters start as these and must still be these after a refusal. */
 static char sentinel_byte;
 #define STR_SENTINEL (&sentinel_byte)
@@ -42,11 +39,11 @@ static fw_client *offline_client(void) {
     fw_options *o = NULL;
     fw_client *c = NULL;
     fw_error *err = NULL;
-    if (CHECK_RESULT(FW_OK, fw_options_new(&o)) &&
-        CHECK_RESULT(FW_OK, fw_options_set_server_address(o, "http://127.0.0.1:9")) &&
-        CHECK_RESULT(FW_OK, fw_options_set_timeout_ms(o, 2000, 2000)) &&
-        CHECK_RESULT(FW_OK, fw_options_set_max_retries(o, 0)) &&
-        CHECK_RESULT(FW_OK, fw_options_set_token(o, "fake_token_123"))) {
+    if (CHECK_RESULT(FW_OK, fw_options_new(&o, NULL)) &&
+        CHECK_RESULT(FW_OK, fw_options_set_server_address(o, "http://127.0.0.1:9", NULL)) &&
+        CHECK_RESULT(FW_OK, fw_options_set_timeout_ms(o, 2000, 2000, NULL)) &&
+        CHECK_RESULT(FW_OK, fw_options_set_max_retries(o, 0, NULL)) &&
+        CHECK_RESULT(FW_OK, fw_options_set_token(o, "fake_token_123", NULL))) {
         CHECK_OK(fw_client_new("minnie65_public", o, &c, &err), err);
     }
     fw_options_free(o);
@@ -64,14 +61,14 @@ void test_null_arguments(void) {
     uint32_t u32 = 77;
     int64_t i64 = 77;
     fw_auth *auth_out = (fw_auth *)STR_SENTINEL;
+    fw_client *client_out = (fw_client *)STR_SENTINEL;
     fw_response *resp_out = (fw_response *)STR_SENTINEL;
-    const uint8_t *data = (const uint8_t *)STR_SENTINEL;
     size_t len = 77;
     const uint64_t ids[] = {1};
     if (!th_home_enter(&h)) {
         return;
     }
-    if (!CHECK_RESULT(FW_OK, fw_options_new(&o)) || !CHECK_OK(fw_auth_new(NULL, &a, &err), err) ||
+    if (!CHECK_RESULT(FW_OK, fw_options_new(&o, NULL)) || !CHECK_OK(fw_auth_new(NULL, &a, &err), err) ||
         (c = offline_client()) == NULL) {
         goto out;
     }
@@ -82,8 +79,8 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_auth_token(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_token_source(NULL, &u32, &s, &s, ERRP));
     EXPECT_INVALID(fw_auth_token_source(a, NULL, &s, &s, ERRP));
-    EXPECT_INVALID_NOERR(fw_auth_layout(NULL, &u32));
-    EXPECT_INVALID_NOERR(fw_auth_layout(a, NULL));
+    EXPECT_INVALID(fw_auth_layout(NULL, &u32, ERRP));
+    EXPECT_INVALID(fw_auth_layout(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_token_file(NULL, &s, ERRP));
     EXPECT_INVALID(fw_auth_token_file(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_set_token(NULL, "fake_token_123", ERRP));
@@ -101,10 +98,12 @@ void test_null_arguments(void) {
 
     /* fw_client_* */
     EXPECT_INVALID(fw_client_new("minnie65_public", o, NULL, ERRP));
-    EXPECT_INVALID_NOERR(fw_client_auth(NULL, &auth_out));
-    EXPECT_INVALID_NOERR(fw_client_auth(c, NULL));
-    EXPECT_INVALID_NOERR(fw_client_server_address(NULL, &s));
-    EXPECT_INVALID_NOERR(fw_client_server_address(c, NULL));
+    EXPECT_INVALID(fw_client_new_with_auth("minnie65_public", o, NULL, &client_out, ERRP));
+    EXPECT_INVALID(fw_client_new_with_auth("minnie65_public", o, a, NULL, ERRP));
+    EXPECT_INVALID(fw_client_auth(NULL, &auth_out, ERRP));
+    EXPECT_INVALID(fw_client_auth(c, NULL, ERRP));
+    EXPECT_INVALID(fw_client_server_address(NULL, &s, ERRP));
+    EXPECT_INVALID(fw_client_server_address(c, NULL, ERRP));
     EXPECT_INVALID(fw_client_get(NULL, "http://127.0.0.1:9/x", &resp_out, ERRP));
     EXPECT_INVALID(fw_client_get(c, NULL, &resp_out, ERRP));
     EXPECT_INVALID(fw_client_get(c, "http://127.0.0.1:9/x", NULL, ERRP));
@@ -137,17 +136,20 @@ void test_null_arguments(void) {
 
     /* fw_response_* (a live response needs a server: see the devserver tests) */
     CHECK(fw_response_status(NULL) == 0);
-    EXPECT_INVALID_NOERR(fw_response_body(NULL, &data, &len));
-    EXPECT_INVALID_NOERR(fw_response_header(NULL, "content-type", &s));
-    EXPECT_INVALID_NOERR(fw_response_header_count(NULL, &len));
-    EXPECT_INVALID_NOERR(fw_response_header_at(NULL, 0, &s, &s));
+    CHECK(fw_response_body(NULL, &len) == NULL && len == 0);
+    CHECK(fw_response_body(NULL, NULL) == NULL);
+    len = 77;
+    EXPECT_INVALID(fw_response_header(NULL, "content-type", &s, ERRP));
+    CHECK(fw_response_header_count(NULL) == 0);
+    EXPECT_INVALID(fw_response_header_at(NULL, 0, &s, &s, ERRP));
     fw_response_free(NULL);
 
     /* fw_error_* on NULL: see test_error_accessors; with a live error: */
     if (CHECK_RC(FW_ERR_INVALID_ARGUMENT, fw_auth_token(NULL, &s, &live_err), live_err)) {
-        EXPECT_INVALID_NOERR(fw_error_body(NULL, &data, &len));
-        EXPECT_INVALID_NOERR(fw_error_body(live_err, NULL, &len));
-        EXPECT_INVALID_NOERR(fw_error_body(live_err, &data, NULL));
+        size_t n = 77;
+        CHECK(fw_error_body(NULL, &n) == NULL && n == 0);
+        CHECK(fw_error_body(NULL, NULL) == NULL);
+        CHECK(fw_error_body(live_err, NULL) == NULL); /* a local error has no body */
         CHECK(fw_error_message(NULL) == NULL);
         CHECK(fw_error_code(NULL) == FW_ERR_INVALID_ARGUMENT);
         CHECK(fw_error_http_status(NULL) == 0);
@@ -159,40 +161,41 @@ void test_null_arguments(void) {
     fw_error_free(NULL);
 
     /* fw_options_* */
-    EXPECT_INVALID_NOERR(fw_options_new(NULL));
-    EXPECT_INVALID_NOERR(fw_options_set_token(NULL, "fake_token_123"));
-    EXPECT_INVALID_NOERR(fw_options_set_token(o, NULL));
-    EXPECT_INVALID_NOERR(fw_options_set_token_file(NULL, "tok.json"));
-    EXPECT_INVALID_NOERR(fw_options_set_token_file(o, NULL));
-    EXPECT_INVALID_NOERR(fw_options_set_token_key(NULL, "token"));
-    EXPECT_INVALID_NOERR(fw_options_set_token_key(o, NULL));
-    EXPECT_INVALID_NOERR(fw_options_set_server_address(NULL, "https://global.daf-apis.com"));
-    EXPECT_INVALID_NOERR(fw_options_set_server_address(o, NULL));
-    EXPECT_INVALID_NOERR(fw_options_set_secrets_dir(NULL, "/tmp"));
-    EXPECT_INVALID_NOERR(fw_options_set_secrets_dir(o, NULL));
-    EXPECT_INVALID_NOERR(fw_options_set_layout(NULL, FW_LAYOUT_CAVE));
-    EXPECT_INVALID_NOERR(fw_options_set_timeout_ms(NULL, 1000, 1000));
-    EXPECT_INVALID_NOERR(fw_options_set_max_retries(NULL, 1));
-    EXPECT_INVALID_NOERR(fw_options_set_max_body_bytes(NULL, 1));
-    EXPECT_INVALID_NOERR(fw_options_set_ca_file(NULL, "ca.pem"));
-    EXPECT_INVALID_NOERR(fw_options_set_ca_file(o, NULL));
-    EXPECT_INVALID_NOERR(fw_options_add_trusted_origin(NULL, "https://example.org"));
-    EXPECT_INVALID_NOERR(fw_options_add_trusted_origin(o, NULL));
-    EXPECT_INVALID_NOERR(fw_options_set_allow_insecure_http(NULL, true));
+    EXPECT_INVALID(fw_options_new(NULL, ERRP));
+    EXPECT_INVALID(fw_options_set_token(NULL, "fake_token_123", ERRP));
+    EXPECT_INVALID(fw_options_set_token(o, NULL, ERRP));
+    EXPECT_INVALID(fw_options_set_token_file(NULL, "tok.json", ERRP));
+    EXPECT_INVALID(fw_options_set_token_file(o, NULL, ERRP));
+    EXPECT_INVALID(fw_options_set_token_key(NULL, "token", ERRP));
+    EXPECT_INVALID(fw_options_set_token_key(o, NULL, ERRP));
+    EXPECT_INVALID(fw_options_set_server_address(NULL, "https://global.daf-apis.com", ERRP));
+    EXPECT_INVALID(fw_options_set_server_address(o, NULL, ERRP));
+    EXPECT_INVALID(fw_options_set_secrets_dir(NULL, "/tmp", ERRP));
+    EXPECT_INVALID(fw_options_set_secrets_dir(o, NULL, ERRP));
+    EXPECT_INVALID(fw_options_set_layout(NULL, FW_LAYOUT_CAVE, ERRP));
+    EXPECT_INVALID(fw_options_set_timeout_ms(NULL, 1000, 1000, ERRP));
+    EXPECT_INVALID(fw_options_set_max_retries(NULL, 1, ERRP));
+    EXPECT_INVALID(fw_options_set_max_body_bytes(NULL, 1, ERRP));
+    EXPECT_INVALID(fw_options_set_ca_file(NULL, "ca.pem", ERRP));
+    EXPECT_INVALID(fw_options_set_ca_file(o, NULL, ERRP));
+    EXPECT_INVALID(fw_options_add_trusted_origin(NULL, "https://example.org", ERRP));
+    EXPECT_INVALID(fw_options_add_trusted_origin(o, NULL, ERRP));
+    EXPECT_INVALID(fw_options_set_allow_insecure_http(NULL, true, ERRP));
     fw_options_free(NULL);
 
     /* Strings */
     fw_string_free(NULL);
     CHECK(fw_result_name(FW_OK) != NULL);
     CHECK(fw_version() != NULL);
+    CHECK(fw_version_number() == FW_VERSION_NUMBER);
 
     /* No out-parameter was written by a refused call. */
     CHECK(s == STR_SENTINEL);
     CHECK(u32 == 77);
     CHECK(i64 == 77);
     CHECK(auth_out == (fw_auth *)STR_SENTINEL);
+    CHECK(client_out == (fw_client *)STR_SENTINEL);
     CHECK(resp_out == (fw_response *)STR_SENTINEL);
-    CHECK(data == (const uint8_t *)STR_SENTINEL);
     CHECK(len == 77);
     /* And nothing was written to disk. */
     CHECK(!th_exists(h.secrets));
@@ -226,9 +229,9 @@ void test_nullable_arguments(void) {
     CHECK_STR(s, file);
     CLEAR_STR(s);
 
-    /* fw_client_new: dataset_name NULL (the global services) and opts NULL. */
+    /* fw_client_new: datastack NULL (the global services) and opts NULL. */
     if (CHECK_OK(fw_client_new(NULL, NULL, &c, &err), err)) {
-        CHECK_RESULT(FW_OK, fw_client_server_address(c, &s));
+        CHECK_RESULT(FW_OK, fw_client_server_address(c, &s, NULL));
         CHECK_STR(s, "https://global.daf-apis.com");
         CLEAR_STR(s);
     }

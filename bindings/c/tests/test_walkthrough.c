@@ -31,7 +31,7 @@ void test_seed_walkthrough(void) {
 
     /* client = FrameworkClient(dataset_name); auth = client.auth */
     if (!CHECK_OK(fw_client_new(DATASTACK, NULL, &client, &err), err) ||
-        !CHECK_RESULT(FW_OK, fw_client_auth(client, &auth))) {
+        !CHECK_RESULT(FW_OK, fw_client_auth(client, &auth, NULL))) {
         goto out;
     }
     /* print(f"My current token is: {auth.token}")  ->  None */
@@ -67,7 +67,7 @@ void test_seed_walkthrough(void) {
 
     /* client = FrameworkClient(dataset_name); print(f"Now my basic token is: ...") */
     if (CHECK_OK(fw_client_new(DATASTACK, NULL, &client2, &err), err) &&
-        CHECK_RESULT(FW_OK, fw_client_auth(client2, &auth2))) {
+        CHECK_RESULT(FW_OK, fw_client_auth(client2, &auth2, NULL))) {
         CHECK_TOKEN(auth2, "fake_token_123");
         CHECK_SOURCE(auth2, FW_SOURCE_FILE, file, "token");
         CHECK_OK(fw_auth_request_header(auth2, &s, &err), err);
@@ -76,13 +76,13 @@ void test_seed_walkthrough(void) {
     }
 
     /* client_direct = FrameworkClient(dataset_name, auth_token='another_fake_token_678') */
-    if (CHECK_RESULT(FW_OK, fw_options_new(&o)) &&
-        CHECK_RESULT(FW_OK, fw_options_set_token(o, "another_fake_token_678")) &&
+    if (CHECK_RESULT(FW_OK, fw_options_new(&o, NULL)) &&
+        CHECK_RESULT(FW_OK, fw_options_set_token(o, "another_fake_token_678", NULL)) &&
         CHECK_OK(fw_client_new(DATASTACK, o, &client_direct, &err), err)) {
         /* The options may go as soon as the client exists. */
         fw_options_free(o);
         o = NULL;
-        if (CHECK_RESULT(FW_OK, fw_client_auth(client_direct, &auth_direct))) {
+        if (CHECK_RESULT(FW_OK, fw_client_auth(client_direct, &auth_direct, NULL))) {
             CHECK_TOKEN(auth_direct, "another_fake_token_678");
             CHECK_SOURCE(auth_direct, FW_SOURCE_EXPLICIT, NULL, NULL);
         }
@@ -131,8 +131,8 @@ void test_instructions_and_urls(void) {
     a = NULL;
 
     /* Another server is used verbatim, as by the Python clients. */
-    if (CHECK_RESULT(FW_OK, fw_options_new(&o)) &&
-        CHECK_RESULT(FW_OK, fw_options_set_server_address(o, "https://auth.example.org")) &&
+    if (CHECK_RESULT(FW_OK, fw_options_new(&o, NULL)) &&
+        CHECK_RESULT(FW_OK, fw_options_set_server_address(o, "https://auth.example.org", NULL)) &&
         CHECK_OK(fw_auth_new(o, &a, &err), err)) {
         CHECK_OK(fw_auth_new_token_url(a, &s, &err), err);
         CHECK_STR(s, "https://auth.example.org/auth/api/v1/create_token");
@@ -258,12 +258,12 @@ void test_cave_layout(void) {
     }
     th_join(server_file, sizeof server_file, h.secrets, "global.daf-apis.com-cave-secret.json");
     th_join(cave_file, sizeof cave_file, h.secrets, "cave-secret.json");
-    if (!CHECK_RESULT(FW_OK, fw_options_new(&o)) ||
-        !CHECK_RESULT(FW_OK, fw_options_set_layout(o, FW_LAYOUT_CAVE)) ||
+    if (!CHECK_RESULT(FW_OK, fw_options_new(&o, NULL)) ||
+        !CHECK_RESULT(FW_OK, fw_options_set_layout(o, FW_LAYOUT_CAVE, NULL)) ||
         !CHECK_OK(fw_auth_new(o, &a, &err), err)) {
         goto out;
     }
-    CHECK_RESULT(FW_OK, fw_auth_layout(a, &layout));
+    CHECK_RESULT(FW_OK, fw_auth_layout(a, &layout, NULL));
     CHECK(layout == FW_LAYOUT_CAVE);
     CHECK_OK(fw_auth_token_file(a, &s, &err), err);
     CHECK_STR(s, cave_file);
@@ -284,7 +284,7 @@ void test_cave_layout(void) {
     /* With no layout chosen, a directory holding only caveclient's files
      * is read the caveclient way: the server file first. */
     if (CHECK_OK(fw_auth_new(NULL, &b, &err), err)) {
-        CHECK_RESULT(FW_OK, fw_auth_layout(b, &layout));
+        CHECK_RESULT(FW_OK, fw_auth_layout(b, &layout, NULL));
         CHECK(layout == FW_LAYOUT_CAVE);
         CHECK_TOKEN(b, "cave_fake_token_1");
         CHECK_SOURCE(b, FW_SOURCE_FILE, server_file, "token");
@@ -308,8 +308,8 @@ void test_token_shared_live(void) {
     }
     th_join(file, sizeof file, h.dir, SEED_FILE);
     if (!CHECK_OK(fw_client_new(DATASTACK, NULL, &c, &err), err) ||
-        !CHECK_RESULT(FW_OK, fw_client_auth(c, &a1)) ||
-        !CHECK_RESULT(FW_OK, fw_client_auth(c, &a2))) {
+        !CHECK_RESULT(FW_OK, fw_client_auth(c, &a1, NULL)) ||
+        !CHECK_RESULT(FW_OK, fw_client_auth(c, &a2, NULL))) {
         goto out;
     }
     CHECK_TOKEN(a2, NULL);

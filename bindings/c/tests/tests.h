@@ -24,7 +24,13 @@
     X(test_request_errors)                                                                         \
     X(test_insecure_url_refused)                                                                   \
     X(test_service_calls)                                                                          \
-    X(test_response_accessors)
+    X(test_response_accessors)                                                                     \
+    X(test_error_slot_rule)                                                                        \
+    X(test_messages_name_parameters)                                                               \
+    X(test_clients_share_an_auth)                                                                  \
+    X(test_repeated_headers)                                                                       \
+    X(test_empty_pairs)                                                                            \
+    X(test_version_number)
 
 #define FW_DECLARE_TEST(name) void name(void);
 FW_TEST_LIST(FW_DECLARE_TEST)

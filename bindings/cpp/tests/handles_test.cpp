@@ -80,7 +80,7 @@ TEST_F(Handles, CapiInterop) {
   fw::Client c("minnie65_public", fw::Options().token("fake_token_123"));
   // The raw handle works with the C functions directly.
   fw_auth* raw = nullptr;
-  ASSERT_EQ(fw_client_auth(c.capi(), &raw), FW_OK);
+  ASSERT_EQ(fw_client_auth(c.capi(), &raw, nullptr), FW_OK);
   char* tok = nullptr;
   ASSERT_EQ(fw_auth_token(raw, &tok, nullptr), FW_OK);
   EXPECT_STREQ(tok, "fake_token_123");

@@ -32,13 +32,13 @@ static void expect_ok(fw_result rc, fw_error *err, const char *what) {
 
 static fw_options *options(const char *server, const char *secrets, const char *token) {
     fw_options *o = NULL;
-    if (fw_options_new(&o) != FW_OK) {
+    if (fw_options_new(&o, NULL) != FW_OK) {
         fprintf(stderr, "consumer: fw_options_new failed\n");
         exit(1);
     }
-    expect(fw_options_set_server_address(o, server) == FW_OK, "set server");
-    expect(fw_options_set_secrets_dir(o, secrets) == FW_OK, "set secrets dir");
-    if (token) expect(fw_options_set_token(o, token) == FW_OK, "set token");
+    expect(fw_options_set_server_address(o, server, NULL) == FW_OK, "set server");
+    expect(fw_options_set_secrets_dir(o, secrets, NULL) == FW_OK, "set secrets dir");
+    if (token) expect(fw_options_set_token(o, token, NULL) == FW_OK, "set token");
     return o;
 }
 
@@ -60,7 +60,7 @@ int main(int argc, char **argv) {
     if (!client) return 1;
 
     fw_auth *auth = NULL;
-    expect_ok(fw_client_auth(client, &auth), NULL, "fw_client_auth");
+    expect_ok(fw_client_auth(client, &auth, NULL), NULL, "fw_client_auth");
     char *token = NULL;
     expect_ok(fw_auth_token(auth, &token, &err), err, "fw_auth_token");
     err = NULL;
