@@ -134,7 +134,8 @@ func (a *Auth) Layout() (Layout, error) {
 	var layout Layout
 	err := a.use(func(p *C.fw_auth) error {
 		var l C.uint32_t
-		if err := errorFrom(C.fw_auth_layout(p, &l), nil); err != nil {
+		var e *C.fw_error
+		if err := errorFrom(C.fw_auth_layout(p, &l, &e), e); err != nil {
 			return err
 		}
 		layout = Layout(l)

@@ -45,6 +45,38 @@ func NewClient(datastack string, opts *Options) (*Client, error) {
 	return c, nil
 }
 
+// NewClientWithAuth creates a client for datastack ("" = the global services
+// only) that shares auth live: a token set or saved through auth, or through
+// any client sharing it, is the one this client sends. The server address
+// is auth's; opts (may be nil) gives the HTTP settings. The client holds its
+// own reference: auth may be closed first.
+func NewClientWithAuth(datastack string, auth *Auth, opts *Options) (*Client, error) {
+	if auth == nil {
+		return nil, argumentError("nil *Auth")
+	}
+	cd, err := cOptString(datastack)
+	if err != nil {
+		return nil, err
+	}
+	defer freeCString(cd)
+	co, err := opts.toC()
+	if err != nil {
+		return nil, err
+	}
+	defer C.fw_options_free(co)
+	var p *C.fw_client
+	err = auth.use(func(ap *C.fw_auth) error {
+		var e *C.fw_error
+		return errorFrom(C.fw_client_new_with_auth(cd, co, ap, &p, &e), e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{}
+	c.h.set(p, "Client", runtime.AddCleanup(c, backstop(freeClient), p))
+	return c, nil
+}
+
 func (c *Client) use(f func(p *C.fw_client) error) error {
 	if c == nil {
 		return argumentError("nil *Client")
@@ -69,7 +101,8 @@ func (c *Client) Auth() (*Auth, error) {
 	var a *Auth
 	err := c.use(func(p *C.fw_client) error {
 		var ap *C.fw_auth
-		if err := errorFrom(C.fw_client_auth(p, &ap), nil); err != nil {
+		var e *C.fw_error
+		if err := errorFrom(C.fw_client_auth(p, &ap, &e), e); err != nil {
 			return err
 		}
 		a = newAuthHandle(ap)
@@ -83,7 +116,8 @@ func (c *Client) ServerAddress() (string, error) {
 	var out string
 	err := c.use(func(p *C.fw_client) error {
 		var s *C.char
-		if err := errorFrom(C.fw_client_server_address(p, &s), nil); err != nil {
+		var e *C.fw_error
+		if err := errorFrom(C.fw_client_server_address(p, &s, &e), e); err != nil {
 			return err
 		}
 		out, _ = takeString(s)
@@ -238,9 +272,8 @@ func (c *Client) TokenTTL(token string) (time.Duration, error) {
 // (auth/api/v1/user?id=...). Admin only on current servers: other users get
 // ErrForbidden.
 func (c *Client) GetUserInformation(ids []uint64) ([]User, error) {
-	// C wants a non-NULL array even when empty.
-	var none C.uint64_t
-	cids := &none
+	// (NULL, 0) is an empty list.
+	var cids *C.uint64_t
 	if len(ids) > 0 {
 		cids = (*C.uint64_t)(unsafe.Pointer(&ids[0]))
 	}

@@ -332,6 +332,104 @@ func TestGetAndRequest(t *testing.T) {
 	}
 }
 
+func TestRepeatedHeaders(t *testing.T) {
+	freshHome(t)
+	c := devClient(t, "", "")
+	r, err := c.Get(devURL + "/fault/headers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every value kept, as net/http keeps them, and joined by Header.
+	if got := r.Headers.Values("x-fw-repeat"); !slices.Equal(got, []string{"one", "two"}) {
+		t.Fatalf("Headers[X-Fw-Repeat] = %q", got)
+	}
+	if got := r.Headers.Get("X-Fw-Single"); got != "alone" {
+		t.Fatalf("Headers[X-Fw-Single] = %q", got)
+	}
+	if v, ok := r.Header("X-FW-REPEAT"); !ok || v != "one, two" {
+		t.Fatalf("Header(X-FW-REPEAT) = %q, %v", v, ok)
+	}
+}
+
+func TestClientsShareAnAuth(t *testing.T) {
+	freshHome(t)
+	needServer(t)
+	opts := &fwclient.Options{ServerAddress: devURL, Token: "fake_shared_token_1"}
+	a, err := fwclient.NewAuth(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	c1, err := fwclient.NewClientWithAuth("minnie65_public", a, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c1.Close()
+	c2, err := fwclient.NewClientWithAuth("", a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	sent := func(c *fwclient.Client) string {
+		t.Helper()
+		r, err := c.Get(devURL + "/echo")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e := decodeEcho(t, r); e.Authorization != nil {
+			return *e.Authorization
+		}
+		return ""
+	}
+	if got := sent(c1); got != "Bearer fake_shared_token_1" {
+		t.Fatalf("sent %q", got)
+	}
+	// Set on the auth: both clients send the new token...
+	if err := a.SetToken("fake_shared_token_2"); err != nil {
+		t.Fatal(err)
+	}
+	if got1, got2 := sent(c1), sent(c2); got1 != "Bearer fake_shared_token_2" || got2 != got1 {
+		t.Fatalf("sent %q and %q", got1, got2)
+	}
+	// ...and a save through one client's auth reaches the other, after the
+	// first *Auth is closed.
+	a.Close()
+	back, err := c2.Auth()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer back.Close()
+	if err := back.SaveToken("fake_shared_token_3", nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := sent(c1); got != "Bearer fake_shared_token_3" {
+		t.Fatalf("sent %q", got)
+	}
+	// A closed or nil auth is refused with a message.
+	if _, err := fwclient.NewClientWithAuth("", a, nil); !errors.Is(err, fwclient.ErrInvalidArgument) {
+		t.Fatalf("closed auth: %v", err)
+	}
+	if _, err := fwclient.NewClientWithAuth("", nil, nil); !errors.Is(err, fwclient.ErrInvalidArgument) {
+		t.Fatalf("nil auth: %v", err)
+	}
+}
+
+func TestOptionErrorsCarryTheLibraryMessage(t *testing.T) {
+	freshHome(t)
+	_, err := fwclient.NewClient("", &fwclient.Options{Token: "has space"})
+	var fe *fwclient.Error
+	if !errors.As(err, &fe) || fe.Code != fwclient.CodeInvalidTokenFormat {
+		t.Fatalf("err = %v", err)
+	}
+	if fe.Message == fe.Name || strings.Contains(fe.Message, "has space") {
+		t.Fatalf("message %q: want the library's, without the token", fe.Message)
+	}
+	_, err = fwclient.NewClient("", &fwclient.Options{MaxBodyBytes: -1})
+	if !errors.As(err, &fe) || !strings.Contains(fe.Message, "`n`") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
 func needOther(t *testing.T) {
 	t.Helper()
 	if devOtherURL == "" {

@@ -122,7 +122,8 @@ func errorFrom(rc C.fw_result, e *C.fw_error) error {
 	code := Code(rc)
 	out := &Error{Code: code, Name: code.String()}
 	if e == nil {
-		// Functions without an fw_error parameter report the code only.
+		// Only when the caller passed no error slot, or the library could
+		// not allocate one: the code's name is all there is.
 		out.Message = out.Name
 		return out
 	}
@@ -131,13 +132,8 @@ func errorFrom(rc C.fw_result, e *C.fw_error) error {
 	out.ServerID = optGoString(C.fw_error_server_id(e))
 	out.URL = optGoString(C.fw_error_url(e))
 	out.TOSFormURL = optGoString(C.fw_error_tos_form_url(e))
-	var data *C.uint8_t
 	var n C.size_t
-	if C.fw_error_body(e, &data, &n) == C.FW_OK {
-		out.Body = goBytes(data, n)
-	} else {
-		out.Body = []byte{}
-	}
+	out.Body = goBytes(C.fw_error_body(e, &n), n)
 	return out
 }
 
@@ -153,14 +149,4 @@ func optGoString(p *C.char) string {
 // C call (a closed handle, a value the C types cannot carry).
 func argumentError(msg string) *Error {
 	return &Error{Code: CodeInvalidArgument, Name: CodeInvalidArgument.String(), Message: "fwclient: " + msg}
-}
-
-// optionError is the error of an fw_options_set_* call. Those calls return a
-// code only (no fw_error), so the message names the option and the code.
-func optionError(rc C.fw_result, field string) error {
-	if rc == C.FW_OK {
-		return nil
-	}
-	code := Code(rc)
-	return &Error{Code: code, Name: code.String(), Message: "fwclient: option " + field + " refused (" + code.String() + ")"}
 }

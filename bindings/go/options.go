@@ -83,8 +83,8 @@ func (o *Options) toC() (*C.fw_options, error) {
 		return nil, nil
 	}
 	var co *C.fw_options
-	if rc := C.fw_options_new(&co); rc != C.FW_OK {
-		return nil, errorFrom(rc, nil)
+	if err := call(func(e **C.fw_error) C.fw_result { return C.fw_options_new(&co, e) }); err != nil {
+		return nil, err
 	}
 	if err := o.fill(co); err != nil {
 		C.fw_options_free(co)
@@ -93,28 +93,45 @@ func (o *Options) toC() (*C.fw_options, error) {
 	return co, nil
 }
 
+// call runs one C call with an error slot and turns the outcome into an
+// error (the library's message, as for every other call).
+func call(f func(e **C.fw_error) C.fw_result) error {
+	var e *C.fw_error
+	rc := f(&e)
+	return errorFrom(rc, e)
+}
+
 func (o *Options) fill(co *C.fw_options) error {
 	if o.Token != "" {
 		p, err := cString(o.Token)
 		if err != nil {
 			return err
 		}
-		rc := C.fw_options_set_token(co, p)
+		err = call(func(e **C.fw_error) C.fw_result { return C.fw_options_set_token(co, p, e) })
 		freeSecret(p)
-		if err := optionError(rc, "Token"); err != nil {
+		if err != nil {
 			return err
 		}
 	}
 	strs := []struct {
-		name  string
 		value string
-		set   func(*C.fw_options, *C.char) C.fw_result
+		set   func(*C.fw_options, *C.char, **C.fw_error) C.fw_result
 	}{
-		{"TokenFile", o.TokenFile, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_token_file(co, p) }},
-		{"TokenKey", o.TokenKey, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_token_key(co, p) }},
-		{"ServerAddress", o.ServerAddress, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_server_address(co, p) }},
-		{"SecretsDir", o.SecretsDir, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_secrets_dir(co, p) }},
-		{"CAFile", o.CAFile, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_ca_file(co, p) }},
+		{o.TokenFile, func(co *C.fw_options, p *C.char, e **C.fw_error) C.fw_result {
+			return C.fw_options_set_token_file(co, p, e)
+		}},
+		{o.TokenKey, func(co *C.fw_options, p *C.char, e **C.fw_error) C.fw_result {
+			return C.fw_options_set_token_key(co, p, e)
+		}},
+		{o.ServerAddress, func(co *C.fw_options, p *C.char, e **C.fw_error) C.fw_result {
+			return C.fw_options_set_server_address(co, p, e)
+		}},
+		{o.SecretsDir, func(co *C.fw_options, p *C.char, e **C.fw_error) C.fw_result {
+			return C.fw_options_set_secrets_dir(co, p, e)
+		}},
+		{o.CAFile, func(co *C.fw_options, p *C.char, e **C.fw_error) C.fw_result {
+			return C.fw_options_set_ca_file(co, p, e)
+		}},
 	}
 	for _, s := range strs {
 		if s.value == "" {
@@ -124,9 +141,9 @@ func (o *Options) fill(co *C.fw_options) error {
 		if err != nil {
 			return err
 		}
-		rc := s.set(co, p)
+		err = call(func(e **C.fw_error) C.fw_result { return s.set(co, p, e) })
 		freeCString(p)
-		if err := optionError(rc, s.name); err != nil {
+		if err != nil {
 			return err
 		}
 	}
@@ -135,45 +152,46 @@ func (o *Options) fill(co *C.fw_options) error {
 		if err != nil {
 			return err
 		}
-		rc := C.fw_options_add_trusted_origin(co, p)
+		err = call(func(e **C.fw_error) C.fw_result { return C.fw_options_add_trusted_origin(co, p, e) })
 		freeCString(p)
-		if err := optionError(rc, "TrustedOrigins"); err != nil {
+		if err != nil {
 			return err
 		}
 	}
 	if o.Layout != nil {
-		if err := optionError(C.fw_options_set_layout(co, C.uint32_t(*o.Layout)), "Layout"); err != nil {
+		l := C.uint32_t(*o.Layout)
+		if err := call(func(e **C.fw_error) C.fw_result { return C.fw_options_set_layout(co, l, e) }); err != nil {
 			return err
 		}
 	}
 	if o.ConnectTimeout < 0 || o.TotalTimeout < 0 {
-		return optionError(C.FW_ERR_INVALID_ARGUMENT, "ConnectTimeout/TotalTimeout")
+		return argumentError("option ConnectTimeout/TotalTimeout must not be negative")
 	}
 	if o.ConnectTimeout != 0 || o.TotalTimeout != 0 {
 		// 0 ms keeps the library's value of that timeout.
-		rc := C.fw_options_set_timeout_ms(co, C.uint64_t(millis(o.ConnectTimeout)), C.uint64_t(millis(o.TotalTimeout)))
-		if err := optionError(rc, "ConnectTimeout/TotalTimeout"); err != nil {
+		connect, total := C.uint64_t(millis(o.ConnectTimeout)), C.uint64_t(millis(o.TotalTimeout))
+		if err := call(func(e **C.fw_error) C.fw_result { return C.fw_options_set_timeout_ms(co, connect, total, e) }); err != nil {
 			return err
 		}
 	}
 	if o.MaxRetries != nil {
 		n := *o.MaxRetries
 		if n < 0 || uint64(n) > math.MaxUint32 {
-			return optionError(C.FW_ERR_INVALID_ARGUMENT, "MaxRetries")
+			return argumentError("option MaxRetries must be between 0 and 4294967295")
 		}
-		if err := optionError(C.fw_options_set_max_retries(co, C.uint32_t(n)), "MaxRetries"); err != nil {
+		if err := call(func(e **C.fw_error) C.fw_result { return C.fw_options_set_max_retries(co, C.uint32_t(n), e) }); err != nil {
 			return err
 		}
 	}
 	if o.MaxBodyBytes != 0 {
 		// A negative limit becomes 0, which the library refuses.
-		n := uint64(max(o.MaxBodyBytes, 0))
-		if err := optionError(C.fw_options_set_max_body_bytes(co, C.uint64_t(n)), "MaxBodyBytes"); err != nil {
+		n := C.uint64_t(max(o.MaxBodyBytes, 0))
+		if err := call(func(e **C.fw_error) C.fw_result { return C.fw_options_set_max_body_bytes(co, n, e) }); err != nil {
 			return err
 		}
 	}
 	if o.AllowInsecureHTTP {
-		if err := optionError(C.fw_options_set_allow_insecure_http(co, C.bool(true)), "AllowInsecureHTTP"); err != nil {
+		if err := call(func(e **C.fw_error) C.fw_result { return C.fw_options_set_allow_insecure_http(co, C.bool(true), e) }); err != nil {
 			return err
 		}
 	}

@@ -10,13 +10,11 @@
 //     that fw::detail::raise maps the code to (one per code).
 //
 // Errors. A call that fails throws the subclass of fw::Error for its code
-// (fw::TokenExists, fw::InvalidToken, ...). what() is fw_error_message; for
-// the few C functions without an fw_error out-parameter (fw_options_*,
-// fw_auth_layout, fw_client_auth, fw_client_server_address, fw_response_*)
-// it is the code's name from fw_result_name, e.g.
-// "FW_ERR_INVALID_TOKEN_FORMAT". An argument the C ABI cannot carry (a
-// string holding a NUL byte, a negative timeout) throws fw::InvalidArgument
-// ("FW_ERR_INVALID_ARGUMENT") instead of being silently cut or wrapped.
+// (fw::TokenExists, fw::InvalidToken, ...); what() is the library's message
+// (fw_error_message), which every C function returning fw_result gives. An
+// argument the C ABI cannot carry (a string holding a NUL byte, a negative
+// timeout) throws fw::InvalidArgument with a message saying so, instead of
+// being silently cut or wrapped.
 //
 // Moved-from objects hold NULL: destroying or assigning them is safe; any
 // other call passes NULL to the library, which answers FW_ERR_INVALID_ARGUMENT
@@ -56,6 +54,10 @@ inline constexpr std::string_view header_version = FW_VERSION_STRING;
 /// The version of the library loaded at run time (fw_version()).
 inline std::string_view version() { return fw_version(); }
 
+/// The version of the library loaded at run time as a number, to compare
+/// with FW_VERSION_NUMBER (fw_version_number()).
+inline std::uint32_t version_number() { return fw_version_number(); }
+
 /// The name of a result code (fw_result_name), e.g. "FW_ERR_IO".
 inline std::string_view result_name(fw_result code) {
   return fw_result_name(static_cast<std::uint32_t>(code));
@@ -76,6 +78,10 @@ class Error : public std::runtime_error {
 
   /// An error with no fw_error (code only; what() is the code's name).
   explicit Error(fw_result code) : Error(code, nullptr) {}
+
+  /// An error raised by this binding before any C call (code and message).
+  Error(fw_result code, std::string message)
+      : std::runtime_error(std::move(message)), detail_(make_detail(code, nullptr)) {}
 
   /// The detail of an fw_error from a C call made through capi() (code from
   /// fw_error_code); the caller still frees `err`. Throw it as its subclass
@@ -124,9 +130,9 @@ class Error : public std::runtime_error {
       d->server_id = opt(fw_error_server_id(err));
       d->url = opt(fw_error_url(err));
       d->tos_form_url = opt(fw_error_tos_form_url(err));
-      const std::uint8_t* data = nullptr;
       std::size_t len = 0;
-      if (fw_error_body(err, &data, &len) == FW_OK && data != nullptr && len > 0) {
+      const std::uint8_t* data = fw_error_body(err, &len);
+      if (data != nullptr && len > 0) {
         d->body.assign(reinterpret_cast<const char*>(data), len);
       }
     }
@@ -212,11 +218,6 @@ inline void check(fw_result rc, const ErrorHolder& err) {
   if (rc != FW_OK) raise(Error(rc, err.p));
 }
 
-/// Throws for a failed call that has no fw_error out-parameter.
-inline void check(fw_result rc) {
-  if (rc != FW_OK) raise(Error(rc));
-}
-
 /// Owns a string the library returned and frees it with fw_string_free
 /// (which zeroes it) as soon as it has been copied.
 struct OwnedString {
@@ -237,7 +238,9 @@ struct OwnedString {
 class CStr {
  public:
   explicit CStr(std::string_view s) : s_(s) {
-    if (s_.find('\0') != std::string::npos) raise(Error(FW_ERR_INVALID_ARGUMENT));
+    if (s_.find('\0') != std::string::npos) {
+      raise(Error(FW_ERR_INVALID_ARGUMENT, "a string argument holds a NUL byte"));
+    }
   }
   const char* get() const noexcept { return s_.c_str(); }
 
@@ -296,39 +299,46 @@ class Options {
  public:
   /// The Python clients' defaults (fw_options_new).
   Options() {
+    detail::ErrorHolder err;
     fw_options* raw = nullptr;
-    detail::check(fw_options_new(&raw));
+    detail::check(fw_options_new(&raw, &err.p), err);
     h_.reset(raw);
   }
 
   /// Use this token directly; no secret file is read.
   Options& token(std::string_view t) {
-    detail::check(fw_options_set_token(h_.get(), detail::CStr(t).get()));
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_token(h_.get(), detail::CStr(t).get(), &err.p), err);
     return *this;
   }
   /// Read the token from this secret file (`~` expanded).
   Options& token_file(std::string_view path) {
-    detail::check(fw_options_set_token_file(h_.get(), detail::CStr(path).get()));
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_token_file(h_.get(), detail::CStr(path).get(), &err.p), err);
     return *this;
   }
   /// Read the token under this key (default "token").
   Options& token_key(std::string_view key) {
-    detail::check(fw_options_set_token_key(h_.get(), detail::CStr(key).get()));
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_token_key(h_.get(), detail::CStr(key).get(), &err.p), err);
     return *this;
   }
   /// The global server (default "https://global.daf-apis.com").
   Options& server_address(std::string_view url) {
-    detail::check(fw_options_set_server_address(h_.get(), detail::CStr(url).get()));
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_server_address(h_.get(), detail::CStr(url).get(), &err.p), err);
     return *this;
   }
   /// The secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets).
   Options& secrets_dir(std::string_view dir) {
-    detail::check(fw_options_set_secrets_dir(h_.get(), detail::CStr(dir).get()));
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_secrets_dir(h_.get(), detail::CStr(dir).get(), &err.p), err);
     return *this;
   }
   /// The layout (default $FW_SECRETS_LAYOUT, else chosen from the files present).
   Options& layout(Layout l) {
-    detail::check(fw_options_set_layout(h_.get(), static_cast<std::uint32_t>(l)));
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_layout(h_.get(), static_cast<std::uint32_t>(l), &err.p), err);
     return *this;
   }
   /// Connect and overall timeouts of requests, in whole milliseconds (0:
@@ -336,34 +346,42 @@ class Options {
   /// value: it throws fw::InvalidArgument rather than becoming a huge
   /// unsigned number.
   Options& timeout(std::chrono::milliseconds connect, std::chrono::milliseconds total) {
-    if (connect.count() < 0 || total.count() < 0) detail::raise(Error(FW_ERR_INVALID_ARGUMENT));
+    if (connect.count() < 0 || total.count() < 0) {
+      detail::raise(Error(FW_ERR_INVALID_ARGUMENT, "a timeout must not be negative"));
+    }
+    detail::ErrorHolder err;
     detail::check(fw_options_set_timeout_ms(h_.get(), static_cast<std::uint64_t>(connect.count()),
-                                            static_cast<std::uint64_t>(total.count())));
+                                            static_cast<std::uint64_t>(total.count()), &err.p), err);
     return *this;
   }
   /// Retries of an idempotent request after 502/503/504 or a reset connection.
   Options& max_retries(std::uint32_t n) {
-    detail::check(fw_options_set_max_retries(h_.get(), n));
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_max_retries(h_.get(), n, &err.p), err);
     return *this;
   }
   /// The largest response body accepted, in bytes.
   Options& max_body_bytes(std::uint64_t n) {
-    detail::check(fw_options_set_max_body_bytes(h_.get(), n));
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_max_body_bytes(h_.get(), n, &err.p), err);
     return *this;
   }
   /// A PEM file of CA certificates trusted in addition to the system's.
   Options& ca_file(std::string_view path) {
-    detail::check(fw_options_set_ca_file(h_.get(), detail::CStr(path).get()));
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_ca_file(h_.get(), detail::CStr(path).get(), &err.p), err);
     return *this;
   }
   /// Also send the token to this origin ("https://host[:port]").
   Options& add_trusted_origin(std::string_view origin) {
-    detail::check(fw_options_add_trusted_origin(h_.get(), detail::CStr(origin).get()));
+    detail::ErrorHolder err;
+    detail::check(fw_options_add_trusted_origin(h_.get(), detail::CStr(origin).get(), &err.p), err);
     return *this;
   }
   /// Allow sending the token over plain http to hosts other than loopback.
   Options& allow_insecure_http(bool allow) {
-    detail::check(fw_options_set_allow_insecure_http(h_.get(), allow));
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_allow_insecure_http(h_.get(), allow, &err.p), err);
     return *this;
   }
 
@@ -412,9 +430,10 @@ struct SaveOptions {
 
 class Client;
 
-/// A user's token and where it lives (fw_auth). Shared with every client
-/// made from it or returning it: a token set or saved here is used by all.
-/// Move-only; thread-safe.
+/// A user's token and where it lives (fw_auth). Shared live with every
+/// client made from it (fw::Client(datastack, auth, opts)) and with the auth
+/// a client returns: a token set or saved through any of them is the one
+/// they all send. Move-only; thread-safe.
 class Auth {
  public:
   /// Finds the token with the default options (fw_auth_new(NULL)).
@@ -439,8 +458,9 @@ class Auth {
   }
   /// The layout in use.
   Layout layout() const {
+    detail::ErrorHolder err;
     std::uint32_t l = FW_LAYOUT_FRAMEWORK;
-    detail::check(fw_auth_layout(h_.get(), &l));
+    detail::check(fw_auth_layout(h_.get(), &l, &err.p), err);
     return static_cast<Layout>(l);
   }
   /// The file a save without an explicit file writes to.
@@ -529,30 +549,32 @@ class Response {
   std::uint16_t status() const noexcept { return fw_response_status(h_.get()); }
   /// The body's bytes, borrowed while this Response lives.
   std::string_view body() const {
-    const std::uint8_t* data = nullptr;
     std::size_t len = 0;
-    detail::check(fw_response_body(h_.get(), &data, &len));
+    const std::uint8_t* data = fw_response_body(h_.get(), &len);
     if (data == nullptr || len == 0) return {};
     return std::string_view(reinterpret_cast<const char*>(data), len);
   }
   /// A copy of the body.
   std::string body_string() const { return std::string(body()); }
-  /// The first value of header `name` (case-insensitive), if present.
+  /// The value of header `name` (any case), if present; the values of a
+  /// header received more than once are joined with ", " (RFC 9110).
   std::optional<std::string> header(std::string_view name) const {
+    detail::ErrorHolder err;
     detail::OwnedString s;
-    detail::check(fw_response_header(h_.get(), detail::CStr(name).get(), &s.p));
+    detail::check(fw_response_header(h_.get(), detail::CStr(name).get(), &s.p, &err.p), err);
     return s.opt();
   }
 
-  /// Every header, in the order received: (name in lower case, value).
+  /// Every header as (name in lower case, value), each value of a repeated
+  /// header its own entry, in the order of fw_response_header_at.
   std::vector<std::pair<std::string, std::string>> headers() const {
-    std::size_t n = 0;
-    detail::check(fw_response_header_count(h_.get(), &n));
+    const std::size_t n = fw_response_header_count(h_.get());
     std::vector<std::pair<std::string, std::string>> out;
     out.reserve(n);
     for (std::size_t i = 0; i < n; ++i) {
+      detail::ErrorHolder err;
       detail::OwnedString name, value;
-      detail::check(fw_response_header_at(h_.get(), i, &name.p, &value.p));
+      detail::check(fw_response_header_at(h_.get(), i, &name.p, &value.p, &err.p), err);
       out.emplace_back(name.str(), value.str());
     }
     return out;
@@ -573,8 +595,9 @@ class Response {
 // Client
 
 /// A client for a datastack, or for the global services only (fw_client).
-/// Creating one does no network I/O. Move-only; thread-safe. JSON results
-/// are returned as text.
+/// Creating one does no network I/O. Move-only; thread-safe: its const
+/// members may be called from many threads at once. JSON results are
+/// returned as text.
 class Client {
  public:
   /// A client for `datastack` (none: the global services only), with the
@@ -588,21 +611,35 @@ class Client {
     h_.reset(raw);
   }
 
+  /// A client for `datastack` (none: the global services only) sharing
+  /// `auth` live: a token set or saved through `auth`, or through any client
+  /// sharing it, is the one this client sends. The server address is the
+  /// auth's; `opts` gives the HTTP settings. `auth` may be destroyed first.
+  Client(std::optional<std::string_view> datastack, Auth& auth, const Options& opts = Options()) {
+    detail::OptCStr ds(datastack);
+    detail::ErrorHolder err;
+    fw_client* raw = nullptr;
+    detail::check(fw_client_new_with_auth(ds.get(), opts.capi(), auth.capi(), &raw, &err.p), err);
+    h_.reset(raw);
+  }
+
   /// The auth this client shares: a token set or saved through it is used
   /// by this client.
   Auth auth() const {
+    detail::ErrorHolder err;
     fw_auth* raw = nullptr;
-    detail::check(fw_client_auth(h_.get(), &raw));
+    detail::check(fw_client_auth(h_.get(), &raw, &err.p), err);
     return Auth(Auth::Adopt{}, raw);
   }
   /// The global server address.
   std::string server_address() const {
+    detail::ErrorHolder err;
     detail::OwnedString s;
-    detail::check(fw_client_server_address(h_.get(), &s.p));
+    detail::check(fw_client_server_address(h_.get(), &s.p, &err.p), err);
     return s.str();
   }
   /// The datastack's local server (from its info, fetched on first need).
-  std::string local_server() {
+  std::string local_server() const {
     detail::ErrorHolder err;
     detail::OwnedString s;
     detail::check(fw_client_local_server(h_.get(), &s.p, &err.p), err);
@@ -610,7 +647,7 @@ class Client {
   }
   /// `GET url`, with the token when `url`'s origin is trusted. Only a 2xx
   /// answer returns; any other throws.
-  Response get(std::string_view url) {
+  Response get(std::string_view url) const {
     detail::ErrorHolder err;
     fw_response* raw = nullptr;
     detail::check(fw_client_get(h_.get(), detail::CStr(url).get(), &raw, &err.p), err);
@@ -618,7 +655,7 @@ class Client {
   }
   /// A request with any method and an optional body.
   Response request(std::string_view method, std::string_view url, std::string_view body = {},
-                   std::optional<std::string_view> content_type = std::nullopt) {
+                   std::optional<std::string_view> content_type = std::nullopt) const {
     detail::CStr m(method), u(url);
     detail::OptCStr ct(content_type);
     detail::ErrorHolder err;
@@ -630,15 +667,15 @@ class Client {
     return Response(raw);
   }
   /// The datastack's info (JSON), fetched once and cached.
-  std::string datastack_info() { return json(fw_client_datastack_info); }
+  std::string datastack_info() const { return json(fw_client_datastack_info); }
   /// The datastacks the user may see (JSON).
-  std::string datastacks() { return json(fw_client_datastacks); }
+  std::string datastacks() const { return json(fw_client_datastacks); }
   /// The user's profile (JSON).
-  std::string whoami() { return json(fw_client_whoami); }
+  std::string whoami() const { return json(fw_client_whoami); }
   /// The user's API keys (JSON).
-  std::string get_tokens() { return json(fw_client_get_tokens); }
+  std::string get_tokens() const { return json(fw_client_get_tokens); }
   /// Creates a new API key and returns it (not saved: see Auth::save_token).
-  std::string create_token(std::optional<std::string_view> description = std::nullopt) {
+  std::string create_token(std::optional<std::string_view> description = std::nullopt) const {
     detail::OptCStr d(description);
     detail::ErrorHolder err;
     detail::OwnedString s;
@@ -646,26 +683,23 @@ class Client {
     return s.str();
   }
   /// Seconds `token` stays valid; -1 means it never expires.
-  std::int64_t token_ttl(std::string_view token) {
+  std::int64_t token_ttl(std::string_view token) const {
     detail::ErrorHolder err;
     std::int64_t seconds = 0;
     detail::check(fw_client_token_ttl(h_.get(), detail::CStr(token).get(), &seconds, &err.p), err);
     return seconds;
   }
   /// Profiles of these users (JSON; admin only on current servers).
-  std::string get_user_information(const std::vector<std::uint64_t>& ids) {
-    // The C function wants a non-NULL array even when n is 0, and an empty
-    // vector's data() may be NULL.
-    static const std::uint64_t none = 0;
+  std::string get_user_information(const std::vector<std::uint64_t>& ids) const {
+    // An empty vector's data() may be NULL: (NULL, 0) is an empty list.
     detail::ErrorHolder err;
     detail::OwnedString s;
-    detail::check(fw_client_get_user_information(h_.get(), ids.empty() ? &none : ids.data(),
-                                                 ids.size(), &s.p, &err.p),
+    detail::check(fw_client_get_user_information(h_.get(), ids.data(), ids.size(), &s.p, &err.p),
                   err);
     return s.str();
   }
   /// Members of a group (JSON).
-  std::string get_group_users(std::uint64_t group_id) {
+  std::string get_group_users(std::uint64_t group_id) const {
     detail::ErrorHolder err;
     detail::OwnedString s;
     detail::check(fw_client_get_group_users(h_.get(), group_id, &s.p, &err.p), err);
@@ -677,7 +711,7 @@ class Client {
   fw_client* capi() noexcept { return h_.get(); }
 
  private:
-  std::string json(fw_result (*fn)(fw_client*, char**, fw_error**)) {
+  std::string json(fw_result (*fn)(const fw_client*, char**, fw_error**)) const {
     detail::ErrorHolder err;
     detail::OwnedString s;
     detail::check(fn(h_.get(), &s.p, &err.p), err);

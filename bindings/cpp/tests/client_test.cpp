@@ -185,6 +185,40 @@ TEST_F(Client, ResponseStatusHeaderBody) {
   EXPECT_EQ(r.status(), 0);  // NOLINT(bugprone-use-after-move): NULL response
 }
 
+TEST_F(Client, RepeatedHeaders) {
+  const fw::Client client(std::nullopt, opts());
+  const fw::Response r = client.get(server().url() + "/fault/headers");
+  // Joined with ", " by header(); every value its own entry in headers().
+  EXPECT_EQ(r.header("X-Fw-Repeat"), "one, two");
+  std::vector<std::string> repeat;
+  for (const auto& [name, value] : r.headers()) {
+    if (name == "x-fw-repeat") {
+      repeat.push_back(value);
+    } else if (name == "x-fw-single") {
+      EXPECT_EQ(value, "alone");
+    }
+  }
+  EXPECT_EQ(repeat, (std::vector<std::string>{"one", "two"}));
+}
+
+TEST_F(Client, ClientsShareAnAuthLive) {
+  fw::Options o = opts("fake_shared_token_1");
+  fw::Auth auth(o);
+  const fw::Client a("minnie65_public", auth, o);
+  const fw::Client b(std::nullopt, auth);
+  const auto sent = [&](const fw::Client& c) { return c.get(server().url() + "/echo").body_string(); };
+  EXPECT_TRUE(has(sent(a), "\"authorization\":\"Bearer fake_shared_token_1\"")) << sent(a);
+  // A token set on the auth is what both clients send from now on...
+  auth.set_token("fake_shared_token_2");
+  EXPECT_TRUE(has(sent(a), "Bearer fake_shared_token_2")) << sent(a);
+  EXPECT_TRUE(has(sent(b), "Bearer fake_shared_token_2")) << sent(b);
+  // ...and a save through one client's auth reaches the other, after the
+  // first Auth object is gone.
+  { fw::Auth gone = std::move(auth); }
+  b.auth().save_token("fake_shared_token_3");
+  EXPECT_TRUE(has(sent(a), "Bearer fake_shared_token_3")) << sent(a);
+}
+
 TEST_F(Client, TokenGoesOnlyToTrustedOrigins) {
   fw::Client client("minnie65_public", opts("fake_token_123"));
   const std::string other = client.get(server().other_url() + "/echo").body_string();
