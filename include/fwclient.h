@@ -976,8 +976,8 @@ uint16_t fw_response_status(const fw_response *response);
  * @param len       Receives the body's length in bytes (NULL allowed when
  *                  not wanted); 0 for an empty body.
  * @return          The bytes (not NUL-terminated), borrowed from
- *                  @p response until fw_response_free; NULL for an empty
- *                  body or a NULL @p response.
+ *                  @p response until fw_response_free; NULL when the body
+ *                  is empty or @p response is NULL.
  */
 const uint8_t *fw_response_body(const fw_response *response, size_t *len);
 

@@ -79,8 +79,8 @@ pub unsafe extern "C" fn fw_response_status(response: *const fw_response) -> u16
 /// @param len       Receives the body's length in bytes (NULL allowed when
 ///                  not wanted); 0 for an empty body.
 /// @return          The bytes (not NUL-terminated), borrowed from
-///                  @p response until fw_response_free; NULL for an empty
-///                  body or a NULL @p response.
+///                  @p response until fw_response_free; NULL when the body
+///                  is empty or @p response is NULL.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_response_body(
     response: *const fw_response,

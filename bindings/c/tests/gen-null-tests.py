@@ -9,12 +9,14 @@ What each generated call must give (read from the header itself):
     (when it has one) filled with an FW_ERR_INVALID_ARGUMENT error with a
     message, the same again with the error slot NULL, and every
     out-parameter left as it was;
-  - a parameter the function's doc comment says may be NULL ("`x` may be
-    NULL", "NULL `x` means...", "`x` (NULL: ...)", "may be NULL when `n` is
-    0"): FW_OK (and what it returns is freed);
+  - a parameter whose `@param` text says it may be NULL ("NULL allowed",
+    "NULL allowed when @p n is 0", or a clause beginning with NULL: "NULL
+    for the defaults", "...; NULL means ..."): FW_OK (and what it returns is
+    freed);
   - a `_free` function: NULL is a no-op (it must not crash);
   - any other function: the value its doc gives for a NULL argument ("0 when
-    `r` is NULL", "NULL when `e` is NULL", "NULL when none").
+    @p response is NULL", "NULL when ... @p e is NULL"), or, for a parameter
+    documented as nullable without a value, a call that must not crash.
 The trailing `fw_error **err` is optional by the header's conventions and is
 given NULL in the second call of each refusal.
 
@@ -91,32 +93,38 @@ def parse_header(text):
     return funcs
 
 
-def nullable(doc, name):
-    """(True, length-param-to-zero or None) when the doc lets `name` be NULL."""
-    n = re.escape(name)
-    for m in re.finditer(
-        r"((?:`\w+`(?:,\s*|\s+and\s+|\s+or\s+)?)+)\s+may\s+be\s+NULL"
-        r"(?:\s+when\s+`(\w+)`\s+is\s+0)?",
+def param_doc(doc, name):
+    """The text of `@param name` in a Doxygen comment ("" when absent)."""
+    m = re.search(
+        r"@param\s+" + re.escape(name) + r"\s+(.*?)(?=\s@param\s|\s@return\b|\sThread safety:|$)",
         doc,
-    ):
-        if name in re.findall(r"`(\w+)`", m.group(1)):
-            return True, m.group(2)
-    if re.search(r"\bNULL\s+`" + n + r"`", doc) or re.search(r"`" + n + r"`\s*\(NULL", doc):
-        return True, None
+    )
+    return m.group(1) if m else ""
+
+
+def nullable(doc, name):
+    """(True, length-param-to-zero or None) when the doc lets `name` be NULL:
+    its `@param` text says "NULL allowed", or a clause of it begins with NULL
+    ("NULL for the defaults", "...; NULL means ..."), but not "NULL when"."""
+    text = param_doc(doc, name)
+    if "NULL allowed" in text or re.search(r"(^|[;:.(]\s*)NULL\b(?!\s+when)", text):
+        m = re.search(r"NULL allowed when @p (\w+) is 0", text)
+        return True, m.group(1) if m else None
     return False, None
 
 
 def null_result(doc, name, ret):
     """The C expression a non-fw_result function returns for NULL `name`."""
     n = re.escape(name)
-    m = re.search(r"(NULL|\b[A-Z][A-Z0-9_]+|\b0)\s+when\b[^.;]*?`" + n + r"`\s+is\s+NULL", doc)
+    m = re.search(
+        r"(NULL|\b[A-Z][A-Z0-9_]+|\b0)\s+when\b[^.;]*?(?:`" + n + r"`|@p " + n + r")\s+is\s+NULL",
+        doc,
+    )
     if m:
         return m.group(1)
-    if ret.endswith("*") and re.search(r"\bNULL\s+(when none|otherwise)\b", doc):
-        return "NULL"
     raise GenError(
         f"the doc of the function does not say what it returns when `{name}` is NULL; "
-        "document it in src/ffi (e.g. \"0 when `x` is NULL\")"
+        "document it in src/ (e.g. \"0 when @p x is NULL\")"
     )
 
 
@@ -133,7 +141,7 @@ STRING_VALUES = {
     "origin": '"https://example.org"',
     "name": '"content-type"',
     "description": '"generated NULL test"',
-    "dataset_name": '"minnie65_public"',
+    "datastack": '"minnie65_public"',
     "content_type": '"text/plain"',
 }
 
@@ -141,7 +149,7 @@ STRING_VALUES = {
 class Call:
     """The arguments of one call of `func` with `null` given NULL."""
 
-    def __init__(self, func, null, zero_len=None):
+    def __init__(self, func, null, zero_len=None, empty=None):
         self.func = func
         self.decls = []     # local declarations
         self.args = []      # argument expressions
@@ -162,6 +170,8 @@ class Call:
                 i += 1
                 if name == null:
                     self.args += ["NULL", "0" if zero_len == nxt[1] else "1"]
+                elif empty == nxt[1]:
+                    self.args += ["&one_id" if ctype == "const uint64_t *" else '(const uint8_t *)"x"', "0"]
                 elif ctype == "const uint8_t *":
                     self.args += ['(const uint8_t *)"x"', "1"]
                 else:
@@ -216,6 +226,9 @@ def c_literal(s):
 
 def emit_function(func, out):
     name, ret, doc = func["name"], func["ret"], func["doc"]
+    # A function returning fw_result without an error slot (fw_error_code)
+    # reads a value; it is checked as an accessor.
+    fallible = ret == "fw_result" and ("fw_error **", "err") in func["params"]
     pointers = [p for p in func["params"] if "*" in p[0] and not (p[0] == "fw_error **" and p[1] == "err")]
     body = []
     if not pointers:
@@ -241,7 +254,25 @@ def emit_function(func, out):
                 raise GenError(f"{name}: returns void but is not a _free function")
             body.append(f"        {name}({args});")
             body.append(f'        gen_passed("{name}", "{pname}", "NULL is a no-op");')
-        elif ret == "fw_result" and ok_null:
+        elif fallible and ok_null and zero_len:
+            # (NULL, 0) must behave as (valid pointer, 0): same code.
+            same_args = ", ".join(Call(func, None, None, empty=zero_len).args)
+            body.append("        fw_error *e = NULL;")
+            body.append("        fw_error **ERRP = &e;")
+            body.append("        (void)ERRP;")
+            body.append(f"        fw_result rc = {name}({args});")
+            body.append("        fw_error_free(e);")
+            body.append("        e = NULL;")
+            for local, sentinel, free in call.outs:
+                if free:
+                    body.append(f"        if ({local} != {sentinel}) {{ {free}({local}); {local} = {sentinel}; }}")
+            body.append(f"        fw_result rc_valid = {name}({same_args});")
+            body.append("        fw_error_free(e);")
+            body.append(f'        gen_check("{text}", "{pname}", rc == rc_valid, "to answer as a valid pointer with length 0 does");')
+            for local, sentinel, free in call.outs:
+                if free:
+                    body.append(f"        if ({local} != {sentinel}) {free}({local});")
+        elif fallible and ok_null:
             body.append("        fw_error *e = NULL;")
             body.append("        fw_error **ERRP = &e;")
             body.append("        (void)ERRP;")
@@ -250,7 +281,7 @@ def emit_function(func, out):
             for local, sentinel, free in call.outs:
                 if free:
                     body.append(f"        if (rc == FW_OK && {local} != {sentinel}) {free}({local});")
-        elif ret == "fw_result":
+        elif fallible:
             body.append("        fw_error *e = NULL;")
             body.append("        fw_error **ERRP = &e;")
             body.append("        (void)ERRP;")
@@ -266,7 +297,14 @@ def emit_function(func, out):
             try:
                 want = null_result(doc, pname, ret)
             except GenError as e:
-                raise GenError(f"{name}: {e}") from None
+                if not ok_null:
+                    raise GenError(f"{name}: {e}") from None
+                # Documented as allowed, with no particular value: it must
+                # work (and not crash).
+                body.append(f"        (void){name}({args});")
+                body.append(f'        gen_passed("{name}", "{pname}", "NULL allowed");')
+                body.append("    }")
+                continue
             if ret.endswith("*"):
                 body.append(f"        bool same = {name}({args}) == {want};")
             else:
@@ -390,9 +428,9 @@ static bool fixtures_make(fixtures *f) {
     th_join(f->file, sizeof f->file, f->home.dir, "secrets/null-test.json");
     fw_options *o = th_server_options(&f->srv, "fake_token_123");
     fw_error *err = NULL;
-    bool ok = o != NULL && CHECK_RESULT(FW_OK, fw_options_set_secrets_dir(o, f->dir)) &&
+    bool ok = o != NULL && CHECK_OK(fw_options_set_secrets_dir(o, f->dir, &err), err) &&
               CHECK_OK(fw_client_new("minnie65_public", o, &f->client, &err), err) &&
-              CHECK_RESULT(FW_OK, fw_client_auth(f->client, &f->auth)) &&
+              CHECK_OK(fw_client_auth(f->client, &f->auth, &err), err) &&
               CHECK_OK(fw_client_get(f->client, f->echo_url, &f->response, &err), err);
     fw_options_free(o);
     if (ok) {
@@ -400,7 +438,7 @@ static bool fixtures_make(fixtures *f) {
         snprintf(url, sizeof url, "%%s/fault/status?code=500", f->srv.url);
         fw_response *none = NULL;
         ok = CHECK_RC(FW_ERR_HTTP_STATUS, fw_client_get(f->client, url, &none, &f->error), f->error) &&
-             CHECK(f->error != NULL) && CHECK_RESULT(FW_OK, fw_options_new(&f->options));
+             CHECK(f->error != NULL) && CHECK_OK(fw_options_new(&f->options, &err), err);
     }
     return ok;
 }
