@@ -58,8 +58,12 @@ PKG_BUILD := $(PKG_ROOT)/build/packaging
 # The version, from the [package] table of Cargo.toml (as the header's macros).
 PKG_VERSION := $(shell sed -n '/^\[package\]/,/^\[/{s/^version *= *"\([^"]*\)".*/\1/p;}' '$(PKG_ROOT)/Cargo.toml' | head -n 1)
 PKG_MAJOR := $(word 1,$(subst ., ,$(PKG_VERSION)))
-# libfwclient.so.0 for every 0.x version, then libfwclient.so.<major>.
-PKG_SONAME := libfwclient.so.$(PKG_MAJOR)
+PKG_MINOR := $(word 2,$(subst ., ,$(PKG_VERSION)))
+# The version the soname carries (cargo-c's rule): major.minor while the
+# major is 0 (a 0.x minor may break the ABI), then the major alone:
+# libfwclient.so.0.2 for 0.2.x, libfwclient.so.1 from 1.0.
+PKG_SOVERSION := $(if $(filter 0,$(PKG_MAJOR)),$(PKG_MAJOR).$(PKG_MINOR),$(PKG_MAJOR))
+PKG_SONAME := libfwclient.so.$(PKG_SOVERSION)
 PKG_REALNAME := libfwclient.so.$(PKG_VERSION)
 PKG_SHARED := $(PKG_BUILD)/$(PKG_REALNAME)
 
@@ -127,10 +131,10 @@ install: pkg-built $(PKG_SHARED)
 	    -e 's|@REL_LIBDIR@|$(call pkg_rel,$(PREFIX),$(INSTALL_LIBDIR))|g' \
 	    -e 's|@REL_INCLUDEDIR@|$(call pkg_rel,$(PREFIX),$(INCLUDEDIR))|g' \
 	    -e 's|@VERSION@|$(PKG_VERSION)|g' \
-	    -e 's|@MAJOR@|$(PKG_MAJOR)|g' \
+	    -e 's|@SOVERSION@|$(PKG_SOVERSION)|g' \
 	    -e 's|@CMAKE_NATIVE_LIBS@|$(subst $(pkg_space),;,$(patsubst -l%,%,$(PKG_NATIVE_LIBS)))|g' \
 	    '$(PKG_ROOT)/packaging/fwclientConfig.cmake.in' > '$(DESTDIR)$(CMAKEDIR)/fwclientConfig.cmake'
-	sed -e 's|@VERSION@|$(PKG_VERSION)|g' -e 's|@MAJOR@|$(PKG_MAJOR)|g' \
+	sed -e 's|@VERSION@|$(PKG_VERSION)|g' -e 's|@SOVERSION@|$(PKG_SOVERSION)|g' \
 	    '$(PKG_ROOT)/packaging/fwclientConfigVersion.cmake.in' > '$(DESTDIR)$(CMAKEDIR)/fwclientConfigVersion.cmake'
 	chmod 0644 '$(DESTDIR)$(PKGCONFIGDIR)/fwclient.pc' '$(DESTDIR)$(CMAKEDIR)/fwclientConfig.cmake' \
 	    '$(DESTDIR)$(CMAKEDIR)/fwclientConfigVersion.cmake'

@@ -10,9 +10,9 @@
 //! when the server echoes it anywhere in its answer.
 #![no_main]
 
-use fwclient::ErrorKind;
-use fwclient::http::Response;
-use fwclient::http::answer::{Context, error_for};
+use fwclient_core::ErrorKind;
+use fwclient_core::http::Response;
+use fwclient_core::http::answer::{Context, error_for};
 use libfuzzer_sys::fuzz_target;
 
 /// The distinctive fake tokens of the test suite (realistic shapes: none

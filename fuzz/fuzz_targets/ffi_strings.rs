@@ -19,14 +19,13 @@ use std::ptr;
 use std::sync::OnceLock;
 
 use arbitrary::Arbitrary;
-use fwclient::ErrorKind;
-use fwclient::ffi::auth::*;
-use fwclient::ffi::client::*;
-use fwclient::ffi::error::*;
-use fwclient::ffi::options::*;
-use fwclient::ffi::response::*;
-use fwclient::ffi::result::fw_result;
-use fwclient::ffi::strings::fw_string_free;
+use fwclient::fw_auth::*;
+use fwclient::fw_client::*;
+use fwclient::fw_error::*;
+use fwclient::fw_options::*;
+use fwclient::fw_response::*;
+use fwclient::fw_result::fw_result;
+use fwclient::strings::fw_string_free;
 use libfuzzer_sys::fuzz_target;
 
 const REFUSING_SERVER: &CStr = c"http://127.0.0.1:9";
@@ -149,17 +148,13 @@ fn utf8_ok(s: &CStr) -> bool {
 }
 
 fn token_ok(s: &CStr) -> bool {
-    utf8_ok(s) && fwclient::Token::check(s.to_str().unwrap()).is_ok()
+    utf8_ok(s) && fwclient_core::Token::check(s.to_str().unwrap()).is_ok()
 }
 
 fn known(rc: fw_result) {
     let code = rc as u32;
-    assert_ne!(
-        code,
-        ErrorKind::Panic as u32,
-        "a panic reached the C boundary"
-    );
-    assert!(ErrorKind::from_code(code).is_some(), "unknown code {code}");
+    assert_ne!(rc, fw_result::FW_ERR_PANIC, "a panic reached the C boundary");
+    assert!(fw_result::from_u32(code).is_some(), "unknown code {code}");
 }
 
 /// Checks a call made with an error slot and frees the error.
@@ -203,7 +198,7 @@ unsafe fn apply_option(o: *mut fw_options, op: &OptOp<'_>) {
         match op {
             OptOp::Token(b) => {
                 let s = c(b);
-                let rc = fw_options_set_token(o, s.as_ptr());
+                let rc = fw_options_set_token(o, s.as_ptr(), ptr::null_mut());
                 known(rc);
                 assert_eq!(rc == fw_result::FW_OK, token_ok(&s), "set_token {s:?}");
                 if !utf8_ok(&s) {
@@ -211,26 +206,26 @@ unsafe fn apply_option(o: *mut fw_options, op: &OptOp<'_>) {
                 }
             }
             OptOp::TokenFile(p) => {
-                text_rc(fw_options_set_token_file(o, c_path(p).as_ptr()), &c_path(p))
+                text_rc(fw_options_set_token_file(o, c_path(p).as_ptr(), ptr::null_mut()), &c_path(p))
             }
-            OptOp::TokenKey(b) => text_rc(fw_options_set_token_key(o, c(b).as_ptr()), &c(b)),
+            OptOp::TokenKey(b) => text_rc(fw_options_set_token_key(o, c(b).as_ptr(), ptr::null_mut()), &c(b)),
             OptOp::ServerAddress(b) => {
-                text_rc(fw_options_set_server_address(o, c(b).as_ptr()), &c(b))
+                text_rc(fw_options_set_server_address(o, c(b).as_ptr(), ptr::null_mut()), &c(b))
             }
             OptOp::SecretsDir(p) => text_rc(
-                fw_options_set_secrets_dir(o, c_path(p).as_ptr()),
+                fw_options_set_secrets_dir(o, c_path(p).as_ptr(), ptr::null_mut()),
                 &c_path(p),
             ),
             OptOp::Layout(l) => {
-                let rc = fw_options_set_layout(o, *l);
+                let rc = fw_options_set_layout(o, *l, ptr::null_mut());
                 assert_eq!(rc == fw_result::FW_OK, *l <= 1);
             }
-            OptOp::CaFile(p) => text_rc(fw_options_set_ca_file(o, c_path(p).as_ptr()), &c_path(p)),
-            OptOp::TrustedOrigin(b) => known(fw_options_add_trusted_origin(o, c(b).as_ptr())),
-            OptOp::Timeouts(a, b) => known(fw_options_set_timeout_ms(o, *a, *b)),
-            OptOp::MaxRetries(n) => known(fw_options_set_max_retries(o, *n)),
-            OptOp::MaxBody(n) => known(fw_options_set_max_body_bytes(o, *n)),
-            OptOp::Insecure(b) => known(fw_options_set_allow_insecure_http(o, *b)),
+            OptOp::CaFile(p) => text_rc(fw_options_set_ca_file(o, c_path(p).as_ptr(), ptr::null_mut()), &c_path(p)),
+            OptOp::TrustedOrigin(b) => known(fw_options_add_trusted_origin(o, c(b).as_ptr(), ptr::null_mut())),
+            OptOp::Timeouts(a, b) => known(fw_options_set_timeout_ms(o, *a, *b, ptr::null_mut())),
+            OptOp::MaxRetries(n) => known(fw_options_set_max_retries(o, *n, ptr::null_mut())),
+            OptOp::MaxBody(n) => known(fw_options_set_max_body_bytes(o, *n, ptr::null_mut())),
+            OptOp::Insecure(b) => known(fw_options_set_allow_insecure_http(o, *b, ptr::null_mut())),
         }
     }
 }
@@ -413,11 +408,11 @@ fuzz_target!(|input: Input<'_>| {
     // SAFETY: every handle is created, used and freed here, on one thread.
     unsafe {
         let mut o = ptr::null_mut();
-        assert_eq!(fw_options_new(&mut o), fw_result::FW_OK);
+        assert_eq!(fw_options_new(&mut o, ptr::null_mut()), fw_result::FW_OK);
         // A default secrets directory inside the temporary one.
         let dir = CString::new(root().join("secrets").as_os_str().as_encoded_bytes()).unwrap();
         assert_eq!(
-            fw_options_set_secrets_dir(o, dir.as_ptr()),
+            fw_options_set_secrets_dir(o, dir.as_ptr(), ptr::null_mut()),
             fw_result::FW_OK
         );
         for op in &input.opts {
@@ -433,11 +428,11 @@ fuzz_target!(|input: Input<'_>| {
 
         // The client talks only to a port where nothing listens.
         assert_eq!(
-            fw_options_set_server_address(o, REFUSING_SERVER.as_ptr()),
+            fw_options_set_server_address(o, REFUSING_SERVER.as_ptr(), ptr::null_mut()),
             fw_result::FW_OK
         );
-        assert_eq!(fw_options_set_timeout_ms(o, 300, 600), fw_result::FW_OK);
-        assert_eq!(fw_options_set_max_retries(o, 0), fw_result::FW_OK);
+        assert_eq!(fw_options_set_timeout_ms(o, 300, 600, ptr::null_mut()), fw_result::FW_OK);
+        assert_eq!(fw_options_set_max_retries(o, 0, ptr::null_mut()), fw_result::FW_OK);
         let ds = input.dataset.map(c);
         let mut cl = ptr::null_mut();
         let mut e = ptr::null_mut();
@@ -457,10 +452,10 @@ fuzz_target!(|input: Input<'_>| {
             client_ops(cl, &input.client);
             let mut s = ptr::null_mut();
             let mut a2 = ptr::null_mut();
-            assert_eq!(fw_client_auth(cl, &mut a2), fw_result::FW_OK);
+            assert_eq!(fw_client_auth(cl, &mut a2, ptr::null_mut()), fw_result::FW_OK);
             auth_ops(a2, &input.auth);
             fw_auth_free(a2);
-            assert_eq!(fw_client_server_address(cl, &mut s), fw_result::FW_OK);
+            assert_eq!(fw_client_server_address(cl, &mut s, ptr::null_mut()), fw_result::FW_OK);
             assert_eq!(take_string(s).as_deref(), Some(REFUSING_SERVER.to_bytes()));
             fw_client_free(cl);
         }

@@ -15,9 +15,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use fwclient::secrets::file::{self, Saved};
-use fwclient::secrets::pyjson;
-use fwclient::{ErrorKind, Token};
+use fwclient_core::secrets::file::{self, Saved};
+use fwclient_core::secrets::pyjson;
+use fwclient_core::{ErrorKind, Token};
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value};
 

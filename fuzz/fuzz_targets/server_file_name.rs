@@ -11,8 +11,8 @@
 use std::path::{Component, Path};
 use std::sync::OnceLock;
 
-use fwclient::secrets::layout::{SERVER_FILE_SUFFIX, netloc, server_file_name};
-use fwclient::{Auth, ErrorKind, Layout, Options};
+use fwclient_core::secrets::layout::{SERVER_FILE_SUFFIX, netloc, server_file_name};
+use fwclient_core::{Auth, ErrorKind, Layout, Options};
 use libfuzzer_sys::fuzz_target;
 
 fn dir() -> &'static Path {

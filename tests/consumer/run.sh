@@ -51,7 +51,8 @@ trap cleanup EXIT
 VERSION=$(sed -n '/^\[package\]/,/^\[/{s/^version *= *"\([^"]*\)".*/\1/p;}' "$ROOT/Cargo.toml" | head -n 1)
 IFS=. read -r V_MAJOR V_MINOR V_PATCH_REST <<<"$VERSION"
 V_PATCH=${V_PATCH_REST%%[-+]*}
-SONAME=libfwclient.so.$V_MAJOR
+# cargo-c's rule: the minor is part of the soname while the major is 0.
+if [ "$V_MAJOR" = 0 ]; then SONAME=libfwclient.so.$V_MAJOR.$V_MINOR; else SONAME=libfwclient.so.$V_MAJOR; fi
 
 passed=0
 failed=0
@@ -231,7 +232,11 @@ t_cmake_version() {
         "$V_MAJOR.$V_MINOR" "$VERSION EXACT" "$V_MAJOR" "$next_minor" "$next_major" \
         "$V_MAJOR.$V_MINOR...<$next_minor" "$next_minor...$next_major")
     echo "$out"
-    for expect in "$V_MAJOR.$V_MINOR -> 1" "$VERSION EXACT -> 1" "$V_MAJOR -> 1" "$next_minor -> 0" \
+    # A bare major stands for major.0: compatible only from 1.0 (for 0.x the
+    # minor is the ABI).
+    local bare=1
+    if [ "$V_MAJOR" = 0 ] && [ "$V_MINOR" != 0 ]; then bare=0; fi
+    for expect in "$V_MAJOR.$V_MINOR -> 1" "$VERSION EXACT -> 1" "$V_MAJOR -> $bare" "$next_minor -> 0" \
                   "$next_major -> 0" "$V_MAJOR.$V_MINOR...<$next_minor -> 1" "$next_minor...$next_major -> 0"; do
         grep -qF -- "REQUEST $expect" <<<"$out" || fail "expected: find_package(fwclient $expect)"
     done
@@ -272,7 +277,7 @@ t_go_pkgconfig() {
 t_fwauth_installed() {
     local out
     out=$("$prefix/bin/fwauth" --version)
-    [ "$out" = "fwauth $VERSION (libfwclient $VERSION)" ] || fail "fwauth --version: $out"
+    [ "$out" = "fwauth $VERSION (fwclient-core $VERSION)" ] || fail "fwauth --version: $out"
     "$prefix/bin/fwauth" --help | grep -q "setup-token" || fail "fwauth --help"
     out=$(env -u FW_AUTH_TOKEN -u FW_SECRETS_DIR -u FW_SECRETS_LAYOUT HOME="$work/home-fwauth" \
         "$prefix/bin/fwauth" --server "$URL" whoami 2>&1) && fail "whoami without a token succeeded"
