@@ -103,6 +103,26 @@ header-check: cargo-build header-abi-rule
 header-abi-rule:
 	@$(PYTHON) tools/check-error-rule.py $(HEADER)
 
+# ---------------------------------------------------------------- docs
+# The HTML reference of the header, with Doxygen (Debian `doxygen`):
+# build/docs/html/index.html. Any warning (an undocumented function,
+# parameter or macro, a bad command) fails, so `make test` keeps it whole.
+
+DOXYGEN ?= doxygen
+DOCS_DIR := $(BUILD_DIR)/docs
+PKG_DOC_VERSION = $(shell sed -n '/^\[package\]/,/^\[/{s/^version *= *"\([^"]*\)".*/\1/p;}' Cargo.toml | head -n 1)
+
+.PHONY: docs
+docs: $(HEADER) docs/Doxyfile
+	@command -v $(DOXYGEN) >/dev/null || { echo "docs: doxygen not found (apt-get install doxygen)" >&2; exit 1; }
+	@rm -rf $(DOCS_DIR) && mkdir -p $(DOCS_DIR)
+	@FW_DOCS_VERSION=$(PKG_DOC_VERSION) FW_DOCS_OUT=$(DOCS_DIR) $(DOXYGEN) docs/Doxyfile 2>$(DOCS_DIR)/warnings.log || { \
+	    cat $(DOCS_DIR)/warnings.log >&2; echo "docs: doxygen failed (warnings above)" >&2; exit 1; }
+	@if [ -s $(DOCS_DIR)/warnings.log ]; then cat $(DOCS_DIR)/warnings.log >&2; \
+	    echo "docs: doxygen warned (above)" >&2; exit 1; fi
+	@test -f $(DOCS_DIR)/html/index.html
+	@echo "docs: $(DOCS_DIR)/html/index.html, no warning"
+
 # ---------------------------------------------------------------- lint
 
 .PHONY: lint fmt-check clippy
@@ -189,6 +209,8 @@ include bindings/cpp/rules.mk
 include bindings/go/rules.mk
 # Install (make install PREFIX=...), consumer tests, fwauth tests.
 include packaging/rules.mk
+# ABI check against abi/libfwclient.abi (make abi-check, make abi-update).
+include mk/abi.mk
 # make bench: speed and memory against the bare alternatives -> BENCHMARKS.md.
 include benches/rules.mk
 # Hardening: generated NULL test, sanitizers, Go -race, fuzzing (make fuzz).
@@ -199,7 +221,7 @@ include mk/hardening.mk
 # `make test` runs the steps one after the other, cheapest first, and
 # stops at the first failure; the C tests' summary is its last line.
 
-TEST_STEPS := fmt-check build header-check test-c test-c-valgrind clippy test-rust test-cpp test-go test-install test-fwauth \
+TEST_STEPS := fmt-check build header-check abi-check docs test-c test-c-valgrind clippy test-rust test-cpp test-go test-install test-fwauth \
     hardening-null-tests hardening-c-sanitize hardening-cpp-sanitize hardening-go-race \
     hardening-fuzz-smoke
 CLEAN_DIRS := $(BUILD_DIR)
@@ -222,6 +244,8 @@ help:
 	@echo "make [build]        cargo build --release --workspace (libfwclient.so/.a, fw-devserver)"
 	@echo "make header         regenerate $(HEADER) (any cargo build does)"
 	@echo "make header-check   fail when $(HEADER) differs from the committed one"
+	@echo "make abi-check      abidiff the library against abi/libfwclient.abi (make abi-update rewrites it)"
+	@echo "make docs           the HTML reference of $(HEADER) with Doxygen (warnings fail)"
 	@echo "make lint           cargo fmt --check and clippy -D warnings"
 	@echo "make test-rust      cargo test --workspace"
 	@echo "make test-c         C tests against $(LIB_SO)"

@@ -24,8 +24,11 @@ fn main() {
         parts.next().unwrap_or(0),
     );
     config.after_includes = Some(format!(
-        "\n#define FW_VERSION_MAJOR {major}\n#define FW_VERSION_MINOR {minor}\n#define FW_VERSION_PATCH {patch}\n\
-         /** (major << 16) | (minor << 8) | patch; compare with fw_version_number(). */\n#define FW_VERSION_NUMBER {}\n#define FW_VERSION_STRING \"{version}\"\n",
+        "\n/** Major version of this header (the library's is in fw_version()). */\n#define FW_VERSION_MAJOR {major}\n\
+         /** Minor version of this header; while the major is 0, a new minor may break the ABI (new soname). */\n#define FW_VERSION_MINOR {minor}\n\
+         /** Patch version of this header. */\n#define FW_VERSION_PATCH {patch}\n\
+         /** (major << 16) | (minor << 8) | patch; compare with fw_version_number(). */\n#define FW_VERSION_NUMBER {}\n\
+         /** The version of this header as text; compare with fw_version(). */\n#define FW_VERSION_STRING \"{version}\"\n",
         (major << 16) | (minor << 8) | patch
     ));
     let bindings = cbindgen::Builder::new()
@@ -34,11 +37,32 @@ fn main() {
         .generate()
         .unwrap_or_else(|e| panic!("cbindgen failed: {e}"));
     let header = out_dir.join("fwclient.h");
-    bindings.write_to_file(&header);
+    let mut text = Vec::new();
+    bindings.write(&mut text);
+    let text = document_enum_typedefs(String::from_utf8(text).expect("the header is UTF-8"));
+    std::fs::write(&header, text).expect("write the generated header");
     // OUT_DIR is <target>/<profile>/build/fwclient-<hash>/out.
     if let Some(profile_dir) = out_dir.ancestors().nth(3) {
         copy_beside_library(&header, profile_dir);
     }
+}
+
+/// The enums travel as uint32_t: cbindgen documents each enum but not the
+/// `typedef uint32_t <name>;` it adds after it, so a line is added there.
+fn document_enum_typedefs(text: String) -> String {
+    let mut out = String::with_capacity(text.len() + 1024);
+    for line in text.split_inclusive('\n') {
+        if let Some(name) = line
+            .strip_prefix("typedef uint32_t ")
+            .and_then(|rest| rest.trim_end().strip_suffix(';'))
+        {
+            out.push_str(&format!(
+                "/** A {name} value, as a fixed-width 32-bit number (see enum {name}). */\n"
+            ));
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// Copies the header to `<profile_dir>/include/fwclient.h`.

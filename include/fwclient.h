@@ -58,11 +58,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** Major version of this header (the library's is in fw_version()). */
 #define FW_VERSION_MAJOR 0
+/** Minor version of this header; while the major is 0, a new minor may break the ABI (new soname). */
 #define FW_VERSION_MINOR 2
+/** Patch version of this header. */
 #define FW_VERSION_PATCH 0
 /** (major << 16) | (minor << 8) | patch; compare with fw_version_number(). */
 #define FW_VERSION_NUMBER 512
+/** The version of this header as text; compare with fw_version(). */
 #define FW_VERSION_STRING "0.2.0"
 
 
@@ -162,6 +166,7 @@ enum fw_result
   FW_ERR_PANIC = 99,
 };
 #ifndef __cplusplus
+/** A fw_result value, as a fixed-width 32-bit number (see enum fw_result). */
 typedef uint32_t fw_result;
 #endif // __cplusplus
 
@@ -184,6 +189,7 @@ enum fw_layout
   FW_LAYOUT_CAVE = 1,
 };
 #ifndef __cplusplus
+/** A fw_layout value, as a fixed-width 32-bit number (see enum fw_layout). */
 typedef uint32_t fw_layout;
 #endif // __cplusplus
 
@@ -214,6 +220,7 @@ enum fw_token_source
   FW_SOURCE_FILE = 3,
 };
 #ifndef __cplusplus
+/** A fw_token_source value, as a fixed-width 32-bit number (see enum fw_token_source). */
 typedef uint32_t fw_token_source;
 #endif // __cplusplus
 
@@ -248,6 +255,7 @@ enum fw_save_flags
   FW_SAVE_STRICT_READONLY = 16,
 };
 #ifndef __cplusplus
+/** A fw_save_flags value, as a fixed-width 32-bit number (see enum fw_save_flags). */
 typedef uint32_t fw_save_flags;
 #endif // __cplusplus
 
