@@ -211,6 +211,8 @@ include bindings/go/rules.mk
 include packaging/rules.mk
 # ABI check against abi/libfwclient.abi (make abi-check, make abi-update).
 include mk/abi.mk
+# The panic boundary from C, C++ and Go (make test-panic).
+include mk/panic.mk
 # make bench: speed and memory against the bare alternatives -> BENCHMARKS.md.
 include benches/rules.mk
 # Hardening: generated NULL test, sanitizers, Go -race, fuzzing (make fuzz).
@@ -221,7 +223,7 @@ include mk/hardening.mk
 # `make test` runs the steps one after the other, cheapest first, and
 # stops at the first failure; the C tests' summary is its last line.
 
-TEST_STEPS := fmt-check build header-check abi-check docs test-c test-c-valgrind clippy test-rust test-cpp test-go test-install test-fwauth \
+TEST_STEPS := fmt-check build header-check abi-check docs test-c test-c-valgrind test-panic clippy test-rust test-cpp test-go test-install test-fwauth \
     hardening-null-tests hardening-c-sanitize hardening-cpp-sanitize hardening-go-race \
     hardening-fuzz-smoke
 CLEAN_DIRS := $(BUILD_DIR)
@@ -245,6 +247,7 @@ help:
 	@echo "make header         regenerate $(HEADER) (any cargo build does)"
 	@echo "make header-check   fail when $(HEADER) differs from the committed one"
 	@echo "make abi-check      abidiff the library against abi/libfwclient.abi (make abi-update rewrites it)"
+	@echo "make test-panic     a panic inside the library, seen from C, C++ and Go (feature test-panic)"
 	@echo "make docs           the HTML reference of $(HEADER) with Doxygen (warnings fail)"
 	@echo "make lint           cargo fmt --check and clippy -D warnings"
 	@echo "make test-rust      cargo test --workspace"

@@ -17,6 +17,8 @@ pub mod fw_response;
 pub mod fw_result;
 pub mod handle;
 pub mod strings;
+#[cfg(feature = "test-panic")]
+pub mod test_panic;
 
 /// Longest token accepted, in bytes. A longer one could never be sent:
 /// servers refuse header lines that long (8 KiB is the usual limit), so it

@@ -1,4 +1,4 @@
-//go:build !fwclient_pkgconfig
+//go:build !fwclient_pkgconfig && !fwclient_testpanic
 
 package fwclient
 
