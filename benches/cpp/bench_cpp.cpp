@@ -53,9 +53,9 @@ void raw_get_once(fw_client* c, const char* url) {
     std::fprintf(stderr, "bench_cpp: fw_client_get failed: %s\n", fw_error_message(err));
     std::exit(1);
   }
-  const std::uint8_t* data = nullptr;
   std::size_t len = 0;
-  if (fw_response_body(r, &data, &len) != FW_OK || len == 0 || data[0] != '{') {
+  const std::uint8_t* data = fw_response_body(r, &len);
+  if (data == nullptr || len == 0 || data[0] != '{') {
     std::fprintf(stderr, "bench_cpp: unexpected body\n");
     std::exit(1);
   }

@@ -18,9 +18,9 @@ package main
 static int raw_get(fw_client *c, const char *url) {
 	fw_response *r = NULL;
 	if (fw_client_get(c, url, &r, NULL) != FW_OK) return 1;
-	const uint8_t *data = NULL;
 	size_t len = 0;
-	int bad = fw_response_body(r, &data, &len) != FW_OK || len == 0 || data[0] != '{';
+	const uint8_t *data = fw_response_body(r, &len);
+	int bad = data == NULL || len == 0 || data[0] != '{';
 	fw_response_free(r);
 	return bad;
 }
@@ -68,13 +68,13 @@ func getOnce(c *fwclient.Client, url string) {
 // difference, paired round by round.
 func rawClient(server string) *C.fw_client {
 	var o *C.fw_options
-	C.fw_options_new(&o)
+	C.fw_options_new(&o, nil)
 	defer C.fw_options_free(o)
 	ct, cs := C.CString(token), C.CString(server)
 	defer C.free(unsafe.Pointer(ct))
 	defer C.free(unsafe.Pointer(cs))
-	C.fw_options_set_token(o, ct)
-	C.fw_options_set_server_address(o, cs)
+	C.fw_options_set_token(o, ct, nil)
+	C.fw_options_set_server_address(o, cs, nil)
 	var c *C.fw_client
 	if C.fw_client_new(nil, o, &c, nil) != C.FW_OK {
 		die("fw_client_new failed")

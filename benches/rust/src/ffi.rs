@@ -33,11 +33,27 @@ pub const FW_OK: u32 = 0;
 unsafe extern "C" {
     pub fn fw_version() -> *const c_char;
     pub fn fw_result_name(code: u32) -> *const c_char;
-    pub fn fw_options_new(out: *mut *mut fw_options) -> u32;
-    pub fn fw_options_set_token(o: *mut fw_options, token: *const c_char) -> u32;
-    pub fn fw_options_set_token_file(o: *mut fw_options, path: *const c_char) -> u32;
-    pub fn fw_options_set_secrets_dir(o: *mut fw_options, dir: *const c_char) -> u32;
-    pub fn fw_options_set_server_address(o: *mut fw_options, url: *const c_char) -> u32;
+    pub fn fw_options_new(out: *mut *mut fw_options, err: *mut *mut fw_error) -> u32;
+    pub fn fw_options_set_token(
+        o: *mut fw_options,
+        token: *const c_char,
+        err: *mut *mut fw_error,
+    ) -> u32;
+    pub fn fw_options_set_token_file(
+        o: *mut fw_options,
+        path: *const c_char,
+        err: *mut *mut fw_error,
+    ) -> u32;
+    pub fn fw_options_set_secrets_dir(
+        o: *mut fw_options,
+        dir: *const c_char,
+        err: *mut *mut fw_error,
+    ) -> u32;
+    pub fn fw_options_set_server_address(
+        o: *mut fw_options,
+        url: *const c_char,
+        err: *mut *mut fw_error,
+    ) -> u32;
     pub fn fw_options_free(o: *mut fw_options);
     pub fn fw_auth_new(
         opts: *const fw_options,
@@ -52,19 +68,19 @@ unsafe extern "C" {
     pub fn fw_auth_free(a: *mut fw_auth);
     pub fn fw_string_free(s: *mut c_char);
     pub fn fw_client_new(
-        dataset: *const c_char,
+        datastack: *const c_char,
         opts: *const fw_options,
         out: *mut *mut fw_client,
         err: *mut *mut fw_error,
     ) -> u32;
     pub fn fw_client_get(
-        c: *mut fw_client,
+        c: *const fw_client,
         url: *const c_char,
         out: *mut *mut fw_response,
         err: *mut *mut fw_error,
     ) -> u32;
     pub fn fw_client_free(c: *mut fw_client);
-    pub fn fw_response_body(r: *const fw_response, data: *mut *const u8, len: *mut usize) -> u32;
+    pub fn fw_response_body(r: *const fw_response, len: *mut usize) -> *const u8;
     pub fn fw_response_free(r: *mut fw_response);
     pub fn fw_error_message(e: *const fw_error) -> *const c_char;
     pub fn fw_error_free(e: *mut fw_error);
@@ -110,7 +126,7 @@ impl Options {
         // SAFETY: valid out-pointer.
         check(
             "fw_options_new",
-            unsafe { fw_options_new(&mut o) },
+            unsafe { fw_options_new(&mut o, ptr::null_mut()) },
             ptr::null_mut(),
         );
         Options(o)
@@ -119,32 +135,36 @@ impl Options {
     pub fn secrets_dir(self, dir: &str) -> Options {
         let d = cstring(dir);
         // SAFETY: live options, NUL-terminated string.
-        let rc = unsafe { fw_options_set_secrets_dir(self.0, d.as_ptr()) };
-        check("fw_options_set_secrets_dir", rc, ptr::null_mut());
+        let mut err = ptr::null_mut();
+        let rc = unsafe { fw_options_set_secrets_dir(self.0, d.as_ptr(), &mut err) };
+        check("fw_options_set_secrets_dir", rc, err);
         self
     }
 
     pub fn token_file(self, path: &str) -> Options {
         let p = cstring(path);
         // SAFETY: as above.
-        let rc = unsafe { fw_options_set_token_file(self.0, p.as_ptr()) };
-        check("fw_options_set_token_file", rc, ptr::null_mut());
+        let mut err = ptr::null_mut();
+        let rc = unsafe { fw_options_set_token_file(self.0, p.as_ptr(), &mut err) };
+        check("fw_options_set_token_file", rc, err);
         self
     }
 
     pub fn token(self, token: &str) -> Options {
         let t = cstring(token);
         // SAFETY: as above.
-        let rc = unsafe { fw_options_set_token(self.0, t.as_ptr()) };
-        check("fw_options_set_token", rc, ptr::null_mut());
+        let mut err = ptr::null_mut();
+        let rc = unsafe { fw_options_set_token(self.0, t.as_ptr(), &mut err) };
+        check("fw_options_set_token", rc, err);
         self
     }
 
     pub fn server_address(self, url: &str) -> Options {
         let u = cstring(url);
         // SAFETY: as above.
-        let rc = unsafe { fw_options_set_server_address(self.0, u.as_ptr()) };
-        check("fw_options_set_server_address", rc, ptr::null_mut());
+        let mut err = ptr::null_mut();
+        let rc = unsafe { fw_options_set_server_address(self.0, u.as_ptr(), &mut err) };
+        check("fw_options_set_server_address", rc, err);
         self
     }
 }
@@ -208,14 +228,12 @@ impl Client {
                 fw_client_get(self.0, url.as_ptr(), &mut resp, &mut err),
                 err,
             );
-            let mut data = ptr::null();
             let mut len = 0;
-            check(
-                "fw_response_body",
-                fw_response_body(resp, &mut data, &mut len),
-                ptr::null_mut(),
+            let data = fw_response_body(resp, &mut len);
+            assert!(
+                !data.is_null() && len > 0 && *data == b'{',
+                "unexpected body"
             );
-            assert!(len > 0 && *data == b'{', "unexpected body");
             fw_response_free(resp);
             len
         }
