@@ -24,8 +24,8 @@ func Example_walkthrough() {
 	os.Unsetenv("FW_SECRETS_DIR")
 	os.Unsetenv("FW_SECRETS_LAYOUT")
 
-	datasetName := "minnie65_public"
-	client, err := fwclient.NewClient(datasetName, nil)
+	datastack := "minnie65_public"
+	client, err := fwclient.NewClient(datastack, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -65,7 +65,7 @@ func Example_walkthrough() {
 	fmt.Printf("~/.cloudvolume/secrets/chunkedgraph-secret.json (mode %04o): %s\n", st.Mode().Perm(), data)
 
 	// A new client finds the saved token; a token can also be given directly.
-	client2, err := fwclient.NewClient(datasetName, nil)
+	client2, err := fwclient.NewClient(datastack, nil)
 	if err != nil {
 		panic(err)
 	}
@@ -77,7 +77,7 @@ func Example_walkthrough() {
 	defer auth2.Close()
 	fmt.Printf("Now my basic token is: %s\n", tokenOrNone(auth2))
 
-	clientDirect, err := fwclient.NewClient(datasetName, &fwclient.Options{Token: "another_fake_token_678"})
+	clientDirect, err := fwclient.NewClient(datastack, &fwclient.Options{Token: "another_fake_token_678"})
 	if err != nil {
 		panic(err)
 	}

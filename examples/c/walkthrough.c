@@ -86,7 +86,7 @@ static void show_info(const char *label, fw_client *client) {
 }
 
 int main(int argc, char **argv) {
-    const char *dataset_name = argc > 1 ? argv[1] : "minnie65_public";
+    const char *datastack = argc > 1 ? argv[1] : "minnie65_public";
     const char *server = argc > 2 ? argv[2] : getenv("FW_DEVSERVER_URL");
     if (server != NULL && server[0] == '\0') {
         server = NULL;
@@ -100,11 +100,11 @@ int main(int argc, char **argv) {
 
     /* client = FrameworkClient(dataset_name) */
     TRY(server_options(server, &opts));
-    TRY(fw_client_new(dataset_name, opts, &client, &err));
+    TRY(fw_client_new(datastack, opts, &client, &err));
 
     /* auth = client.auth
      * print(f"My current token is: {auth.token}") */
-    TRY(fw_client_auth(client, &auth, NULL));
+    TRY(fw_client_auth(client, &auth, &err));
     if (!print_token("My current token is: ", auth)) {
         goto out;
     }
@@ -131,8 +131,8 @@ int main(int argc, char **argv) {
      * print(f"Now my basic token is: {client.auth.token}") */
     fw_client_free(client);
     client = NULL;
-    TRY(fw_client_new(dataset_name, opts, &client, &err));
-    TRY(fw_client_auth(client, &basic_auth, NULL));
+    TRY(fw_client_new(datastack, opts, &client, &err));
+    TRY(fw_client_auth(client, &basic_auth, &err));
     if (!print_token("Now my basic token is: ", basic_auth)) {
         goto out;
     }
@@ -140,9 +140,9 @@ int main(int argc, char **argv) {
     /* client_direct = FrameworkClient(dataset_name, auth_token='another_fake_token_678')
      * print(f"A directly specified token is: {client_direct.auth.token}") */
     TRY(server_options(server, &direct_opts));
-    TRY(fw_options_set_token(direct_opts, "another_fake_token_678", NULL));
-    TRY(fw_client_new(dataset_name, direct_opts, &client_direct, &err));
-    TRY(fw_client_auth(client_direct, &direct_auth, NULL));
+    TRY(fw_options_set_token(direct_opts, "another_fake_token_678", &err));
+    TRY(fw_client_new(datastack, direct_opts, &client_direct, &err));
+    TRY(fw_client_auth(client_direct, &direct_auth, &err));
     if (!print_token("A directly specified token is: ", direct_auth)) {
         goto out;
     }
@@ -157,8 +157,8 @@ int main(int argc, char **argv) {
         snprintf(empty_dir, sizeof empty_dir, "%s/no-secrets-here",
                  getenv("HOME") != NULL ? getenv("HOME") : ".");
         TRY(server_options(server, &none_opts));
-        TRY(fw_options_set_secrets_dir(none_opts, empty_dir, NULL));
-        TRY(fw_client_new(dataset_name, none_opts, &client_none, &err));
+        TRY(fw_options_set_secrets_dir(none_opts, empty_dir, &err));
+        TRY(fw_client_new(datastack, none_opts, &client_none, &err));
         show_info("With no token", client_none);
     }
     status = EXIT_SUCCESS;

@@ -21,7 +21,7 @@ import (
 	fwclient "github.com/fwclient/fwclient-go"
 )
 
-const datasetName = "minnie65_public"
+const datastack = "minnie65_public"
 
 func main() {
 	server := ""
@@ -44,7 +44,7 @@ func options(server string, token string) *fwclient.Options {
 }
 
 func run(server string) error {
-	client, err := fwclient.NewClient(datasetName, options(server, ""))
+	client, err := fwclient.NewClient(datastack, options(server, ""))
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func run(server string) error {
 	fmt.Printf("My token is now: %s\n", tokenOrNone(auth))
 
 	// Loading saved tokens: a new client uses the saved token automatically.
-	client2, err := fwclient.NewClient(datasetName, options(server, ""))
+	client2, err := fwclient.NewClient(datastack, options(server, ""))
 	if err != nil {
 		return err
 	}
@@ -96,7 +96,7 @@ func run(server string) error {
 		if err != nil {
 			return fmt.Errorf("datastack info with the saved token: %w", err)
 		}
-		fmt.Printf("With it, the datastack info of %s:\n", datasetName)
+		fmt.Printf("With it, the datastack info of %s:\n", datastack)
 		fmt.Printf("    local server:       %s\n", info.LocalServer)
 		fmt.Printf("    aligned volume:     %s (id %d)\n", info.AlignedVolume.Name, info.AlignedVolume.ID)
 		fmt.Printf("    segmentation:       %s\n", info.SegmentationSource)
@@ -104,7 +104,7 @@ func run(server string) error {
 		fmt.Printf("    viewer resolution:  %g x %g x %g nm\n", info.ViewerResolutionX, info.ViewerResolutionY, info.ViewerResolutionZ)
 	}
 
-	clientDirect, err := fwclient.NewClient(datasetName, options(server, "another_fake_token_678"))
+	clientDirect, err := fwclient.NewClient(datastack, options(server, "another_fake_token_678"))
 	if err != nil {
 		return err
 	}
