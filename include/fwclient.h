@@ -97,6 +97,11 @@
 #define FW_LAYOUT_FRAMEWORK 0
 
 /**
+ * The largest CA bundle read (the system's whole bundle is about 200 KiB).
+ */
+#define MAX_BUNDLE_BYTES ((4 * 1024) * 1024)
+
+/**
  * Longest token accepted, in bytes. A longer one could never be sent:
  * servers refuse header lines that long (8 KiB is the usual limit), so it
  * is refused before it is saved or used.
@@ -185,6 +190,13 @@ enum fw_result
    * The server's answer is malformed, too large, or a redirect loop.
    */
   FW_ERR_BAD_RESPONSE = 25,
+  /**
+   * The request needed the token but goes to an origin that is not
+   * trusted, so the token was withheld (the message names the origin and
+   * how to trust it: fw_options_add_trusted_origin); or a datastack's
+   * info came through a redirect to another origin and was not adopted.
+   */
+  FW_ERR_UNTRUSTED_ORIGIN = 26,
   /**
    * A Rust panic was caught at the C boundary.
    */
@@ -343,6 +355,20 @@ void fw_client_free(fw_client *c);
  * `GET url` with the client's token (when `url`'s origin is trusted).
  * Succeeds only on 2xx; any other answer is an error whose fw_error
  * carries status, server id, URL and body. Free `*out` with fw_response_free.
+ *
+ * Where the token goes: only to trusted origins (the server address,
+ * fw_options_add_trusted_origin, and the datastack's local server when its
+ * info came from the server with no redirect to another origin and it is
+ * https, loopback, or plain http is allowed); a request to an origin that
+ * may be the local server fetches the datastack info first. Never in a
+ * URL, never across a redirect to another origin, never over plain http
+ * except to loopback or with fw_options_set_allow_insecure_http, never
+ * through a proxy outside TLS (see fw_options_set_proxy). A redirect whose
+ * Location holds the token in any form is not followed; a 307/308 with a
+ * body is not followed to another origin. A request the token was
+ * withheld from that the server refuses for want of one fails with
+ * FW_ERR_UNTRUSTED_ORIGIN, naming the origin and how to trust it
+ * (FW_ERR_NOT_AUTHENTICATED means there is no token at all).
  */
 fw_result fw_client_get(fw_client *c, const char *url, fw_response **out_response, fw_error **err);
 
@@ -362,6 +388,8 @@ fw_result fw_client_request(fw_client *c,
 
 /**
  * The datastack's local server, from its info (fetched on first need).
+ * FW_ERR_UNTRUSTED_ORIGIN when the info came through a redirect to another
+ * origin (not adopted).
  */
 fw_result fw_client_local_server(fw_client *c, char **url, fw_error **err);
 
@@ -398,7 +426,10 @@ fw_result fw_client_create_token(fw_client *c,
 
 /**
  * Seconds `token` stays valid (`auth/api/v1/user/token/{token}/ttl`); -1
- * means it never expires.
+ * means it never expires. `token` travels in the URL (one percent-encoded
+ * path segment), so that URL is guarded like the token: trusted origins
+ * only (else FW_ERR_UNTRUSTED_ORIGIN), https unless loopback, never in a
+ * followed Location, masked in every error.
  */
 fw_result fw_client_token_ttl(fw_client *c, const char *token, int64_t *seconds, fw_error **err);
 
@@ -527,7 +558,9 @@ fw_result fw_options_set_max_body_bytes(fw_options *o, uint64_t n);
 fw_result fw_options_set_ca_file(fw_options *o, const char *path);
 
 /**
- * Also sends the token to this origin ("https://host[:port]").
+ * Also sends the token to this origin ("https://host[:port]"; a plain
+ * http origin other than loopback also needs
+ * fw_options_set_allow_insecure_http).
  */
 fw_result fw_options_add_trusted_origin(fw_options *o, const char *origin);
 
@@ -535,6 +568,22 @@ fw_result fw_options_add_trusted_origin(fw_options *o, const char *origin);
  * Allows sending the token over plain http to hosts other than loopback.
  */
 fw_result fw_options_set_allow_insecure_http(fw_options *o, bool allow);
+
+/**
+ * The proxy requests go through: "none" for none at all, or an "http://"
+ * or "https://" proxy URL (HTTP CONNECT; user and password allowed) for
+ * every request. Without this call the environment decides, as in Go and
+ * curl: HTTPS_PROXY for https targets, HTTP_PROXY for http targets,
+ * ALL_PROXY when those are unset, NO_PROXY for exceptions (upper case
+ * first, then lower case; read when the client is created). Loopback
+ * targets never go through a proxy. A SOCKS or unknown proxy scheme fails
+ * the requests it would carry (FW_ERR_INVALID_ARGUMENT), never connecting
+ * direct instead. The token goes through a proxy only inside TLS: an
+ * http:// target through a proxy gets no token unless
+ * fw_options_set_allow_insecure_http. FW_ERR_INVALID_ARGUMENT for an empty
+ * value or a URL with another scheme.
+ */
+fw_result fw_options_set_proxy(fw_options *o, const char *proxy);
 
 /**
  * Frees options; NULL is a no-op.

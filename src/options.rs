@@ -38,6 +38,51 @@ pub struct HttpOptions {
     pub ca_file: Option<String>,
     pub trusted_origins: Vec<String>,
     pub allow_insecure_http: bool,
+    /// The proxy (default: from the environment; see `http::proxy`).
+    pub proxy: ProxyOption,
+}
+
+/// Which proxy requests go through.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum ProxyOption {
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, as Go and
+    /// curl read them.
+    #[default]
+    Environment,
+    /// No proxy at all, whatever the environment says.
+    None,
+    /// This proxy (`http://` or `https://`) for every non-loopback request.
+    Url(String),
+}
+
+impl ProxyOption {
+    /// `"none"` or a proxy URL, as `fw_options_set_proxy` takes it.
+    pub fn parse(value: &str) -> ProxyOption {
+        if value.trim().eq_ignore_ascii_case("none") {
+            ProxyOption::None
+        } else {
+            ProxyOption::Url(value.trim().to_owned())
+        }
+    }
+}
+
+impl std::fmt::Debug for ProxyOption {
+    /// Never shows a proxy's user or password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxyOption::Environment => f.write_str("Environment"),
+            ProxyOption::None => f.write_str("None"),
+            ProxyOption::Url(u) => {
+                let host = u.rsplit_once('@').map_or(u.as_str(), |(_, h)| h);
+                let scheme = u.split_once("://").map_or("", |(s, _)| s);
+                if scheme.is_empty() || !u.contains('@') {
+                    write!(f, "Url({u:?})")
+                } else {
+                    write!(f, "Url(\"{scheme}://<credentials>@{host}\")")
+                }
+            }
+        }
+    }
 }
 
 impl Default for HttpOptions {
@@ -50,6 +95,7 @@ impl Default for HttpOptions {
             ca_file: None,
             trusted_origins: Vec::new(),
             allow_insecure_http: false,
+            proxy: ProxyOption::Environment,
         }
     }
 }

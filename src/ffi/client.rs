@@ -93,6 +93,20 @@ pub unsafe extern "C" fn fw_client_free(c: *mut fw_client) {
 /// `GET url` with the client's token (when `url`'s origin is trusted).
 /// Succeeds only on 2xx; any other answer is an error whose fw_error
 /// carries status, server id, URL and body. Free `*out` with fw_response_free.
+///
+/// Where the token goes: only to trusted origins (the server address,
+/// fw_options_add_trusted_origin, and the datastack's local server when its
+/// info came from the server with no redirect to another origin and it is
+/// https, loopback, or plain http is allowed); a request to an origin that
+/// may be the local server fetches the datastack info first. Never in a
+/// URL, never across a redirect to another origin, never over plain http
+/// except to loopback or with fw_options_set_allow_insecure_http, never
+/// through a proxy outside TLS (see fw_options_set_proxy). A redirect whose
+/// Location holds the token in any form is not followed; a 307/308 with a
+/// body is not followed to another origin. A request the token was
+/// withheld from that the server refuses for want of one fails with
+/// FW_ERR_UNTRUSTED_ORIGIN, naming the origin and how to trust it
+/// (FW_ERR_NOT_AUTHENTICATED means there is no token at all).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_get(
     c: *mut fw_client,
@@ -174,6 +188,8 @@ unsafe fn string_call(
 }
 
 /// The datastack's local server, from its info (fetched on first need).
+/// FW_ERR_UNTRUSTED_ORIGIN when the info came through a redirect to another
+/// origin (not adopted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_local_server(
     c: *mut fw_client,
@@ -254,7 +270,10 @@ pub unsafe extern "C" fn fw_client_create_token(
 }
 
 /// Seconds `token` stays valid (`auth/api/v1/user/token/{token}/ttl`); -1
-/// means it never expires.
+/// means it never expires. `token` travels in the URL (one percent-encoded
+/// path segment), so that URL is guarded like the token: trusted origins
+/// only (else FW_ERR_UNTRUSTED_ORIGIN), https unless loopback, never in a
+/// followed Location, masked in every error.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_token_ttl(
     c: *mut fw_client,

@@ -8,7 +8,7 @@ use super::handle::{Handle, out};
 use super::result::fw_result;
 use super::strings;
 use crate::error::{Error, ErrorKind};
-use crate::options::Options;
+use crate::options::{Options, ProxyOption};
 use crate::secrets::layout::Layout;
 use crate::token::Token;
 
@@ -205,7 +205,9 @@ pub unsafe extern "C" fn fw_options_set_ca_file(
     unsafe { set_text(o, path, "path", |opts, p| opts.http.ca_file = Some(p)) }
 }
 
-/// Also sends the token to this origin ("https://host[:port]").
+/// Also sends the token to this origin ("https://host[:port]"; a plain
+/// http origin other than loopback also needs
+/// fw_options_set_allow_insecure_http).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_options_add_trusted_origin(
     o: *mut fw_options,
@@ -230,6 +232,52 @@ pub unsafe extern "C" fn fw_options_set_allow_insecure_http(
         unsafe { fw_options::arg_mut(o) }?.http.allow_insecure_http = allow;
         Ok(())
     })
+}
+
+/// The proxy requests go through: "none" for none at all, or an "http://"
+/// or "https://" proxy URL (HTTP CONNECT; user and password allowed) for
+/// every request. Without this call the environment decides, as in Go and
+/// curl: HTTPS_PROXY for https targets, HTTP_PROXY for http targets,
+/// ALL_PROXY when those are unset, NO_PROXY for exceptions (upper case
+/// first, then lower case; read when the client is created). Loopback
+/// targets never go through a proxy. A SOCKS or unknown proxy scheme fails
+/// the requests it would carry (FW_ERR_INVALID_ARGUMENT), never connecting
+/// direct instead. The token goes through a proxy only inside TLS: an
+/// http:// target through a proxy gets no token unless
+/// fw_options_set_allow_insecure_http. FW_ERR_INVALID_ARGUMENT for an empty
+/// value or a URL with another scheme.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_options_set_proxy(
+    o: *mut fw_options,
+    proxy: *const c_char,
+) -> fw_result {
+    // SAFETY: forwarded.
+    unsafe {
+        set_str(o, proxy, "proxy", |opts, p| {
+            non_empty(p.trim(), "proxy")?;
+            let choice = ProxyOption::parse(p);
+            if let ProxyOption::Url(url) = &choice {
+                check_proxy_url(url)?;
+            }
+            opts.http.proxy = choice;
+            Ok(())
+        })
+    }
+}
+
+/// FW_ERR_INVALID_ARGUMENT unless `url` is an http:// or https:// URL with
+/// a host (the message never shows its user or password).
+fn check_proxy_url(url: &str) -> crate::Result<()> {
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    let ok = matches!(scheme.as_deref(), Some("http" | "https")) && ureq::Proxy::new(url).is_ok();
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid_argument(format!(
+            "the proxy must be \"none\" or an http:// or https:// URL with a host, not {:?}",
+            ProxyOption::Url(url.to_owned())
+        )))
+    }
 }
 
 /// Frees options; NULL is a no-op.

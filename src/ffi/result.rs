@@ -46,6 +46,11 @@ pub enum fw_result {
     FW_ERR_INVALID_URL = 24,
     /// The server's answer is malformed, too large, or a redirect loop.
     FW_ERR_BAD_RESPONSE = 25,
+    /// The request needed the token but goes to an origin that is not
+    /// trusted, so the token was withheld (the message names the origin and
+    /// how to trust it: fw_options_add_trusted_origin); or a datastack's
+    /// info came through a redirect to another origin and was not adopted.
+    FW_ERR_UNTRUSTED_ORIGIN = 26,
     /// A Rust panic was caught at the C boundary.
     FW_ERR_PANIC = 99,
 }
@@ -71,6 +76,7 @@ impl From<ErrorKind> for fw_result {
             ErrorKind::InsecureUrl => fw_result::FW_ERR_INSECURE_URL,
             ErrorKind::InvalidUrl => fw_result::FW_ERR_INVALID_URL,
             ErrorKind::BadResponse => fw_result::FW_ERR_BAD_RESPONSE,
+            ErrorKind::UntrustedOrigin => fw_result::FW_ERR_UNTRUSTED_ORIGIN,
             ErrorKind::Panic => fw_result::FW_ERR_PANIC,
         }
     }
