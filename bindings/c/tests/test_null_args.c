@@ -179,6 +179,8 @@ void test_null_arguments(void) {
     EXPECT_INVALID_NOERR(fw_options_add_trusted_origin(NULL, "https://example.org"));
     EXPECT_INVALID_NOERR(fw_options_add_trusted_origin(o, NULL));
     EXPECT_INVALID_NOERR(fw_options_set_allow_insecure_http(NULL, true));
+    EXPECT_INVALID_NOERR(fw_options_set_proxy(NULL, "none"));
+    EXPECT_INVALID_NOERR(fw_options_set_proxy(o, NULL));
     fw_options_free(NULL);
 
     /* Strings */
