@@ -74,6 +74,12 @@ type Options struct {
 	// AllowInsecureHTTP allows sending the token over plain http to hosts
 	// other than loopback.
 	AllowInsecureHTTP bool
+	// Proxy is "none" (no proxy at all) or an http:// or https:// proxy URL
+	// for every non-loopback request. Empty: the environment decides, as in
+	// Go's net/http (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) plus ALL_PROXY as
+	// curl reads it. A SOCKS or other proxy is refused (ErrInvalidArgument),
+	// never bypassed; loopback is never proxied.
+	Proxy string
 }
 
 // toC builds the fw_options for o; nil for a nil o (the library's defaults).
@@ -115,6 +121,7 @@ func (o *Options) fill(co *C.fw_options) error {
 		{"ServerAddress", o.ServerAddress, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_server_address(co, p) }},
 		{"SecretsDir", o.SecretsDir, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_secrets_dir(co, p) }},
 		{"CAFile", o.CAFile, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_ca_file(co, p) }},
+		{"Proxy", o.Proxy, func(co *C.fw_options, p *C.char) C.fw_result { return C.fw_options_set_proxy(co, p) }},
 	}
 	for _, s := range strs {
 		if s.value == "" {

@@ -161,6 +161,7 @@ FWCLIENT_HPP_ERROR_CLASS(TlsError)            // FW_ERR_TLS
 FWCLIENT_HPP_ERROR_CLASS(InsecureUrl)         // FW_ERR_INSECURE_URL
 FWCLIENT_HPP_ERROR_CLASS(InvalidUrl)          // FW_ERR_INVALID_URL
 FWCLIENT_HPP_ERROR_CLASS(BadResponse)         // FW_ERR_BAD_RESPONSE
+FWCLIENT_HPP_ERROR_CLASS(UntrustedOrigin)     // FW_ERR_UNTRUSTED_ORIGIN
 FWCLIENT_HPP_ERROR_CLASS(Panic)               // FW_ERR_PANIC
 
 #undef FWCLIENT_HPP_ERROR_CLASS
@@ -193,6 +194,7 @@ namespace detail {
     case FW_ERR_INSECURE_URL: throw InsecureUrl(std::move(e));
     case FW_ERR_INVALID_URL: throw InvalidUrl(std::move(e));
     case FW_ERR_BAD_RESPONSE: throw BadResponse(std::move(e));
+    case FW_ERR_UNTRUSTED_ORIGIN: throw UntrustedOrigin(std::move(e));
     case FW_ERR_PANIC: throw Panic(std::move(e));
   }
   throw e;
@@ -364,6 +366,13 @@ class Options {
   /// Allow sending the token over plain http to hosts other than loopback.
   Options& allow_insecure_http(bool allow) {
     detail::check(fw_options_set_allow_insecure_http(h_.get(), allow));
+    return *this;
+  }
+  /// The proxy: "none", or an http:// or https:// proxy URL for every
+  /// non-loopback request (fw_options_set_proxy). Without it the
+  /// environment decides (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY).
+  Options& proxy(std::string_view proxy) {
+    detail::check(fw_options_set_proxy(h_.get(), detail::CStr(proxy).get()));
     return *this;
   }
 
