@@ -2,7 +2,6 @@
 //! most a few MiB; a FIFO, a device or an endless file is refused at client
 //! creation with a clear error, without blocking.
 
-
 use std::time::{Duration, Instant};
 
 use fwclient::{Client, ErrorKind, Options};

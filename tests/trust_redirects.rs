@@ -380,3 +380,29 @@ fn localhost_is_loopback_when_it_resolves_there() {
     let body = c.get(&format!("{by_name}/echo")).unwrap().body;
     assert!(String::from_utf8_lossy(&body).contains(TOKEN));
 }
+
+#[test]
+fn a_url_holding_a_token_goes_to_trusted_origins_only() {
+    let server = CannedServer::start(vec![Canned::Reply(json("5"))]);
+    let attacker = CannedServer::start(vec![Canned::Reply(json("5"))]);
+    let t = fwclient::http::Transport::new(
+        &fwclient::options::HttpOptions::default(),
+        &server.url,
+        "https://example.invalid/create_token".into(),
+    )
+    .unwrap();
+    let ttl = Token::new(TTL_TOKEN).unwrap();
+    let url = format!("{}/auth/api/v1/user/token/{TTL_TOKEN}/ttl", attacker.url);
+    let e = t
+        .send_with_url_secret(&Request::get(&url), None, Some(&ttl))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UntrustedOrigin, "{}", e.message());
+    assert!(e.message().contains(&attacker.url), "{}", e.message());
+    assert_no_token(format!("{e:?} {e}").as_bytes(), TTL_TOKEN, "the error");
+    assert!(attacker.requests.lock().unwrap().is_empty());
+    // The trusted server gets it.
+    let url = format!("{}/auth/api/v1/user/token/{TTL_TOKEN}/ttl", server.url);
+    t.send_with_url_secret(&Request::get(&url), None, Some(&ttl))
+        .unwrap();
+    assert_eq!(server.requests.lock().unwrap().len(), 1);
+}

@@ -195,7 +195,9 @@ pub unsafe extern "C" fn fw_options_set_max_body_bytes(o: *mut fw_options, n: u6
 }
 
 /// A PEM file of CA certificates trusted in addition to the system's
-/// (default $FW_CA_BUNDLE).
+/// (default $FW_CA_BUNDLE): a regular file of at most 4 MiB (a FIFO, a
+/// device or a directory is refused with FW_ERR_TLS when the client is
+/// created).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_options_set_ca_file(
     o: *mut fw_options,
