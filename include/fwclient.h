@@ -553,7 +553,9 @@ fw_result fw_options_set_max_body_bytes(fw_options *o, uint64_t n);
 
 /**
  * A PEM file of CA certificates trusted in addition to the system's
- * (default $FW_CA_BUNDLE).
+ * (default $FW_CA_BUNDLE): a regular file of at most 4 MiB (a FIFO, a
+ * device or a directory is refused with FW_ERR_TLS when the client is
+ * created).
  */
 fw_result fw_options_set_ca_file(fw_options *o, const char *path);
 
