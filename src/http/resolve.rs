@@ -96,9 +96,7 @@ impl CachingResolver {
 /// the rules of any other host.
 pub fn localhost_is_loopback() -> bool {
     use std::net::ToSocketAddrs;
-    ("localhost", 0)
-        .to_socket_addrs()
-        .is_ok_and(all_loopback)
+    ("localhost", 0).to_socket_addrs().is_ok_and(all_loopback)
 }
 
 /// Whether `addrs` is not empty and every address in it is loopback.

@@ -1,7 +1,11 @@
-//! A client's connection-pooling agents (agents.rs), and the request policy: the
-//! token goes only to trusted origins, never in a URL, never over plain http
-//! off loopback, never across a redirect to another origin; idempotent
-//! requests are retried on 502/503/504 and reset connections.
+//! A client's connection-pooling agents (agents.rs), and the request policy
+//! (docs/robustness.md, "Trust model"): the token goes only to trusted
+//! origins, never in a URL, never over plain http off loopback (nor through
+//! a proxy outside TLS), never across a redirect to another origin; a URL
+//! holding a token (TTL) is guarded the same way; a `Location` holding a
+//! secret in any form is not followed (secrets.rs), nor a 307/308 with a
+//! body to another origin; idempotent requests are retried on 502/503/504
+//! and reset connections.
 
 use std::borrow::Cow;
 use std::io::{ErrorKind as IoKind, Read};
