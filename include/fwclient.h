@@ -161,6 +161,13 @@ enum fw_result
    */
   FW_ERR_BAD_RESPONSE = 25,
   /**
+   * The request needed the token but goes to an origin that is not
+   * trusted, so the token was withheld (the message names the origin and
+   * how to trust it: fw_options_add_trusted_origin); or a datastack's
+   * info came through a redirect to another origin and was not adopted.
+   */
+  FW_ERR_UNTRUSTED_ORIGIN = 26,
+  /**
    * A Rust panic was caught at the C boundary (a bug of fwclient).
    */
   FW_ERR_PANIC = 99,
@@ -555,6 +562,14 @@ void fw_client_free(fw_client *client);
  * the token goes"). Network I/O; blocks until the answer is read whole or a
  * timeout elapses.
  *
+ * A request to an origin that may be the datastack's local server fetches
+ * the datastack info first. A redirect whose Location holds the token in
+ * any form is not followed; a 307/308 with a body is not followed to
+ * another origin. A request the token was withheld from (its origin is not
+ * trusted) that the server refuses for want of one fails with
+ * FW_ERR_UNTRUSTED_ORIGIN, naming the origin and how to trust it
+ * (FW_ERR_NOT_AUTHENTICATED means there is no token at all).
+ *
  * @param client        The client.
  * @param url           An absolute http(s) URL.
  * @param out_response  Receives the 2xx answer (free with fw_response_free).
@@ -565,7 +580,8 @@ void fw_client_free(fw_client *client);
  *         FW_ERR_BAD_AUTH_HEADER, FW_ERR_MISSING_TOS, FW_ERR_FORBIDDEN,
  *         FW_ERR_HTTP_STATUS for the server's refusals; FW_ERR_NETWORK,
  *         FW_ERR_TIMEOUT, FW_ERR_TLS; FW_ERR_INSECURE_URL, FW_ERR_INVALID_URL;
- *         FW_ERR_BAD_RESPONSE; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+ *         FW_ERR_BAD_RESPONSE; FW_ERR_UNTRUSTED_ORIGIN; FW_ERR_INVALID_ARGUMENT
+ *         for a NULL argument.
  *
  * Thread safety: may be called from several threads at once.
  */
@@ -607,7 +623,9 @@ fw_result fw_client_request(const fw_client *client,
  * @param url     Receives a new string (free with fw_string_free).
  * @param err     NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument or a client
- *         without a datastack; the errors of fw_client_get.
+ *         without a datastack; FW_ERR_UNTRUSTED_ORIGIN when the info came
+ *         through a redirect to another origin (not adopted); the errors of
+ *         fw_client_get.
  *
  * Thread safety: may be called from several threads at once.
  */
@@ -682,7 +700,11 @@ fw_result fw_client_create_token(const fw_client *client,
 
 /**
  * Seconds @p token stays valid (`auth/api/v1/user/token/{token}/ttl`;
- * the token is never written in an error). Network I/O.
+ * the token is never written in an error). Network I/O. @p token travels
+ * in the URL (one percent-encoded path segment), so that URL is guarded
+ * like the token: trusted origins only (else FW_ERR_UNTRUSTED_ORIGIN),
+ * https unless loopback, never in a followed Location, masked in every
+ * error.
  *
  * @param client   The client.
  * @param token    The token to ask about.
@@ -961,6 +983,29 @@ fw_result fw_options_add_trusted_origin(fw_options *opts, const char *origin, fw
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
  */
 fw_result fw_options_set_allow_insecure_http(fw_options *opts, bool allow, fw_error **err);
+
+/**
+ * The proxy requests go through, instead of the environment's.
+ *
+ * Without this call the environment decides, as in Go and curl:
+ * HTTPS_PROXY for https targets, HTTP_PROXY for http targets, ALL_PROXY
+ * when those are unset, NO_PROXY for exceptions (upper case first, then
+ * lower case; read when the client is created). Loopback targets never go
+ * through a proxy. A SOCKS or unknown proxy scheme fails the requests it
+ * would carry (FW_ERR_INVALID_ARGUMENT), never connecting direct instead.
+ * The token goes through a proxy only inside TLS: an http:// target
+ * through a proxy gets no token unless fw_options_set_allow_insecure_http.
+ *
+ * @param opts   The options.
+ * @param proxy  "none" for no proxy at all, or an "http://" or "https://"
+ *               proxy URL (HTTP CONNECT; user and password allowed) for
+ *               every request (copied).
+ * @param err    NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8
+ *         argument or a URL with another scheme (the message never shows
+ *         the proxy's user or password).
+ */
+fw_result fw_options_set_proxy(fw_options *opts, const char *proxy, fw_error **err);
 
 /**
  * Frees options.

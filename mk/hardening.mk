@@ -49,7 +49,7 @@ PYTHON ?= python3
 HARDENING_CARGO_BUILD ?= 1
 FUZZ_SMOKE_SECONDS ?= 4
 FUZZ_SECONDS ?= 300
-FUZZ_TARGETS := secret_file server_file_name error_body ffi_strings
+FUZZ_TARGETS := secret_file server_file_name error_body ffi_strings url_parts
 NIGHTLY ?= +nightly
 
 H_ROOT := $(abspath $(ROOT))

@@ -166,6 +166,14 @@ pub unsafe extern "C" fn fw_client_free(client: *mut fw_client) {
 /// the token goes"). Network I/O; blocks until the answer is read whole or a
 /// timeout elapses.
 ///
+/// A request to an origin that may be the datastack's local server fetches
+/// the datastack info first. A redirect whose Location holds the token in
+/// any form is not followed; a 307/308 with a body is not followed to
+/// another origin. A request the token was withheld from (its origin is not
+/// trusted) that the server refuses for want of one fails with
+/// FW_ERR_UNTRUSTED_ORIGIN, naming the origin and how to trust it
+/// (FW_ERR_NOT_AUTHENTICATED means there is no token at all).
+///
 /// @param client        The client.
 /// @param url           An absolute http(s) URL.
 /// @param out_response  Receives the 2xx answer (free with fw_response_free).
@@ -176,7 +184,8 @@ pub unsafe extern "C" fn fw_client_free(client: *mut fw_client) {
 ///         FW_ERR_BAD_AUTH_HEADER, FW_ERR_MISSING_TOS, FW_ERR_FORBIDDEN,
 ///         FW_ERR_HTTP_STATUS for the server's refusals; FW_ERR_NETWORK,
 ///         FW_ERR_TIMEOUT, FW_ERR_TLS; FW_ERR_INSECURE_URL, FW_ERR_INVALID_URL;
-///         FW_ERR_BAD_RESPONSE; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///         FW_ERR_BAD_RESPONSE; FW_ERR_UNTRUSTED_ORIGIN; FW_ERR_INVALID_ARGUMENT
+///         for a NULL argument.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
@@ -274,7 +283,9 @@ unsafe fn string_call(
 /// @param url     Receives a new string (free with fw_string_free).
 /// @param err     NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument or a client
-///         without a datastack; the errors of fw_client_get.
+///         without a datastack; FW_ERR_UNTRUSTED_ORIGIN when the info came
+///         through a redirect to another origin (not adopted); the errors of
+///         fw_client_get.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
@@ -405,7 +416,11 @@ pub unsafe extern "C" fn fw_client_create_token(
 }
 
 /// Seconds @p token stays valid (`auth/api/v1/user/token/{token}/ttl`;
-/// the token is never written in an error). Network I/O.
+/// the token is never written in an error). Network I/O. @p token travels
+/// in the URL (one percent-encoded path segment), so that URL is guarded
+/// like the token: trusted origins only (else FW_ERR_UNTRUSTED_ORIGIN),
+/// https unless loopback, never in a followed Location, masked in every
+/// error.
 ///
 /// @param client   The client.
 /// @param token    The token to ask about.

@@ -10,7 +10,7 @@ use super::fw_result::fw_result;
 use super::handle::{Handle, out};
 use super::strings;
 use fwclient_core::error::Error;
-use fwclient_core::options::Options;
+use fwclient_core::options::{Options, ProxyOption};
 use fwclient_core::secrets::layout::Layout;
 use fwclient_core::token::Token;
 
@@ -366,6 +366,40 @@ pub unsafe extern "C" fn fw_options_set_allow_insecure_http(
     unsafe {
         set_value(opts, err, |o| {
             o.http.allow_insecure_http = allow;
+            Ok(())
+        })
+    }
+}
+
+/// The proxy requests go through, instead of the environment's.
+///
+/// Without this call the environment decides, as in Go and curl:
+/// HTTPS_PROXY for https targets, HTTP_PROXY for http targets, ALL_PROXY
+/// when those are unset, NO_PROXY for exceptions (upper case first, then
+/// lower case; read when the client is created). Loopback targets never go
+/// through a proxy. A SOCKS or unknown proxy scheme fails the requests it
+/// would carry (FW_ERR_INVALID_ARGUMENT), never connecting direct instead.
+/// The token goes through a proxy only inside TLS: an http:// target
+/// through a proxy gets no token unless fw_options_set_allow_insecure_http.
+///
+/// @param opts   The options.
+/// @param proxy  "none" for no proxy at all, or an "http://" or "https://"
+///               proxy URL (HTTP CONNECT; user and password allowed) for
+///               every request (copied).
+/// @param err    NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8
+///         argument or a URL with another scheme (the message never shows
+///         the proxy's user or password).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_options_set_proxy(
+    opts: *mut fw_options,
+    proxy: *const c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    // SAFETY: forwarded.
+    unsafe {
+        set_str(opts, proxy, "proxy", err, |o, p| {
+            o.http.proxy = ProxyOption::parse(p)?;
             Ok(())
         })
     }

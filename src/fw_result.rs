@@ -50,6 +50,11 @@ pub enum fw_result {
     FW_ERR_INVALID_URL = 24,
     /// The server's answer is malformed, too large, or a redirect loop.
     FW_ERR_BAD_RESPONSE = 25,
+    /// The request needed the token but goes to an origin that is not
+    /// trusted, so the token was withheld (the message names the origin and
+    /// how to trust it: fw_options_add_trusted_origin); or a datastack's
+    /// info came through a redirect to another origin and was not adopted.
+    FW_ERR_UNTRUSTED_ORIGIN = 26,
     /// A Rust panic was caught at the C boundary (a bug of fwclient).
     FW_ERR_PANIC = 99,
 }
@@ -74,13 +79,14 @@ impl From<ErrorKind> for fw_result {
             ErrorKind::InsecureUrl => fw_result::FW_ERR_INSECURE_URL,
             ErrorKind::InvalidUrl => fw_result::FW_ERR_INVALID_URL,
             ErrorKind::BadResponse => fw_result::FW_ERR_BAD_RESPONSE,
+            ErrorKind::UntrustedOrigin => fw_result::FW_ERR_UNTRUSTED_ORIGIN,
         }
     }
 }
 
 impl fw_result {
     /// Every code, in number order.
-    pub const ALL: [fw_result; 19] = [
+    pub const ALL: [fw_result; 20] = [
         fw_result::FW_OK,
         fw_result::FW_ERR_INVALID_ARGUMENT,
         fw_result::FW_ERR_INVALID_TOKEN_FORMAT,
@@ -99,6 +105,7 @@ impl fw_result {
         fw_result::FW_ERR_INSECURE_URL,
         fw_result::FW_ERR_INVALID_URL,
         fw_result::FW_ERR_BAD_RESPONSE,
+        fw_result::FW_ERR_UNTRUSTED_ORIGIN,
         fw_result::FW_ERR_PANIC,
     ];
 
@@ -128,6 +135,7 @@ impl fw_result {
             fw_result::FW_ERR_INSECURE_URL => c"FW_ERR_INSECURE_URL",
             fw_result::FW_ERR_INVALID_URL => c"FW_ERR_INVALID_URL",
             fw_result::FW_ERR_BAD_RESPONSE => c"FW_ERR_BAD_RESPONSE",
+            fw_result::FW_ERR_UNTRUSTED_ORIGIN => c"FW_ERR_UNTRUSTED_ORIGIN",
             fw_result::FW_ERR_PANIC => c"FW_ERR_PANIC",
         }
     }

@@ -451,6 +451,26 @@ func TestTrustedOrigins(t *testing.T) {
 	}
 }
 
+func TestProxyOptionAndUntrustedOrigin(t *testing.T) {
+	freshHome(t)
+	needServer(t)
+	needOther(t)
+	// A SOCKS proxy is refused, never bypassed.
+	_, err := fwclient.NewClient("", &fwclient.Options{ServerAddress: devURL, Token: seedToken, Proxy: "socks5://127.0.0.1:1080"})
+	wantCode(t, err, fwclient.ErrInvalidArgument)
+	// Loopback never goes through a proxy (nothing listens on port 9).
+	c := mustClient(t, "", &fwclient.Options{ServerAddress: devURL, Token: seedToken, Proxy: "http://127.0.0.1:9"})
+	if _, err := c.Whoami(); err != nil {
+		t.Fatal(err)
+	}
+	// A request the token was withheld from says so, and how to trust the origin.
+	_, err = c.Get(devOtherURL + "/auth/api/v1/user/me")
+	e := wantCode(t, err, fwclient.ErrUntrustedOrigin)
+	if !strings.Contains(e.Message, devOtherURL) || !strings.Contains(e.Message, "fw_options_add_trusted_origin") {
+		t.Fatalf("message %q", e.Message)
+	}
+}
+
 func TestRequestErrors(t *testing.T) {
 	freshHome(t)
 	c := devClient(t, "", seedToken)

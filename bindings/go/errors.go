@@ -31,6 +31,7 @@ const (
 	CodeInsecureURL        Code = C.FW_ERR_INSECURE_URL
 	CodeInvalidURL         Code = C.FW_ERR_INVALID_URL
 	CodeBadResponse        Code = C.FW_ERR_BAD_RESPONSE
+	CodeUntrustedOrigin    Code = C.FW_ERR_UNTRUSTED_ORIGIN
 	CodePanic              Code = C.FW_ERR_PANIC
 )
 
@@ -64,6 +65,7 @@ var (
 	ErrInsecureURL        = sentinel(CodeInsecureURL)
 	ErrInvalidURL         = sentinel(CodeInvalidURL)
 	ErrBadResponse        = sentinel(CodeBadResponse)
+	ErrUntrustedOrigin    = sentinel(CodeUntrustedOrigin)
 	ErrPanic              = sentinel(CodePanic)
 )
 

@@ -74,6 +74,12 @@ type Options struct {
 	// AllowInsecureHTTP allows sending the token over plain http to hosts
 	// other than loopback.
 	AllowInsecureHTTP bool
+	// Proxy is "none" (no proxy at all) or an http:// or https:// proxy URL
+	// for every non-loopback request. Empty: the environment decides, as in
+	// Go's net/http (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) plus ALL_PROXY as
+	// curl reads it. A SOCKS or other proxy is refused (ErrInvalidArgument),
+	// never bypassed; loopback is never proxied.
+	Proxy string
 }
 
 // toC builds the fw_options for o; nil for a nil o (the library's defaults).
@@ -131,6 +137,9 @@ func (o *Options) fill(co *C.fw_options) error {
 		}},
 		{o.CAFile, func(co *C.fw_options, p *C.char, e **C.fw_error) C.fw_result {
 			return C.fw_options_set_ca_file(co, p, e)
+		}},
+		{o.Proxy, func(co *C.fw_options, p *C.char, e **C.fw_error) C.fw_result {
+			return C.fw_options_set_proxy(co, p, e)
 		}},
 	}
 	for _, s := range strs {

@@ -42,11 +42,15 @@ pub enum ErrorKind {
     InvalidUrl,
     /// The server's answer is malformed, too large, or a redirect loop.
     BadResponse,
+    /// The request needed the token, but its origin is not trusted, so the
+    /// token was withheld (or the answer that would have made it trusted
+    /// came through a redirect to another origin).
+    UntrustedOrigin,
 }
 
 impl ErrorKind {
     /// Every kind.
-    pub const ALL: [ErrorKind; 17] = [
+    pub const ALL: [ErrorKind; 18] = [
         ErrorKind::InvalidArgument,
         ErrorKind::InvalidTokenFormat,
         ErrorKind::TokenExists,
@@ -64,6 +68,7 @@ impl ErrorKind {
         ErrorKind::InsecureUrl,
         ErrorKind::InvalidUrl,
         ErrorKind::BadResponse,
+        ErrorKind::UntrustedOrigin,
     ];
 }
 
@@ -137,6 +142,12 @@ impl Error {
         )
     }
 
+    /// The same error (kind and details kept) with `prefix` before its message.
+    pub fn context(mut self, prefix: &str) -> Error {
+        self.message = format!("{prefix}{}", self.message);
+        self
+    }
+
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }
@@ -149,19 +160,17 @@ impl Error {
         self.detail.as_deref()
     }
 
-    /// The same error with every occurrence of `secret` (a token) masked in
-    /// its message and details.
+    /// The same error with every copy of `secret` (a token) masked in its
+    /// message and details, in any form: literal, percent-encoded or
+    /// case-changed (the matcher of `http::secrets`).
     pub fn redact(mut self, secret: &str) -> Error {
-        if secret.is_empty() {
-            return self;
-        }
-        const MASK: &str = "<redacted>";
-        let mask = |s: &mut String| {
-            if s.contains(secret) {
-                *s = s.replace(secret, MASK);
+        use crate::http::secrets::{mask, mask_str};
+        let hide = |s: &mut String| {
+            if let Some(masked) = mask_str(s, secret) {
+                *s = masked;
             }
         };
-        mask(&mut self.message);
+        hide(&mut self.message);
         if let Some(d) = self.detail.as_deref_mut() {
             for field in [
                 &mut d.server_id,
@@ -173,19 +182,10 @@ impl Error {
             .into_iter()
             .flatten()
             {
-                mask(field);
+                hide(field);
             }
-            let needle = secret.as_bytes();
-            if d.body.windows(needle.len()).any(|w| w == needle) {
-                let mut out = Vec::with_capacity(d.body.len());
-                let mut rest = &d.body[..];
-                while let Some(i) = rest.windows(needle.len()).position(|w| w == needle) {
-                    out.extend_from_slice(&rest[..i]);
-                    out.extend_from_slice(MASK.as_bytes());
-                    rest = &rest[i + needle.len()..];
-                }
-                out.extend_from_slice(rest);
-                d.body = out;
+            if let Some(masked) = mask(&d.body, secret.as_bytes()) {
+                d.body = masked;
             }
         }
         self
@@ -220,9 +220,12 @@ mod tests {
             ..HttpDetail::default()
         };
         let e =
-            Error::http(ErrorKind::HttpStatus, "bad fake_sekrit_1", detail).redact("fake_sekrit_1");
-        let shown = format!("{e:?} {e}");
+            Error::http(ErrorKind::HttpStatus, "bad FAKE_SEKRIT_1", detail).redact("fake_sekrit_1");
+        let shown = format!("{e:?} {e}").to_ascii_lowercase();
         assert!(!shown.contains("fake_sekrit_1"), "{shown}");
         assert_eq!(e.detail().unwrap().body, b"no <redacted> here, <redacted>");
+        let encoded =
+            Error::new(ErrorKind::HttpStatus, "at /fake%5Fsekrit%5f1/ttl").redact("fake_sekrit_1");
+        assert_eq!(encoded.message(), "at /<redacted>/ttl");
     }
 }

@@ -38,6 +38,67 @@ pub struct HttpOptions {
     pub ca_file: Option<String>,
     pub trusted_origins: Vec<String>,
     pub allow_insecure_http: bool,
+    /// The proxy (default: from the environment; see `http::proxy`).
+    pub proxy: ProxyOption,
+}
+
+/// Which proxy requests go through.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub enum ProxyOption {
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`, as Go and
+    /// curl read them.
+    #[default]
+    Environment,
+    /// No proxy at all, whatever the environment says.
+    None,
+    /// This proxy (`http://` or `https://`) for every non-loopback request.
+    Url(String),
+}
+
+impl ProxyOption {
+    /// `"none"` or a proxy URL, as `fw_options_set_proxy` takes it:
+    /// `InvalidArgument` for an empty value, or a URL that is not http://
+    /// or https:// with a host (the message never shows its user or
+    /// password).
+    pub fn parse(value: &str) -> crate::Result<ProxyOption> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(crate::Error::invalid_argument(
+                "argument `proxy` must not be empty",
+            ));
+        }
+        if value.eq_ignore_ascii_case("none") {
+            return Ok(ProxyOption::None);
+        }
+        let choice = ProxyOption::Url(value.to_owned());
+        let scheme = value.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+        if matches!(scheme.as_deref(), Some("http" | "https")) && ureq::Proxy::new(value).is_ok() {
+            Ok(choice)
+        } else {
+            Err(crate::Error::invalid_argument(format!(
+                "the proxy must be \"none\" or an http:// or https:// URL with a host, not {choice:?}"
+            )))
+        }
+    }
+}
+
+impl std::fmt::Debug for ProxyOption {
+    /// Never shows a proxy's user or password.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProxyOption::Environment => f.write_str("Environment"),
+            ProxyOption::None => f.write_str("None"),
+            ProxyOption::Url(u) => {
+                let host = u.rsplit_once('@').map_or(u.as_str(), |(_, h)| h);
+                let scheme = u.split_once("://").map_or("", |(s, _)| s);
+                if scheme.is_empty() || !u.contains('@') {
+                    write!(f, "Url({u:?})")
+                } else {
+                    write!(f, "Url(\"{scheme}://<credentials>@{host}\")")
+                }
+            }
+        }
+    }
 }
 
 impl Default for HttpOptions {
@@ -50,6 +111,7 @@ impl Default for HttpOptions {
             ca_file: None,
             trusted_origins: Vec::new(),
             allow_insecure_http: false,
+            proxy: ProxyOption::Environment,
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-pub const USAGE: &str = "usage: fw-devserver [--port N] [--other-port N] [--fixture FILE] [--tls-self-signed DIR] [--quiet]";
+pub const USAGE: &str = "usage: fw-devserver [--port N] [--other-port N] [--fixture FILE] [--tls-self-signed DIR [--tls-name NAME]...] [--quiet]";
 
 #[derive(Debug, Default, PartialEq)]
 pub struct Args {
@@ -12,6 +12,9 @@ pub struct Args {
     pub other_port: u16,
     pub fixture: Option<PathBuf>,
     pub tls_dir: Option<PathBuf>,
+    /// More DNS names the TLS certificate is for (tests that reach the
+    /// server through a proxy under a name that is not loopback).
+    pub tls_names: Vec<String>,
     pub quiet: bool,
     pub help: bool,
 }
@@ -36,6 +39,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--other-port" => out.other_port = port(&value()?)?,
             "--fixture" => out.fixture = Some(value()?.into()),
             "--tls-self-signed" => out.tls_dir = Some(value()?.into()),
+            "--tls-name" => out.tls_names.push(value()?),
             "--quiet" | "-q" if inline.is_none() => out.quiet = true,
             "--help" | "-h" if inline.is_none() => out.help = true,
             _ => return Err(format!("unknown argument: {arg}")),
@@ -65,8 +69,11 @@ mod tests {
             "--fixture",
             "f.json",
             "--quiet",
+            "--tls-name",
+            "a.invalid",
         ])
         .unwrap();
+        assert_eq!(a.tls_names, ["a.invalid"]);
         assert_eq!((a.port, a.other_port, a.quiet), (8080, 9090, true));
         assert_eq!(a.fixture, Some("f.json".into()));
         assert_eq!(p(&[]).unwrap(), Args::default());

@@ -42,7 +42,11 @@ fn run(args: cli::Args) -> Result<(), String> {
             .map_err(|e| format!("cannot read fixture {}: {e}", path.display()))?,
         None => fixture::DEFAULT.to_owned(),
     };
-    let pem = args.tls_dir.as_deref().map(tls::generate).transpose()?;
+    let pem = args
+        .tls_dir
+        .as_deref()
+        .map(|dir| tls::generate(dir, &args.tls_names))
+        .transpose()?;
     let (main_server, port) = server::bind(args.port, pem.as_ref())?;
     let (other_server, other_port) = server::bind(args.other_port, pem.as_ref())?;
     let scheme = if pem.is_some() { "https" } else { "http" };

@@ -40,8 +40,9 @@ impl ServerCert {
     }
 }
 
-/// Generates the CA and server certificate and writes `dir/ca.pem`.
-pub fn generate(dir: &Path) -> Result<ServerCert, String> {
+/// Generates the CA and server certificate (for `127.0.0.1`, `localhost`
+/// and `extra_names`) and writes `dir/ca.pem`.
+pub fn generate(dir: &Path, extra_names: &[String]) -> Result<ServerCert, String> {
     let err = |e: rcgen::Error| format!("certificate generation failed: {e}");
     let ca_key = KeyPair::generate().map_err(err)?;
     let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
@@ -56,7 +57,8 @@ pub fn generate(dir: &Path) -> Result<ServerCert, String> {
     let ca_cert = ca.self_signed(&ca_key).map_err(err)?;
     let issuer = Issuer::new(ca, ca_key);
 
-    let names = vec!["127.0.0.1".to_owned(), "localhost".to_owned()];
+    let mut names = vec!["127.0.0.1".to_owned(), "localhost".to_owned()];
+    names.extend(extra_names.iter().cloned());
     let mut leaf = CertificateParams::new(names).map_err(err)?;
     leaf.distinguished_name
         .push(DnType::CommonName, "fw-devserver 127.0.0.1");

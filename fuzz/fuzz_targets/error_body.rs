@@ -1,7 +1,8 @@
 //! A server's error answer (status + body) -> the error a caller gets.
 //!
 //! Properties, for any status >= 300 and any body: no panic; the kind follows
-//! the status as documented (401 -> not authenticated / invalid token, 400
+//! the status as documented (401 -> not authenticated / untrusted origin
+//! when a token was withheld / invalid token, 400
 //! bad_auth_header, 403 -> ToS / forbidden, anything else -> HTTP status);
 //! the details keep status, URL and body; the server id is the body's
 //! `error` string; and once masked with the token that was sent (what
@@ -29,13 +30,15 @@ const TOKENS: [&str; 3] = [
 /// The input: status (2 bytes, big-endian, taken modulo 300 from 300),
 /// one byte of choices, then the body.
 ///   bit 0: a token was sent; bits 1-2: which token; bit 3: splice the
-///   token into the body at the offset given by the status bytes.
+///   token into the body at the offset given by the status bytes; bit 4:
+///   a token was withheld (the user has one, the origin is not trusted).
 struct Input<'a> {
     status: u16,
     body: &'a [u8],
     token_sent: bool,
     which: u8,
     splice: Option<u16>,
+    withheld: bool,
 }
 
 impl<'a> Input<'a> {
@@ -50,6 +53,7 @@ impl<'a> Input<'a> {
             token_sent: choice & 1 != 0,
             which: (choice >> 1) & 3,
             splice: (choice & 8 != 0).then_some(status),
+            withheld: choice & 16 != 0,
         })
     }
 }
@@ -70,9 +74,12 @@ fuzz_target!(|data: &[u8]| {
         headers: Default::default(),
         body: body.clone(),
         url: "https://global.daf-apis.com/auth/api/v1/user/me".to_owned(),
+        crossed_origin: false,
     };
+    let withheld = !input.token_sent && input.withheld;
     let ctx = Context {
         token_sent: input.token_sent,
+        withheld: withheld.then_some("https://global.daf-apis.com:443 is not a trusted origin"),
         new_token_url: "https://global.daf-apis.com/auth/api/v1/create_token",
     };
     let e = error_for(&resp, &ctx);
@@ -88,6 +95,7 @@ fuzz_target!(|data: &[u8]| {
         .and_then(|v| v.as_str());
     assert_eq!(d.server_id.as_deref(), id);
     let want = match (status, id) {
+        (401, _) if withheld => vec![ErrorKind::UntrustedOrigin],
         (401, Some("no_token")) => vec![ErrorKind::NotAuthenticated],
         (401, _) if !input.token_sent => vec![ErrorKind::NotAuthenticated],
         (401, _) => vec![ErrorKind::InvalidToken],

@@ -19,7 +19,8 @@ pub const TOKEN_REJECTED: u8 = 4;
 pub const FORBIDDEN: u8 = 5;
 /// The server answered another error status, or an answer that makes no sense.
 pub const SERVER: u8 = 6;
-/// The server could not be reached safely: network, timeout, TLS, plain http.
+/// The server could not be reached safely: network, timeout, TLS, plain http,
+/// an origin the token is not sent to.
 pub const NETWORK: u8 = 7;
 /// A secret file could not be read or written, or is malformed.
 pub const FILES: u8 = 8;
@@ -41,9 +42,11 @@ pub fn for_kind(kind: ErrorKind) -> u8 {
         ErrorKind::InvalidToken | ErrorKind::BadAuthHeader => TOKEN_REJECTED,
         ErrorKind::MissingTos | ErrorKind::Forbidden => FORBIDDEN,
         ErrorKind::HttpStatus | ErrorKind::BadResponse => SERVER,
-        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Tls | ErrorKind::InsecureUrl => {
-            NETWORK
-        }
+        ErrorKind::Network
+        | ErrorKind::Timeout
+        | ErrorKind::Tls
+        | ErrorKind::InsecureUrl
+        | ErrorKind::UntrustedOrigin => NETWORK,
         ErrorKind::Io | ErrorKind::SecretFile => FILES,
         ErrorKind::TokenExists => TOKEN_EXISTS,
         ErrorKind::InvalidTokenFormat => BAD_TOKEN,

@@ -115,6 +115,7 @@ void test_invalid_utf8(void) {
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_secrets_dir(o, bad, NULL));
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_ca_file(o, bad, NULL));
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_add_trusted_origin(o, bad, NULL));
+    CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_proxy(o, bad, NULL));
     if (CHECK_RC(FW_ERR_INVALID_ARGUMENT, fw_client_new(bad, NULL, &c, &err), err)) {
         CHECK_CONTAINS(fw_error_message(err), "UTF-8");
     }
@@ -274,6 +275,15 @@ void test_bad_values(void) {
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_token_key(o, "", NULL));
     CHECK_RESULT(FW_OK, fw_options_set_max_retries(o, 0, NULL));
     CHECK_RESULT(FW_OK, fw_options_set_allow_insecure_http(o, false, NULL));
+    /* A proxy is "none" or an http(s) URL; SOCKS and the rest are refused. */
+    CHECK_RESULT(FW_OK, fw_options_set_proxy(o, "none", NULL));
+    CHECK_RESULT(FW_OK, fw_options_set_proxy(o, "NONE", NULL));
+    CHECK_RESULT(FW_OK, fw_options_set_proxy(o, "http://user:pw@127.0.0.1:3128", NULL));
+    CHECK_RESULT(FW_OK, fw_options_set_proxy(o, "https://proxy.example:443", NULL));
+    CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_proxy(o, "", NULL));
+    CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_proxy(o, "socks5://127.0.0.1:1080", NULL));
+    CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_proxy(o, "ftp://proxy.example", NULL));
+    CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_proxy(o, "proxy.example:3128", NULL));
     /* An unknown save flag is refused before anything is written. */
     CHECK_RC(FW_ERR_INVALID_ARGUMENT, fw_auth_save_token(a, "fake_token_123", NULL, NULL, 1u << 10, &err), err);
     CLEAR_ERR(err);
@@ -310,6 +320,7 @@ out:
     X(FW_ERR_INSECURE_URL)                                                                         \
     X(FW_ERR_INVALID_URL)                                                                          \
     X(FW_ERR_BAD_RESPONSE)                                                                         \
+    X(FW_ERR_UNTRUSTED_ORIGIN)                                                                     \
     X(FW_ERR_PANIC)
 
 void test_result_names(void) {

@@ -181,6 +181,8 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_options_add_trusted_origin(NULL, "https://example.org", ERRP));
     EXPECT_INVALID(fw_options_add_trusted_origin(o, NULL, ERRP));
     EXPECT_INVALID(fw_options_set_allow_insecure_http(NULL, true, ERRP));
+    EXPECT_INVALID(fw_options_set_proxy(NULL, "none", ERRP));
+    EXPECT_INVALID(fw_options_set_proxy(o, NULL, ERRP));
     fw_options_free(NULL);
 
     /* Strings */

@@ -212,6 +212,48 @@ void test_request_errors(void) {
     teardown(&f);
 }
 
+/* A token withheld from an origin that is not trusted: its own code, the
+ * origin and the fix in the message; trusting it sends the token. Loopback
+ * is never proxied, whatever proxy is set. */
+void test_untrusted_origin_withheld(void) {
+    fixture f;
+    fw_error *err = NULL;
+    fw_response *r = NULL;
+    char url[512];
+    if (setup(&f, NULL, "fake_token_123")) {
+        snprintf(url, sizeof url, "%s/auth/api/v1/user/me", f.server.other_url);
+        if (CHECK_RC(FW_ERR_UNTRUSTED_ORIGIN, fw_client_get(f.client, url, &r, &err), err)) {
+            CHECK(fw_error_code(err) == FW_ERR_UNTRUSTED_ORIGIN);
+            CHECK(fw_error_http_status(err) == 401);
+            CHECK_CONTAINS(fw_error_message(err), f.server.other_url);
+            CHECK_CONTAINS(fw_error_message(err), "withheld");
+            CHECK_CONTAINS(fw_error_message(err), "fw_options_add_trusted_origin");
+            CHECK_NOT_CONTAINS(fw_error_message(err), "none was sent");
+        }
+        CLEAR_ERR(err);
+        CHECK(r == NULL);
+    }
+    teardown(&f);
+
+    fixture t;
+    if (setup(&t, NULL, NULL)) {
+        fw_client *c = NULL;
+        /* Trusted, through a proxy nobody listens on: loopback goes direct. */
+        if (CHECK_RESULT(FW_OK, fw_options_set_token(t.opts, "fake_token_123", NULL)) &&
+            CHECK_RESULT(FW_OK, fw_options_add_trusted_origin(t.opts, t.server.other_url, NULL)) &&
+            CHECK_RESULT(FW_OK, fw_options_set_proxy(t.opts, "http://127.0.0.1:9", NULL)) &&
+            CHECK_OK(fw_client_new(NULL, t.opts, &c, &err), err)) {
+            char body_url[512];
+            snprintf(body_url, sizeof body_url, "%s/echo", t.server.other_url);
+            char *body = get_body(c, body_url);
+            CHECK_CONTAINS(body, "Bearer fake_token_123");
+            free(body);
+        }
+        fw_client_free(c);
+    }
+    teardown(&t);
+}
+
 void test_insecure_url_refused(void) {
     th_home h;
     fw_error *err = NULL;

@@ -167,6 +167,7 @@ FWCLIENT_HPP_ERROR_CLASS(TlsError)            // FW_ERR_TLS
 FWCLIENT_HPP_ERROR_CLASS(InsecureUrl)         // FW_ERR_INSECURE_URL
 FWCLIENT_HPP_ERROR_CLASS(InvalidUrl)          // FW_ERR_INVALID_URL
 FWCLIENT_HPP_ERROR_CLASS(BadResponse)         // FW_ERR_BAD_RESPONSE
+FWCLIENT_HPP_ERROR_CLASS(UntrustedOrigin)     // FW_ERR_UNTRUSTED_ORIGIN
 FWCLIENT_HPP_ERROR_CLASS(Panic)               // FW_ERR_PANIC
 
 #undef FWCLIENT_HPP_ERROR_CLASS
@@ -199,6 +200,7 @@ namespace detail {
     case FW_ERR_INSECURE_URL: throw InsecureUrl(std::move(e));
     case FW_ERR_INVALID_URL: throw InvalidUrl(std::move(e));
     case FW_ERR_BAD_RESPONSE: throw BadResponse(std::move(e));
+    case FW_ERR_UNTRUSTED_ORIGIN: throw UntrustedOrigin(std::move(e));
     case FW_ERR_PANIC: throw Panic(std::move(e));
   }
   throw e;
@@ -382,6 +384,14 @@ class Options {
   Options& allow_insecure_http(bool allow) {
     detail::ErrorHolder err;
     detail::check(fw_options_set_allow_insecure_http(h_.get(), allow, &err.p), err);
+    return *this;
+  }
+  /// The proxy: "none", or an http:// or https:// proxy URL for every
+  /// non-loopback request (fw_options_set_proxy). Without it the
+  /// environment decides (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY).
+  Options& proxy(std::string_view proxy) {
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_proxy(h_.get(), detail::CStr(proxy).get(), &err.p), err);
     return *this;
   }
 

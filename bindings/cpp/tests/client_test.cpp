@@ -287,6 +287,22 @@ TEST_F(Client, InsecureUrlAndAllowInsecureHttp) {
   EXPECT_TRUE(has(allowed.whoami(), "Ada Lovelace"));
 }
 
+TEST_F(Client, ProxyOptionAndUntrustedOrigin) {
+  // A SOCKS proxy is refused, never bypassed.
+  EXPECT_THROW(fw::Options().proxy("socks5://127.0.0.1:1080"), fw::InvalidArgument);
+  // Loopback never goes through a proxy (nothing listens on port 9).
+  fw::Client client(std::nullopt, opts("fake_token_123").proxy("http://127.0.0.1:9"));
+  EXPECT_TRUE(has(client.whoami(), "Ada Lovelace"));
+  // A request the token was withheld from says so, and how to trust the origin.
+  try {
+    client.get(server().other_url() + "/auth/api/v1/user/me");
+    FAIL() << "no exception";
+  } catch (const fw::UntrustedOrigin& e) {
+    EXPECT_TRUE(has(e.what(), server().other_url())) << e.what();
+    EXPECT_TRUE(has(e.what(), "fw_options_add_trusted_origin")) << e.what();
+  }
+}
+
 TEST_F(Client, SharedByThreads) {
   // Bounded, so that a request the server never answers fails in seconds
   // (as fw::Timeout) instead of hanging the test.

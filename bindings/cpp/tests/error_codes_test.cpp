@@ -97,6 +97,7 @@ TEST(ErrorCodes, SpecificTypesCatchTheirCode) {
   EXPECT_TRUE(catches(FW_ERR_INSECURE_URL, fw::InsecureUrl(fw::Error(FW_OK))));
   EXPECT_TRUE(catches(FW_ERR_INVALID_URL, fw::InvalidUrl(fw::Error(FW_OK))));
   EXPECT_TRUE(catches(FW_ERR_BAD_RESPONSE, fw::BadResponse(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_UNTRUSTED_ORIGIN, fw::UntrustedOrigin(fw::Error(FW_OK))));
   EXPECT_TRUE(catches(FW_ERR_PANIC, fw::Panic(fw::Error(FW_OK))));
   // Every one is also an fw::Error and a std::runtime_error.
   EXPECT_TRUE(catches(FW_ERR_TIMEOUT, fw::Error(FW_OK)));

@@ -11,8 +11,9 @@ use serde_json::Value;
 
 use crate::auth::Auth;
 use crate::error::{Error, Result};
-use crate::http::{Request, Response, Transport};
+use crate::http::{Request, Response, Transport, path};
 use crate::options::Options;
+use crate::token::Token;
 
 /// A client of the framework's services.
 #[derive(Debug)]
@@ -35,10 +36,9 @@ impl Client {
     /// A client sharing an existing auth (its token, saved or set later, is
     /// what this client sends).
     pub fn with_auth(datastack: Option<&str>, auth: Arc<Auth>, opts: &Options) -> Result<Client> {
-        if datastack.is_some_and(str::is_empty) {
-            return Err(Error::invalid_argument(
-                "the datastack name must not be empty",
-            ));
+        if let Some(name) = datastack {
+            // It becomes one segment of the info URL: "", "." and ".." never can.
+            path::segment(name, "datastack name")?;
         }
         let transport = Transport::new(&opts.http, auth.server_address(), auth.new_token_url())?;
         Ok(Client {
@@ -64,9 +64,26 @@ impl Client {
         self.auth.server_address()
     }
 
-    /// Makes a request with the auth's current token; succeeds only on 2xx.
+    /// Makes a request with the auth's current token (sent only to trusted
+    /// origins); succeeds only on 2xx. A request to an origin that may be
+    /// the datastack's local server first learns the datastack's info.
     pub fn request(&self, req: &Request<'_>) -> Result<Response> {
-        self.transport.send(req, self.auth.token().as_ref())
+        self.request_with_url_secret(req, None)
+    }
+
+    /// [`Client::request`] for a URL holding `url_secret` (guarded like the
+    /// token: trusted origins and https only, masked in errors).
+    pub(crate) fn request_with_url_secret(
+        &self,
+        req: &Request<'_>,
+        url_secret: Option<&Token>,
+    ) -> Result<Response> {
+        let token = self.auth.token();
+        if token.is_some() {
+            self.learn_trust_for(req.url)?;
+        }
+        self.transport
+            .send_with_url_secret(req, token.as_ref(), url_secret)
     }
 
     /// `GET url`.

@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::{Client, parse_json};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::Request;
+use crate::http::{Request, path};
 use crate::token::Token;
 
 impl Client {
@@ -54,11 +54,16 @@ impl Client {
     }
 
     /// `GET {server}/auth/api/v1/user/token/{token}/ttl`: seconds left, -1
-    /// for never. The token travels in this URL (the server's API), so it is
-    /// masked in any error.
+    /// for never. The token travels in this URL (the server's API, one
+    /// percent-encoded path segment), so the URL is guarded like the token
+    /// itself and the token is masked in any error.
     pub fn token_ttl(&self, token: &Token) -> Result<i64> {
-        let url = self.auth_url(&format!("user/token/{}/ttl", token.expose()));
-        let value = self.get_json(&url).map_err(|e| e.redact(token.expose()))?;
+        let url = self.auth_url(&format!(
+            "user/token/{}/ttl",
+            path::segment(token.expose(), "token")?
+        ));
+        let resp = self.request_with_url_secret(&Request::get(&url), Some(token))?;
+        let value = parse_json(&resp).map_err(|e| e.redact(token.expose()))?;
         value.as_i64().ok_or_else(|| {
             Error::new(
                 ErrorKind::BadResponse,

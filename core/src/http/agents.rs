@@ -32,29 +32,31 @@ pub(super) const MAX_IDLE: usize = 16;
 pub(super) const MAX_IDLE_PER_HOST: usize = 8;
 
 pub struct Agents {
-    config: Config,
+    /// One config per route: direct first, then one per proxy (the same
+    /// settings but the proxy).
+    configs: Vec<Config>,
     connector: Arc<DefaultConnector>,
     resolver: Arc<CachingResolver>,
-    agents: [OnceLock<ureq::Agent>; SHARDS],
+    agents: Vec<[OnceLock<ureq::Agent>; SHARDS]>,
 }
 
 impl Agents {
-    /// Agents with `config`; no agent is made yet, nothing is read or
-    /// connected.
-    pub fn new(config: Config) -> Agents {
+    /// Agents for each of `configs` (route 0 first); no agent is made yet,
+    /// nothing is read or connected.
+    pub fn new(configs: Vec<Config>) -> Agents {
         Agents {
-            config,
+            agents: configs.iter().map(|_| Default::default()).collect(),
+            configs,
             connector: Arc::new(DefaultConnector::default()),
             resolver: Arc::new(CachingResolver::default()),
-            agents: Default::default(),
         }
     }
 
-    /// The calling thread's agent.
-    pub fn get(&self) -> &ureq::Agent {
-        self.agents[thread_shard()].get_or_init(|| {
+    /// The calling thread's agent for `route` (0: direct).
+    pub fn get(&self, route: usize) -> &ureq::Agent {
+        self.agents[route][thread_shard()].get_or_init(|| {
             ureq::Agent::with_parts(
-                self.config.clone(),
+                self.configs[route].clone(),
                 SharedConnector(self.connector.clone()),
                 SharedResolver(self.resolver.clone()),
             )
@@ -64,7 +66,12 @@ impl Agents {
 
 impl std::fmt::Debug for Agents {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let made = self.agents.iter().filter(|a| a.get().is_some()).count();
+        let made = self
+            .agents
+            .iter()
+            .flatten()
+            .filter(|a| a.get().is_some())
+            .count();
         f.debug_struct("Agents").field("made", &made).finish()
     }
 }
@@ -116,11 +123,11 @@ mod tests {
 
     #[test]
     fn threads_are_dealt_to_shards_in_turn_and_keep_theirs() {
-        let agents = Agents::new(Config::default());
+        let agents = Agents::new(vec![Config::default()]);
         let mine = thread_shard();
         assert_eq!(thread_shard(), mine);
-        let a: *const ureq::Agent = agents.get();
-        assert!(std::ptr::eq(a, agents.get()));
+        let a: *const ureq::Agent = agents.get(0);
+        assert!(std::ptr::eq(a, agents.get(0)));
         let others: Vec<usize> = (0..SHARDS)
             .map(|_| std::thread::spawn(thread_shard).join().unwrap())
             .collect();

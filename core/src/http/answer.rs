@@ -12,9 +12,11 @@ pub const LOGIN_PATH: &str = "/api/v1/authorize";
 /// How to save a token, in each language the library serves.
 const SAVE_HINT: &str = "fw_auth_save_token in C, Auth::save_token in C++, Auth.SaveToken in Go";
 
-/// Context for messages: whether a token was sent, and where to get one.
+/// Context for messages: whether a token was sent, why one was withheld
+/// (when the user has one), and where to get one.
 pub struct Context<'a> {
     pub token_sent: bool,
+    pub withheld: Option<&'a str>,
     pub new_token_url: &'a str,
 }
 
@@ -126,7 +128,15 @@ pub fn login_redirect(url: &str, location: &str, ctx: &Context<'_>) -> Error {
     Error::http(kind, message, detail)
 }
 
+/// A request without a token was refused: the user has none (how to get
+/// one), or it was withheld (why, and how to trust the origin).
 fn not_authenticated(url: &str, ctx: &Context<'_>) -> (ErrorKind, String) {
+    if let Some(why) = ctx.withheld {
+        return (
+            ErrorKind::UntrustedOrigin,
+            format!("{url} needs a token; yours was withheld because {why}"),
+        );
+    }
     (
         ErrorKind::NotAuthenticated,
         format!(

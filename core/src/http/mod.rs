@@ -4,8 +4,11 @@
 mod agents;
 pub mod answer;
 pub mod origin;
+pub mod path;
+pub mod proxy;
 mod resolve;
 pub mod response;
+pub mod secrets;
 pub mod tls;
 pub mod transport;
 

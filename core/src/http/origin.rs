@@ -82,14 +82,19 @@ impl Origin<'_> {
         }
     }
 
-    /// Whether the host is a loopback address (127.0.0.0/8, ::1, localhost).
-    pub fn is_loopback(&self) -> bool {
-        if self.host == "localhost" {
-            return true;
-        }
+    /// Whether the host is a loopback IP address (127.0.0.0/8, ::1). The
+    /// name `localhost` is loopback only if it resolves to loopback
+    /// addresses only: see [`Origin::is_localhost`] and
+    /// `resolve::localhost_is_loopback`.
+    pub fn is_loopback_ip(&self) -> bool {
         self.host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
+    }
+
+    /// Whether the host is the name `localhost`.
+    pub fn is_localhost(&self) -> bool {
+        self.host == "localhost"
     }
 
     pub fn is_https(&self) -> bool {
@@ -113,29 +118,158 @@ pub fn parse_uri(url: &str) -> Result<Uri> {
         .map_err(|e| Error::new(ErrorKind::InvalidUrl, format!("invalid URL \"{url}\": {e}")))
 }
 
-/// The absolute URL a `Location` header points to, from the URL it came from.
+/// The absolute URL a `Location` header points to, resolved against the URL
+/// it came from as an RFC 3986 §5.2 URI reference (`/login?next=https://x`
+/// is a path with a query, not an absolute URL). The fragment is dropped
+/// (never sent). The result is checked by the same parser that sends it.
+///
+/// Written by hand, after the RFC's own algorithm: `http::Uri` (ureq's)
+/// parses absolute URLs only, and the `url` crate follows the WHATWG rules
+/// (a `\` counts as a `/`, among others), not RFC 3986, and would add the
+/// IDNA tables to the library.
 pub fn resolve_location(base: &str, location: &str) -> Result<String> {
-    if location.contains("://") {
-        return Ok(location.to_owned());
-    }
-    let uri: Uri = base.parse().map_err(|e| {
+    let bad = |why: &str| {
+        Error::new(
+            ErrorKind::BadResponse,
+            format!("{base} redirected to an unusable location ({why})"),
+        )
+    };
+    let r = Reference::split(location);
+    let b = Reference::split(base);
+    let b_scheme = b.scheme.ok_or_else(|| {
         Error::new(
             ErrorKind::InvalidUrl,
-            format!("invalid URL \"{base}\": {e}"),
+            format!("URL \"{base}\" has no scheme"),
         )
     })?;
-    let scheme = uri.scheme_str().unwrap_or("https");
-    let authority = uri.authority().map(|a| a.as_str()).unwrap_or("");
-    if let Some(rest) = location.strip_prefix("//") {
-        return Ok(format!("{scheme}://{rest}"));
+    let (scheme, authority, path, query);
+    if let Some(s) = r.scheme {
+        if !is_scheme(s) {
+            return Err(bad("invalid scheme"));
+        }
+        scheme = s;
+        authority = r.authority;
+        path = remove_dot_segments(r.path);
+        query = r.query;
+    } else {
+        scheme = b_scheme;
+        if r.authority.is_some() {
+            authority = r.authority;
+            path = remove_dot_segments(r.path);
+            query = r.query;
+        } else {
+            authority = b.authority;
+            if r.path.is_empty() {
+                path = b.path.to_owned();
+                query = r.query.or(b.query);
+            } else {
+                path = if r.path.starts_with('/') {
+                    remove_dot_segments(r.path)
+                } else {
+                    remove_dot_segments(&merge(b.authority.is_some(), b.path, r.path))
+                };
+                query = r.query;
+            }
+        }
     }
-    if location.starts_with('/') {
-        return Ok(format!("{scheme}://{authority}{location}"));
+    let mut out = String::with_capacity(location.len() + base.len());
+    out.push_str(scheme);
+    out.push(':');
+    if let Some(a) = authority {
+        out.push_str("//");
+        out.push_str(a);
     }
-    let path = uri.path();
-    let dir = &path[..path.rfind('/').map_or(0, |i| i + 1)];
-    let dir = if dir.is_empty() { "/" } else { dir };
-    Ok(format!("{scheme}://{authority}{dir}{location}"))
+    out.push_str(&path);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    // What is followed is what this parser reads: the origin checks and the
+    // request see the same URL.
+    let uri = parse_uri(&out).map_err(|e| bad(e.message()))?;
+    Origin::of_uri(&uri, &out).map_err(|e| bad(e.message()))?;
+    Ok(out)
+}
+
+/// The five parts of a URI reference (RFC 3986 appendix B).
+struct Reference<'a> {
+    scheme: Option<&'a str>,
+    authority: Option<&'a str>,
+    path: &'a str,
+    query: Option<&'a str>,
+}
+
+impl Reference<'_> {
+    fn split(text: &str) -> Reference<'_> {
+        // ^(([^:/?#]+):)?(//([^/?#]*))?([^?#]*)(\?([^#]*))?(#(.*))?
+        let text = text.split_once('#').map_or(text, |(t, _)| t);
+        let (scheme, rest) = match text.find([':', '/', '?']) {
+            Some(i) if i > 0 && text.as_bytes()[i] == b':' => (Some(&text[..i]), &text[i + 1..]),
+            _ => (None, text),
+        };
+        let (authority, rest) = match rest.strip_prefix("//") {
+            Some(r) => {
+                let end = r.find(['/', '?']).unwrap_or(r.len());
+                (Some(&r[..end]), &r[end..])
+            }
+            None => (None, rest),
+        };
+        let (path, query) = match rest.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (rest, None),
+        };
+        Reference {
+            scheme,
+            authority,
+            path,
+            query,
+        }
+    }
+}
+
+/// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
+fn is_scheme(s: &str) -> bool {
+    let mut bytes = s.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+}
+
+/// RFC 3986 §5.2.3.
+fn merge(base_has_authority: bool, base_path: &str, path: &str) -> String {
+    if base_has_authority && base_path.is_empty() {
+        return format!("/{path}");
+    }
+    let dir = base_path.rfind('/').map_or("", |i| &base_path[..=i]);
+    format!("{dir}{path}")
+}
+
+/// RFC 3986 §5.2.4.
+fn remove_dot_segments(path: &str) -> String {
+    let mut input = path;
+    let mut out = String::with_capacity(path.len());
+    while !input.is_empty() {
+        if let Some(rest) = input.strip_prefix("../") {
+            input = rest;
+        } else if let Some(rest) = input.strip_prefix("./") {
+            input = rest;
+        } else if input.starts_with("/./") {
+            input = &input[2..];
+        } else if input == "/." {
+            input = "/";
+        } else if input.starts_with("/../") || input == "/.." {
+            input = if input == "/.." { "/" } else { &input[3..] };
+            let cut = out.rfind('/').unwrap_or(0);
+            out.truncate(cut);
+        } else if input == "." || input == ".." {
+            input = "";
+        } else {
+            let start = usize::from(input.starts_with('/'));
+            let end = input[start..].find('/').map_or(input.len(), |i| i + start);
+            out.push_str(&input[..end]);
+            input = &input[end..];
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -158,10 +292,11 @@ mod tests {
             Origin::of_server("global.daf-apis.com").unwrap(),
             Origin::of("https://global.daf-apis.com:443").unwrap()
         );
-        assert!(Origin::of("http://127.0.0.5/").unwrap().is_loopback());
-        assert!(Origin::of("http://[::1]:80/").unwrap().is_loopback());
-        assert!(Origin::of("http://localhost/").unwrap().is_loopback());
-        assert!(!Origin::of("http://10.0.0.1/").unwrap().is_loopback());
+        assert!(Origin::of("http://127.0.0.5/").unwrap().is_loopback_ip());
+        assert!(Origin::of("http://[::1]:80/").unwrap().is_loopback_ip());
+        assert!(!Origin::of("http://localhost/").unwrap().is_loopback_ip());
+        assert!(Origin::of("http://LocalHost/").unwrap().is_localhost());
+        assert!(!Origin::of("http://10.0.0.1/").unwrap().is_loopback_ip());
         assert_eq!(
             Origin::of("ftp://x/").unwrap_err().kind(),
             ErrorKind::InvalidUrl
@@ -179,5 +314,82 @@ mod tests {
         assert_eq!(resolve_location(b, "c").unwrap(), "http://127.0.0.1:9/a/c");
         assert_eq!(resolve_location(b, "https://h/x").unwrap(), "https://h/x");
         assert_eq!(resolve_location(b, "//h:1/x").unwrap(), "http://h:1/x");
+        assert_eq!(
+            resolve_location(b, "/login?next=https://evil:1/").unwrap(),
+            "http://127.0.0.1:9/login?next=https://evil:1/"
+        );
+        assert_eq!(
+            resolve_location(b, "x?next=http://evil/").unwrap(),
+            "http://127.0.0.1:9/a/x?next=http://evil/"
+        );
+        assert_eq!(
+            resolve_location(b, "?y=2").unwrap(),
+            "http://127.0.0.1:9/a/b?y=2"
+        );
+        assert_eq!(
+            resolve_location(b, "").unwrap(),
+            "http://127.0.0.1:9/a/b?x=1"
+        );
+        assert_eq!(
+            resolve_location(b, "#f").unwrap(),
+            "http://127.0.0.1:9/a/b?x=1"
+        );
+        assert_eq!(
+            resolve_location(b, "../../../c").unwrap(),
+            "http://127.0.0.1:9/c"
+        );
+        assert_eq!(
+            resolve_location(b, "./c/./d/../e").unwrap(),
+            "http://127.0.0.1:9/a/c/e"
+        );
+        assert_eq!(
+            resolve_location(b, "HTTPS://H:2/../x").unwrap(),
+            "HTTPS://H:2/x"
+        );
+        for bad in ["ftp://h/x", "1a://h/", "http:///x", "http://h/a b", "/a\nb"] {
+            let e = resolve_location(b, bad).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::BadResponse, "{bad}");
+        }
+    }
+
+    #[test]
+    fn rfc3986_examples() {
+        // RFC 3986 §5.4, for the parts http(s) URLs can have.
+        let b = "http://a/b/c/d;p?q";
+        for (r, want) in [
+            ("g", "http://a/b/c/g"),
+            ("./g", "http://a/b/c/g"),
+            ("g/", "http://a/b/c/g/"),
+            ("/g", "http://a/g"),
+            ("//g", "http://g"),
+            ("?y", "http://a/b/c/d;p?y"),
+            ("g?y", "http://a/b/c/g?y"),
+            ("#s", "http://a/b/c/d;p?q"),
+            (";x", "http://a/b/c/;x"),
+            (".", "http://a/b/c/"),
+            ("./", "http://a/b/c/"),
+            ("..", "http://a/b/"),
+            ("../g", "http://a/b/g"),
+            ("../..", "http://a/"),
+            ("../../../g", "http://a/g"),
+            ("/./g", "http://a/g"),
+            ("/../g", "http://a/g"),
+            ("g.", "http://a/b/c/g."),
+            ("..g", "http://a/b/c/..g"),
+            ("./g/.", "http://a/b/c/g/"),
+            ("g/./h", "http://a/b/c/g/h"),
+            ("g/../h", "http://a/b/c/h"),
+            ("g;x=1/../y", "http://a/b/c/y"),
+            ("g?y/./x", "http://a/b/c/g?y/./x"),
+            ("http:g", "http:g"),
+        ] {
+            let got = resolve_location(b, r);
+            if r == "http:g" {
+                // Valid RFC 3986, but no host: not followed.
+                assert!(got.is_err(), "{r}");
+            } else {
+                assert_eq!(got.unwrap(), want, "{r}");
+            }
+        }
     }
 }

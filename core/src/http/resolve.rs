@@ -90,6 +90,27 @@ impl CachingResolver {
     }
 }
 
+/// Whether the name `localhost` resolves to loopback addresses only (and to
+/// at least one): only then is it treated as loopback (plain http allowed,
+/// never proxied). A system whose resolver sends `localhost` elsewhere gets
+/// the rules of any other host.
+pub fn localhost_is_loopback() -> bool {
+    use std::net::ToSocketAddrs;
+    ("localhost", 0).to_socket_addrs().is_ok_and(all_loopback)
+}
+
+/// Whether `addrs` is not empty and every address in it is loopback.
+pub fn all_loopback(addrs: impl IntoIterator<Item = SocketAddr>) -> bool {
+    let mut any = false;
+    for a in addrs {
+        if !a.ip().is_loopback() {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
 /// The authority of an http(s) URI when it is a whole socket address.
 fn whole_socket_addr(uri: &Uri) -> Option<SocketAddr> {
     if !matches!(uri.scheme_str(), Some("http" | "https")) {
@@ -147,6 +168,17 @@ mod tests {
             resolve("https://[::1]:8443/").unwrap(),
             ["[::1]:8443".parse::<SocketAddr>().unwrap()]
         );
+    }
+
+    #[test]
+    fn loopback_only_means_every_address() {
+        let a = |s: &str| s.parse::<SocketAddr>().unwrap();
+        assert!(all_loopback([a("127.0.0.1:0"), a("[::1]:0")]));
+        assert!(!all_loopback([a("127.0.0.1:0"), a("10.0.0.1:0")]));
+        assert!(!all_loopback([a("[::1]:0"), a("[2001:db8::1]:0")]));
+        assert!(!all_loopback(std::iter::empty()));
+        // This machine's localhost (a test machine's resolver keeps it local).
+        assert!(localhost_is_loopback());
     }
 
     #[test]

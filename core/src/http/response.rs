@@ -12,8 +12,10 @@ pub struct Response {
     /// after the earlier values of its name.
     pub headers: HeaderMap,
     pub body: Vec<u8>,
-    /// The URL that answered (after same-origin redirects).
+    /// The URL that answered (after redirects).
     pub url: String,
+    /// Whether a redirect took the request to another origin on the way.
+    pub crossed_origin: bool,
 }
 
 impl Response {

@@ -22,9 +22,12 @@ pub fn config(ca_file: Option<&str>) -> Result<TlsConfig> {
     Ok(TlsConfig::builder().root_certs(roots).build())
 }
 
+/// The largest CA bundle read (the system's whole bundle is about 200 KiB).
+pub const MAX_BUNDLE_BYTES: u64 = 4 * 1024 * 1024;
+
 fn read_bundle(file: &str) -> Result<Vec<Certificate<'static>>> {
     let path = expand_path(file)?;
-    let pem = std::fs::read(&path).map_err(|e| Error::io("reading CA bundle", &path, &e))?;
+    let pem = read_bounded(&path)?;
     let mut certs = Vec::new();
     for item in ureq::tls::parse_pem(&pem) {
         match item {
@@ -45,6 +48,58 @@ fn read_bundle(file: &str) -> Result<Vec<Certificate<'static>>> {
         ));
     }
     Ok(certs)
+}
+
+/// The bytes of the regular file at `path`, at most [`MAX_BUNDLE_BYTES`]:
+/// a FIFO, a device (`/dev/zero`) or a directory is refused, without
+/// blocking on a FIFO with no writer and without reading an endless file.
+fn read_bounded(path: &std::path::Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut open = std::fs::OpenOptions::new();
+    open.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Opening a FIFO for reading would wait for a writer.
+        open.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = open
+        .open(path)
+        .map_err(|e| Error::io("reading CA bundle", path, &e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| Error::io("reading CA bundle", path, &e))?;
+    if !meta.is_file() {
+        return Err(Error::new(
+            ErrorKind::Tls,
+            format!(
+                "CA bundle \"{}\" is not a regular file (a FIFO, device or directory); \
+                 name a PEM file",
+                path.display()
+            ),
+        ));
+    }
+    let too_large = || {
+        Error::new(
+            ErrorKind::Tls,
+            format!(
+                "CA bundle \"{}\" is larger than {} MiB; name a PEM file of CA certificates",
+                path.display(),
+                MAX_BUNDLE_BYTES >> 20
+            ),
+        )
+    };
+    if meta.len() > MAX_BUNDLE_BYTES {
+        return Err(too_large());
+    }
+    let mut pem = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_BUNDLE_BYTES + 1)
+        .read_to_end(&mut pem)
+        .map_err(|e| Error::io("reading CA bundle", path, &e))?;
+    if pem.len() as u64 > MAX_BUNDLE_BYTES {
+        return Err(too_large());
+    }
+    Ok(pem)
 }
 
 /// `extra` plus the system's trusted roots (those that load).

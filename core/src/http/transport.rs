@@ -1,11 +1,15 @@
-//! A client's connection-pooling agents (agents.rs), and the request policy: the
-//! token goes only to trusted origins, never in a URL, never over plain http
-//! off loopback, never across a redirect to another origin; idempotent
-//! requests are retried on 502/503/504 and reset connections.
+//! A client's connection-pooling agents (agents.rs), and the request policy
+//! (docs/robustness.md, "Trust model"): the token goes only to trusted
+//! origins, never in a URL, never over plain http off loopback (nor through
+//! a proxy outside TLS), never across a redirect to another origin; a URL
+//! holding a token (TTL) is guarded the same way; a `Location` holding a
+//! secret in any form is not followed (secrets.rs), nor a 307/308 with a
+//! body to another origin; idempotent requests are retried on 502/503/504
+//! and reset connections.
 
 use std::borrow::Cow;
 use std::io::{ErrorKind as IoKind, Read};
-use std::sync::RwLock;
+use std::sync::{OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 use ureq::AsSendBody;
@@ -14,9 +18,10 @@ use ureq::http::{self, HeaderName, HeaderValue, header};
 use super::agents::{self, Agents};
 use super::answer::{self, Context, LOGIN_PATH};
 use super::origin::{Origin, parse_uri, resolve_location};
+use super::proxy::Proxies;
 use super::response::Response;
-use super::tls;
-use crate::error::{Error, ErrorKind, Result};
+use super::{resolve, secrets, tls};
+use crate::error::{Error, ErrorKind, HttpDetail, Result};
 use crate::options::HttpOptions;
 use crate::token::{TOKEN_COOKIE, Token};
 
@@ -56,7 +61,16 @@ impl<'a> Request<'a> {
 pub struct Transport {
     agents: Agents,
     opts: HttpOptions,
-    trusted: RwLock<Vec<Trusted>>,
+    proxies: Proxies,
+    /// The origins the token may go to: the server, the caller's, and what
+    /// this client learned (a datastack's local server).
+    trusted: RwLock<Vec<Origin<'static>>>,
+    /// Origins this client was told of and chose not to trust, with why
+    /// (for the message of a request the token was withheld from).
+    declined: RwLock<Vec<(Origin<'static>, String)>>,
+    /// Whether `localhost` resolves to loopback only (looked up once, on
+    /// first need).
+    localhost_loopback: OnceLock<bool>,
     /// Where to get a token, for "not authenticated" messages.
     new_token_url: String,
 }
@@ -65,24 +79,8 @@ impl std::fmt::Debug for Transport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Transport")
             .field("trusted", &self.trusted)
+            .field("proxies", &self.proxies.routes.len())
             .finish()
-    }
-}
-
-/// An origin the token may go to.
-#[derive(Debug)]
-struct Trusted {
-    origin: Origin<'static>,
-    /// Whether its host is loopback (plain http is allowed there).
-    loopback: bool,
-}
-
-impl Trusted {
-    fn new(origin: Origin<'static>) -> Trusted {
-        Trusted {
-            loopback: origin.is_loopback(),
-            origin,
-        }
     }
 }
 
@@ -94,39 +92,52 @@ struct Failure {
 
 impl Transport {
     /// Agents for `opts` trusting the global server `server_address` and
-    /// the origins of `opts`. Reads the CA bundle, if any; no network I/O.
+    /// the origins of `opts`. Reads the CA bundle, if any, and the proxy
+    /// variables; no network I/O.
     pub fn new(
         opts: &HttpOptions,
         server_address: &str,
         new_token_url: String,
     ) -> Result<Transport> {
-        let mut trusted = vec![Trusted::new(Origin::of_server(server_address)?)];
+        let mut trusted = vec![Origin::of_server(server_address)?];
         for origin in &opts.trusted_origins {
-            trusted.push(Trusted::new(Origin::of_server(origin)?));
+            trusted.push(Origin::of_server(origin)?);
         }
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .save_redirect_history(false)
-            .user_agent(USER_AGENT)
-            .timeout_connect(Some(opts.connect_timeout))
-            .timeout_global(Some(opts.total_timeout))
-            // Each read and write waits at most a hair less than the overall
-            // timeout: the least of this and what is left is what a socket
-            // waits, so a fast exchange always finds the same value (ureq
-            // sets the socket's timeouts again, two syscalls a request,
-            // whenever they change), while any wait that starts later than
-            // AGENT_TIMEOUT_SLACK into a request gets exactly what is left.
-            .timeout_per_read(steady_io_timeout(opts.total_timeout))
-            .timeout_per_write(steady_io_timeout(opts.total_timeout))
-            .max_idle_connections(agents::MAX_IDLE)
-            .max_idle_connections_per_host(agents::MAX_IDLE_PER_HOST)
-            .tls_config(tls::config(opts.ca_file.as_deref())?)
-            .build();
+        let proxies = Proxies::new(&opts.proxy, |name| std::env::var(name).ok());
+        let tls = tls::config(opts.ca_file.as_deref())?;
+        let config = |proxy: Option<ureq::Proxy>| {
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .save_redirect_history(false)
+                .user_agent(USER_AGENT)
+                .timeout_connect(Some(opts.connect_timeout))
+                .timeout_global(Some(opts.total_timeout))
+                // Each read and write waits at most a hair less than the overall
+                // timeout: the least of this and what is left is what a socket
+                // waits, so a fast exchange always finds the same value (ureq
+                // sets the socket's timeouts again, two syscalls a request,
+                // whenever they change), while any wait that starts later than
+                // AGENT_TIMEOUT_SLACK into a request gets exactly what is left.
+                .timeout_per_read(steady_io_timeout(opts.total_timeout))
+                .timeout_per_write(steady_io_timeout(opts.total_timeout))
+                .max_idle_connections(agents::MAX_IDLE)
+                .max_idle_connections_per_host(agents::MAX_IDLE_PER_HOST)
+                .tls_config(tls.clone())
+                // Proxies are chosen here (src/http/proxy.rs), never by ureq
+                // from the environment.
+                .proxy(proxy)
+                .build()
+        };
+        let mut configs = vec![config(None)];
+        configs.extend(proxies.routes.iter().map(|p| config(Some(p.clone()))));
         Ok(Transport {
-            agents: Agents::new(config),
+            agents: Agents::new(configs),
             opts: opts.clone(),
+            proxies,
             trusted: RwLock::new(trusted),
+            declined: RwLock::new(Vec::new()),
+            localhost_loopback: OnceLock::new(),
             new_token_url,
         })
     }
@@ -134,39 +145,79 @@ impl Transport {
     /// Sends the token to `origin` from now on too (a datastack's local server).
     pub fn trust(&self, origin: Origin<'static>) {
         let mut trusted = self.trusted.write().unwrap_or_else(|p| p.into_inner());
-        if !trusted.iter().any(|t| t.origin == origin) {
-            trusted.push(Trusted::new(origin));
+        if !trusted.contains(&origin) {
+            trusted.push(origin);
         }
     }
 
-    /// `Some(whether it is loopback)` when `origin` is trusted, else `None`.
-    fn trusted_loopback(&self, origin: &Origin<'_>) -> Option<bool> {
+    /// Records that `origin` is not trusted, and `why` (said when a request
+    /// to it needs the token).
+    pub fn decline(&self, origin: Origin<'static>, why: String) {
+        let mut declined = self.declined.write().unwrap_or_else(|p| p.into_inner());
+        declined.retain(|(o, _)| *o != origin);
+        declined.push((origin, why));
+    }
+
+    /// Whether the token may go to `origin`.
+    pub fn is_trusted(&self, origin: &Origin<'_>) -> bool {
         self.trusted
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .iter()
-            .find(|t| t.origin == *origin)
-            .map(|t| t.loopback)
+            .any(|t| t == origin)
+    }
+
+    /// Whether `origin`'s host is loopback: a loopback IP address, or
+    /// `localhost` when it resolves to loopback addresses only.
+    pub fn is_loopback(&self, origin: &Origin<'_>) -> bool {
+        origin.is_loopback_ip()
+            || (origin.is_localhost()
+                && *self
+                    .localhost_loopback
+                    .get_or_init(resolve::localhost_is_loopback))
+    }
+
+    /// Whether plain http to non-loopback hosts was allowed.
+    pub fn allows_insecure_http(&self) -> bool {
+        self.opts.allow_insecure_http
     }
 
     /// Makes `req`, with `token` when the policy allows it. Succeeds only on
     /// 2xx; any other answer is an error carrying status, server id, URL and body.
     pub fn send(&self, req: &Request<'_>, token: Option<&Token>) -> Result<Response> {
-        self.send_inner(req, token).map_err(|e| match token {
-            Some(t) => e.redact(t.expose()),
-            None => e,
-        })
+        self.send_with_url_secret(req, token, None)
     }
 
-    fn send_inner(&self, req: &Request<'_>, token: Option<&Token>) -> Result<Response> {
+    /// [`Transport::send`] for a URL that holds a secret itself (the token
+    /// of a TTL call, in its path): the URL is then guarded like the token.
+    /// Every secret of the request is masked in any error.
+    pub fn send_with_url_secret(
+        &self,
+        req: &Request<'_>,
+        token: Option<&Token>,
+        url_secret: Option<&Token>,
+    ) -> Result<Response> {
+        let secrets = Secrets([token, url_secret]);
+        self.send_inner(req, token, url_secret, &secrets)
+            .map_err(|e| secrets.redact(e))
+    }
+
+    fn send_inner(
+        &self,
+        req: &Request<'_>,
+        token: Option<&Token>,
+        url_secret: Option<&Token>,
+        secrets: &Secrets<'_>,
+    ) -> Result<Response> {
         refuse_token_in_url(req.url)?;
-        let secret = token.map(Token::expose);
         let deadline = Instant::now() + self.opts.total_timeout;
         let first_uri = parse_uri(req.url)?;
         let first = Origin::of_uri(&first_uri, req.url)?;
         // Borrowed until a redirect changes them.
         let (mut method, mut body, mut url) =
             (Cow::Borrowed(req.method), req.body, Cow::Borrowed(req.url));
+        // Whether some hop went to an origin other than the first.
+        let mut crossed = false;
         for hop in 0..=MAX_REDIRECTS {
             // The first URL is parsed already (once: origin and request share
             // it); a redirect's is parsed here.
@@ -178,22 +229,47 @@ impl Transport {
                 here = Origin::of_uri(&hop_uri, &url)?;
                 (&hop_uri, &here)
             };
+            let trusted = self.is_trusted(origin);
             // Credentials never follow a redirect to another origin.
-            let loopback = token
-                .filter(|_| *origin == first)
-                .and_then(|_| self.trusted_loopback(origin));
-            let token = token.filter(|_| loopback.is_some());
-            if loopback == Some(false) && !origin.is_https() && !self.opts.allow_insecure_http {
+            let send_token = token.filter(|_| trusted && *origin == first && !crossed);
+            // Only the first URL is the caller's; a redirect's was checked
+            // to hold no secret.
+            let secret_url = hop == 0 && url_secret.is_some();
+            if secret_url && !trusted {
                 return Err(Error::new(
-                    ErrorKind::InsecureUrl,
+                    ErrorKind::UntrustedOrigin,
                     format!(
-                        "refusing to send the token over plain http to {origin}; use https, or allow it \
-                         explicitly with fw_options_set_allow_insecure_http"
+                        "refusing to send a token in the URL to {origin}, which is not a trusted                          origin; {}",
+                        how_to_trust(origin)
                     ),
                 ));
             }
+            let loopback = self.is_loopback(origin);
+            let route = self.proxies.route(origin, loopback)?;
+            if (send_token.is_some() || secret_url)
+                && !origin.is_https()
+                && !loopback
+                && !self.opts.allow_insecure_http
+            {
+                let via = self
+                    .proxies
+                    .shown(route)
+                    .map(|p| format!(" (through the proxy {p})"))
+                    .unwrap_or_default();
+                return Err(Error::new(
+                    ErrorKind::InsecureUrl,
+                    format!(
+                        "refusing to send the token over plain http to {origin}{via}; use https,                          or allow it explicitly with fw_options_set_allow_insecure_http"
+                    ),
+                ));
+            }
+            let withheld = match token {
+                Some(_) if send_token.is_none() => Some(self.why_withheld(origin, &first, crossed)),
+                _ => None,
+            };
             let ctx = Context {
-                token_sent: token.is_some(),
+                token_sent: send_token.is_some(),
+                withheld: withheld.as_deref(),
                 new_token_url: &self.new_token_url,
             };
             let call = Call {
@@ -202,18 +278,29 @@ impl Transport {
                 uri,
                 body,
                 content_type: req.content_type,
-                token,
+                token: send_token,
+                route: route.index(),
             };
-            let resp = self.with_retries(&call, deadline)?;
+            let mut resp = self.with_retries(&call, deadline)?;
             let location = match resp.status {
                 301 | 302 | 303 | 307 | 308 => resp.header("location"),
                 _ => None,
             };
             if let Some(location) = location {
+                // A server echoing a secret into a redirect would have it
+                // sent in a URL (to another origin, even): never follow,
+                // whatever its form (percent-encoded, case-changed).
+                if secrets.found_in(location.as_bytes()) {
+                    return Err(Error::new(
+                        ErrorKind::BadResponse,
+                        format!(
+                            "{url} redirected to a URL holding the token; not followed, \
+                             so that the token is not sent in a URL"
+                        ),
+                    ));
+                }
                 let next = resolve_location(&url, &location)?;
-                // A server echoing the token into a redirect would have it
-                // sent in a URL (to another origin, even): never follow.
-                if secret.is_some_and(|t| next.contains(t)) {
+                if secrets.found_in(next.as_bytes()) {
                     return Err(Error::new(
                         ErrorKind::BadResponse,
                         format!(
@@ -225,13 +312,35 @@ impl Transport {
                 if path_of(&next).ends_with(LOGIN_PATH) {
                     return Err(answer::login_redirect(&url, &next, &ctx));
                 }
-                if resp.status == 303 || (matches!(resp.status, 301 | 302) && method != "HEAD") {
+                let next_origin = Origin::of(&next)?;
+                let keeps_method =
+                    !(resp.status == 303 || (matches!(resp.status, 301 | 302) && method != "HEAD"));
+                // A 307/308 resends the body: never to another origin (nor
+                // from https to http, another origin too).
+                if keeps_method && body.is_some() && next_origin != *origin {
+                    return Err(Error::http(
+                        ErrorKind::BadResponse,
+                        format!(
+                            "{url} answered {} to {next_origin}, another origin; not followed, \
+                             so that the request body is not sent there",
+                            resp.status
+                        ),
+                        HttpDetail {
+                            status: resp.status,
+                            url: Some(url.to_string()),
+                            ..HttpDetail::default()
+                        },
+                    ));
+                }
+                if !keeps_method {
                     method = Cow::Borrowed("GET");
                     body = None;
                 }
+                crossed |= next_origin != first;
                 url = Cow::Owned(next);
                 continue;
             }
+            resp.crossed_origin = crossed;
             return if resp.is_success() {
                 Ok(resp)
             } else {
@@ -245,6 +354,26 @@ impl Transport {
                 req.url
             ),
         ))
+    }
+
+    /// Why a token was not sent to `origin` (a hop of a request to `first`).
+    fn why_withheld(&self, origin: &Origin<'_>, first: &Origin<'_>, crossed: bool) -> String {
+        if *origin != *first || crossed {
+            return format!(
+                "the request to {first} was redirected to another origin ({origin}), and the \
+                 token never follows a redirect to another origin; if you trust {origin}, \
+                 request it directly and {}",
+                how_to_trust(origin)
+            );
+        }
+        let declined = self.declined.read().unwrap_or_else(|p| p.into_inner());
+        match declined.iter().find(|(o, _)| o == origin) {
+            Some((_, why)) => format!("{origin} is not a trusted origin: {why}"),
+            None => format!(
+                "{origin} is not a trusted origin; if you trust it, {}",
+                how_to_trust(origin)
+            ),
+        }
     }
 
     fn with_retries(&self, call: &Call<'_>, deadline: Instant) -> Result<Response> {
@@ -290,7 +419,7 @@ impl Transport {
         // The agent's own overall timeout (total_timeout, counted from the
         // start of this exchange, at most AGENT_TIMEOUT_SLACK after ours)
         // bounds a first try; a retry or a redirect gets what is left.
-        let agent = self.agents.get();
+        let agent = self.agents.get(call.route);
         let request = if remaining + AGENT_TIMEOUT_SLACK >= self.opts.total_timeout {
             request
         } else {
@@ -334,6 +463,7 @@ impl Transport {
             headers,
             body,
             url: call.url.to_owned(),
+            crossed_origin: false,
         })
     }
 }
@@ -347,6 +477,8 @@ struct Call<'a> {
     body: Option<&'a [u8]>,
     content_type: Option<&'a str>,
     token: Option<&'a Token>,
+    /// The agents that carry it (0: direct, else a proxy).
+    route: usize,
 }
 
 impl Call<'_> {
@@ -375,6 +507,32 @@ impl Call<'_> {
         }
         Ok(request)
     }
+}
+
+/// The secrets of one request: the token it may carry and a token in its URL.
+struct Secrets<'a>([Option<&'a Token>; 2]);
+
+impl Secrets<'_> {
+    /// Whether `text` holds any of them, in any form.
+    fn found_in(&self, text: &[u8]) -> bool {
+        self.0
+            .iter()
+            .flatten()
+            .any(|t| secrets::contains(text, t.expose().as_bytes()))
+    }
+
+    /// `e` with every one of them masked.
+    fn redact(&self, e: Error) -> Error {
+        self.0.iter().flatten().fold(e, |e, t| e.redact(t.expose()))
+    }
+}
+
+/// How to make `origin` trusted, for messages.
+pub fn how_to_trust(origin: &Origin<'_>) -> String {
+    format!(
+        "add it with fw_options_add_trusted_origin(opts, \"{origin}\") \
+         (C++ Options::add_trusted_origin, Go Options.TrustedOrigins)"
+    )
 }
 
 /// Tokens never travel in URLs (they end up in logs and Referer headers).

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -25,19 +27,30 @@ fn devserver_binary() -> PathBuf {
     if let Ok(p) = std::env::var("FW_DEVSERVER_BIN") {
         return PathBuf::from(p);
     }
-    // target/<profile>/deps/<test> -> target/<profile>/fw-devserver
+    workspace_binary("fw-devserver")
+}
+
+/// The `fwauth` binary of this build (built if missing).
+pub fn fwauth_binary() -> PathBuf {
+    workspace_binary("fwauth")
+}
+
+/// A binary of the workspace package `name`, next to the test's profile
+/// directory, built if missing.
+fn workspace_binary(name: &str) -> PathBuf {
+    // target/<profile>/deps/<test> -> target/<profile>/<name>
     let exe = std::env::current_exe().expect("test executable path");
     let profile_dir = exe.parent().and_then(Path::parent).expect("target dir");
-    let bin = profile_dir.join("fw-devserver");
+    let bin = profile_dir.join(name);
     if !bin.exists() {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut cmd = Command::new(cargo);
-        cmd.args(["build", "-p", "fw-devserver"]);
+        cmd.args(["build", "-p", name]);
         if profile_dir.ends_with("release") {
             cmd.arg("--release");
         }
-        let status = cmd.status().expect("cargo build -p fw-devserver");
-        assert!(status.success(), "building fw-devserver failed");
+        let status = cmd.status().expect("cargo build -p <binary>");
+        assert!(status.success(), "building {name} failed");
     }
     bin
 }
@@ -146,6 +159,18 @@ impl CannedServer {
                 while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap_or(0) == 1 {
                     head.push(byte[0]);
                 }
+                // The body too (by Content-Length): what a server received.
+                let declared = String::from_utf8_lossy(&head)
+                    .lines()
+                    .find_map(|l| {
+                        let (name, value) = l.split_once(':')?;
+                        name.eq_ignore_ascii_case("content-length")
+                            .then(|| value.trim().parse::<usize>().ok())?
+                    })
+                    .unwrap_or(0);
+                let mut body = vec![0u8; declared.min(1 << 20)];
+                let _ = s.read_exact(&mut body);
+                head.extend_from_slice(&body);
                 reqs.lock()
                     .unwrap()
                     .push(String::from_utf8_lossy(&head).into_owned());
@@ -263,5 +288,22 @@ impl Drop for KeepAliveServer {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+/// Asserts that `received` (what a server or proxy got) holds `token` in no
+/// form: literal, in any letter case, or percent-encoded (whole or in part,
+/// once or twice). Checked independently of the library's own matcher.
+pub fn assert_no_token(received: &[u8], token: &str, who: &str) {
+    let mut text = String::from_utf8_lossy(received).to_ascii_lowercase();
+    let want = token.to_ascii_lowercase();
+    for round in 0..3 {
+        assert!(
+            !text.contains(&want),
+            "{who} received the token (after {round} percent-decodings)"
+        );
+        text = percent_encoding::percent_decode_str(&text)
+            .decode_utf8_lossy()
+            .to_ascii_lowercase();
     }
 }
