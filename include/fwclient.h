@@ -87,6 +87,13 @@
 #define FW_SAVE_STRICT_READONLY 16
 
 /**
+ * save flag: a file to write that is not valid JSON (or not a JSON object)
+ * is moved aside to `<name>.invalid-<timestamp>` (kept, mode unchanged)
+ * and a fresh one written, instead of FW_ERR_SECRET_FILE.
+ */
+#define FW_SAVE_REPLACE_INVALID 32
+
+/**
  * Layout of caveclient 8.x (`cave-secret.json`).
  */
 #define FW_LAYOUT_CAVE 1
@@ -233,13 +240,18 @@ extern "C" {
  * Finds the user's token as the Python clients do: explicit token >
  * $FW_AUTH_TOKEN > token file (and key) > the layout's files. Reads files
  * only: no network, no directory created. `opts` may be NULL (defaults).
- * A malformed secret file gives FW_ERR_SECRET_FILE naming it.
+ * A secret file that is malformed or cannot be read does not fail this
+ * call (so that a token can be saved over it): fw_auth_token,
+ * fw_auth_request_header and requests then fail with FW_ERR_SECRET_FILE
+ * (or FW_ERR_IO) naming the file and the fix. An invalid server address
+ * gives FW_ERR_INVALID_URL with the corrected form.
  */
 fw_result fw_auth_new(const fw_options *opts, fw_auth **out_auth, fw_error **err);
 
 /**
  * The token in use; `*token` is set to NULL when there is none. Free the
- * string with fw_string_free.
+ * string with fw_string_free. FW_ERR_SECRET_FILE (or FW_ERR_IO) when the
+ * secret file that should hold it is malformed (or cannot be read).
  */
 fw_result fw_auth_token(const fw_auth *a, char **token, fw_error **err);
 
@@ -276,6 +288,8 @@ fw_result fw_auth_set_token(fw_auth *a, const char *token, fw_error **err);
  * token file. `flags` is a sum of FW_SAVE_* values (0: caveclient's
  * defaults). Without FW_SAVE_OVERWRITE an existing key gives
  * FW_ERR_TOKEN_EXISTS with caveclient's message, and no file is written.
+ * A file that is not a JSON object gives FW_ERR_SECRET_FILE unless
+ * FW_SAVE_REPLACE_INVALID.
  * Writes are atomic; new files are 0600, new directories 0700.
  */
 fw_result fw_auth_save_token(fw_auth *a,
@@ -486,8 +500,10 @@ fw_result fw_options_set_token_file(fw_options *o, const char *path);
 fw_result fw_options_set_token_key(fw_options *o, const char *key);
 
 /**
- * The global server (default "https://global.daf-apis.com"), used verbatim
- * in URLs as the Python clients do.
+ * The global server (default $FW_SERVER_ADDRESS, else
+ * "https://global.daf-apis.com"). Normalised: without a scheme it gets
+ * https:// (loopback too), trailing slashes are dropped; anything else that
+ * is not an http(s) address gives FW_ERR_INVALID_URL showing the form to use.
  */
 fw_result fw_options_set_server_address(fw_options *o, const char *url);
 

@@ -5,6 +5,7 @@
 //! saving), [`client`] (a datastack's client and its requests), and [`ffi`]
 //! (the C ABI: argument checks, the panic boundary, conversions, nothing else).
 
+pub mod address;
 pub mod auth;
 pub mod client;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod secrets;
 pub mod setup;
 pub mod token;
 
+pub use address::AddressSource;
 pub use auth::{Auth, SaveOptions, TokenSource};
 pub use client::Client;
 pub use error::{Error, ErrorKind, Result};

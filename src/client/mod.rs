@@ -66,7 +66,7 @@ impl Client {
 
     /// Makes a request with the auth's current token; succeeds only on 2xx.
     pub fn request(&self, req: &Request<'_>) -> Result<Response> {
-        self.transport.send(req, self.auth.token().as_ref())
+        self.transport.send(req, self.auth.usable_token()?.as_ref())
     }
 
     /// `GET url`.

@@ -34,8 +34,12 @@ pub const FW_SAVE_NO_SERVER_FILE: u32 = 4;
 pub const FW_SAVE_NO_LOCAL_SERVER: u32 = 8;
 /// save flag, cave layout: fail in a read-only directory (`ignore_readonly=False`).
 pub const FW_SAVE_STRICT_READONLY: u32 = 16;
+/// save flag: a file to write that is not valid JSON (or not a JSON object)
+/// is moved aside to `<name>.invalid-<timestamp>` (kept, mode unchanged)
+/// and a fresh one written, instead of FW_ERR_SECRET_FILE.
+pub const FW_SAVE_REPLACE_INVALID: u32 = 32;
 
-const ALL_SAVE_FLAGS: u32 = 31;
+const ALL_SAVE_FLAGS: u32 = 63;
 
 /// A user's token and where it lives. Shared by every client created from
 /// the same options or returned by fw_client_auth: a token saved or set
@@ -53,7 +57,11 @@ impl Handle for fw_auth {
 /// Finds the user's token as the Python clients do: explicit token >
 /// $FW_AUTH_TOKEN > token file (and key) > the layout's files. Reads files
 /// only: no network, no directory created. `opts` may be NULL (defaults).
-/// A malformed secret file gives FW_ERR_SECRET_FILE naming it.
+/// A secret file that is malformed or cannot be read does not fail this
+/// call (so that a token can be saved over it): fw_auth_token,
+/// fw_auth_request_header and requests then fail with FW_ERR_SECRET_FILE
+/// (or FW_ERR_IO) naming the file and the fix. An invalid server address
+/// gives FW_ERR_INVALID_URL with the corrected form.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_new(
     opts: *const fw_options,
@@ -72,7 +80,8 @@ pub unsafe extern "C" fn fw_auth_new(
 }
 
 /// The token in use; `*token` is set to NULL when there is none. Free the
-/// string with fw_string_free.
+/// string with fw_string_free. FW_ERR_SECRET_FILE (or FW_ERR_IO) when the
+/// secret file that should hold it is malformed (or cannot be read).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token(
     a: *const fw_auth,
@@ -83,7 +92,7 @@ pub unsafe extern "C" fn fw_auth_token(
         // SAFETY: NULL or live / writable.
         let (auth, slot) = unsafe { (fw_auth::arg(a)?, out(token, "token")?) };
         // Copied once, straight from the auth (no intermediate copy to zero).
-        *slot = auth.with_token(|t| strings::opt_to_c(t.map(Token::expose)))?;
+        *slot = auth.with_token(|t| strings::opt_to_c(t.map(Token::expose)))??;
         Ok(())
     })
 }
@@ -193,6 +202,8 @@ pub unsafe extern "C" fn fw_auth_set_token(
 /// token file. `flags` is a sum of FW_SAVE_* values (0: caveclient's
 /// defaults). Without FW_SAVE_OVERWRITE an existing key gives
 /// FW_ERR_TOKEN_EXISTS with caveclient's message, and no file is written.
+/// A file that is not a JSON object gives FW_ERR_SECRET_FILE unless
+/// FW_SAVE_REPLACE_INVALID.
 /// Writes are atomic; new files are 0600, new directories 0700.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_save_token(
@@ -226,6 +237,7 @@ pub unsafe extern "C" fn fw_auth_save_token(
             write_to_server_file: flags & FW_SAVE_NO_SERVER_FILE == 0,
             local_server: flags & FW_SAVE_NO_LOCAL_SERVER == 0,
             ignore_readonly: flags & FW_SAVE_STRICT_READONLY == 0,
+            replace_invalid: flags & FW_SAVE_REPLACE_INVALID != 0,
         };
         auth.save_token(token.as_ref(), key, file, opts)?;
         Ok(())
@@ -296,7 +308,7 @@ pub unsafe extern "C" fn fw_auth_request_header(
         *slot = auth.with_token(|t| match t {
             None => Ok(std::ptr::null_mut()),
             Some(t) => strings::bearer_to_c(t),
-        })?;
+        })??;
         Ok(())
     })
 }

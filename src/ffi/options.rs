@@ -108,15 +108,22 @@ pub unsafe extern "C" fn fw_options_set_token_key(
     unsafe { set_text(o, key, "key", |opts, k| opts.token_key = Some(k)) }
 }
 
-/// The global server (default "https://global.daf-apis.com"), used verbatim
-/// in URLs as the Python clients do.
+/// The global server (default $FW_SERVER_ADDRESS, else
+/// "https://global.daf-apis.com"). Normalised: without a scheme it gets
+/// https:// (loopback too), trailing slashes are dropped; anything else that
+/// is not an http(s) address gives FW_ERR_INVALID_URL showing the form to use.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_options_set_server_address(
     o: *mut fw_options,
     url: *const c_char,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { set_text(o, url, "url", |opts, u| opts.server_address = Some(u)) }
+    unsafe {
+        set_str(o, url, "url", |opts, u| {
+            opts.server_address = Some(crate::address::normalize(u)?);
+            Ok(())
+        })
+    }
 }
 
 /// The secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets).
