@@ -285,7 +285,7 @@ fn fw_secrets_layout_rejects_unknown_values() {
     let _home = fresh_home();
     set("FW_SECRETS_LAYOUT", "CAVE");
 
-    let err = Auth::new(&Options::default()).unwrap_err();
+    let err = common::lookup_err(&Options::default());
 
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert_eq!(
@@ -316,7 +316,7 @@ fn fw_auth_token_beats_every_file() {
 
     // An empty variable counts as unset: the (malformed) file is read.
     set("FW_AUTH_TOKEN", "");
-    let err = Auth::new(&Options::default()).unwrap_err();
+    let err = common::lookup_err(&Options::default());
     assert_eq!(err.kind(), ErrorKind::SecretFile);
 }
 
@@ -344,7 +344,7 @@ fn invalid_fw_auth_token_is_rejected_without_showing_it() {
     ] {
         set("FW_AUTH_TOKEN", value);
 
-        let err = Auth::new(&Options::default()).unwrap_err();
+        let err = common::lookup_err(&Options::default());
 
         assert_eq!(err.kind(), ErrorKind::InvalidTokenFormat, "{value:?}");
         assert!(err.message().contains("$FW_AUTH_TOKEN"), "{err}");

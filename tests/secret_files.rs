@@ -136,7 +136,7 @@ fn malformed_default_file_is_an_error_naming_it_at_construction() {
             let path = sb.file(layout.default_file());
             (case.make)(&path);
 
-            let err = Auth::new(&sb.opts_in(layout)).unwrap_err();
+            let err = common::lookup_err(&sb.opts_in(layout));
 
             assert_eq!(err.kind(), case.kind, "{} ({layout:?}): {err}", case.what);
             assert_names_file(&err, &path, case.what);
@@ -151,11 +151,10 @@ fn malformed_explicit_token_file_is_an_error_naming_it_at_construction() {
         let path = sb.root().join("mine.json");
         (case.make)(&path);
 
-        let err = Auth::new(&Options {
+        let err = common::lookup_err(&Options {
             token_file: Some(path_str(&path)),
             ..sb.opts()
-        })
-        .unwrap_err();
+        });
 
         assert_eq!(err.kind(), case.kind, "{}: {err}", case.what);
         assert_names_file(&err, &path, case.what);
@@ -168,7 +167,7 @@ fn malformed_server_file_is_an_error_naming_it_at_construction() {
     sb.put(FRAMEWORK_FILE, r#"{"token": "fake_token_123"}"#);
     let server = sb.put(GLOBAL_SERVER_FILE, "[]");
 
-    let err = Auth::new(&sb.opts()).unwrap_err();
+    let err = common::lookup_err(&sb.opts());
 
     assert_eq!(err.kind(), ErrorKind::SecretFile);
     assert_names_file(&err, &server, "server file");
@@ -184,7 +183,7 @@ fn malformed_fallback_file_matters_only_when_it_is_reached() {
     assert_eq!(token_of(&auth).as_deref(), Some("fake_token_123"));
 
     sb.put(FRAMEWORK_FILE, r#"{"other": "x"}"#);
-    let err = Auth::new(&sb.opts_in(Layout::Framework)).unwrap_err();
+    let err = common::lookup_err(&sb.opts_in(Layout::Framework));
     assert_eq!(err.kind(), ErrorKind::SecretFile);
     assert_names_file(&err, &cave, "fallback file");
 }

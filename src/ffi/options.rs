@@ -120,6 +120,7 @@ pub unsafe extern "C" fn fw_options_set_server_address(
     // SAFETY: forwarded.
     unsafe {
         set_str(o, url, "url", |opts, u| {
+            non_empty(u, "url")?;
             opts.server_address = Some(crate::address::normalize(u)?);
             Ok(())
         })
