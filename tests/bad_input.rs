@@ -508,9 +508,7 @@ fn a_secret_file_linked_to_a_device_is_refused_and_the_device_untouched() {
         let link = dir.path().join("chunkedgraph-secret.json");
         std::os::unix::fs::symlink(dev, &link).unwrap();
         let opts = opts_for(dir.path());
-        let e = within_5s("Auth::new on a device", move || {
-            lookup_err(&opts)
-        });
+        let e = within_5s("Auth::new on a device", move || lookup_err(&opts));
         assert_eq!(e.kind(), ErrorKind::SecretFile, "{dev}: {e}");
 
         let auth = Auth::new(&Options {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	fwclient "github.com/fwclient/fwclient-go"
+	fwclient "github.com/fwclient/fwclient/bindings/go"
 )
 
 func mustAuth(t *testing.T, opts *fwclient.Options) *fwclient.Auth {

@@ -279,7 +279,10 @@ pub fn lookup_err(opts: &Options) -> fwclient::Error {
         Err(e) => e,
         Ok(auth) => {
             let e = auth.usable_token().expect_err("the token lookup succeeded");
-            assert_eq!(auth.lookup_problem().as_ref().map(|p| p.message()), Some(e.message()));
+            assert_eq!(
+                auth.lookup_problem().as_ref().map(|p| p.message()),
+                Some(e.message())
+            );
             e
         }
     }

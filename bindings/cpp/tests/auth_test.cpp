@@ -230,7 +230,7 @@ TEST_F(Auth, MalformedSecretFile) {
   EXPECT_EQ(read_file(framework_file()), R"({"token": "fake_token_123"})");
   EXPECT_EQ(auth.token(), std::optional<std::string>("fake_token_123"));
   int kept = 0;
-  for (const auto& entry : fs::directory_iterator(framework_file().parent_path())) {
+  for (const auto& entry : std::filesystem::directory_iterator(framework_file().parent_path())) {
     if (entry.path().filename().string().rfind("chunkedgraph-secret.json.invalid-", 0) == 0) {
       EXPECT_EQ(read_file(entry.path()), "[1, 2]");
       kept++;

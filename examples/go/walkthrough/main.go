@@ -18,7 +18,7 @@ import (
 	"fmt"
 	"os"
 
-	fwclient "github.com/fwclient/fwclient-go"
+	fwclient "github.com/fwclient/fwclient/bindings/go"
 )
 
 const datasetName = "minnie65_public"
