@@ -1,5 +1,5 @@
 //! The secret files themselves (DESIGN.md "Secrets on disk", checklist items
-//! 8, 12, 19): malformed files are errors naming the file, at construction
+//! 8, 12, 19): malformed files are errors naming the file, at the token's use
 //! and at save, and a failed save changes nothing; modes; symbolic links;
 //! atomic replacement; and concurrent savers, in threads and in processes,
 //! never losing a key.
@@ -129,7 +129,7 @@ fn assert_names_file(err: &fwclient::Error, path: &Path, what: &str) {
 // ----------------------------------------------------------- malformed
 
 #[test]
-fn malformed_default_file_is_an_error_naming_it_at_construction() {
+fn malformed_default_file_is_an_error_naming_it_at_token_use() {
     for case in malformed() {
         for layout in [Layout::Framework, Layout::Cave] {
             let sb = Sandbox::new();
@@ -145,7 +145,7 @@ fn malformed_default_file_is_an_error_naming_it_at_construction() {
 }
 
 #[test]
-fn malformed_explicit_token_file_is_an_error_naming_it_at_construction() {
+fn malformed_explicit_token_file_is_an_error_naming_it_at_token_use() {
     for case in malformed() {
         let sb = Sandbox::new();
         let path = sb.root().join("mine.json");
@@ -162,7 +162,7 @@ fn malformed_explicit_token_file_is_an_error_naming_it_at_construction() {
 }
 
 #[test]
-fn malformed_server_file_is_an_error_naming_it_at_construction() {
+fn malformed_server_file_is_an_error_naming_it_at_token_use() {
     let sb = Sandbox::new();
     sb.put(FRAMEWORK_FILE, r#"{"token": "fake_token_123"}"#);
     let server = sb.put(GLOBAL_SERVER_FILE, "[]");
