@@ -422,11 +422,10 @@ fn nul_inside_a_string_never_reaches_a_file_or_header() {
         assert_no_canary("token error", e.message());
     }
     let sb = tempfile::tempdir().unwrap();
-    let e = Auth::new(&Options {
+    let e = lookup_err(&Options {
         token_file: Some(format!("{}/a\0b.json", sb.path().display())),
         ..Options::default()
-    })
-    .unwrap_err();
+    });
     assert!(
         matches!(e.kind(), ErrorKind::Io | ErrorKind::InvalidArgument),
         "{:?}: {e}",

@@ -348,7 +348,8 @@ fn new_token(p: &Parsed<'_>) -> Outcome {
     let overwrite = match auth.usable_token() {
         Ok(None) => "",
         Ok(Some(_)) => " --overwrite",
-        Err(_) => " --overwrite --replace-invalid",
+        Err(e) if file::is_replaceable(&e) => " --overwrite --replace-invalid",
+        Err(_) => " --overwrite",
     };
     println!(
         "New tokens need to be acquired by hand. Please follow these steps:\n    \
