@@ -196,7 +196,7 @@ demo-c: $(DEMO_BIN)
 	if [ -n "$(KEEP_HOME)" ]; then cleanup="echo 'demo: kept $$home'"; fi; \
 	trap 'eval "$$cleanup"' EXIT; \
 	echo "==> C walkthrough: HOME=$$home (a fresh temporary directory; your own files are untouched)"; \
-	env -u FW_AUTH_TOKEN -u FW_SECRETS_DIR -u FW_SECRETS_LAYOUT HOME="$$home" \
+	env -u FW_AUTH_TOKEN -u FW_SECRETS_DIR -u FW_SECRETS_LAYOUT -u FW_SERVER_ADDRESS HOME="$$home" \
 	    $(DEMO_BIN) $(DATASTACK) $${FW_DEVSERVER_URL:-}
 
 # ---------------------------------------------------------------- bindings

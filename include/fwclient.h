@@ -260,6 +260,12 @@ enum fw_save_flags
    * Cave layout: fail in a read-only directory (`ignore_readonly=False`).
    */
   FW_SAVE_STRICT_READONLY = 16,
+  /**
+   * A file to write that is not valid JSON (or not a JSON object) is
+   * moved aside to `<name>.invalid-<timestamp>` (kept, mode unchanged)
+   * and a fresh one written, instead of FW_ERR_SECRET_FILE.
+   */
+  FW_SAVE_REPLACE_INVALID = 32,
 };
 #ifndef __cplusplus
 /** A fw_save_flags value, as a fixed-width 32-bit number (see enum fw_save_flags). */
@@ -309,10 +315,15 @@ extern "C" {
  * @param opts      NULL for the defaults; only read during the call.
  * @param out_auth  Receives the auth, to release with fw_auth_free.
  * @param err       NULL, or a pointer to NULL that receives the error on failure.
+ * A secret file that is malformed or cannot be read does not fail this
+ * call (so that a token can be saved over it): fw_auth_token,
+ * fw_auth_request_header and requests then fail with FW_ERR_SECRET_FILE
+ * (or FW_ERR_IO) naming the file and the fix.
+ *
  * @return FW_OK (also when no token is found: see fw_auth_token_source);
- *         FW_ERR_SECRET_FILE for a malformed secret file (the message names
- *         it); FW_ERR_IO for an unreadable one; FW_ERR_INVALID_TOKEN_FORMAT
- *         for an unusable $FW_AUTH_TOKEN; FW_ERR_INVALID_ARGUMENT for a NULL
+ *         FW_ERR_INVALID_TOKEN_FORMAT for an unusable $FW_AUTH_TOKEN;
+ *         FW_ERR_INVALID_URL for an invalid server address (the message
+ *         shows the corrected form); FW_ERR_INVALID_ARGUMENT for a NULL
  *         @p out_auth or a bad $FW_SECRETS_LAYOUT.
  */
 fw_result fw_auth_new(const fw_options *opts, fw_auth **out_auth, fw_error **err);
@@ -324,7 +335,9 @@ fw_result fw_auth_new(const fw_options *opts, fw_auth **out_auth, fw_error **err
  * @param token      Receives a new string holding the token (free it with
  *                   fw_string_free, which zeroes it), or NULL when there is none.
  * @param err        NULL, or a pointer to NULL that receives the error on failure.
- * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+ * @return FW_OK; FW_ERR_SECRET_FILE (or FW_ERR_IO) when the secret file
+ *         that should hold it is malformed (or cannot be read), naming the
+ *         file and the fix; FW_ERR_INVALID_ARGUMENT for a NULL argument.
  *
  * Thread safety: may be called from several threads at once.
  */
@@ -404,8 +417,9 @@ fw_result fw_auth_set_token(fw_auth *auth, const char *token, fw_error **err);
  * @param err         NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_TOKEN_EXISTS (caveclient's message; no file
  *         written) when the key exists and FW_SAVE_OVERWRITE is not set;
- *         FW_ERR_INVALID_TOKEN_FORMAT; FW_ERR_SECRET_FILE for a malformed
- *         file (left as it was); FW_ERR_IO; FW_ERR_INVALID_ARGUMENT for a
+ *         FW_ERR_INVALID_TOKEN_FORMAT; FW_ERR_SECRET_FILE for a file that
+ *         is not a JSON object (left as it was) unless
+ *         FW_SAVE_REPLACE_INVALID; FW_ERR_IO; FW_ERR_INVALID_ARGUMENT for a
  *         NULL @p auth, unknown flags or no token to save.
  *
  * Thread safety: may be called from several threads at once (saves are
@@ -886,13 +900,16 @@ fw_result fw_options_set_token_file(fw_options *opts, const char *path, fw_error
 fw_result fw_options_set_token_key(fw_options *opts, const char *key, fw_error **err);
 
 /**
- * The global server (default "https://global.daf-apis.com"), used
- * verbatim in URLs as the Python clients do. The token goes to it.
+ * The global server (default $FW_SERVER_ADDRESS, else
+ * "https://global.daf-apis.com"). The token goes to it. Normalised: without
+ * a scheme it gets https:// (loopback too), trailing slashes are dropped.
  *
  * @param opts  The options.
  * @param url   The server's address (copied). Not empty.
  * @param err   NULL, or receives the error on failure.
- * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
+ * @return FW_OK; FW_ERR_INVALID_URL for an address that is not an http(s)
+ *         address (the message shows the form to use);
+ *         FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
  */
 fw_result fw_options_set_server_address(fw_options *opts, const char *url, fw_error **err);
 

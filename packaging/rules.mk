@@ -22,6 +22,9 @@
 #   BINDIR=$(PREFIX)/bin  INCLUDEDIR=$(PREFIX)/include  INSTALL_LIBDIR=$(PREFIX)/lib
 #   PKGCONFIGDIR=$(INSTALL_LIBDIR)/pkgconfig  CMAKEDIR=$(INSTALL_LIBDIR)/cmake/fwclient
 #   PKG_CARGO_BUILD=1  test-install and test-fwauth run cargo build first (0: don't)
+#   PKG_RPATH=auto     the .pc's Libs carry -Wl,-rpath,${libdir} unless the
+#                      library directory is one the loader searches anyway
+#                      (/usr/lib, /lib, their 64 and multiarch forms); 1: always, 0: never
 #
 # Why the shared library is linked here: a soname (libfwclient.so.N) on
 # cargo's cdylib would make every program linked in the tree against
@@ -72,6 +75,16 @@ PKG_SHARED := $(PKG_BUILD)/$(PKG_REALNAME)
 # rustc). pkg-config's Libs.private, CMake's fwclient::fwclient_static, and the
 # link of the shared library all use this one list.
 PKG_NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+
+# An rpath in the .pc for a prefix the dynamic loader does not search, so a
+# program built with `pkg-config --libs fwclient` (or Go's
+# `-tags fwclient_pkgconfig`) runs without LD_LIBRARY_PATH.
+PKG_RPATH ?= auto
+pkg_comma := ,
+PKG_MULTIARCH := $(shell $(PKG_CC) -print-multiarch 2>/dev/null)
+PKG_SYSTEM_LIBDIRS := /lib /lib64 /usr/lib /usr/lib64 $(if $(PKG_MULTIARCH),/lib/$(PKG_MULTIARCH) /usr/lib/$(PKG_MULTIARCH))
+PKG_WANT_RPATH := $(if $(filter 1,$(PKG_RPATH)),1,$(if $(filter auto,$(PKG_RPATH)),$(if $(filter $(abspath $(INSTALL_LIBDIR)),$(PKG_SYSTEM_LIBDIRS)),,1)))
+PKG_RPATH_FLAG := $(if $(PKG_WANT_RPATH),-Wl$(pkg_comma)-rpath$(pkg_comma)$${libdir} )
 
 pkg_empty :=
 pkg_space := $(pkg_empty) $(pkg_empty)
@@ -126,6 +139,7 @@ install: pkg-built $(PKG_SHARED)
 	    -e 's|@INCLUDEDIR@|$(call pkg_from_prefix,$(INCLUDEDIR))|g' \
 	    -e 's|@VERSION@|$(PKG_VERSION)|g' \
 	    -e 's|@NATIVE_LIBS@|$(PKG_NATIVE_LIBS)|g' \
+	    -e 's|@RPATH@|$(PKG_RPATH_FLAG)|g' \
 	    '$(PKG_ROOT)/packaging/fwclient.pc.in' > '$(DESTDIR)$(PKGCONFIGDIR)/fwclient.pc'
 	sed -e 's|@REL_PREFIX@|$(call pkg_rel,$(CMAKEDIR),$(PREFIX))|g' \
 	    -e 's|@REL_LIBDIR@|$(call pkg_rel,$(PREFIX),$(INSTALL_LIBDIR))|g' \

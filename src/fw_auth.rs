@@ -58,13 +58,18 @@ pub enum fw_save_flags {
     FW_SAVE_NO_LOCAL_SERVER = 8,
     /// Cave layout: fail in a read-only directory (`ignore_readonly=False`).
     FW_SAVE_STRICT_READONLY = 16,
+    /// A file to write that is not valid JSON (or not a JSON object) is
+    /// moved aside to `<name>.invalid-<timestamp>` (kept, mode unchanged)
+    /// and a fresh one written, instead of FW_ERR_SECRET_FILE.
+    FW_SAVE_REPLACE_INVALID = 32,
 }
 
 const ALL_SAVE_FLAGS: u32 = fw_save_flags::FW_SAVE_OVERWRITE as u32
     | fw_save_flags::FW_SAVE_NO_SWITCH as u32
     | fw_save_flags::FW_SAVE_NO_SERVER_FILE as u32
     | fw_save_flags::FW_SAVE_NO_LOCAL_SERVER as u32
-    | fw_save_flags::FW_SAVE_STRICT_READONLY as u32;
+    | fw_save_flags::FW_SAVE_STRICT_READONLY as u32
+    | fw_save_flags::FW_SAVE_REPLACE_INVALID as u32;
 
 /// Whether `flag` is set in `flags`.
 fn has(flags: u32, flag: fw_save_flags) -> bool {
@@ -91,10 +96,15 @@ impl Handle for fw_auth {
 /// @param opts      NULL for the defaults; only read during the call.
 /// @param out_auth  Receives the auth, to release with fw_auth_free.
 /// @param err       NULL, or a pointer to NULL that receives the error on failure.
+/// A secret file that is malformed or cannot be read does not fail this
+/// call (so that a token can be saved over it): fw_auth_token,
+/// fw_auth_request_header and requests then fail with FW_ERR_SECRET_FILE
+/// (or FW_ERR_IO) naming the file and the fix.
+///
 /// @return FW_OK (also when no token is found: see fw_auth_token_source);
-///         FW_ERR_SECRET_FILE for a malformed secret file (the message names
-///         it); FW_ERR_IO for an unreadable one; FW_ERR_INVALID_TOKEN_FORMAT
-///         for an unusable $FW_AUTH_TOKEN; FW_ERR_INVALID_ARGUMENT for a NULL
+///         FW_ERR_INVALID_TOKEN_FORMAT for an unusable $FW_AUTH_TOKEN;
+///         FW_ERR_INVALID_URL for an invalid server address (the message
+///         shows the corrected form); FW_ERR_INVALID_ARGUMENT for a NULL
 ///         @p out_auth or a bad $FW_SECRETS_LAYOUT.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_new(
@@ -119,7 +129,9 @@ pub unsafe extern "C" fn fw_auth_new(
 /// @param token      Receives a new string holding the token (free it with
 ///                   fw_string_free, which zeroes it), or NULL when there is none.
 /// @param err        NULL, or a pointer to NULL that receives the error on failure.
-/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+/// @return FW_OK; FW_ERR_SECRET_FILE (or FW_ERR_IO) when the secret file
+///         that should hold it is malformed (or cannot be read), naming the
+///         file and the fix; FW_ERR_INVALID_ARGUMENT for a NULL argument.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
@@ -132,7 +144,7 @@ pub unsafe extern "C" fn fw_auth_token(
         // SAFETY: NULL or live / writable.
         let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(token, "token")?) };
         // Copied once, straight from the auth (no intermediate copy to zero).
-        *slot = auth.with_token(|t| strings::opt_to_c(t.map(Token::expose)))?;
+        *slot = auth.with_token(|t| strings::opt_to_c(t.map(Token::expose)))??;
         Ok(())
     })
 }
@@ -287,8 +299,9 @@ pub unsafe extern "C" fn fw_auth_set_token(
 /// @param err         NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_TOKEN_EXISTS (caveclient's message; no file
 ///         written) when the key exists and FW_SAVE_OVERWRITE is not set;
-///         FW_ERR_INVALID_TOKEN_FORMAT; FW_ERR_SECRET_FILE for a malformed
-///         file (left as it was); FW_ERR_IO; FW_ERR_INVALID_ARGUMENT for a
+///         FW_ERR_INVALID_TOKEN_FORMAT; FW_ERR_SECRET_FILE for a file that
+///         is not a JSON object (left as it was) unless
+///         FW_SAVE_REPLACE_INVALID; FW_ERR_IO; FW_ERR_INVALID_ARGUMENT for a
 ///         NULL @p auth, unknown flags or no token to save.
 ///
 /// Thread safety: may be called from several threads at once (saves are
@@ -325,6 +338,7 @@ pub unsafe extern "C" fn fw_auth_save_token(
             write_to_server_file: !has(flags, fw_save_flags::FW_SAVE_NO_SERVER_FILE),
             local_server: !has(flags, fw_save_flags::FW_SAVE_NO_LOCAL_SERVER),
             ignore_readonly: !has(flags, fw_save_flags::FW_SAVE_STRICT_READONLY),
+            replace_invalid: has(flags, fw_save_flags::FW_SAVE_REPLACE_INVALID),
         };
         auth.save_token(token.as_ref(), key, file, opts)?;
         Ok(())
@@ -433,7 +447,7 @@ pub unsafe extern "C" fn fw_auth_request_header(
         *slot = auth.with_token(|t| match t {
             None => Ok(std::ptr::null_mut()),
             Some(t) => strings::bearer_to_c(t),
-        })?;
+        })??;
         Ok(())
     })
 }

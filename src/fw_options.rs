@@ -177,13 +177,16 @@ pub unsafe extern "C" fn fw_options_set_token_key(
     unsafe { set_text(opts, key, "key", err, |o, k| o.token_key = Some(k)) }
 }
 
-/// The global server (default "https://global.daf-apis.com"), used
-/// verbatim in URLs as the Python clients do. The token goes to it.
+/// The global server (default $FW_SERVER_ADDRESS, else
+/// "https://global.daf-apis.com"). The token goes to it. Normalised: without
+/// a scheme it gets https:// (loopback too), trailing slashes are dropped.
 ///
 /// @param opts  The options.
 /// @param url   The server's address (copied). Not empty.
 /// @param err   NULL, or receives the error on failure.
-/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
+/// @return FW_OK; FW_ERR_INVALID_URL for an address that is not an http(s)
+///         address (the message shows the form to use);
+///         FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_options_set_server_address(
     opts: *mut fw_options,
@@ -191,7 +194,13 @@ pub unsafe extern "C" fn fw_options_set_server_address(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { set_text(opts, url, "url", err, |o, u| o.server_address = Some(u)) }
+    unsafe {
+        set_str(opts, url, "url", err, |o, u| {
+            non_empty(u, "url")?;
+            o.server_address = Some(fwclient_core::address::normalize(u)?);
+            Ok(())
+        })
+    }
 }
 
 /// The secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets).

@@ -439,11 +439,10 @@ fn nul_inside_a_string_never_reaches_a_file_or_header() {
         assert_no_canary("token error", e.message());
     }
     let sb = tempfile::tempdir().unwrap();
-    let e = Auth::new(&Options {
+    let e = lookup_err(&Options {
         token_file: Some(format!("{}/a\0b.json", sb.path().display())),
         ..Options::default()
-    })
-    .unwrap_err();
+    });
     assert!(
         matches!(e.kind(), ErrorKind::Io | ErrorKind::InvalidArgument),
         "{:?}: {e}",
@@ -482,7 +481,7 @@ fn a_fifo_secret_file_is_refused_without_hanging() {
     // SAFETY: a valid path.
     assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
     let opts = opts_for(dir.path());
-    let e = within_5s("Auth::new on a FIFO", move || Auth::new(&opts).unwrap_err());
+    let e = within_5s("Auth::new on a FIFO", move || lookup_err(&opts));
     assert_eq!(e.kind(), ErrorKind::SecretFile, "{e}");
     assert!(e.message().contains("not a regular file"), "{e}");
 
@@ -525,9 +524,7 @@ fn a_secret_file_linked_to_a_device_is_refused_and_the_device_untouched() {
         let link = dir.path().join("chunkedgraph-secret.json");
         std::os::unix::fs::symlink(dev, &link).unwrap();
         let opts = opts_for(dir.path());
-        let e = within_5s("Auth::new on a device", move || {
-            Auth::new(&opts).unwrap_err()
-        });
+        let e = within_5s("Auth::new on a device", move || lookup_err(&opts));
         assert_eq!(e.kind(), ErrorKind::SecretFile, "{dev}: {e}");
 
         let auth = Auth::new(&Options {
@@ -595,6 +592,16 @@ fn a_file_holding_an_overflowing_number_stays_readable_after_a_save() {
     );
     // NaN has no number to stand for it: still a clear error, file unchanged.
     std::fs::write(&file, r#"{"x": NaN}"#).unwrap();
-    let e = Auth::new(&opts_for(dir.path())).unwrap_err();
+    let e = lookup_err(&opts_for(dir.path()));
     assert_eq!(e.kind(), ErrorKind::SecretFile);
+}
+
+/// The error of the token lookup: a malformed or unreadable secret file does
+/// not fail `Auth::new` (a token must be savable over it); the first use of
+/// the token does.
+fn lookup_err(opts: &Options) -> fwclient_core::Error {
+    match Auth::new(opts) {
+        Err(e) => e,
+        Ok(auth) => auth.usable_token().expect_err("the token lookup succeeded"),
+    }
 }

@@ -107,7 +107,7 @@ fn file_and_argument_errors_never_show_a_token() {
         CANARY_A.to_owned(),
     ] {
         std::fs::write(&file, &content).unwrap();
-        let e = Auth::new(&o).unwrap_err();
+        let e = lookup_err(&o);
         assert_eq!(e.kind(), ErrorKind::SecretFile, "{content}: {e}");
         assert_no_canary(&format!("the error for {content:?}"), &shown(&e));
     }
@@ -338,7 +338,7 @@ fn hygiene_child() {
         std::env::set_var("HOME", dir.path());
         std::env::set_var("FW_AUTH_TOKEN", format!("{CANARY_B}\r\n"));
     }
-    let e = Auth::new(&opts(&secrets, &url, None)).unwrap_err();
+    let e = lookup_err(&opts(&secrets, &url, None));
     assert_no_canary("the env token error", &shown(&e));
     // SAFETY: as above.
     unsafe { std::env::set_var("FW_AUTH_TOKEN", CANARY_B) };
@@ -481,4 +481,14 @@ fn the_library_prints_nothing_and_no_panic_shows_a_token() {
     assert!(output.contains("PANIC: "), "{output}");
     assert!(CANARIES.iter().any(|c| output.contains(c)), "{output}");
     assert_no_canary("the devserver log", &s.log());
+}
+
+/// The error of the token lookup: a malformed or unreadable secret file does
+/// not fail `Auth::new` (a token must be savable over it); the first use of
+/// the token does.
+fn lookup_err(opts: &Options) -> fwclient_core::Error {
+    match Auth::new(opts) {
+        Err(e) => e,
+        Ok(auth) => auth.usable_token().expect_err("the token lookup succeeded"),
+    }
 }

@@ -34,7 +34,7 @@ import (
 	"time"
 	"unsafe"
 
-	fwclient "github.com/fwclient/fwclient-go"
+	fwclient "github.com/fwclient/fwclient/bindings/go"
 )
 
 const token = "0123456789abcdef0123456789abcdef"

@@ -47,7 +47,7 @@ test-cpp: cpp-build
 demo-cpp: cpp-build
 	@home=$$(mktemp -d "$${TMPDIR:-/tmp}/fwcpp-demo-XXXXXX") && \
 	trap 'rm -rf "$$home"' EXIT && \
-	unset FW_AUTH_TOKEN FW_SECRETS_DIR FW_SECRETS_LAYOUT && \
+	unset FW_AUTH_TOKEN FW_SECRETS_DIR FW_SECRETS_LAYOUT FW_SERVER_ADDRESS && \
 	echo "HOME=$$home" && \
 	HOME="$$home" '$(CPP_BUILD_DIR)/walkthrough' minnie65_public $(FW_DEVSERVER_URL) && \
 	echo "--- $$home/.cloudvolume/secrets/chunkedgraph-secret.json:" && \

@@ -187,6 +187,10 @@ type SaveOptions struct {
 	// StrictReadOnly, cave layout: fail in a read-only directory
 	// (ignore_readonly=False).
 	StrictReadOnly bool
+	// ReplaceInvalid: a file to write that is not valid JSON (or not a JSON
+	// object) is kept as "<name>.invalid-<timestamp>" and a fresh one
+	// written, instead of ErrSecretFile (FW_SAVE_REPLACE_INVALID).
+	ReplaceInvalid bool
 }
 
 func (o *SaveOptions) flags() C.uint32_t {
@@ -208,6 +212,9 @@ func (o *SaveOptions) flags() C.uint32_t {
 	}
 	if o.StrictReadOnly {
 		f |= C.FW_SAVE_STRICT_READONLY
+	}
+	if o.ReplaceInvalid {
+		f |= C.FW_SAVE_REPLACE_INVALID
 	}
 	return f
 }

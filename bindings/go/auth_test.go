@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	fwclient "github.com/fwclient/fwclient-go"
+	fwclient "github.com/fwclient/fwclient/bindings/go"
 )
 
 func mustAuth(t *testing.T, opts *fwclient.Options) *fwclient.Auth {
@@ -246,13 +246,36 @@ func TestMalformedSecretFile(t *testing.T) {
 	path := defaultSecret(home)
 	os.MkdirAll(filepath.Dir(path), 0o700)
 	os.WriteFile(path, []byte("not json"), 0o600)
-	_, err := fwclient.NewAuth(nil)
-	e := wantCode(t, err, fwclient.ErrSecretFile)
-	if !strings.Contains(e.Message, path) {
-		t.Fatalf("message %q does not name %s", e.Message, path)
+	// The auth and the client exist, so that a token can be saved over the
+	// file; the token's use fails, naming the file, its form and the fix.
+	c, err := fwclient.NewClient("minnie65_public", nil)
+	if err != nil {
+		t.Fatalf("NewClient: %v", err)
 	}
-	_, err = fwclient.NewClient("minnie65_public", nil)
+	defer c.Close()
+	a := mustAuth(t, nil)
+	_, _, err = a.Token()
+	e := wantCode(t, err, fwclient.ErrSecretFile)
+	for _, want := range []string{path, `{"token": "<your token>"}`, "FW_SAVE_REPLACE_INVALID"} {
+		if !strings.Contains(e.Message, want) {
+			t.Fatalf("message %q does not hold %s", e.Message, want)
+		}
+	}
+	err = a.SaveToken("fake_token_123", &fwclient.SaveOptions{Overwrite: true})
 	wantCode(t, err, fwclient.ErrSecretFile)
+	if err := a.SaveToken("fake_token_123", &fwclient.SaveOptions{Overwrite: true, ReplaceInvalid: true}); err != nil {
+		t.Fatalf("SaveToken with ReplaceInvalid: %v", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != `{"token": "fake_token_123"}` {
+		t.Fatalf("file holds %q", got)
+	}
+	kept, _ := filepath.Glob(path + ".invalid-*")
+	if len(kept) != 1 {
+		t.Fatalf("kept files: %v", kept)
+	}
+	if got, _ := os.ReadFile(kept[0]); string(got) != "not json" {
+		t.Fatalf("kept file holds %q", got)
+	}
 }
 
 func TestURLsAndInstructions(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	fwclient "github.com/fwclient/fwclient-go"
+	fwclient "github.com/fwclient/fwclient/bindings/go"
 )
 
 const (

@@ -5,7 +5,7 @@ import (
 	"sync"
 	"testing"
 
-	fwclient "github.com/fwclient/fwclient-go"
+	fwclient "github.com/fwclient/fwclient/bindings/go"
 )
 
 // 32 goroutines share one client: most make requests while others switch

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"testing"
 
-	fwclient "github.com/fwclient/fwclient-go"
+	fwclient "github.com/fwclient/fwclient/bindings/go"
 )
 
 // goCodes is this binding's mapping of every FW_ERR_* name to its Code

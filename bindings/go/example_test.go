@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	fwclient "github.com/fwclient/fwclient-go"
+	fwclient "github.com/fwclient/fwclient/bindings/go"
 )
 
 // The authentication walkthrough of the annotation-framework documentation

@@ -1,3 +1,3 @@
-module github.com/fwclient/fwclient-go
+module github.com/fwclient/fwclient/bindings/go
 
 go 1.24

@@ -21,7 +21,7 @@ var (
 )
 
 // Environment variables the library reads; tests start without them.
-var libraryEnv = []string{"FW_AUTH_TOKEN", "FW_SECRETS_DIR", "FW_SECRETS_LAYOUT", "FW_CA_BUNDLE"}
+var libraryEnv = []string{"FW_AUTH_TOKEN", "FW_SECRETS_DIR", "FW_SECRETS_LAYOUT", "FW_CA_BUNDLE", "FW_SERVER_ADDRESS"}
 
 func TestMain(m *testing.M) {
 	os.Exit(runTests(m))

@@ -70,7 +70,7 @@ test-go: go-vet go-test-race go-test-gc go-walkthrough
 demo-go: go-walkthrough
 	@home=$$(mktemp -d "$${TMPDIR:-/tmp}/fwgo-demo-XXXXXX") && \
 	trap 'rm -rf "$$home"' EXIT && \
-	unset FW_AUTH_TOKEN FW_SECRETS_DIR FW_SECRETS_LAYOUT && \
+	unset FW_AUTH_TOKEN FW_SECRETS_DIR FW_SECRETS_LAYOUT FW_SERVER_ADDRESS && \
 	echo "HOME=$$home" && \
 	HOME="$$home" '$(GO_WALKTHROUGH)' $(FW_DEVSERVER_URL) && \
 	echo "--- $$home/.cloudvolume/secrets/chunkedgraph-secret.json:" && \

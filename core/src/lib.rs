@@ -5,6 +5,7 @@
 //! Layers: [`secrets`] (files on disk), [`auth`] (token resolution and
 //! saving), [`client`] (a datastack's client and its requests).
 
+pub mod address;
 pub mod auth;
 pub mod client;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod token;
 /// The version of this crate (and of libfwclient built on it).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+pub use address::AddressSource;
 pub use auth::{Auth, SaveOptions, TokenSource};
 pub use client::Client;
 pub use error::{Error, ErrorKind, Result};

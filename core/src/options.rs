@@ -3,11 +3,12 @@
 
 use std::time::Duration;
 
+use crate::address::{self, AddressSource};
+use crate::error::Result;
 use crate::secrets::layout::Layout;
 use crate::token::Token;
 
-/// The global server the Python clients use by default.
-pub const DEFAULT_SERVER_ADDRESS: &str = "https://global.daf-apis.com";
+pub use crate::address::{DEFAULT_SERVER_ADDRESS, ENV_SERVER_ADDRESS};
 
 /// Settings for an [`crate::auth::Auth`] and a [`crate::client::Client`].
 #[derive(Clone, Debug, Default)]
@@ -18,7 +19,8 @@ pub struct Options {
     pub token_file: Option<String>,
     /// The key of the token in the file (default `token`).
     pub token_key: Option<String>,
-    /// The global server (default `https://global.daf-apis.com`).
+    /// The global server (default `$FW_SERVER_ADDRESS`, else
+    /// `https://global.daf-apis.com`), normalised as [`address::normalize`] says.
     pub server_address: Option<String>,
     /// The secrets directory (default `$FW_SECRETS_DIR`, else `~/.cloudvolume/secrets`).
     pub secrets_dir: Option<String>,
@@ -117,10 +119,9 @@ impl Default for HttpOptions {
 }
 
 impl Options {
-    /// The global server address in use.
-    pub fn server_address(&self) -> &str {
-        self.server_address
-            .as_deref()
-            .unwrap_or(DEFAULT_SERVER_ADDRESS)
+    /// The global server address in use, normalised, and where it came
+    /// from: this option > `$FW_SERVER_ADDRESS` > the default.
+    pub fn server_address(&self) -> Result<(String, AddressSource)> {
+        address::resolve(self.server_address.as_deref())
     }
 }

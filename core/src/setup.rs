@@ -4,7 +4,8 @@
 //! caller's part (the `fwauth setup-token` command).
 //!
 //! The flow: show the tokens page; read a pasted token; [`accept_pasted`]
-//! (strip, lower-case, 32 hex); [`validate`] it with
+//! (strip; any valid token, [`looks_like_global_token`] or not: other
+//! deployments and fw-devserver issue other forms); [`validate`] it with
 //! `GET {server}/info/api/v2/datastacks`, asking again when
 //! [`is_rejection`]; [`save`] it with overwrite; then, when
 //! [`offers_datastack_step`], [`setup_datastack`] for the datastacks the user
@@ -25,27 +26,34 @@ use crate::secrets::file::Saved;
 use crate::secrets::layout::{self, ENV_LAYOUT, Layout};
 use crate::token::{Token, is_server_issued_form};
 
-/// caveclient's message for a pasted token of the wrong form, word for word.
-pub const INVALID_FORMAT_MESSAGE: &str =
-    "Invalid token format. Please ensure it is a 32-character hexadecimal (0-9, a-f) string.";
-
-/// caveclient's `strip().lower()` of a pasted token.
-pub fn normalize_pasted(input: &str) -> Zeroizing<String> {
-    Zeroizing::new(input.trim().to_ascii_lowercase())
+/// The pasted token as setup accepts it: without surrounding spaces, any
+/// valid token, its case kept (caveclient lower-cases it and refuses all but
+/// 32 hex characters, which turns away other deployments' tokens). An
+/// unusable one is `InvalidTokenFormat` saying why (never quoting it).
+pub fn accept_pasted(input: &str) -> Result<Token> {
+    let token = Zeroizing::new(input.trim().to_owned());
+    Token::new(&token).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidTokenFormat,
+            format!("That is not a usable token: {}.", e.message()),
+        )
+    })
 }
 
-/// The pasted token as setup accepts it: normalized, and of the form the
-/// auth server issues (32 lowercase hex characters). Anything else is
-/// `InvalidTokenFormat` with caveclient's message (which never quotes it).
-pub fn accept_pasted(input: &str) -> Result<Token> {
-    let token = normalize_pasted(input);
-    if !is_server_issued_form(&token) {
-        return Err(Error::new(
-            ErrorKind::InvalidTokenFormat,
-            INVALID_FORMAT_MESSAGE,
-        ));
-    }
-    Token::new(&token)
+/// Whether `token` has the form of the global server's tokens (32 lowercase
+/// hex characters). Setup warns, and asks on a terminal, when it has not.
+pub fn looks_like_global_token(token: &Token) -> bool {
+    is_server_issued_form(token.expose())
+}
+
+/// The warning for a token that does not [`look like the global server's`](looks_like_global_token).
+pub fn unusual_form_warning(token: &Token) -> String {
+    format!(
+        "This token ({} characters) does not look like the global server's tokens \
+         (32 characters 0-9, a-f); other deployments and fw-devserver issue other forms, \
+         so it may still be right.",
+        token.expose().len()
+    )
 }
 
 /// The layout setup writes: the caller's choice, else `$FW_SECRETS_LAYOUT`,
@@ -102,13 +110,21 @@ pub fn is_rejection(e: &Error) -> bool {
 /// Saves a validated token as setup does (caveclient: `overwrite=True` by
 /// default): in the `cave` layout the server's file and the auth's token
 /// file. The auth uses the token from then on.
-pub fn save(auth: &Auth, token: &Token, overwrite: bool) -> Result<Vec<(PathBuf, Saved)>> {
+/// `replace_invalid`: a file that is not valid JSON is kept aside and
+/// replaced (see [`SaveOptions::replace_invalid`]).
+pub fn save(
+    auth: &Auth,
+    token: &Token,
+    overwrite: bool,
+    replace_invalid: bool,
+) -> Result<Vec<(PathBuf, Saved)>> {
     auth.save_token(
         Some(token),
         None,
         None,
         SaveOptions {
             overwrite,
+            replace_invalid,
             ..SaveOptions::default()
         },
     )
@@ -200,20 +216,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pasted_tokens_are_stripped_and_lower_cased() {
+    fn pasted_tokens_are_stripped_and_keep_their_case() {
         let t = accept_pasted("  0123456789ABCDEF0123456789abcdef \r\n").unwrap();
-        assert_eq!(t.expose(), "0123456789abcdef0123456789abcdef");
-        for bad in [
-            "",
-            "fake_token_123",
-            "0123456789abcdef0123456789abcde",
-            "0123456789abcdef0123456789abcdef0",
-            "0123456789abcdef 0123456789abcdef",
-            "g123456789abcdef0123456789abcdef",
-        ] {
+        assert_eq!(t.expose(), "0123456789ABCDEF0123456789abcdef");
+        assert!(!looks_like_global_token(&t));
+        let t = accept_pasted("0123456789abcdef0123456789abcdef\n").unwrap();
+        assert!(looks_like_global_token(&t));
+        for other in ["fake_token_123", "a".repeat(44).as_str()] {
+            let t = accept_pasted(other).unwrap();
+            assert_eq!(t.expose(), other);
+            assert!(!looks_like_global_token(&t));
+            assert!(unusual_form_warning(&t).contains("may still be right"));
+        }
+        for bad in ["", "  ", "fake token", "fake\ttoken"] {
             let e = accept_pasted(bad).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidTokenFormat);
-            assert_eq!(e.message(), INVALID_FORMAT_MESSAGE);
+            assert!(e.message().starts_with("That is not a usable token"));
         }
     }
 

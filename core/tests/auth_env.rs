@@ -18,13 +18,14 @@ use common::{
     CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, mode, path_str, read, save_default, tok,
     token_of,
 };
-use fwclient_core::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
+use fwclient_core::{AddressSource, Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
 
-const VARS: [&str; 4] = [
+const VARS: [&str; 5] = [
     "HOME",
     "FW_AUTH_TOKEN",
     "FW_SECRETS_DIR",
     "FW_SECRETS_LAYOUT",
+    "FW_SERVER_ADDRESS",
 ];
 
 fn set(name: &str, value: impl AsRef<std::ffi::OsStr>) {
@@ -112,6 +113,7 @@ fn environment_cases_in_sequence() {
     save_to_a_tilde_path_writes_under_home();
     save_to_a_relative_path_uses_the_current_directory();
     relative_token_file_option_is_read_from_the_current_directory();
+    fw_server_address_is_the_default_server_and_the_option_beats_it();
 }
 
 fn default_secrets_dir_is_under_home() {
@@ -285,7 +287,7 @@ fn fw_secrets_layout_rejects_unknown_values() {
     let _home = fresh_home();
     set("FW_SECRETS_LAYOUT", "CAVE");
 
-    let err = Auth::new(&Options::default()).unwrap_err();
+    let err = common::lookup_err(&Options::default());
 
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     assert_eq!(
@@ -316,7 +318,7 @@ fn fw_auth_token_beats_every_file() {
 
     // An empty variable counts as unset: the (malformed) file is read.
     set("FW_AUTH_TOKEN", "");
-    let err = Auth::new(&Options::default()).unwrap_err();
+    let err = common::lookup_err(&Options::default());
     assert_eq!(err.kind(), ErrorKind::SecretFile);
 }
 
@@ -344,7 +346,7 @@ fn invalid_fw_auth_token_is_rejected_without_showing_it() {
     ] {
         set("FW_AUTH_TOKEN", value);
 
-        let err = Auth::new(&Options::default()).unwrap_err();
+        let err = common::lookup_err(&Options::default());
 
         assert_eq!(err.kind(), ErrorKind::InvalidTokenFormat, "{value:?}");
         assert!(err.message().contains("$FW_AUTH_TOKEN"), "{err}");
@@ -463,4 +465,44 @@ fn relative_token_file_option_is_read_from_the_current_directory() {
 
     assert_eq!(token_of(&auth).as_deref(), Some("fake_token_123"));
     assert_eq!(auth.source(), from_file(work.join("rel.json"), "token"));
+}
+
+fn fw_server_address_is_the_default_server_and_the_option_beats_it() {
+    let home = fresh_home();
+    let secrets = secrets_of(home.path());
+    let auth = Auth::new(&Options::default()).unwrap();
+    assert_eq!(auth.server_address(), "https://global.daf-apis.com");
+    assert_eq!(auth.server_source(), AddressSource::Default);
+
+    // Normalised like any address; its server file is the one read and written.
+    set("FW_SERVER_ADDRESS", "local.example.org:8443/");
+    let server_file = secrets.join("local.example.org:8443-cave-secret.json");
+    put(&server_file, r#"{"token": "fake_token_123"}"#);
+    let auth = Auth::new(&Options::default()).unwrap();
+    assert_eq!(auth.server_address(), "https://local.example.org:8443");
+    assert_eq!(auth.server_source(), AddressSource::Environment);
+    assert_eq!(auth.source(), from_file(server_file, "token"));
+    assert_eq!(
+        auth.new_token_url(),
+        "https://local.example.org:8443/auth/api/v1/create_token"
+    );
+
+    let auth = Auth::new(&Options {
+        server_address: Some("http://127.0.0.1:9".into()),
+        ..Options::default()
+    })
+    .unwrap();
+    assert_eq!(auth.server_address(), "http://127.0.0.1:9");
+    assert_eq!(auth.server_source(), AddressSource::Option);
+
+    // An unusable variable is an error naming it and the form to use.
+    set("FW_SERVER_ADDRESS", "ftp://h.org");
+    let err = Auth::new(&Options::default()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidUrl);
+    assert!(err.message().contains("$FW_SERVER_ADDRESS"), "{err}");
+    assert!(err.message().contains("use \"https://h.org\""), "{err}");
+    // An empty one counts as unset.
+    set("FW_SERVER_ADDRESS", "");
+    let auth = Auth::new(&Options::default()).unwrap();
+    assert_eq!(auth.server_source(), AddressSource::Default);
 }

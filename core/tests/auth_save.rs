@@ -50,6 +50,7 @@ fn save_options_default_to_caveclients_defaults() {
             write_to_server_file: true,
             local_server: true,
             ignore_readonly: true,
+            replace_invalid: false,
         }
     );
 }

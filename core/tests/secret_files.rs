@@ -1,5 +1,5 @@
 //! The secret files themselves (DESIGN.md "Secrets on disk", checklist items
-//! 8, 12, 19): malformed files are errors naming the file, at construction
+//! 8, 12, 19): malformed files are errors naming the file, at the token's use
 //! and at save, and a failed save changes nothing; modes; symbolic links;
 //! atomic replacement; and concurrent savers, in threads and in processes,
 //! never losing a key.
@@ -129,14 +129,14 @@ fn assert_names_file(err: &fwclient_core::Error, path: &Path, what: &str) {
 // ----------------------------------------------------------- malformed
 
 #[test]
-fn malformed_default_file_is_an_error_naming_it_at_construction() {
+fn malformed_default_file_is_an_error_naming_it_at_token_use() {
     for case in malformed() {
         for layout in [Layout::Framework, Layout::Cave] {
             let sb = Sandbox::new();
             let path = sb.file(layout.default_file());
             (case.make)(&path);
 
-            let err = Auth::new(&sb.opts_in(layout)).unwrap_err();
+            let err = common::lookup_err(&sb.opts_in(layout));
 
             assert_eq!(err.kind(), case.kind, "{} ({layout:?}): {err}", case.what);
             assert_names_file(&err, &path, case.what);
@@ -145,17 +145,16 @@ fn malformed_default_file_is_an_error_naming_it_at_construction() {
 }
 
 #[test]
-fn malformed_explicit_token_file_is_an_error_naming_it_at_construction() {
+fn malformed_explicit_token_file_is_an_error_naming_it_at_token_use() {
     for case in malformed() {
         let sb = Sandbox::new();
         let path = sb.root().join("mine.json");
         (case.make)(&path);
 
-        let err = Auth::new(&Options {
+        let err = common::lookup_err(&Options {
             token_file: Some(path_str(&path)),
             ..sb.opts()
-        })
-        .unwrap_err();
+        });
 
         assert_eq!(err.kind(), case.kind, "{}: {err}", case.what);
         assert_names_file(&err, &path, case.what);
@@ -163,12 +162,12 @@ fn malformed_explicit_token_file_is_an_error_naming_it_at_construction() {
 }
 
 #[test]
-fn malformed_server_file_is_an_error_naming_it_at_construction() {
+fn malformed_server_file_is_an_error_naming_it_at_token_use() {
     let sb = Sandbox::new();
     sb.put(FRAMEWORK_FILE, r#"{"token": "fake_token_123"}"#);
     let server = sb.put(GLOBAL_SERVER_FILE, "[]");
 
-    let err = Auth::new(&sb.opts()).unwrap_err();
+    let err = common::lookup_err(&sb.opts());
 
     assert_eq!(err.kind(), ErrorKind::SecretFile);
     assert_names_file(&err, &server, "server file");
@@ -184,7 +183,7 @@ fn malformed_fallback_file_matters_only_when_it_is_reached() {
     assert_eq!(token_of(&auth).as_deref(), Some("fake_token_123"));
 
     sb.put(FRAMEWORK_FILE, r#"{"other": "x"}"#);
-    let err = Auth::new(&sb.opts_in(Layout::Framework)).unwrap_err();
+    let err = common::lookup_err(&sb.opts_in(Layout::Framework));
     assert_eq!(err.kind(), ErrorKind::SecretFile);
     assert_names_file(&err, &cave, "fallback file");
 }

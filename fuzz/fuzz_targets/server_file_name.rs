@@ -5,7 +5,8 @@
 //! names a file directly inside it and never elsewhere; it ends with the
 //! suffix; its netloc is a piece of the address holding none of `/ ? #`; and
 //! an auth built with that address in an empty directory reads nothing,
-//! creates nothing and fails, if at all, only with a clear error.
+//! creates nothing and fails, if at all, only with a clear error; when it
+//! accepts the address, its normal form names the same file.
 #![no_main]
 
 use std::path::{Component, Path};
@@ -56,9 +57,18 @@ fuzz_target!(|address: &str| {
         Ok(auth) => {
             assert!(auth.token().is_none());
             assert_eq!(auth.token_file().parent(), Some(dir()));
+            assert_eq!(
+                server_file_name(auth.server_address()),
+                name,
+                "{address:?} normalised to {:?}",
+                auth.server_address()
+            );
         }
         Err(e) => assert!(
-            matches!(e.kind(), ErrorKind::Io | ErrorKind::InvalidArgument),
+            matches!(
+                e.kind(),
+                ErrorKind::Io | ErrorKind::InvalidArgument | ErrorKind::InvalidUrl
+            ),
             "{:?}: {e}",
             e.kind()
         ),

@@ -54,7 +54,7 @@ pub const GLOBAL_OPTS: &[Opt] = &[
     valued(
         "server",
         "URL",
-        "the global server (default https://global.daf-apis.com)",
+        "the global server (default $FW_SERVER_ADDRESS, else https://global.daf-apis.com)",
     ),
     valued(
         "secrets-dir",
@@ -114,6 +114,11 @@ pub const COMMANDS: &[Command] = &[
                 "the file to write (default: the layout's token file)",
             ),
             flag("overwrite", "replace a token already saved under the key"),
+            flag(
+                "replace-invalid",
+                "keep a file that is not valid JSON as <name>.invalid-<timestamp> and write a \
+                 fresh one (asked on a terminal)",
+            ),
         ],
         about: "Reads the token from standard input when it is not a terminal\n\
                 (`fwauth save-token < file`, `pass show cave | fwauth save-token`), else from\n\
@@ -122,7 +127,9 @@ pub const COMMANDS: &[Command] = &[
                 Saves it as the library does: in the framework layout the token file only; in\n\
                 the cave layout also the server's file ({netloc}-cave-secret.json). Files are\n\
                 written atomically, new ones with mode 0600. An existing key is refused\n\
-                (exit status 9) unless --overwrite.",
+                (exit status 9) unless --overwrite. A file that is not valid JSON is kept as\n\
+                <name>.invalid-<timestamp> and replaced after you confirm on a terminal, or\n\
+                with --replace-invalid; otherwise it is refused (exit status 8).",
     },
     Command {
         name: "new-token",
@@ -149,22 +156,32 @@ pub const COMMANDS: &[Command] = &[
                 "overwrite",
                 "replace saved tokens (the default, as in caveclient; accepted for compatibility)",
             ),
+            flag(
+                "replace-invalid",
+                "keep a file that is not valid JSON as <name>.invalid-<timestamp> and write a \
+                 fresh one (asked on a terminal)",
+            ),
         ],
         about: "caveclient's `setup-token` flow for SERVER (default: --server, else the\n\
                 library's default server):\n\
                 \x20 1. shows the page of your tokens ({server}/sticky_auth/settings/tokens);\n\
                 \x20 2. reads the pasted token from a prompt that does not echo (standard input\n\
-                \x20    when it is not a terminal), removes surrounding spaces, lower-cases it\n\
-                \x20    and checks it is 32 hexadecimal characters;\n\
+                \x20    when it is not a terminal) and removes surrounding spaces; a token that\n\
+                \x20    is not 32 hexadecimal characters (the global server's form) gets a\n\
+                \x20    warning, and a question on a terminal (other deployments and\n\
+                \x20    fw-devserver issue other forms); its case is kept;\n\
                 \x20 3. checks it with GET {server}/info/api/v2/datastacks, asking again when\n\
                 \x20    the server does not accept it;\n\
-                \x20 4. saves it, replacing saved tokens;\n\
+                \x20 4. saves it, replacing saved tokens (a file that is not valid JSON is\n\
+                \x20    kept aside and replaced as in save-token);\n\
                 \x20 5. offers to save it for each datastack's local server too (Y/n/exit):\n\
                 \x20    the local server's {netloc}-cave-secret.json, and the datastack's\n\
                 \x20    server in cave_datastack_to_server_map.json.\n\
                 Uses the cave layout (caveclient's files) unless --layout or\n\
                 $FW_SECRETS_LAYOUT says otherwise; the framework layout has no per-datastack\n\
-                files, so step 5 is skipped there. A browser is opened only with --open.",
+                files, so step 5 is skipped there. A browser is opened only with --open.\n\
+                For a server other than the default, it ends by saying how to make it the\n\
+                default for your shell ($FW_SERVER_ADDRESS).",
     },
     Command {
         name: "whoami",
@@ -473,9 +490,10 @@ pub fn overview_help() -> String {
          \u{20}      fwauth help COMMAND | fwauth COMMAND --help | fwauth --version\n\n\
          Commands:\n{commands}\n\
          Global options (before or after the command):\n{}\n\
-         Environment: FW_AUTH_TOKEN (a token that beats every file), FW_SECRETS_DIR,\n\
+         Environment: FW_SERVER_ADDRESS (the server when --server is not given),\n\
+         FW_AUTH_TOKEN (a token that beats every file), FW_SECRETS_DIR,\n\
          FW_SECRETS_LAYOUT, FW_CA_BUNDLE (extra CA certificates), BROWSER (for --open).\n\
-         The default server is {DEFAULT_SERVER_ADDRESS}.\n\
+         Without --server and FW_SERVER_ADDRESS the server is {DEFAULT_SERVER_ADDRESS}.\n\
          No command prints a token except `fwauth token --show`.\n\n{}",
         option_lines(GLOBAL_OPTS),
         exit::SUMMARY

@@ -6,10 +6,13 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
+use fwclient_core::address::{DEFAULT_SERVER_ADDRESS, ENV_SERVER_ADDRESS};
 use fwclient_core::auth::ENV_TOKEN;
-use fwclient_core::secrets::file::Saved;
-use fwclient_core::secrets::layout::ENV_LAYOUT;
-use fwclient_core::{Auth, Client, Layout, Options, SaveOptions, Token, TokenSource, setup};
+use fwclient_core::secrets::file::{self, Saved};
+use fwclient_core::secrets::layout::{CAVE_FILE, ENV_LAYOUT, FRAMEWORK_FILE};
+use fwclient_core::{
+    AddressSource, Auth, Client, Error, Layout, Options, SaveOptions, Token, TokenSource, setup,
+};
 use serde_json::Value;
 
 use crate::browser;
@@ -33,6 +36,16 @@ pub fn run(p: &Parsed<'_>) -> Outcome {
             format!("command {other} is not implemented"),
         )),
     }
+}
+
+/// The server the user named (--server, or setup-token's SERVER), for the
+/// commands an error message suggests.
+pub fn server_given<'a>(p: &'a Parsed<'_>) -> Option<&'a str> {
+    match p.command.name {
+        "setup-token" => p.args.first().or(p.globals.server.as_ref()),
+        _ => p.globals.server.as_ref(),
+    }
+    .map(String::as_str)
 }
 
 fn options(g: &Globals) -> Options {
@@ -86,19 +99,33 @@ fn no_token(auth: &Auth) -> CliError {
     )
 }
 
-fn why_layout(g: &Globals) -> &'static str {
+fn why_layout(g: &Globals, auth: &Auth) -> String {
     if g.layout_given {
-        "from --layout"
+        "from --layout".to_owned()
     } else if std::env::var_os(ENV_LAYOUT).is_some_and(|v| !v.is_empty()) {
-        "from $FW_SECRETS_LAYOUT"
+        "from $FW_SECRETS_LAYOUT".to_owned()
+    } else if !auth.secrets_dir().is_dir() {
+        "the default; the secrets directory does not exist yet".to_owned()
+    } else if auth.layout() == Layout::Cave {
+        format!("chosen: the secrets directory holds {CAVE_FILE} and no {FRAMEWORK_FILE}")
     } else {
-        "chosen from the secrets directory"
+        "the default for this secrets directory".to_owned()
+    }
+}
+
+fn why_server(source: AddressSource) -> String {
+    match source {
+        AddressSource::Option => "from --server".to_owned(),
+        AddressSource::Environment => format!("from ${ENV_SERVER_ADDRESS}"),
+        AddressSource::Default => {
+            format!("the default; set ${ENV_SERVER_ADDRESS} or --server for another")
+        }
     }
 }
 
 fn token(p: &Parsed<'_>) -> Outcome {
     let auth = Auth::new(&options(&p.globals))?;
-    let Some(token) = auth.token() else {
+    let Some(token) = auth.usable_token()? else {
         return Err(no_token(&auth));
     };
     if p.flag("show") {
@@ -117,18 +144,31 @@ fn line(name: &str, value: impl std::fmt::Display) {
 fn status(p: &Parsed<'_>) -> Outcome {
     let opts = options(&p.globals);
     let auth = Arc::new(Auth::new(&opts)?);
-    line("server", auth.server_address());
+    line(
+        "server",
+        format!(
+            "{} ({})",
+            auth.server_address(),
+            why_server(auth.server_source())
+        ),
+    );
     line(
         "layout",
-        format!("{} ({})", auth.layout().name(), why_layout(&p.globals)),
+        format!(
+            "{} ({})",
+            auth.layout().name(),
+            why_layout(&p.globals, &auth)
+        ),
     );
     line("secrets dir", auth.secrets_dir().display());
     let token = auth.token();
+    let problem = auth.lookup_problem();
     line(
         "token",
-        match &token {
-            Some(t) => format!("found, {} characters", t.expose().len()),
-            None => "none".to_owned(),
+        match (&token, &problem) {
+            (Some(t), _) => format!("found, {} characters", t.expose().len()),
+            (None, Some(_)) => "none: a secret file is unusable (how to fix it below)".to_owned(),
+            (None, None) => "none".to_owned(),
         },
     );
     line("token source", describe_source(&auth, &auth.source()));
@@ -137,6 +177,9 @@ fn status(p: &Parsed<'_>) -> Outcome {
         line("token key", key);
     }
     line("save target", auth.token_file().display());
+    if let Some(problem) = problem {
+        return Err(problem.into());
+    }
     let Some(token) = token else {
         return Err(no_token(&auth));
     };
@@ -199,7 +242,38 @@ fn saved_line(path: &Path, saved: Saved) -> String {
         Saved::Written => format!("saved to {}", path.display()),
         Saved::Unchanged => format!("unchanged {} (already holds this token)", path.display()),
         Saved::SkippedReadOnly => format!("skipped {} (read-only directory)", path.display()),
+        Saved::KeptInvalid => format!("kept the invalid file as {}", path.display()),
     }
+}
+
+/// Runs `save` (given whether to replace a file that is not valid JSON);
+/// when such a file refuses it, asks on a terminal whether to keep it aside
+/// and write a fresh one (`--replace-invalid` says yes in advance).
+fn save_replacing(
+    p: &Parsed<'_>,
+    save: impl Fn(bool) -> fwclient_core::Result<Vec<(std::path::PathBuf, Saved)>>,
+) -> Result<Vec<(std::path::PathBuf, Saved)>, CliError> {
+    match save(p.flag("replace-invalid")) {
+        Err(e) if file::is_replaceable(&e) && prompt::stdin_is_tty() => {
+            eprintln!("fwauth: {}", first_sentence(&e));
+            let answer = prompt::ask(
+                "Keep that file as <name>.invalid-<timestamp> and write a fresh one? [y/N]: ",
+            )
+            .map_err(|io| CliError::new(exit::FAILURE, format!("reading the answer: {io}")))?;
+            match answer.as_deref().map(|a| a.trim().to_ascii_lowercase()) {
+                Some(a) if a == "y" || a == "yes" => Ok(save(true)?),
+                _ => Err(e.into()),
+            }
+        }
+        saved => Ok(saved?),
+    }
+}
+
+/// The problem, without the fix (which the question offers).
+fn first_sentence(e: &Error) -> &str {
+    e.message()
+        .split_once(". ")
+        .map_or(e.message(), |(first, _)| first)
 }
 
 fn save_token(p: &Parsed<'_>) -> Outcome {
@@ -223,15 +297,18 @@ fn save_token(p: &Parsed<'_>) -> Outcome {
     let auth = Auth::new(&opts)?;
     let key = p.value("key");
     let file = p.value("file");
-    let report = auth.save_token(
-        Some(&token),
-        key,
-        file,
-        SaveOptions {
-            overwrite: p.flag("overwrite"),
-            ..SaveOptions::default()
-        },
-    )?;
+    let report = save_replacing(p, |replace_invalid| {
+        auth.save_token(
+            Some(&token),
+            key,
+            file,
+            SaveOptions {
+                overwrite: p.flag("overwrite"),
+                replace_invalid,
+                ..SaveOptions::default()
+            },
+        )
+    })?;
     for (path, saved) in &report {
         println!("{}", saved_line(path, *saved));
     }
@@ -264,13 +341,32 @@ fn open_in_browser(url: &str) {
 
 fn new_token(p: &Parsed<'_>) -> Outcome {
     let auth = Auth::new(&options(&p.globals))?;
-    print!("{}", auth.new_token_instructions());
+    let fwauth = match server_given(p) {
+        Some(s) => format!("fwauth --server {s}"),
+        None => "fwauth".to_owned(),
+    };
+    let overwrite = match auth.usable_token() {
+        Ok(None) => "",
+        Ok(Some(_)) => " --overwrite",
+        Err(e) if file::is_replaceable(&e) => " --overwrite --replace-invalid",
+        Err(_) => " --overwrite",
+    };
     println!(
-        "    From a shell, save it with: fwauth save-token (it reads the token from a prompt\n    \
-         that does not echo, or from standard input), or run fwauth setup-token for the\n    \
-         guided setup."
+        "New tokens need to be acquired by hand. Please follow these steps:\n    \
+         1) Go to: {} to create a new token.\n    \
+         2) Log in with your Google credentials and copy the token shown afterward.\n    \
+         3) Save it with: {fwauth} save-token{overwrite}\n       \
+         (it reads the token from a prompt that does not echo, or from standard input),\n       \
+         or run the guided setup: {fwauth} setup-token\n    \
+         Note: creating a new token does not invalidate your other tokens; you can\n    \
+         see and delete them at {}.",
+        auth.new_token_url(),
+        auth.token_page_url()
     );
     println!("{}", auth.new_token_url());
+    if let Some(problem) = auth.lookup_problem() {
+        eprintln!("fwauth: note: {}", first_sentence(&problem));
+    }
     if p.flag("open") {
         open_in_browser(&auth.new_token_url());
     }
@@ -279,7 +375,7 @@ fn new_token(p: &Parsed<'_>) -> Outcome {
 
 fn whoami(p: &Parsed<'_>) -> Outcome {
     let client = Client::new(None, &options(&p.globals))?;
-    if client.auth().token().is_none() {
+    if client.auth().usable_token()?.is_none() {
         return Err(no_token(client.auth()));
     }
     let me = client.whoami()?;
@@ -297,12 +393,12 @@ fn whoami(p: &Parsed<'_>) -> Outcome {
 fn get(p: &Parsed<'_>) -> Outcome {
     let opts = options(&p.globals);
     let target = &p.args[0];
+    let client = Client::new(p.value("datastack"), &opts)?;
     let url = if target.starts_with('/') {
-        format!("{}{target}", opts.server_address().trim_end_matches('/'))
+        format!("{}{target}", client.server_address())
     } else {
         target.clone()
     };
-    let client = Client::new(p.value("datastack"), &opts)?;
     if client.datastack().is_some() {
         // Learning the local server makes it a trusted origin.
         client.datastack_info()?;
@@ -335,8 +431,8 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
         opts.server_address = Some(server.clone());
     }
     let opts = setup::options(&opts)?;
-    let server = opts.server_address().to_owned();
     let auth = Arc::new(Auth::new(&opts)?);
+    let server = auth.server_address().to_owned();
     let page = auth.token_page_url();
     if p.flag("open") {
         open_in_browser(&page);
@@ -350,36 +446,44 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
         let token = match setup::accept_pasted(&pasted) {
             Ok(t) => t,
             Err(e) => {
-                println!("{}", e.message());
+                println!("{} Please paste the token alone.", e.message());
                 continue;
             }
         };
+        if !setup::looks_like_global_token(&token) {
+            println!("{}", setup::unusual_form_warning(&token));
+            if prompt::stdin_is_tty() && !confirm("Check it with the server anyway? [Y/n]: ")? {
+                continue;
+            }
+        }
         match setup::validate(&token, &opts) {
             Ok(list) => break (token, list),
             Err(e) if setup::is_rejection(&e) => {
+                let why = exit::cli_message(&e);
                 println!(
-                    "Token did not work for login on {server}: {} Please check the token and \
+                    "Token did not work for login on {server}: {}. Please check the token and \
                      try again.",
-                    e.message()
+                    why.trim_end_matches('.')
                 );
             }
             Err(e) => return Err(e.into()),
         }
     };
     println!("The token works.");
-    for (path, saved) in setup::save(&auth, &token, true)? {
+    let saved = save_replacing(p, |replace| setup::save(&auth, &token, true, replace))?;
+    for (path, saved) in saved {
         println!("{}", saved_line(&path, saved));
     }
     if datastacks.is_empty() {
         println!("No datastacks found. Setup complete!");
-        return Ok(());
+        return finish_setup(&auth);
     }
     if !setup::offers_datastack_step(&auth) {
         println!(
             "The {} layout keeps no per-datastack files. Setup complete!",
             Layout::Framework.name()
         );
-        return Ok(());
+        return finish_setup(&auth);
     }
     println!("Datastacks you can see: {}", datastacks.join(", "));
     let chosen = choose_datastacks(&datastacks)?;
@@ -410,13 +514,36 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
     match first_failure {
         None => {
             println!("Setup complete!");
-            Ok(())
+            finish_setup(&auth)
         }
         Some(e) => {
             println!("Setup complete, except for the datastacks above that failed.");
             Err(e)
         }
     }
+}
+
+/// After a setup for a server that is not the default: how to make it one.
+fn finish_setup(auth: &Auth) -> Outcome {
+    let server = auth.server_address();
+    if auth.server_source() == AddressSource::Option && server != DEFAULT_SERVER_ADDRESS {
+        let current = std::env::var(ENV_SERVER_ADDRESS).ok();
+        if current.as_deref() != Some(server) {
+            println!(
+                "To use {server} by default (fwauth, and every program built on libfwclient), \
+                 add this line to your shell's startup file (~/.bashrc, ~/.zshrc):\n    \
+                 export {ENV_SERVER_ADDRESS}={server}"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A yes/no question whose default is yes; end of input is no.
+fn confirm(question: &str) -> Result<bool, CliError> {
+    let answer = prompt::ask(question)
+        .map_err(|e| CliError::new(exit::FAILURE, format!("reading the answer: {e}")))?;
+    Ok(answer.is_some_and(|a| matches!(a.trim().to_ascii_lowercase().as_str(), "" | "y" | "yes")))
 }
 
 /// caveclient's question: every datastack (Y, yes or nothing), some of them

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+use fwclient_core::secrets::file::{FIX_OVERWRITE, FIX_REPLACE_INVALID};
 use fwclient_core::{Error, ErrorKind};
 
 /// Success (what `ExitCode::SUCCESS` gives; no library error maps to it).
@@ -26,7 +27,7 @@ pub const NETWORK: u8 = 7;
 pub const FILES: u8 = 8;
 /// save-token: the key already holds a token (use --overwrite).
 pub const TOKEN_EXISTS: u8 = 9;
-/// The token given is not a usable token (or, in setup-token, not 32 hex characters).
+/// The token given is not a usable token.
 pub const BAD_TOKEN: u8 = 10;
 
 /// The exit statuses, for every `--help`.
@@ -70,13 +71,29 @@ impl CliError {
         }
     }
 
-    /// Prints the message (and a hint for token problems) and gives the status.
-    pub fn report(&self) -> ExitCode {
-        eprintln!("fwauth: {}", self.message);
+    /// Prints the message (and a hint for token problems) and gives the
+    /// status. `server`: the --server (or setup-token SERVER) the user gave,
+    /// kept in every command the message suggests.
+    pub fn report(&self, server: Option<&str>) -> ExitCode {
+        let fwauth = match server {
+            Some(s) => format!("fwauth --server {s}"),
+            None => "fwauth".to_owned(),
+        };
+        let message = self
+            .message
+            .replace(
+                FIX_REPLACE_INVALID,
+                &format!("run `{fwauth} save-token --overwrite --replace-invalid`"),
+            )
+            .replace(
+                FIX_OVERWRITE,
+                &format!("run `{fwauth} save-token --overwrite`"),
+            );
+        eprintln!("fwauth: {message}");
         match self.code {
             NO_TOKEN | TOKEN_REJECTED => eprintln!(
-                "fwauth: to set up a token: fwauth setup-token (guided), or fwauth new-token \
-                 and then fwauth save-token"
+                "fwauth: to set up a token: {fwauth} setup-token (guided), or {fwauth} new-token \
+                 and then {fwauth} save-token"
             ),
             TOKEN_EXISTS => {
                 eprintln!("fwauth: add --overwrite to replace the saved token")
@@ -89,7 +106,25 @@ impl CliError {
 
 impl From<Error> for CliError {
     fn from(e: Error) -> CliError {
-        CliError::new(for_kind(e.kind()), e.message())
+        CliError::new(for_kind(e.kind()), cli_message(&e))
+    }
+}
+
+/// The library's message in a shell user's terms: what the server said,
+/// without the library calls its messages suggest (the report adds the
+/// fwauth commands instead).
+pub fn cli_message(e: &Error) -> String {
+    let url = e.detail().and_then(|d| d.url.as_deref());
+    match (e.kind(), url) {
+        (ErrorKind::InvalidToken, Some(url)) => format!(
+            "the server rejected the token as invalid or expired ({url}, HTTP {})",
+            e.http_status()
+        ),
+        (ErrorKind::NotAuthenticated, Some(url)) => format!(
+            "not authenticated: {url} answered that no token was sent (HTTP {})",
+            e.http_status()
+        ),
+        _ => e.message().to_owned(),
     }
 }
 

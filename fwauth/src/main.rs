@@ -20,12 +20,12 @@ fn main() -> ExitCode {
         match arg.into_string() {
             Ok(a) => argv.push(a),
             Err(_) => {
-                return CliError::new(exit::USAGE, "arguments must be valid UTF-8").report();
+                return CliError::new(exit::USAGE, "arguments must be valid UTF-8").report(None);
             }
         }
     }
     match cli::parse(&argv) {
-        Err(e) => e.report(),
+        Err(e) => e.report(None),
         Ok(Invocation::Help(None)) => {
             print!("{}", cli::overview_help());
             ExitCode::SUCCESS
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
         }
         Ok(Invocation::Run(parsed)) => match commands::run(&parsed) {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => e.report(),
+            Err(e) => e.report(commands::server_given(&parsed)),
         },
     }
 }

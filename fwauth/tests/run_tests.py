@@ -6,7 +6,7 @@
 
 Every test runs fwauth as a user would: a fresh HOME, none of the FW_*
 variables, a server on 127.0.0.1 started here (with a fixture that adds a
-32-hex token, since setup-token accepts only that form) and killed by its
+32-hex token, the global server's form) and killed by its
 PID at the end. Interactive flows (hidden prompts, setup-token) run in a
 pseudo-terminal (the pty module). No test opens a browser: --open is tested
 with BROWSER set to a script that records its argument.
@@ -423,7 +423,7 @@ def status_with_an_accepted_token(home):
     check(r.code == OK, r)
     for want in [
         f"server:       {url()}",
-        "layout:       framework (chosen from the secrets directory)",
+        "layout:       framework (the default for this secrets directory)",
         f"secrets dir:  {home.secrets}",
         "token:        found, 23 characters",
         f"token file:   {home.path('chunkedgraph-secret.json')}",
@@ -547,7 +547,11 @@ def new_token_instructions_and_open(home):
     env = home.env(BROWSER=script)
     r = fwauth(home, "new-token", "--server", url(), env=env)
     create = f"{url()}/auth/api/v1/create_token"
-    check(r.code == OK and create in r.out and "fwauth save-token" in r.out, r)
+    check(r.code == OK and create in r.out and f"fwauth --server {url()} save-token\n" in r.out, r)
+    # With a token saved, the step that saves one says --overwrite.
+    home.write("chunkedgraph-secret.json", json.dumps({"token": SEED}))
+    r = fwauth(home, "new-token", env=env)
+    check(r.code == OK and "Save it with: fwauth save-token --overwrite\n" in r.out, r)
     check("refresh_token" not in r.out, r)
     time.sleep(0.3)
     check(not os.path.exists(record), "no browser without --open")
@@ -576,13 +580,13 @@ def setup_token_guided_flow_in_a_terminal(home):
         p.expect(re.escape(f"Visit {url()}/sticky_auth/settings/tokens and copy an existing token"))
         p.expect(PROMPT)
         check(not p.echo_is_on(), "echo is off at the prompt")
-        p.send("not-a-token\n")
-        p.expect(r"Invalid token format\. Please ensure it is a 32-character hexadecimal \(0-9, a-f\) string\.")
+        p.send("not a token\n")
+        p.expect(r"That is not a usable token: .*\. Please paste the token alone\.")
         p.expect(PROMPT)
         p.send(HEX_UNKNOWN + "\n")
-        p.expect(r"Token did not work for login")
+        p.expect(r"Token did not work for login on .*HTTP 401\)\. Please check the token and try again\.")
         p.expect(PROMPT)
-        p.send("  " + HEX.upper() + " \n")  # stripped and lower-cased
+        p.send("  " + HEX + " \n")  # stripped
         p.expect(QUESTION)
         check(p.echo_is_on(), "echo is back on for the question")
         p.send("\n")  # Y
@@ -651,8 +655,8 @@ def setup_token_from_a_pipe(home):
     r = fwauth(home, "setup-token", url(), stdin=f"{HEX_UNKNOWN}\n{HEX}\nexit\n")
     check(r.code == OK and "Token did not work" in r.out, r)
     check(json.loads(home.read("cave-secret.json")) == {"token": HEX}, home.files())
-    r = fwauth(home, "setup-token", url(), stdin="bad\n")
-    check(r.code == NO_TOKEN and "Invalid token format" in r.out and "end of input" in r.err, r)
+    r = fwauth(home, "setup-token", url(), stdin="bad token\n")
+    check(r.code == NO_TOKEN and "not a usable token" in r.out and "end of input" in r.err, r)
 
 
 @test
@@ -668,6 +672,179 @@ def setup_token_overwrites_and_respects_the_layout(home):
 def setup_token_stops_when_the_server_is_unreachable(home):
     r = fwauth(home, "setup-token", "http://127.0.0.1:1", stdin=f"{HEX}\n")
     check(r.code == NETWORK and home.files() == [], r)
+
+
+# ------------------------------------------------------------------ the first hour (issue 13)
+
+BROKEN = {
+    "trailing comma": '{"token": "fake_token_123",}',
+    "a bare token": "fake_token_123\n",
+}
+FORM = '{"token": "<your token>"}'
+
+
+def kept_files(home, name):
+    return [f for f in home.files() if f.startswith(name + ".invalid-")]
+
+
+@test
+def broken_secret_file_every_command_names_the_way_out(home):
+    for what, text in BROKEN.items():
+        h = Home()
+        try:
+            h.write("chunkedgraph-secret.json", text)
+            os.chmod(h.path("chunkedgraph-secret.json"), 0o640)
+            # new-token needs no token: it still runs, and says what to run.
+            r = fwauth(h, "new-token", "--server", url())
+            check(r.code == OK and "/auth/api/v1/create_token" in r.out, f"{what}: {r}")
+            check("save-token --overwrite --replace-invalid" in r.out and "not valid JSON" in r.err, f"{what}: {r}")
+            # status runs, and says what is wrong and how to fix it.
+            r = fwauth(h, "status", "--offline", "--server", url())
+            check(r.code == FILES and "secret file is unusable" in r.out, f"{what}: {r}")
+            check(FORM in r.err and f"fwauth --server {url()} save-token --overwrite --replace-invalid" in r.err, f"{what}: {r}")
+            check("FW_SAVE_" not in r.err, f"{what}: the CLI speaks fwauth\n{r}")
+            # In a script, --overwrite alone is refused and the file kept as it is.
+            r = fwauth(h, "save-token", "--overwrite", stdin=SEED + "\n")
+            check(r.code == FILES and "--replace-invalid" in r.err, f"{what}: {r}")
+            check(h.read("chunkedgraph-secret.json") == text, f"{what}: unchanged")
+            # With --replace-invalid: kept aside (bytes and mode), a fresh file.
+            r = fwauth(h, "save-token", "--overwrite", "--replace-invalid", stdin=SEED + "\n")
+            check(r.code == OK and "kept the invalid file as" in r.out, f"{what}: {r}")
+            kept = kept_files(h, "chunkedgraph-secret.json")
+            check(len(kept) == 1 and re.fullmatch(r"chunkedgraph-secret\.json\.invalid-\d{8}T\d{6}Z", kept[0]), kept)
+            check(h.read(kept[0]) == text, f"{what}: kept byte for byte")
+            check(stat.S_IMODE(os.stat(h.path(kept[0])).st_mode) == 0o640, f"{what}: mode kept")
+            check(h.read("chunkedgraph-secret.json") == f'{{"token": "{SEED}"}}', h.files())
+            r = fwauth(h, "whoami", "--server", url())
+            check(r.code == OK and "Ada Lovelace" in r.out, f"{what}: {r}")
+        finally:
+            h.cleanup()
+
+
+@test
+def save_token_in_a_terminal_asks_before_replacing_an_invalid_file(home):
+    home.write("chunkedgraph-secret.json", BROKEN["trailing comma"])
+    for answer, code in (("n", FILES), ("y", OK)):
+        p = Pty(home, "save-token", "--overwrite")
+        try:
+            p.expect(r"Paste the token \(input will be hidden\): ")
+            p.send(SEED + "\n")
+            p.expect(r"is not valid JSON")
+            p.expect(r"Keep that file as <name>\.invalid-<timestamp> and write a fresh one\? \[y/N\]: ")
+            p.send(answer + "\n")
+            check(p.finish() == code, p.text())
+        finally:
+            p.close()
+    check(len(kept_files(home, "chunkedgraph-secret.json")) == 1, home.files())
+    check(home.read("chunkedgraph-secret.json") == f'{{"token": "{SEED}"}}', home.files())
+
+
+@test
+def setup_token_replaces_an_invalid_file_when_asked(home):
+    home.write("cave-secret.json", BROKEN["a bare token"])
+    r = fwauth(home, "setup-token", url(), stdin=f"{HEX}\nexit\n")
+    check(r.code == FILES and "--replace-invalid" in r.err, r)
+    check(home.read("cave-secret.json") == BROKEN["a bare token"], "unchanged")
+    r = fwauth(home, "setup-token", url(), "--replace-invalid", stdin=f"{HEX}\nexit\n")
+    check(r.code == OK and "kept the invalid file as" in r.out, r)
+    check(home.read("cave-secret.json") == f'{{"token": "{HEX}"}}', home.files())
+    check(len(kept_files(home, "cave-secret.json")) == 1, home.files())
+
+
+@test
+def server_for_a_whole_shell(home):
+    home.write("chunkedgraph-secret.json", json.dumps({"token": SEED}))
+    env = home.env(FW_SERVER_ADDRESS=url())
+    r = fwauth(home, "status", env=env)
+    check(r.code == OK and f"server:       {url()} (from $FW_SERVER_ADDRESS)" in r.out, r)
+    r = fwauth(home, "whoami", env=env)
+    check(r.code == OK and "Ada Lovelace" in r.out, r)
+    r = fwauth(home, "--server", "http://127.0.0.1:1", "status", "--offline", env=env)
+    check("server:       http://127.0.0.1:1 (from --server)" in r.out, f"--server beats the variable\n{r}")
+    r = fwauth(home, "status", "--offline")
+    check("https://global.daf-apis.com (the default; set $FW_SERVER_ADDRESS or --server for another)" in r.out, r)
+    r = fwauth(home, "status", "--offline", env=home.env(FW_SERVER_ADDRESS="ftp://h.org"))
+    check(r.code == USAGE and "$FW_SERVER_ADDRESS" in r.err and 'use "https://h.org"' in r.err, r)
+
+
+@test
+def setup_token_for_another_server_says_how_to_make_it_the_default(home):
+    r = fwauth(home, "setup-token", url(), stdin=f"{HEX}\nexit\n")
+    check(r.code == OK and f"export FW_SERVER_ADDRESS={url()}" in r.out, r)
+    r = fwauth(home, "setup-token", stdin=f"{HEX}\nexit\n", env=home.env(FW_SERVER_ADDRESS=url()))
+    check(r.code == OK and "export FW_SERVER_ADDRESS" not in r.out, r)
+
+
+@test
+def server_addresses_as_typed(home):
+    home.write("chunkedgraph-secret.json", json.dumps({"token": SEED}))
+    r = fwauth(home, "--server", url() + "/", "get", "/info/api/v2/datastacks")
+    check(r.code == OK and "minnie65_public" in r.out, f"a trailing slash is dropped\n{r}")
+    r = fwauth(home, "--server", "global.daf-apis.com/", "status", "--offline")
+    check("server:       https://global.daf-apis.com (from --server)" in r.out, r)
+    for bad, fix in (("ftp://h.org", "https://h.org"), ("https://h.org/?x=1", "https://h.org"), ("http:/h.org", "https://h.org")):
+        r = fwauth(home, "--server", bad, "status", "--offline")
+        check(r.code == USAGE and f'use "{fix}"' in r.err, f"{bad}: {r}")
+
+
+@test
+def setup_token_offline_accepts_the_devservers_tokens(home):
+    r = fwauth(home, "setup-token", url(), stdin=f"{SEED}\nexit\n", allowed=[])
+    check(r.code == OK and "does not look like the global server's tokens" in r.out, r)
+    check(home.read("cave-secret.json") == f'{{"token": "{SEED}"}}', home.files())
+    # In a terminal the warning asks first; "n" asks for another token.
+    home2 = Home()
+    try:
+        p = Pty(home2, "setup-token", url())
+        try:
+            p.expect(PROMPT)
+            p.send(EXPIRING + "\n")
+            p.expect(r"Check it with the server anyway\? \[Y/n\]: ")
+            p.send("n\n")
+            p.expect(PROMPT)
+            p.send(SEED + "\n")
+            p.expect(r"Check it with the server anyway\? \[Y/n\]: ")
+            p.send("\n")
+            p.expect(QUESTION)
+            p.send("exit\n")
+            check(p.finish() == OK, p.text())
+        finally:
+            p.close()
+        check(home2.read("cave-secret.json") == f'{{"token": "{SEED}"}}', home2.files())
+    finally:
+        home2.cleanup()
+
+
+@test
+def setup_token_keeps_the_case_of_the_token(home):
+    # A token is saved as pasted: the server's answer decides, not a rule here.
+    r = fwauth(home, "setup-token", url(), stdin=f"{HEX.upper()}\n")
+    check(r.code == NO_TOKEN and "Token did not work" in r.out and home.files() == [], r)
+    check(HEX not in r.out + r.err and HEX.upper() not in r.out + r.err, r)
+
+
+@test
+def failures_speak_fwauth_and_keep_the_server(home):
+    r = fwauth(home, "setup-token", url(), stdin="")
+    check(r.code == NO_TOKEN and f"fwauth --server {url()} setup-token" in r.err, r)
+    home.write("chunkedgraph-secret.json", json.dumps({"token": WRONG}))
+    r = fwauth(home, "--server", url(), "whoami")
+    check(r.code == REJECTED and "invalid or expired" in r.err, r)
+    check(f"fwauth --server {url()} setup-token" in r.err, r)
+    for lib in ("fw_auth_save_token", "Auth::save_token", "SaveToken", "get_new_token"):
+        check(lib not in r.err, f"{lib} in\n{r}")
+    r = fwauth(home, "setup-token", url(), stdin=f"{WRONG}\n")
+    check(re.search(r"Token did not work for login on \S+: .*\(\S+, HTTP 401\)\. Please check the token", r.out), r)
+    check("fw_auth_save_token" not in r.out + r.err, r)
+
+
+@test
+def status_says_when_the_secrets_directory_does_not_exist(home):
+    r = fwauth(home, "status", "--offline")
+    check("layout:       framework (the default; the secrets directory does not exist yet)" in r.out, r)
+    home.write("cave-secret.json", json.dumps({"token": SEED}))
+    r = fwauth(home, "status", "--offline")
+    check("cave (chosen: the secrets directory holds cave-secret.json and no chunkedgraph-secret.json)" in r.out, r)
 
 
 # ------------------------------------------------------------------ main

@@ -150,7 +150,7 @@ t_version_macros() {
     "$CC" -std=c11 -Wall -Wextra -Werror -o "$work/version" "$HERE/c/version.c" \
         -DEXPECT_MAJOR="$V_MAJOR" -DEXPECT_MINOR="$V_MINOR" -DEXPECT_PATCH="$V_PATCH" \
         -DEXPECT_STRING="\"$VERSION\"" \
-        $(pc --cflags --libs fwclient) -Wl,-rpath,"$(pc --variable=libdir fwclient)"
+        $(pc --cflags --libs fwclient)
     "$work/version"
 }
 
@@ -160,10 +160,11 @@ t_pkg_config() {
     got=$(echo $(pc --cflags fwclient))
     [ "$got" = "-I$prefix/include" ] || fail "cflags: $got"
     got=$(echo $(pc --libs fwclient))
-    [ "$got" = "-L$prefix/lib -lfwclient" ] || fail "libs: $got"
+    # A prefix the loader does not search: the .pc carries the rpath.
+    [ "$got" = "-L$prefix/lib -Wl,-rpath,$prefix/lib -lfwclient" ] || fail "libs: $got"
     got=$(echo $(pc --static --libs fwclient))
     echo "static libs: $got"
-    [ "$got" = "-L$prefix/lib -lfwclient $(sed -n 's/^Libs.private: //p' "$prefix/lib/pkgconfig/fwclient.pc")" ] || fail "static libs: $got"
+    [ "$got" = "-L$prefix/lib -Wl,-rpath,$prefix/lib -lfwclient $(sed -n 's/^Libs.private: //p' "$prefix/lib/pkgconfig/fwclient.pc")" ] || fail "static libs: $got"
     pc --atleast-version="$VERSION" fwclient || fail "--atleast-version $VERSION"
     if pc --atleast-version="$((V_MAJOR + 1)).0.0" fwclient; then fail "--atleast-version of the next major"; fi
     pc --validate fwclient || fail "pkg-config --validate"
@@ -185,10 +186,12 @@ t_native_static_libs() {
 
 t_c_shared() {
     local exe=$work/consumer secrets=$work/secrets-c
+    # No rpath of our own: the one in the .pc's Libs must do.
     "$CC" -std=c11 -Wall -Wextra -Werror -pedantic -o "$exe" "$HERE/c/consumer.c" \
-        $(pc --cflags --libs fwclient) -Wl,-rpath,"$(pc --variable=libdir fwclient)"
+        $(pc --cflags --libs fwclient)
     readelf -d "$exe" | grep -F "Shared library: [$SONAME]" || fail "the program does not need $SONAME"
-    ldd "$exe" | grep -F "$SONAME => $prefix/lib/$SONAME" || { ldd "$exe"; fail "$SONAME is not the installed one"; }
+    env -u LD_LIBRARY_PATH ldd "$exe" | grep -F "$SONAME => $prefix/lib/$SONAME" ||
+        { ldd "$exe"; fail "$SONAME is not the installed one"; }
     "$exe" "$URL" "$secrets"
     [ "$(cat "$secrets/chunkedgraph-secret.json")" = '{"token": "fake_token_123"}' ] || fail "secret file"
 }
@@ -257,13 +260,13 @@ t_cmake_relocated() {
 t_go_pkgconfig() {
     local exe=$work/fwclient-go.test
     command -v "$GO" >/dev/null || fail "go not found"
-    # pkg-config gives -L and -lfwclient; the run-time path comes from
-    # CGO_LDFLAGS (or LD_LIBRARY_PATH, or ldconfig for a system prefix). Go's
-    # build cache does not key on pkg-config's output, but on CGO_LDFLAGS,
-    # which names this prefix: the package is rebuilt against this install.
+    # pkg-config gives -L, the rpath and -lfwclient: the binary runs without
+    # LD_LIBRARY_PATH. Go's build cache does not key on pkg-config's output,
+    # but on CGO_LDFLAGS, which names this prefix (and no rpath): the package
+    # is rebuilt against this install.
     (cd "$ROOT/bindings/go" &&
         PKG_CONFIG_PATH="$prefix/lib/pkgconfig" CGO_ENABLED=1 \
-            CGO_LDFLAGS="-O2 -g -Wl,-rpath,$prefix/lib" \
+            CGO_LDFLAGS="-O2 -g -L$prefix/lib" \
             "$GO" test -tags fwclient_pkgconfig -c -o "$exe" .)
     env -u LD_LIBRARY_PATH ldd "$exe" | grep -F "$SONAME => $prefix/lib/$SONAME" ||
         { ldd "$exe"; fail "the Go tests do not use the installed library"; }
@@ -272,6 +275,63 @@ t_go_pkgconfig() {
         env -u FW_DEVSERVER_URL -u FW_DEVSERVER_OTHER_URL -u LD_LIBRARY_PATH \
             FW_DEVSERVER_BIN="$LIBDIR/fw-devserver" FWCLIENT_REQUIRE_DEVSERVER=1 \
             "$exe" -test.count=1 -test.v | grep -E '^(--- |ok|PASS|FAIL|panic)')
+}
+
+# docs/first-hour.md as a newcomer follows it: its files (the code blocks
+# headed by a path under hello-fw/) extracted next to a "clone" (a link to
+# this checkout), built as the page says against the installed copy, run
+# against fw-devserver before and after the token is set up with the
+# installed fwauth.
+t_first_hour() {
+    local src=$work/src home=$work/home-first-hour out f
+    local gocache gopath
+    gocache=$("$GO" env GOCACHE) gopath=$("$GO" env GOPATH)
+    mkdir -p "$src" "$home"
+    ln -s "$ROOT" "$src/fwclient"
+    awk -v dir="$src" '
+        /^```/ && !file && $2 ~ /^hello-fw\// { file = dir "/" $2; d = file; sub(/\/[^\/]*$/, "", d); system("mkdir -p \"" d "\""); printf "" > file; next }
+        /^```/ && file { close(file); file = ""; next }
+        file { print > file }
+    ' "$ROOT/docs/first-hour.md"
+    for f in c/hello.c cpp/hello.cpp cpp/CMakeLists.txt go/go.mod go/main.go; do
+        [ -s "$src/hello-fw/$f" ] || fail "docs/first-hour.md has no block for hello-fw/$f"
+    done
+    export HOME=$home FW_SERVER_ADDRESS=$URL PKG_CONFIG_PATH=$prefix/lib/pkgconfig PATH=$prefix/bin:$PATH
+    export GOCACHE=$gocache GOPATH=$gopath GOPROXY=off
+    unset FW_AUTH_TOKEN FW_SECRETS_DIR FW_SECRETS_LAYOUT LD_LIBRARY_PATH
+    # Built as the page says.
+    (cd "$src/hello-fw/c" && "$CC" -std=c11 -Wall -Wextra -Werror hello.c $(pkg-config --cflags --libs fwclient) -o hello)
+    (cd "$src/hello-fw/cpp" && "$CMAKE" -S . -B build -DCMAKE_PREFIX_PATH="$prefix" && "$CMAKE" --build build)
+    (cd "$src/hello-fw/go" && "$GO" build -tags fwclient_pkgconfig -o hello .)
+    # Before a token: each program says how to get one.
+    out=$("$src/hello-fw/c/hello" 2>&1) && fail "the C program succeeded without a token: $out"
+    echo "$out"
+    grep -qF "FW_ERR_NOT_AUTHENTICATED" <<<"$out" || fail "C without a token"
+    grep -qF 'fw_auth_save_token(auth, "PASTE_YOUR_TOKEN_HERE", NULL, NULL, 0, &err);' <<<"$out" || fail "C instructions"
+    out=$("$src/hello-fw/go/hello" 2>&1) && fail "the Go program succeeded without a token: $out"
+    grep -qF "$URL/auth/api/v1/create_token" <<<"$out" || fail "Go without a token: $out"
+    # Step 3, with the devserver's token (a pipe: no question asked).
+    out=$(printf 'fake_token_123\nexit\n' | fwauth setup-token)
+    echo "$out"
+    grep -qF "does not look like the global server's tokens" <<<"$out" || fail "setup-token warning"
+    fwauth status
+    # Steps 4 to 6.
+    out=$("$src/hello-fw/c/hello")
+    echo "$out"
+    grep -qF '"name":"Ada Lovelace"' <<<"$out" || fail "C program: $out"
+    out=$("$src/hello-fw/cpp/build/hello_cpp")
+    echo "$out"
+    grep -qF 'minnie65_public' <<<"$out" || fail "C++ program: $out"
+    out=$("$src/hello-fw/go/hello")
+    echo "$out"
+    [ "$out" = "Hello, Ada Lovelace <ada@example.org>" ] || fail "Go program: $out"
+    # Step 7: a broken secret file, and the way out the table gives.
+    printf '{"token": "fake_token_123",}' >"$home/.cloudvolume/secrets/cave-secret.json"
+    rm -f "$home/.cloudvolume/secrets/"*-cave-secret.json
+    out=$("$src/hello-fw/c/hello" 2>&1) && fail "the C program read a broken file: $out"
+    grep -qF '{"token": "<your token>"}' <<<"$out" || fail "the broken file's message: $out"
+    echo fake_token_123 | fwauth save-token --overwrite --replace-invalid
+    "$src/hello-fw/c/hello" | grep -qF "Ada Lovelace" || fail "C program after the fix"
 }
 
 t_fwauth_installed() {
@@ -294,6 +354,13 @@ t_destdir() {
     [ -f "$stage$dest/lib/libfwclient.so.$VERSION" ] || fail "not staged below DESTDIR"
     [ "$(readlink "$stage$dest/lib/$SONAME")" = "libfwclient.so.$VERSION" ] || fail "relative soname link"
     grep -qx "prefix=$dest" "$stage$dest/lib/pkgconfig/fwclient.pc" || fail "prefix in the .pc"
+    grep -qx 'Libs: -L${libdir} -Wl,-rpath,${libdir} -lfwclient' "$stage$dest/lib/pkgconfig/fwclient.pc" ||
+        fail "rpath in the .pc of a prefix the loader does not search"
+    # A library directory the loader searches gets no rpath.
+    pkg_make install DESTDIR="$stage-sys" PREFIX=/usr INSTALL_LIBDIR=/usr/lib
+    grep -qx 'Libs: -L${libdir} -lfwclient' "$stage-sys/usr/lib/pkgconfig/fwclient.pc" ||
+        fail "an rpath in the .pc of /usr/lib"
+    rm -rf "$stage-sys"
     if grep -rF "$stage" "$stage" --include='*.pc' --include='*.cmake'; then fail "DESTDIR leaked into the files above"; fi
     [ ! -e "$dest" ] || fail "something was written to $dest"
     pkg_make uninstall DESTDIR="$stage" PREFIX="$dest"
@@ -329,6 +396,7 @@ if run install t_install; then
     run cmake-relocated-prefix t_cmake_relocated
     run go-pkg-config t_go_pkgconfig
     run fwauth-installed t_fwauth_installed
+    run first-hour t_first_hour
     run destdir-staging t_destdir
     run uninstall t_uninstall
 fi

@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	fwclient "github.com/fwclient/fwclient-go"
+	fwclient "github.com/fwclient/fwclient/bindings/go"
 )
 
 const (
@@ -73,7 +73,7 @@ func startDevserver(t *testing.T) string {
 }
 
 func TestThirtyTwoGoroutinesShareOneClientAndAuth(t *testing.T) {
-	for _, v := range []string{"FW_AUTH_TOKEN", "FW_SECRETS_DIR", "FW_SECRETS_LAYOUT", "FW_CA_BUNDLE"} {
+	for _, v := range []string{"FW_AUTH_TOKEN", "FW_SECRETS_DIR", "FW_SECRETS_LAYOUT", "FW_CA_BUNDLE", "FW_SERVER_ADDRESS"} {
 		t.Setenv(v, "")
 		os.Unsetenv(v)
 	}

@@ -10,6 +10,9 @@
     X(test_cave_layout)                                                                            \
     X(test_token_shared_live)                                                                      \
     X(test_malformed_secret_file)                                                                  \
+    X(test_broken_secret_file_has_a_way_out)                                                       \
+    X(test_instructions_work_when_a_token_is_saved)                                                \
+    X(test_server_addresses_as_typed)                                                              \
     X(test_invalid_utf8)                                                                           \
     X(test_invalid_token_format)                                                                   \
     X(test_environment)                                                                            \

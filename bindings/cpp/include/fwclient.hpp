@@ -425,6 +425,8 @@ struct SaveOptions {
   bool write_to_server_file = true;  // FW_SAVE_NO_SERVER_FILE when false
   bool local_server = true;          // FW_SAVE_NO_LOCAL_SERVER when false
   bool ignore_readonly = true;       // FW_SAVE_STRICT_READONLY when false
+  bool replace_invalid = false;      // FW_SAVE_REPLACE_INVALID when true: keep a file that
+                                     // is not a JSON object as <name>.invalid-<timestamp>
 
   /// The FW_SAVE_* flags these options stand for.
   std::uint32_t flags() const noexcept {
@@ -434,6 +436,7 @@ struct SaveOptions {
     if (!write_to_server_file) f |= FW_SAVE_NO_SERVER_FILE;
     if (!local_server) f |= FW_SAVE_NO_LOCAL_SERVER;
     if (!ignore_readonly) f |= FW_SAVE_STRICT_READONLY;
+    if (replace_invalid) f |= FW_SAVE_REPLACE_INVALID;
     return f;
   }
 };

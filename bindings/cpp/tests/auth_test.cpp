@@ -219,12 +219,33 @@ TEST_F(Auth, InvalidTokenFormat) {
 
 TEST_F(Auth, MalformedSecretFile) {
   write_file(framework_file(), "[1, 2]");
+  // The auth exists, so that a token can be saved over the file; using the
+  // token throws, naming the file, the form it should have and the fix.
+  fw::Auth auth;
   try {
-    fw::Auth auth;
+    (void)auth.token();
     FAIL() << "no exception";
   } catch (const fw::SecretFileError& e) {
-    EXPECT_NE(std::string(e.what()).find(framework_file().string()), std::string::npos) << e.what();
+    const std::string what = e.what();
+    EXPECT_NE(what.find(framework_file().string()), std::string::npos) << what;
+    EXPECT_NE(what.find("{\"token\": \"<your token>\"}"), std::string::npos) << what;
+    EXPECT_NE(what.find("FW_SAVE_REPLACE_INVALID"), std::string::npos) << what;
   }
+  fw::SaveOptions opts;
+  opts.overwrite = true;
+  EXPECT_THROW(auth.save_token("fake_token_123", opts), fw::SecretFileError);
+  opts.replace_invalid = true;
+  auth.save_token("fake_token_123", opts);
+  EXPECT_EQ(read_file(framework_file()), R"({"token": "fake_token_123"})");
+  EXPECT_EQ(auth.token(), std::optional<std::string>("fake_token_123"));
+  int kept = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(framework_file().parent_path())) {
+    if (entry.path().filename().string().rfind("chunkedgraph-secret.json.invalid-", 0) == 0) {
+      EXPECT_EQ(read_file(entry.path()), "[1, 2]");
+      kept++;
+    }
+  }
+  EXPECT_EQ(kept, 1);
 }
 
 TEST_F(Auth, OptionSettersRefuseBadValues) {

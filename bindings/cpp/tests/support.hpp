@@ -75,7 +75,8 @@ class TempHome : public ::testing::Test {
     ASSERT_NE(mkdtemp(buf.data()), nullptr) << std::strerror(errno);
     home_ = fs::path(buf.data());
     setenv("HOME", home_.c_str(), 1);
-    for (const char* v : {"FW_AUTH_TOKEN", "FW_SECRETS_DIR", "FW_SECRETS_LAYOUT", "FW_CA_BUNDLE"}) {
+    for (const char* v :
+         {"FW_AUTH_TOKEN", "FW_SECRETS_DIR", "FW_SECRETS_LAYOUT", "FW_CA_BUNDLE", "FW_SERVER_ADDRESS"}) {
       unsetenv(v);
     }
   }
@@ -89,7 +90,7 @@ class TempHome : public ::testing::Test {
 
  private:
   EnvGuard g_home_{"HOME"}, g_token_{"FW_AUTH_TOKEN"}, g_dir_{"FW_SECRETS_DIR"},
-      g_layout_{"FW_SECRETS_LAYOUT"}, g_ca_{"FW_CA_BUNDLE"};
+      g_layout_{"FW_SECRETS_LAYOUT"}, g_ca_{"FW_CA_BUNDLE"}, g_server_{"FW_SERVER_ADDRESS"};
   fs::path home_;
 };
 

@@ -3,15 +3,32 @@
 
 /// The instructions, pointing at `create_token` (which adds a key) and never
 /// at the deprecated `refresh_token` (which deletes the user's existing key).
-pub fn new_token(create_url: &str, tokens_page_url: &str) -> String {
+/// When a token is saved already (`saved`), the save lines carry the
+/// overwrite flag, so that following them does not end in "already exists".
+pub fn new_token(create_url: &str, tokens_page_url: &str, saved: bool) -> String {
+    let (c_flags, cpp_save, go_opts, note) = if saved {
+        (
+            "FW_SAVE_OVERWRITE",
+            "fw::SaveOptions o; o.overwrite = true; auth.save_token(\"PASTE_YOUR_TOKEN_HERE\", o);",
+            "&fwclient.SaveOptions{Overwrite: true}",
+            " (replacing the token saved now)",
+        )
+    } else {
+        (
+            "0",
+            "auth.save_token(\"PASTE_YOUR_TOKEN_HERE\");",
+            "nil",
+            "",
+        )
+    };
     format!(
         "New tokens need to be acquired by hand. Please follow these steps:
     1) Go to: {create_url} to create a new token.
     2) Log in with your Google credentials and copy the token shown afterward.
-    3a) Save it to your computer with:
-          C:   fw_auth_save_token(auth, \"PASTE_YOUR_TOKEN_HERE\", NULL, NULL, 0, &err);
-          C++: auth.save_token(\"PASTE_YOUR_TOKEN_HERE\");
-          Go:  auth.SaveToken(\"PASTE_YOUR_TOKEN_HERE\", nil)
+    3a) Save it to your computer{note} with:
+          C:   fw_auth_save_token(auth, \"PASTE_YOUR_TOKEN_HERE\", NULL, NULL, {c_flags}, &err);
+          C++: {cpp_save}
+          Go:  auth.SaveToken(\"PASTE_YOUR_TOKEN_HERE\", {go_opts})
     or
     3b) Set it for the current session only with:
           C:   fw_auth_set_token(auth, \"PASTE_YOUR_TOKEN_HERE\", &err);

@@ -9,7 +9,8 @@ use std::sync::{Mutex, RwLock};
 
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result};
+use crate::address::AddressSource;
+use crate::error::{Error, ErrorKind, Result};
 use crate::options::Options;
 use crate::secrets::file::{self, Found};
 use crate::secrets::layout::{self, DEFAULT_KEY, Layout};
@@ -39,12 +40,17 @@ struct State {
     source: TokenSource,
     /// The file a save without an explicit file writes to.
     token_file: PathBuf,
+    /// Why the lookup found no token although files should hold one: a
+    /// secret file that cannot be read or is malformed. Reported where the
+    /// token is used; a save or `set_token` clears it.
+    problem: Option<Error>,
 }
 
 /// A user's token and where it lives. Shared by every client built on it:
 /// a token saved or set later is what all of them use from then on.
 pub struct Auth {
     server_address: String,
+    server_source: AddressSource,
     secrets_dir: PathBuf,
     layout: Layout,
     state: RwLock<State>,
@@ -69,8 +75,13 @@ impl Auth {
     /// Finds the token: explicit > `$FW_AUTH_TOKEN` > explicit file > the
     /// layout's files, then the other layout's default file. Reads files and
     /// nothing else: no network, no directory created.
+    ///
+    /// A secret file that cannot be read or is malformed does not fail the
+    /// construction (a program must be able to save a token over it): the
+    /// auth then has no token, and every use of one ([`Auth::usable_token`],
+    /// requests) fails with that file's error; see [`Auth::lookup_problem`].
     pub fn new(opts: &Options) -> Result<Auth> {
-        let server_address = opts.server_address().to_owned();
+        let (server_address, server_source) = opts.server_address()?;
         let secrets_dir = layout::secrets_dir(opts.secrets_dir.as_deref())?;
         let requested = Layout::requested(opts.layout)?;
         let key = opts.token_key.as_deref().unwrap_or(DEFAULT_KEY);
@@ -87,13 +98,22 @@ impl Auth {
         // file named or kept for the server): the framework file is read
         // first, and whether it exists settles the layout as detect() would
         // (a file system probe less).
+        let mut problem = None;
         let framework = if requested.is_none()
             && given.is_none()
             && opts.token_file.is_none()
             && !server_file_exists
         {
             let path = layout::join(&secrets_dir, Layout::Framework.default_file());
-            Some(file::read_token_if_present(&path, key)?)
+            match file::read_token_if_present(&path, key) {
+                Ok(found) => Some(found),
+                Err(e) if is_file_problem(&e) => {
+                    problem = Some(e);
+                    // It exists: the layout is the framework one.
+                    Some(Found::File(None))
+                }
+                Err(e) => return Err(e),
+            }
         } else {
             None
         };
@@ -107,21 +127,34 @@ impl Auth {
             None => layout::join(&secrets_dir, layout.default_file()),
         };
         let fallback = layout::join(&secrets_dir, layout.other().default_file());
-        let (token, source) = match (given, framework) {
-            (Some((token, source)), _) => (Some(token), source),
+        let found = match (given, framework) {
+            (Some((token, source)), _) => Ok((Some(token), source)),
+            _ if problem.is_some() => Ok((None, TokenSource::None)),
             // The framework file is the token file: read already.
-            (None, Some(Found::File(Some(token)))) => (Some(token), file_source(&token_file, key)),
-            (None, Some(Found::File(None))) => find_in_files(&[&fallback], key)?,
-            _ => find_in_files(&[&token_file, &fallback], key)?,
+            (None, Some(Found::File(Some(token)))) => {
+                Ok((Some(token), file_source(&token_file, key)))
+            }
+            (None, Some(Found::File(None))) => find_in_files(&[&fallback], key),
+            _ => find_in_files(&[&token_file, &fallback], key),
+        };
+        let (token, source) = match found {
+            Ok(found) => found,
+            Err(e) if is_file_problem(&e) => {
+                problem = Some(e);
+                (None, TokenSource::None)
+            }
+            Err(e) => return Err(e),
         };
         Ok(Auth {
             server_address,
+            server_source,
             secrets_dir,
             layout,
             state: RwLock::new(State {
                 token,
                 source,
                 token_file,
+                problem,
             }),
             local_server: RwLock::new(None),
             save_lock: Mutex::new(()),
@@ -141,9 +174,30 @@ impl Auth {
         self.read_state().token.clone()
     }
 
-    /// Runs `f` on the token in use, borrowed: no copy of it is made.
-    pub fn with_token<R>(&self, f: impl FnOnce(Option<&Token>) -> R) -> R {
-        f(self.read_state().token.as_ref())
+    /// The token in use, if any, or the error of the secret file that kept
+    /// the lookup from finding one (see [`Auth::lookup_problem`]).
+    pub fn usable_token(&self) -> Result<Option<Token>> {
+        let state = self.read_state();
+        match &state.problem {
+            Some(e) => Err(e.clone()),
+            None => Ok(state.token.clone()),
+        }
+    }
+
+    /// The error of a secret file that cannot be read or is malformed, when
+    /// the lookup stopped at it; `None` once a token is saved or set.
+    pub fn lookup_problem(&self) -> Option<Error> {
+        self.read_state().problem.clone()
+    }
+
+    /// Runs `f` on the token in use, borrowed: no copy of it is made. The
+    /// error of [`Auth::lookup_problem`] instead, if any.
+    pub fn with_token<R>(&self, f: impl FnOnce(Option<&Token>) -> R) -> Result<R> {
+        let state = self.read_state();
+        match &state.problem {
+            Some(e) => Err(e.clone()),
+            None => Ok(f(state.token.as_ref())),
+        }
     }
 
     /// Where the token in use came from.
@@ -166,9 +220,14 @@ impl Auth {
         self.read_state().token_file.clone()
     }
 
-    /// The global server.
+    /// The global server, normalised.
     pub fn server_address(&self) -> &str {
         &self.server_address
+    }
+
+    /// Where the global server's address came from.
+    pub fn server_source(&self) -> AddressSource {
+        self.server_source
     }
 
     /// The datastack's local server, once a client has learnt it.
@@ -190,6 +249,7 @@ impl Auth {
         let mut state = self.write_state();
         state.token = Some(token);
         state.source = TokenSource::Explicit;
+        state.problem = None;
     }
 
     /// `Bearer <token>`, or `None` without a token.
@@ -207,9 +267,23 @@ impl Auth {
         format!("{}/sticky_auth/settings/tokens", self.server_address)
     }
 
-    /// What to do to get and save a token, for C, C++ and Go users.
+    /// What to do to get and save a token, for C, C++ and Go users (with
+    /// the overwrite flag when a token is saved already).
     pub fn new_token_instructions(&self) -> String {
-        instructions::new_token(&self.new_token_url(), &self.token_page_url())
+        instructions::new_token(
+            &self.new_token_url(),
+            &self.token_page_url(),
+            self.token_is_saved(),
+        )
+    }
+
+    /// Whether a save without overwrite would be refused: the token file
+    /// holds the key (or is there but unreadable, or the token came from it).
+    fn token_is_saved(&self) -> bool {
+        let state = self.read_state();
+        state.problem.is_some()
+            || matches!(&state.source, TokenSource::File { path, .. } if *path == state.token_file)
+            || file::read_token(&state.token_file, DEFAULT_KEY).is_ok_and(|t| t.is_some())
     }
 }
 
@@ -226,6 +300,12 @@ fn env_token() -> Result<Option<Token>> {
             })
         }
     }
+}
+
+/// Whether `e`, from reading a secret file, is about that file (it cannot be
+/// read or is malformed) rather than about the caller's arguments.
+fn is_file_problem(e: &Error) -> bool {
+    matches!(e.kind(), ErrorKind::SecretFile | ErrorKind::Io)
 }
 
 /// The first of `files` that holds `key`.

@@ -22,6 +22,10 @@ pub struct SaveOptions {
     pub local_server: bool,
     /// `cave` layout: skip, silently, files in a read-only directory (default true).
     pub ignore_readonly: bool,
+    /// A file to write that is not a JSON object is kept as
+    /// `<name>.invalid-<timestamp>` and a fresh one written (default false:
+    /// such a file refuses the save).
+    pub replace_invalid: bool,
 }
 
 impl Default for SaveOptions {
@@ -32,6 +36,7 @@ impl Default for SaveOptions {
             write_to_server_file: true,
             local_server: true,
             ignore_readonly: true,
+            replace_invalid: false,
         }
     }
 }
@@ -52,7 +57,7 @@ impl Auth {
         let _serial = self.save_lock.lock().unwrap_or_else(|p| p.into_inner());
         let token = match token {
             Some(t) => t.clone(),
-            None => self.token().ok_or_else(|| {
+            None => self.usable_token()?.ok_or_else(|| {
                 Error::invalid_argument("there is no token to save: pass one, or set one first")
             })?,
         };
@@ -83,20 +88,36 @@ impl Auth {
         };
         // caveclient writes the server file and then fails on the token file;
         // refuse before anything is written instead.
+        // A file that is not a JSON object passes the check when it is to be
+        // replaced: it is moved aside just before its fresh copy is written.
+        let check = |path: &PathBuf, overwrite: bool| match file::check_save(path, key, overwrite) {
+            Err(e) if opts.replace_invalid && file::is_replaceable(&e) => Ok(()),
+            checked => checked,
+        };
         for path in &plan {
-            file::check_save(path, key, opts.overwrite)?;
+            check(path, opts.overwrite)?;
         }
         if let Some(local_file) = &local_file {
-            file::check_save(local_file, key, true)?;
+            check(local_file, true)?;
         }
         let mut report = Vec::with_capacity(plan.len() + 1);
         for path in plan {
+            if opts.replace_invalid {
+                if let Some(kept) = file::move_aside_if_invalid(&path)? {
+                    report.push((kept, Saved::KeptInvalid));
+                }
+            }
             let saved = file::save(&path, key, &token, opts.overwrite, skip_read_only)?;
             report.push((path, saved));
         }
 
         let mut active = target;
         if let Some(local_file) = local_file {
+            if opts.replace_invalid {
+                if let Some(kept) = file::move_aside_if_invalid(&local_file)? {
+                    report.push((kept, Saved::KeptInvalid));
+                }
+            }
             if file::read_token(&local_file, key).ok().flatten().as_ref() != Some(&token) {
                 let saved = file::save(&local_file, key, &token, true, true)?;
                 report.push((local_file.clone(), saved));
@@ -119,6 +140,7 @@ impl Auth {
                 TokenSource::Explicit
             };
             state.token_file = active;
+            state.problem = None;
         }
         Ok(report)
     }

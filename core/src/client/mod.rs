@@ -78,7 +78,7 @@ impl Client {
         req: &Request<'_>,
         url_secret: Option<&Token>,
     ) -> Result<Response> {
-        let token = self.auth.token();
+        let token = self.auth.usable_token()?;
         if token.is_some() {
             self.learn_trust_for(req.url)?;
         }

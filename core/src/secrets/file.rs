@@ -26,9 +26,9 @@ pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
     let parsed = parse_python_json(&text, |t| serde_json::from_slice::<Value>(t));
     match parsed {
         Ok(Value::Object(map)) => Ok(Some(map)),
-        Ok(_) => Err(secret_error(path, "does not hold a JSON object")),
+        Ok(_) => Err(unparseable(path, "does not hold a JSON object")),
         // serde_json's message gives line and column, never the file's text.
-        Err(e) => Err(secret_error(path, &format!("is not valid JSON ({e})"))),
+        Err(e) => Err(unparseable(path, &format!("is not valid JSON ({e})"))),
     }
 }
 
@@ -164,10 +164,10 @@ pub fn read_token_if_present(path: &Path, key: &str) -> Result<Found> {
 fn token_in(path: &Path, text: &[u8], key: &str) -> Result<Option<Token>> {
     let value = parse_python_json(text, |t| super::key::value_of(t, key)).map_err(|e| {
         if e.is_data() {
-            secret_error(path, "does not hold a JSON object")
+            unparseable(path, "does not hold a JSON object")
         } else {
             // serde_json's message gives line and column, never the file's text.
-            secret_error(path, &format!("is not valid JSON ({e})"))
+            unparseable(path, &format!("is not valid JSON ({e})"))
         }
     })?;
     match value {
@@ -175,16 +175,18 @@ fn token_in(path: &Path, text: &[u8], key: &str) -> Result<Option<Token>> {
         Some(Value::String(s)) => Token::new(&zeroize::Zeroizing::new(s))
             .map(Some)
             .map_err(|e| {
-                secret_error(
+                bad_value(
                     path,
+                    key,
                     &format!(
                         "holds an unusable token under key \"{key}\": {}",
                         e.message()
                     ),
                 )
             }),
-        Some(_) => Err(secret_error(
+        Some(_) => Err(bad_value(
             path,
+            key,
             &format!("holds a value that is not a string under key \"{key}\""),
         )),
     }
@@ -199,6 +201,9 @@ pub enum Saved {
     Unchanged,
     /// The directory is read-only and the caller asked to skip such files.
     SkippedReadOnly,
+    /// This path is where a file that was not a JSON object was kept when a
+    /// fresh one was written in its place (the entry after this one).
+    KeptInvalid,
 }
 
 /// Checks that saving `key` into `path` would not be refused: the file, if
@@ -373,6 +378,98 @@ impl Drop for DirLock {
     }
 }
 
+/// What a secret file should look like, in every message about a malformed one.
+pub const EXPECTED_FORM: &str =
+    "It should hold a JSON object such as {\"token\": \"<your token>\"}";
+/// The fix for a file that is not a JSON object, in the library's terms
+/// (`fwauth` says it in its own).
+pub const FIX_REPLACE_INVALID: &str =
+    "save the token with FW_SAVE_OVERWRITE | FW_SAVE_REPLACE_INVALID";
+/// The fix for a JSON object whose token is unusable.
+pub const FIX_OVERWRITE: &str = "save the token over it with FW_SAVE_OVERWRITE";
+/// Suffix of the name a replaced invalid file is kept under, before its time stamp.
+pub const INVALID_SUFFIX: &str = ".invalid-";
+
+/// A file that is not a JSON object: it cannot be merged into, only replaced.
+fn unparseable(path: &Path, what: &str) -> Error {
+    secret_error(
+        path,
+        &format!(
+            "{what}. {EXPECTED_FORM}. Fix it by hand, or {FIX_REPLACE_INVALID}, which keeps \
+             this file as \"{}{INVALID_SUFFIX}<timestamp>\"",
+            path.display()
+        ),
+    )
+}
+
+/// A JSON object whose token under `key` is unusable: a save with overwrite fixes it.
+fn bad_value(path: &Path, key: &str, what: &str) -> Error {
+    let form = EXPECTED_FORM.replace("\"token\"", &format!("\"{key}\""));
+    secret_error(
+        path,
+        &format!("{what}. {form}. Fix it by hand, or {FIX_OVERWRITE}"),
+    )
+}
+
+/// Whether `e` is about a file a save with `FW_SAVE_REPLACE_INVALID` replaces.
+pub fn is_replaceable(e: &Error) -> bool {
+    e.kind() == ErrorKind::SecretFile && e.message().contains(FIX_REPLACE_INVALID)
+}
+
+/// When `path` (or the file a symbolic link at `path` points to) is a
+/// regular file that is not a JSON object, renames it to
+/// `<name>.invalid-<UTC time stamp>` in the same directory (mode and
+/// contents unchanged) and gives the new path. Checked and moved under the
+/// directory's lock, so a valid file another saver just wrote stays.
+pub fn move_aside_if_invalid(path: &Path) -> Result<Option<PathBuf>> {
+    let target = resolve_link(path)?;
+    let Some(dir) = target.parent().filter(|d| d.is_dir()) else {
+        return Ok(None);
+    };
+    let _lock = DirLock::acquire(dir)?;
+    match read_object(&target) {
+        Err(e) if is_replaceable(&e) => {}
+        _ => return Ok(None),
+    }
+    let stamp = utc_stamp(std::time::SystemTime::now());
+    let base = format!("{}{INVALID_SUFFIX}{stamp}", target.display());
+    let mut kept = PathBuf::from(&base);
+    let mut n = 1;
+    while kept.symlink_metadata().is_ok() {
+        n += 1;
+        kept = PathBuf::from(format!("{base}-{n}"));
+    }
+    fs::rename(&target, &kept).map_err(|e| Error::io("moving aside", &target, &e))?;
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(Some(kept))
+}
+
+/// `YYYYMMDDTHHMMSSZ` for `t` (UTC).
+fn utc_stamp(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86400, secs % 86400);
+    // Howard Hinnant's civil_from_days.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 fn secret_error(path: &Path, what: &str) -> Error {
     Error::new(
         ErrorKind::SecretFile,
@@ -389,4 +486,17 @@ fn exists_error(path: &Path, key: &str) -> Error {
             path.display()
         ),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_stamps_are_utc_calendar_dates() {
+        let at = |s: u64| utc_stamp(std::time::UNIX_EPOCH + Duration::from_secs(s));
+        assert_eq!(at(0), "19700101T000000Z");
+        assert_eq!(at(951_782_400), "20000229T000000Z");
+        assert_eq!(at(1_798_761_599), "20261231T235959Z");
+    }
 }

@@ -269,3 +269,21 @@ impl Drop for ReadOnlyDir {
         }
     }
 }
+
+/// The error a token lookup with `opts` ends in: an argument error at
+/// construction, or the error of a secret file that cannot be read or is
+/// malformed, at the first use of the token (construction succeeds, so that
+/// a token can be saved over such a file).
+pub fn lookup_err(opts: &Options) -> fwclient_core::Error {
+    match Auth::new(opts) {
+        Err(e) => e,
+        Ok(auth) => {
+            let e = auth.usable_token().expect_err("the token lookup succeeded");
+            assert_eq!(
+                auth.lookup_problem().as_ref().map(|p| p.message()),
+                Some(e.message())
+            );
+            e
+        }
+    }
+}

@@ -18,7 +18,7 @@ import (
 	"fmt"
 	"os"
 
-	fwclient "github.com/fwclient/fwclient-go"
+	fwclient "github.com/fwclient/fwclient/bindings/go"
 )
 
 const datastack = "minnie65_public"

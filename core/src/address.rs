@@ -1,0 +1,202 @@
+//! Server addresses: the one normalisation every use goes through (requests,
+//! secret file names, `fwauth`), and where the address in use comes from
+//! (option > `$FW_SERVER_ADDRESS` > the default).
+//!
+//! The rule: an address without a scheme gets `https://` (loopback too, as
+//! in caveclient: a local plain-http server is written `http://...`, which
+//! is what `fw-devserver` prints), a scheme is lower-cased, trailing slashes
+//! are dropped. Host, port, user-info and path are kept as given, so the
+//! netloc, and with it the per-server file name, is what the Python clients
+//! compute. Anything else that is not a usable http(s) address is refused,
+//! with the corrected form in the message when there is one.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::secrets::layout;
+
+/// The global server the Python clients use by default.
+pub const DEFAULT_SERVER_ADDRESS: &str = "https://global.daf-apis.com";
+
+/// Environment variable giving the default server address for a whole shell.
+pub const ENV_SERVER_ADDRESS: &str = "FW_SERVER_ADDRESS";
+
+/// Where the server address in use came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AddressSource {
+    /// Given by the caller (`fw_options_set_server_address`, `--server`).
+    Option,
+    /// `$FW_SERVER_ADDRESS`.
+    Environment,
+    /// [`DEFAULT_SERVER_ADDRESS`].
+    Default,
+}
+
+/// `address` in its one normal form, or `InvalidUrl` saying what is wrong
+/// and, when it can be guessed, the address to use instead.
+pub fn normalize(address: &str) -> Result<String> {
+    let trimmed = address.trim();
+    if trimmed.is_empty() {
+        return Err(refused(
+            address,
+            "is empty",
+            Some(DEFAULT_SERVER_ADDRESS.to_owned()),
+        ));
+    }
+    if trimmed.len() != address.len() {
+        return Err(refused(
+            address,
+            "has spaces around it",
+            normalize(trimmed).ok(),
+        ));
+    }
+    let (scheme, rest) = match address.split_once("://") {
+        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
+        None => match scheme_typo(address) {
+            Some(rest) => {
+                return Err(refused(
+                    address,
+                    "has a malformed scheme (it needs \"://\")",
+                    normalize(rest).ok(),
+                ));
+            }
+            None => ("https".to_owned(), address),
+        },
+    };
+    if scheme != "https" && scheme != "http" {
+        return Err(refused(
+            address,
+            &format!("has scheme \"{scheme}\"; only https and http are supported"),
+            normalize(rest).ok().filter(|_| !rest.contains("://")),
+        ));
+    }
+    let cut = rest.find(['?', '#']);
+    if let Some(i) = cut {
+        return Err(refused(
+            address,
+            "has a query or fragment (? or #)",
+            normalize(&format!("{scheme}://{}", &rest[..i])).ok(),
+        ));
+    }
+    let rest = rest.trim_end_matches('/');
+    let netloc = layout::netloc(rest);
+    if netloc.is_empty() {
+        return Err(refused(address, "has no host", None));
+    }
+    if rest
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+    {
+        return Err(refused(address, "holds spaces or control characters", None));
+    }
+    let normal = format!("{scheme}://{rest}");
+    normal
+        .parse::<ureq::http::Uri>()
+        .map_err(|e| refused(address, &format!("is not a valid URL ({e})"), None))?;
+    Ok(normal)
+}
+
+/// For `http:/host`, `https:host` and the like: the address after the
+/// mistyped scheme.
+fn scheme_typo(address: &str) -> Option<&str> {
+    let lower = address.get(..6)?.to_ascii_lowercase();
+    let scheme_len = if lower.starts_with("https:") {
+        6
+    } else if lower.starts_with("http:") {
+        5
+    } else {
+        return None;
+    };
+    let rest = address[scheme_len..].trim_start_matches('/');
+    // `http:8080` is a host named http with a port, not a typo.
+    (!rest.is_empty() && !rest.bytes().all(|b| b.is_ascii_digit())).then_some(rest)
+}
+
+fn refused(address: &str, what: &str, instead: Option<String>) -> Error {
+    let fix = match instead {
+        Some(good) => format!("; use \"{good}\""),
+        None => format!(
+            "; a server address looks like \"{DEFAULT_SERVER_ADDRESS}\" or \"http://127.0.0.1:8080\""
+        ),
+    };
+    Error::new(
+        ErrorKind::InvalidUrl,
+        format!("server address \"{address}\" {what}{fix}"),
+    )
+}
+
+/// The server address in use and where it came from: `chosen` (an option)
+/// > `$FW_SERVER_ADDRESS` > [`DEFAULT_SERVER_ADDRESS`], normalised.
+pub fn resolve(chosen: Option<&str>) -> Result<(String, AddressSource)> {
+    if let Some(address) = chosen {
+        return Ok((normalize(address)?, AddressSource::Option));
+    }
+    match layout::env_nonempty(ENV_SERVER_ADDRESS)? {
+        Some(value) => normalize(&value)
+            .map(|a| (a, AddressSource::Environment))
+            .map_err(|e| {
+                Error::new(
+                    e.kind(),
+                    format!(
+                        "${ENV_SERVER_ADDRESS}: {}; or unset it to use {DEFAULT_SERVER_ADDRESS}",
+                        e.message()
+                    ),
+                )
+            }),
+        None => Ok((DEFAULT_SERVER_ADDRESS.to_owned(), AddressSource::Default)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_get_one_normal_form() {
+        for (given, normal) in [
+            ("https://global.daf-apis.com", "https://global.daf-apis.com"),
+            ("global.daf-apis.com", "https://global.daf-apis.com"),
+            ("global.daf-apis.com/", "https://global.daf-apis.com"),
+            (
+                "https://global.daf-apis.com//",
+                "https://global.daf-apis.com",
+            ),
+            ("localhost:40481", "https://localhost:40481"),
+            ("127.0.0.1:8080", "https://127.0.0.1:8080"),
+            ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+            ("HTTP://Host.org", "http://Host.org"),
+            ("https://a.b.c/some/path/", "https://a.b.c/some/path"),
+            ("https://[::1]:8080", "https://[::1]:8080"),
+            (
+                "https://user:pw@host.org:443",
+                "https://user:pw@host.org:443",
+            ),
+        ] {
+            assert_eq!(normalize(given).unwrap(), normal, "{given}");
+            // Normal forms are fixed points, and keep the file name.
+            assert_eq!(normalize(normal).unwrap(), normal);
+            assert_eq!(
+                layout::server_file_name(normal),
+                layout::server_file_name(given)
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_addresses_are_refused_with_the_corrected_form() {
+        for (given, shown) in [
+            (" https://h.org ", "use \"https://h.org\""),
+            ("ftp://h.org", "use \"https://h.org\""),
+            ("http:/h.org", "use \"https://h.org\""),
+            ("https:h.org", "use \"https://h.org\""),
+            ("https://h.org/?x=1", "use \"https://h.org\""),
+            ("https://h.org#top", "use \"https://h.org\""),
+            ("", "use \"https://global.daf-apis.com\""),
+            ("https://", "looks like"),
+            ("https:///x", "looks like"),
+            ("https://h .org", "looks like"),
+        ] {
+            let e = normalize(given).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidUrl, "{given}");
+            assert!(e.message().contains(shown), "{given}: {}", e.message());
+        }
+    }
+}
