@@ -97,11 +97,6 @@
 #define FW_LAYOUT_FRAMEWORK 0
 
 /**
- * The largest CA bundle read (the system's whole bundle is about 200 KiB).
- */
-#define MAX_BUNDLE_BYTES ((4 * 1024) * 1024)
-
-/**
  * Longest token accepted, in bytes. A longer one could never be sent:
  * servers refuse header lines that long (8 KiB is the usual limit), so it
  * is refused before it is saved or used.

@@ -1,6 +1,8 @@
 //! Bounded inputs (issue 11, item 6): the CA bundle is a regular file of at
 //! most a few MiB; a FIFO, a device or an endless file is refused at client
-//! creation with a clear error, without blocking.
+//! creation with a clear error, without blocking. (FIFOs and devices are
+//! Unix things; the Windows port has its own file rules.)
+#![cfg(unix)]
 
 use std::time::{Duration, Instant};
 
