@@ -57,7 +57,7 @@ fn a_bundle_over_the_limit_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.pem");
     let f = std::fs::File::create(&big).unwrap();
-    f.set_len(fwclient::http::tls::MAX_BUNDLE_BYTES + 1)
-        .unwrap();
+    // The limit is 4 MiB (src/http/tls.rs).
+    f.set_len(4 * 1024 * 1024 + 1).unwrap();
     refused(big.to_str().unwrap(), "larger than 4 MiB");
 }
