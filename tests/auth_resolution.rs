@@ -312,6 +312,7 @@ fn automatic_framework_layout_without_the_key_falls_back_to_cave_secret() {
     assert_eq!(auth.source(), from_file(cave, "token"));
 }
 
+#[cfg(unix)]
 #[test]
 fn a_dangling_chunkedgraph_secret_link_beside_cave_secret_chooses_cave() {
     // Path::exists is false for a link to nothing, as os.path.exists is in

@@ -13,6 +13,7 @@
 mod hardening;
 
 use std::ffi::CString;
+#[cfg(unix)]
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::ptr;
@@ -455,6 +456,7 @@ fn within_5s<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'stat
         .unwrap_or_else(|_| panic!("{what} hung"))
 }
 
+#[cfg(unix)]
 /// Found by hand: reading a secret file that is a FIFO blocked forever in
 /// open(2) (no writer). Now refused at once as not a regular file.
 #[test]
@@ -496,6 +498,7 @@ fn a_fifo_secret_file_is_refused_without_hanging() {
     );
 }
 
+#[cfg(unix)]
 /// A secret file that is a link to a device: refused, the device untouched
 /// (a save renaming a file over /dev/full would replace the device).
 #[test]

@@ -3,10 +3,11 @@
 //! prints and picks an exit status.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use fwclient::auth::ENV_TOKEN;
+use fwclient::secrets::audit::permission_warnings;
 use fwclient::secrets::file::Saved;
 use fwclient::secrets::layout::ENV_LAYOUT;
 use fwclient::{Auth, Client, Layout, Options, SaveOptions, Token, TokenSource, setup};
@@ -137,6 +138,19 @@ fn status(p: &Parsed<'_>) -> Outcome {
         line("token key", key);
     }
     line("save target", auth.token_file().display());
+    let source = match auth.source() {
+        TokenSource::File { path, .. } => Some(path),
+        _ => None,
+    };
+    let token_file = auth.token_file();
+    let files: Vec<&Path> = source
+        .iter()
+        .map(PathBuf::as_path)
+        .chain([token_file.as_path()])
+        .collect();
+    for warning in permission_warnings(auth.secrets_dir(), &files) {
+        line("warning", warning);
+    }
     let Some(token) = token else {
         return Err(no_token(&auth));
     };
