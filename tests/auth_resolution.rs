@@ -236,6 +236,9 @@ fn server_file_name_is_the_netloc_of_the_server_address() {
     ];
     for layout in [Layout::Framework, Layout::Cave] {
         for (address, name) in cases {
+            if cfg!(windows) && name.matches(':').count() > 1 {
+                continue; // not a file name there: tests/windows_names.rs
+            }
             let sb = Sandbox::new();
             let path = sb.put(name, r#"{"token": "fake_token_123"}"#);
             let auth = Auth::new(&Options {

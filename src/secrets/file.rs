@@ -206,9 +206,11 @@ pub enum Saved {
     SkippedReadOnly,
 }
 
-/// Checks that saving `key` into `path` would not be refused: the file, if
-/// any, is a JSON object, and without `overwrite` it lacks `key`.
+/// Checks that saving `key` into `path` would not be refused: the name is
+/// one the platform can hold, the file, if any, is a JSON object, and
+/// without `overwrite` it lacks `key`.
 pub fn check_save(path: &Path, key: &str, overwrite: bool) -> Result<()> {
+    check_name(path)?;
     if let Some(map) = read_object(path)? {
         if !overwrite && map.contains_key(key) {
             return Err(exists_error(path, key));

@@ -174,7 +174,10 @@ pub fn secrets_dir(chosen: Option<&str>) -> Result<PathBuf> {
         Some(dir) => expand_path(dir),
         None => match env_nonempty(ENV_SECRETS_DIR)? {
             Some(dir) => expand_path(&dir),
-            None => Ok(home_dir()?.join(SECRETS_SUBDIR)),
+            // Joined part by part: native separators on Windows too.
+            None => Ok(SECRETS_SUBDIR
+                .split('/')
+                .fold(home_dir()?, |dir, part| dir.join(part))),
         },
     }
 }

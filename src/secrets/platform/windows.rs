@@ -310,11 +310,9 @@ pub(crate) fn release_lock(_path: &Path, file: File) {
 /// with a `:` (user-info, IPv6) or a character Windows forbids fails in
 /// Python and is refused here with the reason.
 pub(crate) fn file_name_problem(name: &str) -> Option<String> {
+    // (Control characters, NUL included, are left to the system's refusal.)
     const FORBIDDEN: &[char] = &['<', '>', '"', '/', '\\', '|', '?', '*'];
-    if let Some(c) = name
-        .chars()
-        .find(|c| FORBIDDEN.contains(c) || (*c as u32) < 32)
-    {
+    if let Some(c) = name.chars().find(|c| FORBIDDEN.contains(c)) {
         return Some(format!(
             "contains '{}', which Windows does not allow in a file name",
             c.escape_default()
