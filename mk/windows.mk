@@ -29,7 +29,7 @@ win_path     = Z:$(subst /,\,$(abspath $(1)))
 WINDOWS_TOOLS_OK := $(if $(and $(shell command -v $(WIN_CC) 2>/dev/null),$(WINE),$(shell rustup target list --installed 2>/dev/null | grep -x $(WIN_TARGET))),yes)
 
 .PHONY: test-windows win-build win-exports win-prefix win-test-rust win-test-c win-test-go test-windows-if-available
-test-windows: win-build win-exports win-test-rust win-test-c win-test-go
+test-windows: win-build win-exports win-test-rust win-test-c win-test-go win-test-install
 	@echo "==> test-windows: all passed (DLL exports, Rust and C tests under Wine, Go tests built)"
 
 # What `make test` calls: the Windows run, or a line saying why not.
@@ -115,3 +115,44 @@ win-test-go: win-build
 win-run-go: win-test-go win-prefix
 	cd $(WIN_BUILD_DIR) && $(WIN_ENV) FW_DEVSERVER_BIN='$(call win_path,$(WIN_DEVSERVER))' \
 	    $(WINE) '$(abspath $(WIN_GO_TEST_BIN))' -test.count=1
+
+# make install-windows PREFIX=dir: the Windows files laid out for a user
+# (bin/fwclient.dll, lib/libfwclient.dll.a and libfwclient.a, include/, the
+# CMake package and fwclient.pc); win-test-install builds the CMake consumer
+# of tests/consumer with the mingw toolchain against it and runs it in Wine.
+WIN_NATIVE_LIBS := -lws2_32 -lbcrypt -ladvapi32 -lcrypt32 -lsecur32 -luserenv -lntdll -lsynchronization -lkernel32
+.PHONY: install-windows win-test-install
+install-windows: win-build
+	@test -n '$(PREFIX)' || { echo "install-windows: set PREFIX" >&2; exit 1; }
+	$(INSTALL) -d '$(PREFIX)/bin' '$(PREFIX)/lib/cmake/fwclient' '$(PREFIX)/lib/pkgconfig' '$(PREFIX)/include'
+	$(INSTALL) -m 0755 $(WIN_DLL) '$(PREFIX)/bin/'
+	$(INSTALL) -m 0644 $(WIN_IMPLIB) $(WIN_LIBDIR)/libfwclient.a '$(PREFIX)/lib/'
+	$(INSTALL) -m 0644 include/fwclient.h bindings/cpp/include/fwclient.hpp '$(PREFIX)/include/'
+	sed -e 's|@REL_PREFIX@|../../..|g' -e 's|@REL_LIBDIR@|lib|g' -e 's|@REL_INCLUDEDIR@|include|g' \
+	    -e 's|@REL_BINDIR@|bin|g' -e 's|@VERSION@|$(PKG_VERSION)|g' -e 's|@MAJOR@|$(PKG_MAJOR)|g' \
+	    -e 's|@CMAKE_NATIVE_LIBS@|$(subst $(pkg_space),;,$(patsubst -l%,%,$(WIN_NATIVE_LIBS)))|g' \
+	    packaging/fwclientConfig.cmake.in > '$(PREFIX)/lib/cmake/fwclient/fwclientConfig.cmake'
+	sed -e 's|@VERSION@|$(PKG_VERSION)|g' -e 's|@MAJOR@|$(PKG_MAJOR)|g' \
+	    packaging/fwclientConfigVersion.cmake.in > '$(PREFIX)/lib/cmake/fwclient/fwclientConfigVersion.cmake'
+	sed -e 's|@PREFIX@|$(abspath $(PREFIX))|g' -e 's|@LIBDIR@|$${prefix}/lib|g' \
+	    -e 's|@INCLUDEDIR@|$${prefix}/include|g' -e 's|@VERSION@|$(PKG_VERSION)|g' \
+	    -e 's|@NATIVE_LIBS@|$(WIN_NATIVE_LIBS)|g' packaging/fwclient.pc.in > '$(PREFIX)/lib/pkgconfig/fwclient.pc'
+	@echo "install-windows: fwclient $(PKG_VERSION) for Windows in $(PREFIX)"
+
+WIN_INSTALL_DIR := $(abspath $(WIN_BUILD_DIR)/prefix)
+win-test-install: win-prefix $(DEVSERVER)
+	rm -rf '$(WIN_INSTALL_DIR)' '$(WIN_BUILD_DIR)/consumer'
+	$(MAKE) --no-print-directory install-windows PREFIX='$(WIN_INSTALL_DIR)'
+	cmake -S tests/consumer/cmake -B '$(WIN_BUILD_DIR)/consumer' -DCMAKE_SYSTEM_NAME=Windows \
+	    -DCMAKE_C_COMPILER=$(WIN_CC) -DCMAKE_CXX_COMPILER=$(subst gcc,g++,$(WIN_CC)) \
+	    -DCMAKE_EXE_LINKER_FLAGS='-static-libgcc -static-libstdc++' \
+    -DCMAKE_PREFIX_PATH='$(WIN_INSTALL_DIR)' -DCMAKE_FIND_ROOT_PATH='$(WIN_INSTALL_DIR)' >/dev/null
+	cmake --build '$(WIN_BUILD_DIR)/consumer' >/dev/null
+	cp '$(WIN_INSTALL_DIR)/bin/fwclient.dll' '$(WIN_BUILD_DIR)/consumer/'
+	if $(WIN_OBJDUMP) -p '$(WIN_BUILD_DIR)/consumer/consumer_cpp_static.exe' | grep -i 'DLL Name: fwclient'; then \
+	    echo "win-test-install: the static consumer needs fwclient.dll" >&2; exit 1; fi
+	$(WIN_OBJDUMP) -p '$(WIN_BUILD_DIR)/consumer/consumer_cpp.exe' | grep 'DLL Name: fwclient.dll' >/dev/null
+	FW_DEVSERVER_BIN=$(DEVSERVER) tools/with-devserver.sh bash -c 'cd "$$1" && for exe in consumer_cpp consumer_cpp_static; do \
+	    $(WIN_ENV) $(WINE) ./$$exe.exe "$$FW_DEVSERVER_URL" "secrets-$$exe" || { echo "win-test-install: $$exe failed" >&2; exit 1; }; done' \
+	    _ '$(WIN_BUILD_DIR)/consumer'
+	@echo "win-test-install: the CMake package found fwclient.dll and libfwclient.a; both consumers ran"
