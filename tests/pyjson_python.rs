@@ -153,11 +153,11 @@ impl Gen {
             out.push(c);
             return;
         }
-        if let Some(s) = short {
-            if self.rng.chance(3, 4) {
-                out.push_str(s);
-                return;
-            }
+        if let Some(s) = short
+            && self.rng.chance(3, 4)
+        {
+            out.push_str(s);
+            return;
         }
         // \uXXXX, astral characters as a surrogate pair, hex case at random.
         let upper = self.rng.chance(1, 2);

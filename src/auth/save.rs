@@ -96,12 +96,12 @@ impl Auth {
         }
 
         let mut active = target;
-        if let Some(local_file) = local_file {
-            if file::read_token(&local_file, key).ok().flatten().as_ref() != Some(&token) {
-                let saved = file::save(&local_file, key, &token, true, true)?;
-                report.push((local_file.clone(), saved));
-                active = local_file;
-            }
+        if let Some(local_file) = local_file
+            && file::read_token(&local_file, key).ok().flatten().as_ref() != Some(&token)
+        {
+            let saved = file::save(&local_file, key, &token, true, true)?;
+            report.push((local_file.clone(), saved));
+            active = local_file;
         }
 
         if opts.switch_token {

@@ -211,10 +211,11 @@ pub enum Saved {
 /// without `overwrite` it lacks `key`.
 pub fn check_save(path: &Path, key: &str, overwrite: bool) -> Result<()> {
     check_name(path)?;
-    if let Some(map) = read_object(path)? {
-        if !overwrite && map.contains_key(key) {
-            return Err(exists_error(path, key));
-        }
+    if let Some(map) = read_object(path)?
+        && !overwrite
+        && map.contains_key(key)
+    {
+        return Err(exists_error(path, key));
     }
     Ok(())
 }
