@@ -3,6 +3,9 @@
 //! each layout writes and in what order, the exact bytes, merging, the
 //! overwrite refusal (all-or-nothing), switch_token, the local server file,
 //! and read-only directories.
+// Some tests are #[cfg(unix)] (modes, links, owners): their imports are
+// unused in the Windows build.
+#![cfg_attr(windows, allow(unused_imports))]
 
 mod common;
 

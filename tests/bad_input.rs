@@ -447,6 +447,7 @@ fn opts_for(dir: &Path) -> Options {
 }
 
 /// Runs `f` on another thread and fails when it takes longer than 5 s.
+#[cfg(unix)]
 fn within_5s<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
