@@ -17,6 +17,7 @@ use std::ffi::CString;
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::ptr;
+#[cfg(unix)]
 use std::time::Duration;
 
 use fwclient::ffi::auth::*;
