@@ -137,6 +137,7 @@ fn the_proxy_option_none_sends_everything_direct() {
     assert!(proxy.requests().is_empty());
 }
 
+#[cfg(unix)]
 /// `fwauth --server SERVER whoami` with only `vars` of the proxy variables set.
 fn fwauth_whoami(server: &str, vars: &[(&str, &str)], ca: Option<&str>) -> Output {
     let home = tempfile::tempdir().unwrap();
@@ -166,6 +167,10 @@ fn fwauth_whoami(server: &str, vars: &[(&str, &str)], ca: Option<&str>) -> Outpu
     cmd.output().expect("run fwauth")
 }
 
+// The environment is read in a child process (fwauth), so that no test
+// changes its own environment; the Windows run (make test-windows) builds
+// no Windows fwauth, so these three run on Unix only.
+#[cfg(unix)]
 #[test]
 fn https_proxy_from_the_environment_is_honoured_in_either_case() {
     let (s, certs) = tls_devserver();
@@ -183,6 +188,10 @@ fn https_proxy_from_the_environment_is_honoured_in_either_case() {
     }
 }
 
+// The environment is read in a child process (fwauth), so that no test
+// changes its own environment; the Windows run (make test-windows) builds
+// no Windows fwauth, so these three run on Unix only.
+#[cfg(unix)]
 #[test]
 fn no_proxy_from_the_environment_is_honoured() {
     let proxy = ConnectProxy::start(None);
@@ -205,6 +214,10 @@ fn no_proxy_from_the_environment_is_honoured() {
     assert!(proxy.requests().is_empty());
 }
 
+// The environment is read in a child process (fwauth), so that no test
+// changes its own environment; the Windows run (make test-windows) builds
+// no Windows fwauth, so these three run on Unix only.
+#[cfg(unix)]
 #[test]
 fn a_socks_all_proxy_is_an_error_not_a_direct_connection() {
     let socks = TcpListener::bind("127.0.0.1:0").unwrap();
