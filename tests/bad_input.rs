@@ -27,7 +27,8 @@ use fwclient::fw_options::*;
 use fwclient::fw_result::fw_result;
 use fwclient_core::{Auth, ErrorKind, Layout, Options, SaveOptions, Token};
 use hardening::{
-    CANARY_A, CANARY_B, CountingServer, abi_options, assert_no_canary, cstr, outcome, take, tree,
+    CANARY_A, CANARY_B, CountingServer, abi_options, assert_no_canary, cstr, lookup_err, outcome,
+    take, tree,
 };
 
 const INVALID_ARGUMENT: u32 = 1;
@@ -599,14 +600,4 @@ fn a_file_holding_an_overflowing_number_stays_readable_after_a_save() {
     std::fs::write(&file, r#"{"x": NaN}"#).unwrap();
     let e = lookup_err(&opts_for(dir.path()));
     assert_eq!(e.kind(), ErrorKind::SecretFile);
-}
-
-/// The error of the token lookup: a malformed or unreadable secret file does
-/// not fail `Auth::new` (a token must be savable over it); the first use of
-/// the token does.
-fn lookup_err(opts: &Options) -> fwclient_core::Error {
-    match Auth::new(opts) {
-        Err(e) => e,
-        Ok(auth) => auth.usable_token().expect_err("the token lookup succeeded"),
-    }
 }

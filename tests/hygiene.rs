@@ -22,6 +22,7 @@ use fwclient_core::{
 };
 use hardening::{
     CANARIES, CANARY_A, CANARY_B, CANARY_C, CountingServer, assert_no_canary, canary_fixture,
+    lookup_err,
 };
 use support::{Canned, CannedServer, DevServer, http_answer};
 
@@ -481,14 +482,4 @@ fn the_library_prints_nothing_and_no_panic_shows_a_token() {
     assert!(output.contains("PANIC: "), "{output}");
     assert!(CANARIES.iter().any(|c| output.contains(c)), "{output}");
     assert_no_canary("the devserver log", &s.log());
-}
-
-/// The error of the token lookup: a malformed or unreadable secret file does
-/// not fail `Auth::new` (a token must be savable over it); the first use of
-/// the token does.
-fn lookup_err(opts: &Options) -> fwclient_core::Error {
-    match Auth::new(opts) {
-        Err(e) => e,
-        Ok(auth) => auth.usable_token().expect_err("the token lookup succeeded"),
-    }
 }

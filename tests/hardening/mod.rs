@@ -234,3 +234,13 @@ pub fn abi_options(server: &str, secrets: &Path, token: &str) -> *mut fw_options
     }
     o
 }
+
+/// The error of the token's lookup: `Auth::new` succeeds over an unusable
+/// secret file (so a token can be saved over it) and the token's use fails.
+#[allow(dead_code)] // not every test crate that includes this module uses it
+pub fn lookup_err(opts: &fwclient_core::Options) -> fwclient_core::Error {
+    match fwclient_core::Auth::new(opts) {
+        Err(e) => e,
+        Ok(auth) => auth.usable_token().expect_err("the token lookup succeeded"),
+    }
+}
