@@ -2,6 +2,8 @@
 input refused before or by the library, never losing the saved token."""
 
 import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -118,8 +120,20 @@ def test_close_during_a_call_frees_after_it(home, devserver):
     t = threading.Thread(target=slow)
     t.start()
     while client._users == 0 and t.is_alive():
-        pass
+        time.sleep(0.001)
     client.close()
     t.join()
     assert result["r"].status == 200
     assert client._ptr is None  # freed by the call that was in progress
+
+
+def test_one_client_shared_by_threads(home, devserver):
+    opts = Options(server_address=devserver.url, token="fake_token_123")
+    with fwclient.Client(DATASTACK, opts) as client:
+        def work(i):
+            echo = client.get(f"{devserver.url}/echo/{i}").json()
+            return echo["path"], echo["authorization"], client.datastack_info()["local_server"]
+
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(work, range(64)))
+    assert results == [(f"/echo/{i}", "Bearer fake_token_123", devserver.url) for i in range(64)]
