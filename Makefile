@@ -190,7 +190,7 @@ include mk/hardening.mk
 TEST_STEPS := fmt-check build header-check test-c test-c-valgrind clippy test-rust test-cpp test-go test-ffi-header test-python test-node test-install test-fwauth \
     hardening-null-tests hardening-c-sanitize hardening-cpp-sanitize hardening-go-race \
     hardening-fuzz-smoke
-CLEAN_DIRS := $(BUILD_DIR)
+CLEAN_DIRS := $(BUILD_DIR) examples/node/node_modules
 
 .PHONY: test clean help
 test:

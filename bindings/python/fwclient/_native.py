@@ -140,7 +140,7 @@ class Handle:
 
     def _free(self):
         ptr, self._ptr = self._ptr, None
-        if ptr:
+        if ptr and lib is not None:  # (None only late in interpreter shutdown)
             getattr(lib, self.free_name)(ptr)
 
     def close(self):

@@ -85,7 +85,7 @@ class Auth(Handle):
         """
         with self._use() as a:
             call("fw_auth_save_token", a, c_str(token, "token"), c_str(token_key, "token_key"),
-                 c_path(token_file, "token_file"), SaveFlags(flags))
+                 c_path(token_file, "token_file"), int(flags))
 
     def get_new_token(self):
         """The steps to get a new token and save it, with the URL (no browser)."""

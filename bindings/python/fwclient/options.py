@@ -2,7 +2,6 @@
 
 import ctypes
 
-from ._constants import Layout
 from ._native import Handle, c_path, c_str, call
 
 
@@ -10,7 +9,7 @@ class Options(Handle):
     """fw_options, set from keyword arguments; each one maps to one setter.
 
     token, token_file, token_key, server_address, secrets_dir,
-    layout (Layout), timeout_ms ((connect, total)), max_retries,
+    layout (a Layout), timeout_ms ((connect, total)), max_retries,
     max_body_bytes, ca_file, trusted_origins (list), allow_insecure_http.
     Unset values keep the library's defaults (the Python clients').
     Options are copied by the Auth or Client made from them, and may be
@@ -50,7 +49,7 @@ class Options(Handle):
                 if value is not None:
                     call(setter, o, value)
             if layout is not None:
-                call("fw_options_set_layout", o, Layout(layout))
+                call("fw_options_set_layout", o, int(layout))
             if timeout_ms is not None:
                 connect_ms, total_ms = timeout_ms
                 call("fw_options_set_timeout_ms", o, connect_ms, total_ms)

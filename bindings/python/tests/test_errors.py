@@ -137,3 +137,13 @@ def test_one_client_shared_by_threads(home, devserver):
         with ThreadPoolExecutor(8) as pool:
             results = list(pool.map(work, range(64)))
     assert results == [(f"/echo/{i}", "Bearer fake_token_123", devserver.url) for i in range(64)]
+
+
+def test_numbers_the_library_does_not_know_are_refused(saved):
+    with pytest.raises(fwclient.InvalidArgumentError):
+        Options(layout=7)
+    with fwclient.Auth() as auth:
+        with pytest.raises(fwclient.InvalidArgumentError) as e:
+            auth.save_token("other_fake_token_1", flags=1024)
+    assert "0x400" in e.value.message
+    assert saved.read_bytes() == SAVED
