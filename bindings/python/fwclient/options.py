@@ -5,6 +5,22 @@ import ctypes
 from ._native import Handle, c_path, c_str, call
 
 
+# keyword: (setter, value -> the setter's arguments after the handle)
+_SETTERS = {
+    "token": ("fw_options_set_token", lambda v, n: (c_str(v, n),)),
+    "token_file": ("fw_options_set_token_file", lambda v, n: (c_path(v, n),)),
+    "token_key": ("fw_options_set_token_key", lambda v, n: (c_str(v, n),)),
+    "server_address": ("fw_options_set_server_address", lambda v, n: (c_str(v, n),)),
+    "secrets_dir": ("fw_options_set_secrets_dir", lambda v, n: (c_path(v, n),)),
+    "layout": ("fw_options_set_layout", lambda v, n: (int(v),)),
+    "timeout_ms": ("fw_options_set_timeout_ms", lambda v, n: tuple(v)),
+    "max_retries": ("fw_options_set_max_retries", lambda v, n: (v,)),
+    "max_body_bytes": ("fw_options_set_max_body_bytes", lambda v, n: (v,)),
+    "ca_file": ("fw_options_set_ca_file", lambda v, n: (c_path(v, n),)),
+    "allow_insecure_http": ("fw_options_set_allow_insecure_http", lambda v, n: (bool(v),)),
+}
+
+
 class Options(Handle):
     """fw_options, set from keyword arguments; each one maps to one setter.
 
@@ -26,41 +42,18 @@ class Options(Handle):
         call("fw_options_new", ctypes.byref(out))
         super().__init__(out.value)
         try:
-            self._set(token, token_file, token_key, server_address, secrets_dir, layout,
-                      timeout_ms, max_retries, max_body_bytes, ca_file, trusted_origins,
-                      allow_insecure_http)
+            self._apply_settings(locals())
         except BaseException:
             self.close()
             raise
 
-    def _set(self, token, token_file, token_key, server_address, secrets_dir, layout,
-             timeout_ms, max_retries, max_body_bytes, ca_file, trusted_origins,
-             allow_insecure_http):
+    def _apply_settings(self, s):
         with self._use() as o:
-            strings = [
-                ("fw_options_set_token", c_str(token, "token")),
-                ("fw_options_set_token_file", c_path(token_file, "token_file")),
-                ("fw_options_set_token_key", c_str(token_key, "token_key")),
-                ("fw_options_set_server_address", c_str(server_address, "server_address")),
-                ("fw_options_set_secrets_dir", c_path(secrets_dir, "secrets_dir")),
-                ("fw_options_set_ca_file", c_path(ca_file, "ca_file")),
-            ]
-            for setter, value in strings:
-                if value is not None:
-                    call(setter, o, value)
-            if layout is not None:
-                call("fw_options_set_layout", o, int(layout))
-            if timeout_ms is not None:
-                connect_ms, total_ms = timeout_ms
-                call("fw_options_set_timeout_ms", o, connect_ms, total_ms)
-            if max_retries is not None:
-                call("fw_options_set_max_retries", o, max_retries)
-            if max_body_bytes is not None:
-                call("fw_options_set_max_body_bytes", o, max_body_bytes)
-            for origin in trusted_origins:
+            for name, (setter, convert) in _SETTERS.items():
+                if s[name] is not None:
+                    call(setter, o, *convert(s[name], name))
+            for origin in s["trusted_origins"]:
                 call("fw_options_add_trusted_origin", o, c_str(origin, "trusted origin"))
-            if allow_insecure_http is not None:
-                call("fw_options_set_allow_insecure_http", o, bool(allow_insecure_http))
 
 
 def pointer_of(options, use):
