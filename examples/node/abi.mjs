@@ -47,7 +47,8 @@ export const PROTOTYPES = [
 ];
 
 // Loads the library at `path` and declares PROTOTYPES on it; returns an
-// object with one JS function per C function.
+// object with one JS function per C function, and `takesErr`: the names of
+// the functions whose last parameter is `fw_error **err`.
 export function load(path) {
   const lib = koffi.load(path);
   koffi.alias('fw_result', 'uint32_t');
@@ -57,10 +58,11 @@ export function load(path) {
   // The header's `void fw_string_free(char *s)`, taking the raw pointer.
   const stringFree = lib.func('void fw_string_free(void *s)');
   koffi.disposable('fw_string', 'const char *', (ptr) => stringFree(ptr));
-  const fw = {};
+  const fw = { takesErr: new Set() };
   for (const prototype of PROTOTYPES) {
     const fn = lib.func(prototype);
     fw[fn.info.name] = fn;
+    if (/\bfw_error \*\*err\)$/.test(prototype)) fw.takesErr.add(fn.info.name);
   }
   const version = fw.fw_version();
   if (!version.startsWith(ABI_VERSION + '.')) {

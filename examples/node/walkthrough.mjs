@@ -39,11 +39,11 @@ class FwError extends Error {
   }
 }
 
-// Calls fw[name](...args, err) for a function taking `fw_error **err` last
-// (or without it when `withErr` is false); throws FwError unless FW_OK.
-function call(name, args, withErr = true) {
+// Calls fw[name](...args), with a trailing `err` when the function takes
+// one; throws FwError unless FW_OK.
+function call(name, args) {
   const err = [null];
-  const rc = withErr ? fw[name](...args, err) : fw[name](...args);
+  const rc = fw.takesErr.has(name) ? fw[name](...args, err) : fw[name](...args);
   if (rc !== abi.FW_OK) throw new FwError(name, rc, err[0]);
 }
 
@@ -56,17 +56,17 @@ function out(name, ...args) {
 
 function options(server, token) {
   const box = [null];
-  call('fw_options_new', [box], false);
+  call('fw_options_new', [box]);
   const opts = box[0];
-  if (server) call('fw_options_set_server_address', [opts, server], false);
-  if (token) call('fw_options_set_token', [opts, token], false);
+  if (server) call('fw_options_set_server_address', [opts, server]);
+  if (token) call('fw_options_set_token', [opts, token]);
   return opts;
 }
 
 function newClient(datastack, opts) {
   const client = out('fw_client_new', datastack, opts);
   const box = [null];
-  call('fw_client_auth', [client, box], false);
+  call('fw_client_auth', [client, box]);
   return { client, auth: box[0] };
 }
 

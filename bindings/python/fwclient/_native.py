@@ -43,16 +43,21 @@ def _borrowed_str(ptr):
     return None if ptr is None else ptr.decode("utf-8", errors="replace")
 
 
+def borrowed_bytes(name, handle):
+    """Copies the (data, length) that function `name` (fw_error_body,
+    fw_response_body) lends from `handle`; b"" when there is none."""
+    data, size = ctypes.c_void_p(), ctypes.c_size_t()
+    call(name, handle, ctypes.byref(data), ctypes.byref(size))
+    return ctypes.string_at(data, size.value) if data.value else b""
+
+
 def _error_from(name, code, err):
     """The FwError for result `code` of function `name`; frees `err`."""
     code_name = lib.fw_result_name(code).decode("ascii")
     if not err:
         return _errors.error_class(code)(code, code_name, f"{name} failed")
     try:
-        data, size = ctypes.c_void_p(), ctypes.c_size_t()
-        body = b""
-        if lib.fw_error_body(err, ctypes.byref(data), ctypes.byref(size)) == 0 and data:
-            body = ctypes.string_at(data, size.value)
+        body = borrowed_bytes("fw_error_body", err)
         return _errors.error_class(code)(
             code,
             code_name,

@@ -4,7 +4,7 @@ import ctypes
 import json
 from contextlib import ExitStack
 
-from ._native import Handle, c_str, call, lib, string_out, take_string
+from ._native import Handle, borrowed_bytes, c_str, call, lib, string_out, take_string
 from .auth import Auth
 from .options import pointer_of
 
@@ -37,9 +37,7 @@ class Response:
 
 def _copy_response(r):
     status = lib.fw_response_status(r)
-    data, size = ctypes.c_void_p(), ctypes.c_size_t()
-    call("fw_response_body", r, ctypes.byref(data), ctypes.byref(size))
-    body = ctypes.string_at(data, size.value) if data.value else b""
+    body = borrowed_bytes("fw_response_body", r)
     count = ctypes.c_size_t()
     call("fw_response_header_count", r, ctypes.byref(count))
     headers = []
