@@ -64,3 +64,12 @@ def test_plain_http_to_another_host_needs_consent(home):
     with fwclient.Client(DATASTACK, opts) as client:
         with pytest.raises(fwclient.InsecureUrlError):
             client.datastack_info()
+
+
+def test_a_clients_auth_is_the_one_it_sends(home, devserver):
+    with fwclient.Client(DATASTACK, Options(server_address=devserver.url)) as client:
+        assert echo(client, devserver.url)["authorization"] is None
+        client.auth.set_token("fake_token_123")
+        assert echo(client, devserver.url)["authorization"] == "Bearer fake_token_123"
+        assert client.auth.request_header() == "Bearer fake_token_123"
+    assert not (home / ".cloudvolume").exists()  # set_token writes nothing
