@@ -22,6 +22,7 @@ fw_result fw_thing_new(fw_thing **out_thing);
         ("int fw_check(const char *s) __attribute__((nonnull));", "cdef() refused"),
         ("__int128 fw_wide(void);", "cdef() refused"),
         ("#define FW_MAX(a, b) ((a) > (b) ? (a) : (b))", "function-like macro"),
+        ("#define FW_LIMIT_BYTES (8 * 1024)", "not a plain integer"),
     ],
 )
 def test_what_a_generator_cannot_read_fails(tmp_path, cc, construct, complaint):

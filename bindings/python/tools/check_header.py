@@ -9,12 +9,12 @@
 2. The macros the header defines: a function-like macro fails; a plain
    integer is given to cdef() too (`#define NAME 42`, as cffi reads it);
    a string is reported (a generator may skip it: fw_version() has it at
-   run time); anything else is reported as a warning.
+   run time); anything else (an expression such as `(8 * 1024)`) fails.
 3. With --lib: every function declared resolves in the library through
    cffi's ABI mode, and fw_version() equals FW_VERSION_STRING.
 
 Exits 1 on failure, printing cffi's own message. Used by `make
-test-python-header` and by tests/test_abi.py.
+test-ffi-header` and by tests/test_abi.py.
 """
 
 import argparse
@@ -95,7 +95,7 @@ def check(header, lib=None, cc="cc"):
         elif STRING.match(value):
             notes.append(f"#define {name} {value}: a string (cffi skips it)")
         else:
-            notes.append(f"warning: #define {name} {value}: not a plain integer; cffi cannot read it")
+            problems.append(f"#define {name} {value}: not a plain integer; cffi cannot read it")
     if lib is not None:
         handle = ffi.dlopen(lib)
         for name in functions:
