@@ -37,6 +37,7 @@ from ._errors import (
     SecretFileError,
     TlsError,
     TokenExistsError,
+    UntrustedOriginError,
 )
 from ._loader import LibraryNotFoundError
 from ._native import lib as _lib
@@ -45,11 +46,11 @@ from .auth import Auth, TokenSource
 from .client import Client, Response
 from .options import Options
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def library_version():
-    """The version of the libfwclient loaded, e.g. "0.1.0"."""
+    """The version of the libfwclient loaded, e.g. "0.2.0"."""
     return _lib.fw_version().decode("ascii")
 
 
@@ -60,4 +61,5 @@ __all__ = [
     "HttpStatusError", "InsecureUrlError", "InvalidArgumentError", "InvalidTokenError",
     "InvalidTokenFormatError", "InvalidUrlError", "IoError", "MissingTosError", "NetworkError",
     "NotAuthenticatedError", "PanicError", "SecretFileError", "TlsError", "TokenExistsError",
+    "UntrustedOriginError",
 ]

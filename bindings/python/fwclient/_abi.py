@@ -9,10 +9,11 @@ any difference.
 Conventions of the ABI this module relies on:
 - handles (fw_options, fw_auth, fw_client, fw_error, fw_response) are
   opaque pointers, freed by their fw_*_free function;
-- fallible functions return fw_result (FW_OK == 0); those whose last
-  parameter is ERR write an fw_error the caller frees with fw_error_free;
+- fallible functions return fw_result (FW_OK == 0) and end with ERR, a
+  `fw_error **err` slot the caller frees with fw_error_free;
 - strings handed out through `char **` are owned by the caller and freed
-  with fw_string_free; pointers returned directly are borrowed;
+  with fw_string_free; pointers returned directly are borrowed (the
+  bodies come back that way, their length through a `size_t *`);
 - (pointer, length) pairs for bytes and id lists.
 """
 
@@ -30,13 +31,13 @@ from ctypes import (
 
 # The library version this module declares; the loader refuses a library
 # whose major.minor differs (0.x minors may change the ABI).
-ABI_VERSION = (0, 1)
+ABI_VERSION = (0, 2)
 
 # File names the system loader knows the library by, per platform: the
 # soname first, the development link last.
 LIBRARY_NAMES = {
-    "linux": ("libfwclient.so.0", "libfwclient.so"),
-    "darwin": ("libfwclient.0.dylib", "libfwclient.dylib"),
+    "linux": ("libfwclient.so.0.2", "libfwclient.so"),
+    "darwin": ("libfwclient.0.2.dylib", "libfwclient.dylib"),
     "win32": ("fwclient.dll",),
 }
 
@@ -60,6 +61,7 @@ RESULTS = {
     "FW_ERR_INSECURE_URL": 23,
     "FW_ERR_INVALID_URL": 24,
     "FW_ERR_BAD_RESPONSE": 25,
+    "FW_ERR_UNTRUSTED_ORIGIN": 26,
     "FW_ERR_PANIC": 99,
 }
 
@@ -76,6 +78,7 @@ CONSTANTS = {
     "FW_SAVE_NO_SERVER_FILE": 4,
     "FW_SAVE_NO_LOCAL_SERVER": 8,
     "FW_SAVE_STRICT_READONLY": 16,
+    "FW_SAVE_REPLACE_INVALID": 32,
 }
 
 RESULT = c_uint32  # fw_result
@@ -83,7 +86,7 @@ HANDLE = c_void_p  # fw_options *, fw_auth *, fw_client *, fw_response *, fw_err
 OUT_HANDLE = POINTER(c_void_p)  # fw_auth **out_auth, ...
 STR = c_char_p  # const char * passed in (or returned borrowed)
 OUT_STR = POINTER(c_void_p)  # char ** handed out: free with fw_string_free
-OUT_BYTES = POINTER(c_void_p)  # const uint8_t ** borrowed from its object
+BYTES = c_void_p  # const uint8_t * returned borrowed from its object
 ERR = object()  # marks a trailing `fw_error **err`
 
 # name: (return type, parameter types). Same order as the header.
@@ -91,7 +94,7 @@ FUNCTIONS = {
     "fw_auth_new": (RESULT, [HANDLE, OUT_HANDLE, ERR]),
     "fw_auth_token": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_token_source": (RESULT, [HANDLE, POINTER(c_uint32), OUT_STR, OUT_STR, ERR]),
-    "fw_auth_layout": (RESULT, [HANDLE, POINTER(c_uint32)]),
+    "fw_auth_layout": (RESULT, [HANDLE, POINTER(c_uint32), ERR]),
     "fw_auth_token_file": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_set_token": (RESULT, [HANDLE, STR, ERR]),
     "fw_auth_save_token": (RESULT, [HANDLE, STR, STR, STR, c_uint32, ERR]),
@@ -101,8 +104,9 @@ FUNCTIONS = {
     "fw_auth_request_header": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_free": (None, [HANDLE]),
     "fw_client_new": (RESULT, [STR, HANDLE, OUT_HANDLE, ERR]),
-    "fw_client_auth": (RESULT, [HANDLE, OUT_HANDLE]),
-    "fw_client_server_address": (RESULT, [HANDLE, OUT_STR]),
+    "fw_client_new_with_auth": (RESULT, [STR, HANDLE, HANDLE, OUT_HANDLE, ERR]),
+    "fw_client_auth": (RESULT, [HANDLE, OUT_HANDLE, ERR]),
+    "fw_client_server_address": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_client_free": (None, [HANDLE]),
     "fw_client_get": (RESULT, [HANDLE, STR, OUT_HANDLE, ERR]),
     "fw_client_request": (RESULT, [HANDLE, STR, STR, STR, c_size_t, STR, OUT_HANDLE, ERR]),
@@ -121,31 +125,33 @@ FUNCTIONS = {
     "fw_error_server_id": (STR, [HANDLE]),
     "fw_error_url": (STR, [HANDLE]),
     "fw_error_tos_form_url": (STR, [HANDLE]),
-    "fw_error_body": (RESULT, [HANDLE, OUT_BYTES, POINTER(c_size_t)]),
+    "fw_error_body": (BYTES, [HANDLE, POINTER(c_size_t)]),
     "fw_error_free": (None, [HANDLE]),
-    "fw_options_new": (RESULT, [OUT_HANDLE]),
-    "fw_options_set_token": (RESULT, [HANDLE, STR]),
-    "fw_options_set_token_file": (RESULT, [HANDLE, STR]),
-    "fw_options_set_token_key": (RESULT, [HANDLE, STR]),
-    "fw_options_set_server_address": (RESULT, [HANDLE, STR]),
-    "fw_options_set_secrets_dir": (RESULT, [HANDLE, STR]),
-    "fw_options_set_layout": (RESULT, [HANDLE, c_uint32]),
-    "fw_options_set_timeout_ms": (RESULT, [HANDLE, c_uint64, c_uint64]),
-    "fw_options_set_max_retries": (RESULT, [HANDLE, c_uint32]),
-    "fw_options_set_max_body_bytes": (RESULT, [HANDLE, c_uint64]),
-    "fw_options_set_ca_file": (RESULT, [HANDLE, STR]),
-    "fw_options_add_trusted_origin": (RESULT, [HANDLE, STR]),
-    "fw_options_set_allow_insecure_http": (RESULT, [HANDLE, c_bool]),
+    "fw_options_new": (RESULT, [OUT_HANDLE, ERR]),
+    "fw_options_set_token": (RESULT, [HANDLE, STR, ERR]),
+    "fw_options_set_token_file": (RESULT, [HANDLE, STR, ERR]),
+    "fw_options_set_token_key": (RESULT, [HANDLE, STR, ERR]),
+    "fw_options_set_server_address": (RESULT, [HANDLE, STR, ERR]),
+    "fw_options_set_secrets_dir": (RESULT, [HANDLE, STR, ERR]),
+    "fw_options_set_layout": (RESULT, [HANDLE, c_uint32, ERR]),
+    "fw_options_set_timeout_ms": (RESULT, [HANDLE, c_uint64, c_uint64, ERR]),
+    "fw_options_set_max_retries": (RESULT, [HANDLE, c_uint32, ERR]),
+    "fw_options_set_max_body_bytes": (RESULT, [HANDLE, c_uint64, ERR]),
+    "fw_options_set_ca_file": (RESULT, [HANDLE, STR, ERR]),
+    "fw_options_add_trusted_origin": (RESULT, [HANDLE, STR, ERR]),
+    "fw_options_set_allow_insecure_http": (RESULT, [HANDLE, c_bool, ERR]),
+    "fw_options_set_proxy": (RESULT, [HANDLE, STR, ERR]),
     "fw_options_free": (None, [HANDLE]),
     "fw_response_status": (c_uint16, [HANDLE]),
-    "fw_response_body": (RESULT, [HANDLE, OUT_BYTES, POINTER(c_size_t)]),
-    "fw_response_header": (RESULT, [HANDLE, STR, OUT_STR]),
-    "fw_response_header_count": (RESULT, [HANDLE, POINTER(c_size_t)]),
-    "fw_response_header_at": (RESULT, [HANDLE, c_size_t, OUT_STR, OUT_STR]),
+    "fw_response_body": (BYTES, [HANDLE, POINTER(c_size_t)]),
+    "fw_response_header": (RESULT, [HANDLE, STR, OUT_STR, ERR]),
+    "fw_response_header_count": (c_size_t, [HANDLE]),
+    "fw_response_header_at": (RESULT, [HANDLE, c_size_t, OUT_STR, OUT_STR, ERR]),
     "fw_response_free": (None, [HANDLE]),
     "fw_string_free": (None, [c_void_p]),
     "fw_result_name": (STR, [c_uint32]),
     "fw_version": (STR, []),
+    "fw_version_number": (c_uint32, []),
 }
 
 

@@ -108,6 +108,10 @@ class BadResponseError(FwError):
     result = "FW_ERR_BAD_RESPONSE"
 
 
+class UntrustedOriginError(FwError):
+    result = "FW_ERR_UNTRUSTED_ORIGIN"
+
+
 class PanicError(FwError):
     result = "FW_ERR_PANIC"
 

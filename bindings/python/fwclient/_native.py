@@ -44,11 +44,12 @@ def _borrowed_str(ptr):
 
 
 def borrowed_bytes(name, handle):
-    """Copies the (data, length) that function `name` (fw_error_body,
-    fw_response_body) lends from `handle`; b"" when there is none."""
-    data, size = ctypes.c_void_p(), ctypes.c_size_t()
-    call(name, handle, ctypes.byref(data), ctypes.byref(size))
-    return ctypes.string_at(data, size.value) if data.value else b""
+    """Copies the bytes that function `name` (fw_error_body, fw_response_body)
+    lends from `handle` (its result, its length through a `size_t *`);
+    b"" when there is none (NULL)."""
+    size = ctypes.c_size_t()
+    data = getattr(lib, name)(handle, ctypes.byref(size))
+    return ctypes.string_at(data, size.value) if data else b""
 
 
 def _error_from(name, code, err):

@@ -13,7 +13,8 @@ class Response:
     """An answer, copied out of fw_response (which is freed at once).
 
     status (int), body (bytes), headers (list of (name, value), names in
-    lower case, in the order the library gives them).
+    lower case, in the order the library gives them: a name received more
+    than once has one entry per value, its later ones after its first).
     """
 
     __slots__ = ("status", "body", "headers")
@@ -23,10 +24,17 @@ class Response:
         self.body = body
         self.headers = headers
 
-    def header(self, name):
-        """The first value of header `name` (case-insensitive), or None."""
+    def header_values(self, name):
+        """Every value of header `name` (case-insensitive), in order; [] when absent."""
         name = name.lower()
-        return next((v for n, v in self.headers if n == name), None)
+        return [v for n, v in self.headers if n == name]
+
+    def header(self, name):
+        """The value of header `name` (case-insensitive), or None; the values
+        of a header received more than once joined with ", " (RFC 9110), as
+        fw_response_header gives them."""
+        values = self.header_values(name)
+        return ", ".join(values) if values else None
 
     def json(self):
         return json.loads(self.body)
@@ -38,10 +46,8 @@ class Response:
 def _copy_response(r):
     status = lib.fw_response_status(r)
     body = borrowed_bytes("fw_response_body", r)
-    count = ctypes.c_size_t()
-    call("fw_response_header_count", r, ctypes.byref(count))
     headers = []
-    for i in range(count.value):
+    for i in range(lib.fw_response_header_count(r)):
         name, value = ctypes.c_void_p(), ctypes.c_void_p()
         try:
             call("fw_response_header_at", r, i, ctypes.byref(name), ctypes.byref(value))
@@ -54,18 +60,29 @@ def _copy_response(r):
 class Client(Handle):
     """fw_client for one datastack (caveclient's FrameworkClient).
 
-    Client(datastack, options=None) does no network I/O; the first call
-    that needs the datastack's info fetches it. Safe to share between
-    threads.
+    Client(datastack, options=None) finds its token as Auth(options) does;
+    Client(datastack, options, auth=an_auth) shares `an_auth` instead: a
+    token set or saved through it later is the one this client sends (the
+    server address is the auth's; options give the HTTP settings). No
+    network I/O; the first call that needs the datastack's info fetches
+    it. Safe to share between threads.
     """
 
     free_name = "fw_client_free"
 
-    def __init__(self, datastack, options=None):
+    def __init__(self, datastack, options=None, *, auth=None):
         out = ctypes.c_void_p()
         with ExitStack() as use:
-            call("fw_client_new", c_str(datastack, "datastack"), pointer_of(options, use),
-                 ctypes.byref(out))
+            if auth is None:
+                call("fw_client_new", c_str(datastack, "datastack"), pointer_of(options, use),
+                     ctypes.byref(out))
+            else:
+                if not isinstance(auth, Auth):
+                    raise TypeError(f"auth must be an Auth, not {type(auth).__name__}")
+                # The client takes its own reference: `auth` may be closed later.
+                call("fw_client_new_with_auth", c_str(datastack, "datastack"),
+                     pointer_of(options, use), use.enter_context(auth._use()),
+                     ctypes.byref(out))
         super().__init__(out.value)
         self._auth = None
 

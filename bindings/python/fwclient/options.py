@@ -18,6 +18,7 @@ _SETTERS = {
     "max_body_bytes": ("fw_options_set_max_body_bytes", lambda v, n: (v,)),
     "ca_file": ("fw_options_set_ca_file", lambda v, n: (c_path(v, n),)),
     "allow_insecure_http": ("fw_options_set_allow_insecure_http", lambda v, n: (bool(v),)),
+    "proxy": ("fw_options_set_proxy", lambda v, n: (c_str(v, n),)),
 }
 
 
@@ -26,7 +27,9 @@ class Options(Handle):
 
     token, token_file, token_key, server_address, secrets_dir,
     layout (a Layout), timeout_ms ((connect, total)), max_retries,
-    max_body_bytes, ca_file, trusted_origins (list), allow_insecure_http.
+    max_body_bytes, ca_file, trusted_origins (list), allow_insecure_http,
+    proxy (an "http://" or "https://" proxy URL for every request, or
+    "none" for no proxy at all; unset, the environment's HTTPS_PROXY etc.).
     Unset values keep the library's defaults (the Python clients').
     Options are copied by the Auth or Client made from them, and may be
     closed or reused afterwards; they are not for sharing between threads.
@@ -37,7 +40,7 @@ class Options(Handle):
     def __init__(self, *, token=None, token_file=None, token_key=None, server_address=None,
                  secrets_dir=None, layout=None, timeout_ms=None, max_retries=None,
                  max_body_bytes=None, ca_file=None, trusted_origins=(),
-                 allow_insecure_http=None):
+                 allow_insecure_http=None, proxy=None):
         out = ctypes.c_void_p()
         call("fw_options_new", ctypes.byref(out))
         super().__init__(out.value)

@@ -56,9 +56,13 @@ def test_a_nul_cannot_truncate_a_string(saved):
 def test_an_unreadable_secret_file_names_the_file(home, secret_file):
     secret_file.parent.mkdir(parents=True)
     secret_file.write_bytes(b"{not json")
-    with pytest.raises(fwclient.SecretFileError) as e:
-        fwclient.Auth()
+    # Making the Auth succeeds (a token can still be saved over the file);
+    # reading the token fails, naming the file and the expected form.
+    with fwclient.Auth() as auth:
+        with pytest.raises(fwclient.SecretFileError) as e:
+            auth.token
     assert str(secret_file) in e.value.message
+    assert '{"token": "<your token>"}' in e.value.message
     assert secret_file.read_bytes() == b"{not json"
 
 

@@ -30,6 +30,8 @@ def test_seed_walkthrough(home, secret_file, devserver):
         instructions = auth.get_new_token()
         assert f"{url}/auth/api/v1/create_token" in instructions
         assert auth.new_token_url == f"{url}/auth/api/v1/create_token"
+        assert 'Python: auth.save_token("PASTE_YOUR_TOKEN_HERE")' in instructions
+        assert 'Python: auth.set_token("PASTE_YOUR_TOKEN_HERE")' in instructions
 
         # auth.save_token(token=new_token)
         auth.save_token("fake_token_123")
