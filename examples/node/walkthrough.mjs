@@ -14,15 +14,18 @@ import { join } from 'node:path';
 
 import * as abi from './abi.mjs';
 
+// The library's soname: major.minor while the major is 0.
+const SONAME = `libfwclient.so.${abi.ABI_VERSION}`;
+
 function libraryPath() {
   if (process.env.FWCLIENT_LIB) return process.env.FWCLIENT_LIB;
   try {
     const libdir = execFileSync('pkg-config', ['--variable=libdir', 'fwclient'], { encoding: 'utf8' }).trim();
-    if (libdir && existsSync(join(libdir, 'libfwclient.so.0'))) return join(libdir, 'libfwclient.so.0');
+    if (libdir && existsSync(join(libdir, SONAME))) return join(libdir, SONAME);
   } catch {
     // no pkg-config, or no fwclient.pc: the system loader decides
   }
-  return 'libfwclient.so.0';
+  return SONAME;
 }
 
 const fw = abi.load(libraryPath());
