@@ -25,6 +25,7 @@ def test_seed_walkthrough(home, secret_file, devserver):
         assert refused.value.http_status == 401
         assert refused.value.server_id == "no_token"
         assert refused.value.name == "FW_ERR_NOT_AUTHENTICATED"
+        assert "auth.save_token in Python" in refused.value.message
 
         # auth.get_new_token(): the steps, with the page that makes a token.
         instructions = auth.get_new_token()
