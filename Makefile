@@ -207,6 +207,9 @@ demo-c: $(DEMO_BIN)
 ROOT := $(CURDIR)
 include bindings/cpp/rules.mk
 include bindings/go/rules.mk
+# FFI from other languages: the cffi check of the header, the Python
+# (ctypes) package, the Node (koffi) example.
+include bindings/python/rules.mk
 # Install (make install PREFIX=...), consumer tests, fwauth tests.
 include packaging/rules.mk
 # ABI check against abi/libfwclient.abi (make abi-check, make abi-update).
@@ -225,10 +228,10 @@ include mk/windows.mk
 # `make test` runs the steps one after the other, cheapest first, and
 # stops at the first failure; the C tests' summary is its last line.
 
-TEST_STEPS := fmt-check build header-check abi-check docs test-c test-c-valgrind test-panic clippy test-rust test-cpp test-go test-install test-fwauth \
+TEST_STEPS := fmt-check build header-check abi-check docs test-c test-c-valgrind test-panic clippy test-rust test-cpp test-go test-ffi-header test-python test-node test-install test-fwauth \
     hardening-null-tests hardening-c-sanitize hardening-cpp-sanitize hardening-go-race \
     hardening-fuzz-smoke test-windows-if-available
-CLEAN_DIRS := $(BUILD_DIR)
+CLEAN_DIRS := $(BUILD_DIR) examples/node/node_modules
 
 .PHONY: test clean help
 test:
@@ -259,6 +262,9 @@ help:
 	@echo "make demo           the seed walkthrough in C, C++ and Go against fw-devserver, each in a temporary HOME"
 	@echo "make test-cpp       C++ binding tests (CMake + GoogleTest)"
 	@echo "make test-go        Go binding tests (vet, -race, GOGC=1 with cgocheck)"
+	@echo "make test-ffi-header  the preprocessed header through cffi.FFI().cdef() (generators can read it)"
+	@echo "make test-python    the Python (ctypes) package's tests in a venv under build/python"
+	@echo "make test-node      the Node (koffi) walkthrough against fw-devserver, when node is present"
 	@echo "make test-hardening generated NULL test, ASan/UBSan C and C++ runs, Go -race, fuzz smoke"
 	@echo "make fuzz           longer fuzzing runs; make tsan: 32 threads under ThreadSanitizer"
 	@echo "make bench          benchmarks against the bare alternatives, written to BENCHMARKS.md"

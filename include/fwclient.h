@@ -73,9 +73,10 @@
 /**
  * Longest token accepted, in bytes. A longer one could never be sent:
  * servers refuse header lines that long (8 KiB is the usual limit), so it
- * is refused before it is saved or used.
+ * is refused before it is saved or used. Written as a plain integer so
+ * that the header's `#define` is one FFI generators (cffi) can read.
  */
-#define FW_MAX_TOKEN_BYTES (8 * 1024)
+#define FW_MAX_TOKEN_BYTES 8192
 
 /**
  * The result of a call: FW_OK (0) or the class of the error. Numbers are

@@ -22,6 +22,7 @@ pub mod test_panic;
 
 /// Longest token accepted, in bytes. A longer one could never be sent:
 /// servers refuse header lines that long (8 KiB is the usual limit), so it
-/// is refused before it is saved or used.
-pub const FW_MAX_TOKEN_BYTES: usize = 8 * 1024;
+/// is refused before it is saved or used. Written as a plain integer so
+/// that the header's `#define` is one FFI generators (cffi) can read.
+pub const FW_MAX_TOKEN_BYTES: usize = 8192;
 const _: () = assert!(FW_MAX_TOKEN_BYTES == fwclient_core::token::MAX_TOKEN_BYTES);

@@ -99,11 +99,13 @@ func Example_walkthrough() {
 	//           C:   fw_auth_save_token(auth, "PASTE_YOUR_TOKEN_HERE", NULL, NULL, 0, &err);
 	//           C++: auth.save_token("PASTE_YOUR_TOKEN_HERE");
 	//           Go:  auth.SaveToken("PASTE_YOUR_TOKEN_HERE", nil)
+	//           Python: auth.save_token("PASTE_YOUR_TOKEN_HERE")
 	//     or
 	//     3b) Set it for the current session only with:
 	//           C:   fw_auth_set_token(auth, "PASTE_YOUR_TOKEN_HERE", &err);
 	//           C++: auth.set_token("PASTE_YOUR_TOKEN_HERE");
 	//           Go:  auth.SetToken("PASTE_YOUR_TOKEN_HERE")
+	//           Python: auth.set_token("PASTE_YOUR_TOKEN_HERE")
 	//     Note: creating a new token does not invalidate your other tokens; you can
 	//     see and delete them at https://global.daf-apis.com/sticky_auth/settings/tokens.
 	//     Note: if you need to save or load several tokens, see the token_file and

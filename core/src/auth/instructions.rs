@@ -1,16 +1,17 @@
 //! The text that tells a user how to get and save a token: caveclient's
-//! `get_new_token` steps, written for C, C++ and Go.
+//! `get_new_token` steps, written for C, C++, Go and Python.
 
 /// The instructions, pointing at `create_token` (which adds a key) and never
 /// at the deprecated `refresh_token` (which deletes the user's existing key).
 /// When a token is saved already (`saved`), the save lines carry the
 /// overwrite flag, so that following them does not end in "already exists".
 pub fn new_token(create_url: &str, tokens_page_url: &str, saved: bool) -> String {
-    let (c_flags, cpp_save, go_opts, note) = if saved {
+    let (c_flags, cpp_save, go_opts, py_flags, note) = if saved {
         (
             "FW_SAVE_OVERWRITE",
             "fw::SaveOptions o; o.overwrite = true; auth.save_token(\"PASTE_YOUR_TOKEN_HERE\", o);",
             "&fwclient.SaveOptions{Overwrite: true}",
+            ", flags=fwclient.SaveFlags.OVERWRITE",
             " (replacing the token saved now)",
         )
     } else {
@@ -18,6 +19,7 @@ pub fn new_token(create_url: &str, tokens_page_url: &str, saved: bool) -> String
             "0",
             "auth.save_token(\"PASTE_YOUR_TOKEN_HERE\");",
             "nil",
+            "",
             "",
         )
     };
@@ -29,11 +31,13 @@ pub fn new_token(create_url: &str, tokens_page_url: &str, saved: bool) -> String
           C:   fw_auth_save_token(auth, \"PASTE_YOUR_TOKEN_HERE\", NULL, NULL, {c_flags}, &err);
           C++: {cpp_save}
           Go:  auth.SaveToken(\"PASTE_YOUR_TOKEN_HERE\", {go_opts})
+          Python: auth.save_token(\"PASTE_YOUR_TOKEN_HERE\"{py_flags})
     or
     3b) Set it for the current session only with:
           C:   fw_auth_set_token(auth, \"PASTE_YOUR_TOKEN_HERE\", &err);
           C++: auth.set_token(\"PASTE_YOUR_TOKEN_HERE\");
           Go:  auth.SetToken(\"PASTE_YOUR_TOKEN_HERE\")
+          Python: auth.set_token(\"PASTE_YOUR_TOKEN_HERE\")
     Note: creating a new token does not invalidate your other tokens; you can
     see and delete them at {tokens_page_url}.
     Note: if you need to save or load several tokens, see the token_file and

@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, HttpDetail};
 pub const LOGIN_PATH: &str = "/api/v1/authorize";
 
 /// How to save a token, in each language the library serves.
-const SAVE_HINT: &str = "fw_auth_save_token in C, Auth::save_token in C++, Auth.SaveToken in Go";
+const SAVE_HINT: &str = "fw_auth_save_token in C, Auth::save_token in C++, Auth.SaveToken in Go, auth.save_token in Python";
 
 /// Context for messages: whether a token was sent, why one was withheld
 /// (when the user has one), and where to get one.

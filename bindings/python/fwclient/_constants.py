@@ -1,0 +1,32 @@
+"""The header's token sources, layouts and save flags as Python enums."""
+
+import enum
+
+from ._abi import CONSTANTS as _C
+
+
+class Layout(enum.IntEnum):
+    """The secret-file layout (FW_LAYOUT_*)."""
+
+    FRAMEWORK = _C["FW_LAYOUT_FRAMEWORK"]
+    CAVE = _C["FW_LAYOUT_CAVE"]
+
+
+class Source(enum.IntEnum):
+    """Where the token in use came from (FW_SOURCE_*)."""
+
+    NONE = _C["FW_SOURCE_NONE"]
+    EXPLICIT = _C["FW_SOURCE_EXPLICIT"]
+    ENV = _C["FW_SOURCE_ENV"]
+    FILE = _C["FW_SOURCE_FILE"]
+
+
+class SaveFlags(enum.IntFlag):
+    """Flags of Auth.save_token (FW_SAVE_*); 0 means caveclient's defaults."""
+
+    OVERWRITE = _C["FW_SAVE_OVERWRITE"]
+    NO_SWITCH = _C["FW_SAVE_NO_SWITCH"]
+    NO_SERVER_FILE = _C["FW_SAVE_NO_SERVER_FILE"]
+    NO_LOCAL_SERVER = _C["FW_SAVE_NO_LOCAL_SERVER"]
+    STRICT_READONLY = _C["FW_SAVE_STRICT_READONLY"]
+    REPLACE_INVALID = _C["FW_SAVE_REPLACE_INVALID"]
