@@ -90,12 +90,17 @@ pub const COMMANDS: &[Command] = &[
         name: "status",
         summary: "server, layout, secrets directory, token source, and whether the server accepts the token",
         args: &[],
-        opts: &[flag(
-            "offline",
-            "do not ask the server (no user/me, no TTL)",
-        )],
+        opts: &[
+            flag("offline", "do not ask the server (no user/me, no TTL)"),
+            flag(
+                "json",
+                "print the diagnosis as JSON (as fw_auth_diagnose gives it) and do not ask the server",
+            ),
+        ],
         about: "Shows the server, the layout, the secrets directory, where the token comes from\n\
-                (file and key), and the file a save writes. Unless --offline, asks the server\n\
+                (file and key), and the file a save writes; then every place a token can come\n\
+                from in order (masked), the file each Python tool reads, and every disagreement\n\
+                with the command that fixes it (--json: that report alone). Unless --offline, asks the server\n\
                 who the token belongs to (GET auth/api/v1/user/me) and how long it stays valid\n\
                 (its TTL). Never prints the token.\n\
                 Exit status 0 when a token is found and accepted (or found, with --offline);\n\

@@ -11,7 +11,8 @@ use fwclient_core::auth::ENV_TOKEN;
 use fwclient_core::secrets::file::{self, Saved};
 use fwclient_core::secrets::layout::{CAVE_FILE, ENV_LAYOUT, FRAMEWORK_FILE};
 use fwclient_core::{
-    AddressSource, Auth, Client, Error, Layout, Options, SaveOptions, Token, TokenSource, setup,
+    AddressSource, Auth, Client, Error, Layout, Options, SaveOptions, Token, TokenSource,
+    auth::diagnose, setup,
 };
 use serde_json::Value;
 
@@ -57,17 +58,17 @@ fn options(g: &Globals) -> Options {
     }
 }
 
-/// The token hidden: one `*` per character (at most 40) and the length.
-fn mask(token: &Token) -> String {
-    let n = token.expose().len();
-    format!("{} ({n} characters)", "*".repeat(n.min(40)))
-}
+use fwclient_core::auth::diagnose::mask;
 
 fn describe_source(auth: &Auth, source: &TokenSource) -> String {
     match source {
         TokenSource::None => "none".to_owned(),
         TokenSource::Explicit => "given for this session".to_owned(),
         TokenSource::Environment => format!("${ENV_TOKEN}"),
+        TokenSource::CaveEnvironment => format!("${}", fwclient_core::auth::ENV_CAVE_TOKEN),
+        TokenSource::VariableFile { variable, path } => {
+            format!("file {} (named by ${variable})", path.display())
+        }
         TokenSource::File { path, key } => {
             let fallback = auth
                 .secrets_dir()
@@ -117,6 +118,7 @@ fn why_server(source: AddressSource) -> String {
     match source {
         AddressSource::Option => "from --server".to_owned(),
         AddressSource::Environment => format!("from ${ENV_SERVER_ADDRESS}"),
+        AddressSource::DatastackMap => "from caveclient's datastack map".to_owned(),
         AddressSource::Default => {
             format!("the default; set ${ENV_SERVER_ADDRESS} or --server for another")
         }
@@ -144,6 +146,20 @@ fn line(name: &str, value: impl std::fmt::Display) {
 fn status(p: &Parsed<'_>) -> Outcome {
     let opts = options(&p.globals);
     let auth = Arc::new(Auth::new(&opts)?);
+    let report = diagnose::report(&auth);
+    if p.flag("json") {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+        if let Some(problem) = auth.lookup_problem() {
+            return Err(problem.into());
+        }
+        return match auth.token() {
+            Some(_) => Ok(()),
+            None => Err(no_token(&auth)),
+        };
+    }
     line(
         "server",
         format!(
@@ -177,6 +193,7 @@ fn status(p: &Parsed<'_>) -> Outcome {
         line("token key", key);
     }
     line("save target", auth.token_file().display());
+    print_report(&report);
     if let Some(problem) = problem {
         return Err(problem.into());
     }
@@ -214,6 +231,56 @@ fn status(p: &Parsed<'_>) -> Outcome {
         },
     );
     Ok(())
+}
+
+/// The diagnosis's places, tools and disagreements, for people.
+fn print_report(report: &Value) {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    let list = |k: &str| {
+        report
+            .get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    println!("where a token can come from (the first that holds one wins):");
+    for place in list("places") {
+        let mark = if place.get("wins") == Some(&Value::Bool(true)) {
+            "*"
+        } else {
+            " "
+        };
+        let what = match place.get("token").and_then(Value::as_str) {
+            Some(masked) => masked.to_owned(),
+            None => text(&place, "holds"),
+        };
+        let at = match place.get("path").and_then(Value::as_str) {
+            Some(path) => format!(" {path}"),
+            None => String::new(),
+        };
+        println!("  {mark} {}{at}: {what}", text(&place, "place"));
+    }
+    println!("what the Python tools read:");
+    for tool in list("tools") {
+        let uses = match tool.get("uses").and_then(Value::as_str) {
+            Some(path) => format!("{path}, {}", text(&tool, "token")),
+            None => "no token".to_owned(),
+        };
+        let agrees = if tool.get("agrees") == Some(&Value::Bool(true)) {
+            "same token"
+        } else {
+            "DIFFERENT"
+        };
+        println!("    {:<26}{uses} ({agrees})", text(&tool, "tool"));
+    }
+    let disagreements = list("disagreements");
+    if disagreements.is_empty() {
+        println!("disagreements: none");
+    }
+    for d in disagreements {
+        println!("disagreement: {}", text(&d, "problem"));
+        println!("  fix: {}", text(&d, "fix"));
+    }
 }
 
 fn human_duration(seconds: i64) -> String {
@@ -496,7 +563,9 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
                 if done.map_written {
                     println!(
                         "  recorded in {}",
-                        fwclient_core::secrets::datastack_map::path(auth.secrets_dir()).display()
+                        fwclient_core::secrets::datastack_map::caveclient_path()
+                            .unwrap_or_default()
+                            .display()
                     );
                 }
                 // The global server's file and the token file were written

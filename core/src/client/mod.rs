@@ -27,9 +27,10 @@ pub struct Client {
 
 impl Client {
     /// A client for `datastack` (`None`: the global services only), with
-    /// the token found as `opts` says.
+    /// the token found as `opts` says; without a server address, the
+    /// server is caveclient's datastack map's entry for `datastack`, if any.
     pub fn new(datastack: Option<&str>, opts: &Options) -> Result<Client> {
-        let auth = Arc::new(Auth::new(opts)?);
+        let auth = Arc::new(Auth::for_datastack(datastack, opts)?);
         Client::with_auth(datastack, auth, opts)
     }
 
