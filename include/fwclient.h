@@ -225,6 +225,18 @@ enum fw_token_source
    * The token came from a secret file, under a key.
    */
   FW_SOURCE_FILE = 3,
+  /**
+   * The token came from $CAVE_TOKEN (after $FW_AUTH_TOKEN).
+   */
+  FW_SOURCE_ENV_CAVE_TOKEN = 4,
+  /**
+   * The token came from the file named by $FW_AUTH_TOKEN_FILE (path given).
+   */
+  FW_SOURCE_ENV_TOKEN_FILE = 5,
+  /**
+   * The token came from the file named by $CAVE_TOKEN_FILE (path given).
+   */
+  FW_SOURCE_ENV_CAVE_TOKEN_FILE = 6,
 };
 #ifndef __cplusplus
 /** A fw_token_source value, as a fixed-width 32-bit number (see enum fw_token_source). */
@@ -348,7 +360,8 @@ fw_result fw_auth_token(const fw_auth *auth, char **token, fw_error **err);
  *
  * @param auth  The auth.
  * @param kind  Receives a fw_token_source value.
- * @param path  NULL allowed; for FW_SOURCE_FILE receives the file as a new
+ * @param path  NULL allowed; for FW_SOURCE_FILE, FW_SOURCE_ENV_TOKEN_FILE
+ *              and FW_SOURCE_ENV_CAVE_TOKEN_FILE receives the file as a new
  *              string (free with fw_string_free), otherwise NULL.
  * @param key   NULL allowed; for FW_SOURCE_FILE receives the key as a new
  *              string (free with fw_string_free), otherwise NULL.
@@ -482,6 +495,24 @@ fw_result fw_auth_token_page_url(const fw_auth *auth, char **url, fw_error **err
  * Thread safety: may be called from several threads at once.
  */
 fw_result fw_auth_request_header(const fw_auth *auth, char **value, fw_error **err);
+
+/**
+ * A report, as one JSON object, of every place a token can come from (in
+ * the order the lookup reads them), what each holds (masked: never a
+ * token), which one wins, which file each Python tool (caveclient,
+ * cloud-volume, cloud-files, annotationframeworkclient) would read, and
+ * every disagreement between them with the command that fixes it. Reads
+ * the environment and the files now; no network. `fwauth status --json`
+ * prints the same report; fwauth/README.md shows one.
+ *
+ * @param auth  The auth.
+ * @param json  Receives a new string (free with fw_string_free).
+ * @param err   NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+ *
+ * Thread safety: may be called from several threads at once.
+ */
+fw_result fw_auth_diagnose(const fw_auth *auth, char **json, fw_error **err);
 
 /**
  * Releases this reference to the auth. Clients sharing it keep it alive.

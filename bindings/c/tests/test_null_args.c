@@ -90,6 +90,8 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_auth_get_new_token(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_new_token_url(NULL, &s, ERRP));
     EXPECT_INVALID(fw_auth_new_token_url(a, NULL, ERRP));
+    EXPECT_INVALID(fw_auth_diagnose(NULL, &s, ERRP));
+    EXPECT_INVALID(fw_auth_diagnose(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_token_page_url(NULL, &s, ERRP));
     EXPECT_INVALID(fw_auth_token_page_url(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_request_header(NULL, &s, ERRP));

@@ -16,6 +16,7 @@
     X(test_invalid_utf8)                                                                           \
     X(test_invalid_token_format)                                                                   \
     X(test_environment)                                                                            \
+    X(test_token_lookup_conventions)                                                               \
     X(test_bad_values)                                                                             \
     X(test_result_names)                                                                           \
     X(test_version)                                                                                \
