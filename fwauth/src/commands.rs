@@ -176,7 +176,14 @@ fn status(p: &Parsed<'_>) -> Outcome {
             why_layout(&p.globals, &auth)
         ),
     );
-    line("secrets dir", auth.secrets_dir().display());
+    line(
+        "secrets dir",
+        format!(
+            "{} (from {})",
+            auth.secrets_dir().display(),
+            auth.secrets_dir_source().describe()
+        ),
+    );
     let token = auth.token();
     let problem = auth.lookup_problem();
     line(
@@ -262,16 +269,14 @@ fn print_report(report: &Value) {
     }
     println!("what the Python tools read:");
     for tool in list("tools") {
-        let uses = match tool.get("uses").and_then(Value::as_str) {
-            Some(path) => format!("{path}, {}", text(&tool, "token")),
-            None => "no token".to_owned(),
+        let agrees = tool.get("agrees") == Some(&Value::Bool(true));
+        let uses = match (tool.get("uses").and_then(Value::as_str), agrees) {
+            (Some(path), true) => format!("{path}, {} (the same token)", text(&tool, "token")),
+            (Some(path), false) => format!("{path}, {} (DIFFERENT)", text(&tool, "token")),
+            (None, true) => "no token (not set up)".to_owned(),
+            (None, false) => "no token (DIFFERENT)".to_owned(),
         };
-        let agrees = if tool.get("agrees") == Some(&Value::Bool(true)) {
-            "same token"
-        } else {
-            "DIFFERENT"
-        };
-        println!("    {:<26}{uses} ({agrees})", text(&tool, "tool"));
+        println!("    {:<26}{uses}", text(&tool, "tool"));
     }
     let disagreements = list("disagreements");
     if disagreements.is_empty() {
