@@ -168,6 +168,10 @@ enum fw_result
    */
   FW_ERR_UNTRUSTED_ORIGIN = 26,
   /**
+   * The request's cancel object (fw_cancel_trigger) ended it.
+   */
+  FW_ERR_CANCELED = 27,
+  /**
    * A Rust panic was caught at the C boundary (a bug of fwclient).
    */
   FW_ERR_PANIC = 99,
@@ -292,6 +296,13 @@ typedef uint32_t fw_save_flags;
 typedef struct fw_auth fw_auth;
 
 /**
+ * A cancel object: once triggered, every request made with it (through a
+ * fw_request_options) ends with FW_ERR_CANCELED, an in-flight one within
+ * about 20 ms. Thread-safe: trigger it from any thread.
+ */
+typedef struct fw_cancel fw_cancel;
+
+/**
  * A client for a datastack. Creating one does no network I/O. Thread-safe:
  * any number of threads may make requests on one client at once.
  */
@@ -308,6 +319,12 @@ typedef struct fw_error fw_error;
  * one thread; it may be freed as soon as the auth or client exists.
  */
 typedef struct fw_options fw_options;
+
+/**
+ * Per-request options: a timeout and a cancel object. Read during the call
+ * that takes them; one may serve any number of calls.
+ */
+typedef struct fw_request_options fw_request_options;
 
 /**
  * A 2xx answer: status, headers and body. Read-only: safe to read from
@@ -524,6 +541,87 @@ fw_result fw_auth_diagnose(const fw_auth *auth, char **json, fw_error **err);
 void fw_auth_free(fw_auth *auth);
 
 /**
+ * Creates a cancel object, not triggered.
+ *
+ * @param out_cancel  Receives the object, to free with fw_cancel_free.
+ * @param err         NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p out_cancel.
+ */
+fw_result fw_cancel_new(fw_cancel **out_cancel, fw_error **err);
+
+/**
+ * Triggers the cancel object: requests using it end with FW_ERR_CANCELED
+ * (an in-flight one within about 20 ms; later ones at once). It stays
+ * triggered.
+ *
+ * @param cancel  The cancel object.
+ * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p cancel.
+ *
+ * Thread safety: may be called from any thread, during a request using it.
+ */
+fw_result fw_cancel_trigger(const fw_cancel *cancel, fw_error **err);
+
+/**
+ * Frees a cancel object. Request options holding it keep their own
+ * reference.
+ *
+ * @param cancel  The object; NULL is a no-op. Not to be used afterwards.
+ *
+ * Thread safety: must not race another call on the same object.
+ */
+void fw_cancel_free(fw_cancel *cancel);
+
+/**
+ * Creates per-request options: no timeout of their own (the client's
+ * overall timeout applies) and no cancel object.
+ *
+ * @param out_opts  Receives the options, to free with fw_request_options_free.
+ * @param err       NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p out_opts.
+ */
+fw_result fw_request_options_new(fw_request_options **out_opts, fw_error **err);
+
+/**
+ * Sets the request's total time (connect, retries, redirects, body),
+ * replacing the client's overall timeout; it ends with FW_ERR_TIMEOUT.
+ *
+ * @param opts        The options.
+ * @param timeout_ms  Milliseconds, more than 0; 0 goes back to the client's.
+ * @param err         NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
+ *
+ * Thread safety: must not race another call on the same options.
+ */
+fw_result fw_request_options_set_timeout_ms(fw_request_options *opts,
+                                            uint64_t timeout_ms,
+                                            fw_error **err);
+
+/**
+ * Makes requests with these options end when @p cancel is triggered.
+ *
+ * @param opts    The options.
+ * @param cancel  The cancel object (the options keep their own reference:
+ *                it may be freed first); NULL removes it.
+ * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
+ *
+ * Thread safety: must not race another call on the same options.
+ */
+fw_result fw_request_options_set_cancel(fw_request_options *opts,
+                                        const fw_cancel *cancel,
+                                        fw_error **err);
+
+/**
+ * Frees per-request options.
+ *
+ * @param opts  The options; NULL is a no-op. Not to be used afterwards.
+ *
+ * Thread safety: must not race another call on the same options.
+ */
+void fw_request_options_free(fw_request_options *opts);
+
+/**
  * Creates a client for a datastack, with the token found as fw_auth_new
  * finds it. Does no network I/O (the datastack's info is fetched on first
  * need).
@@ -659,6 +757,37 @@ fw_result fw_client_request(const fw_client *client,
                             const char *content_type,
                             fw_response **out_response,
                             fw_error **err);
+
+/**
+ * fw_client_request with per-request options: a timeout replacing the
+ * client's overall one, and a cancel object that ends the request from
+ * another thread (Go's context, C++'s stop token). Network I/O.
+ *
+ * @param client        The client.
+ * @param method        "GET", "POST", ...
+ * @param url           An absolute http(s) URL.
+ * @param body          The body's bytes, read during the call; NULL allowed when @p body_len is 0.
+ * @param body_len      The body's length; (NULL, 0) is no body.
+ * @param content_type  The body's Content-Type; NULL allowed (none sent).
+ * @param request_opts  NULL allowed (the client's settings alone); read
+ *                      during the call, its cancel object watched throughout.
+ * @param out_response  Receives the 2xx answer (free with fw_response_free).
+ * @param err           NULL, or a pointer to NULL that receives the error on failure.
+ * @return As fw_client_get; FW_ERR_CANCELED when the cancel object was
+ *         triggered (before or during the call); FW_ERR_TIMEOUT when the
+ *         request's timeout elapsed.
+ *
+ * Thread safety: may be called from several threads at once.
+ */
+fw_result fw_client_request_with(const fw_client *client,
+                                 const char *method,
+                                 const char *url,
+                                 const uint8_t *body,
+                                 size_t body_len,
+                                 const char *content_type,
+                                 const fw_request_options *request_opts,
+                                 fw_response **out_response,
+                                 fw_error **err);
 
 /**
  * The datastack's local server, from its info (fetched on first need

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::auth::Auth;
 use crate::error::{Error, Result};
+use crate::http::cancel::{self, RequestOptions};
 use crate::http::{Request, Response, Transport, path};
 use crate::options::Options;
 use crate::token::Token;
@@ -70,6 +71,24 @@ impl Client {
     /// the datastack's local server first learns the datastack's info.
     pub fn request(&self, req: &Request<'_>) -> Result<Response> {
         self.request_with_url_secret(req, None)
+    }
+
+    /// [`Client::request`] with a per-request timeout and cancel flag: a
+    /// raised flag ends it (datastack info fetched on the way included)
+    /// with `ErrorKind::Canceled` within about `http::cancel::CHECK_EVERY`.
+    pub fn request_with(
+        &self,
+        req: &Request<'_>,
+        per_request: &RequestOptions,
+    ) -> Result<Response> {
+        cancel::scope(per_request.cancel.as_ref(), || {
+            let token = self.auth.usable_token()?;
+            if token.is_some() {
+                self.learn_trust_for(req.url)?;
+            }
+            self.transport
+                .send_with_options(req, token.as_ref(), None, per_request)
+        })
     }
 
     /// [`Client::request`] for a URL holding `url_secret` (guarded like the
