@@ -170,10 +170,10 @@ pub unsafe extern "C" fn fw_request_options_free(opts: *mut fw_request_options) 
 }
 
 /// The options behind `opts`, or the defaults for NULL.
-pub(crate) unsafe fn or_default<'a>(
+pub(crate) unsafe fn or_default(
     opts: *const fw_request_options,
-    defaults: &'a RequestOptions,
-) -> fwclient_core::Result<&'a RequestOptions> {
+    defaults: &RequestOptions,
+) -> fwclient_core::Result<&RequestOptions> {
     if opts.is_null() {
         Ok(defaults)
     } else {
