@@ -790,6 +790,28 @@ fw_result fw_client_request_with(const fw_client *client,
                                  fw_error **err);
 
 /**
+ * A view of @p client whose every request (fw_client_get, the service
+ * calls, everything) has @p request_opts' timeout and cancel object. It
+ * shares the client's auth, connections, trusted origins and datastack
+ * info; freeing either leaves the other working. Cheap: made for one call
+ * or a few, as Go's context is. No I/O.
+ *
+ * @param client        The client.
+ * @param request_opts  The per-request options, read during the call (the
+ *                      view keeps their timeout and its own reference to
+ *                      their cancel object).
+ * @param out_client    Receives the view, to free with fw_client_free.
+ * @param err           NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+ *
+ * Thread safety: may be called from several threads at once.
+ */
+fw_result fw_client_with_request_options(const fw_client *client,
+                                         const fw_request_options *request_opts,
+                                         fw_client **out_client,
+                                         fw_error **err);
+
+/**
  * The datastack's local server, from its info (fetched on first need
  * and cached: network I/O on the first call only).
  *

@@ -315,6 +315,42 @@ pub unsafe extern "C" fn fw_client_request_with(
     })
 }
 
+/// A view of @p client whose every request (fw_client_get, the service
+/// calls, everything) has @p request_opts' timeout and cancel object. It
+/// shares the client's auth, connections, trusted origins and datastack
+/// info; freeing either leaves the other working. Cheap: made for one call
+/// or a few, as Go's context is. No I/O.
+///
+/// @param client        The client.
+/// @param request_opts  The per-request options, read during the call (the
+///                      view keeps their timeout and its own reference to
+///                      their cancel object).
+/// @param out_client    Receives the view, to free with fw_client_free.
+/// @param err           NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_client_with_request_options(
+    client: *const fw_client,
+    request_opts: *const fw_request_options,
+    out_client: *mut *mut fw_client,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    boundary::run(err, || {
+        // SAFETY: NULL or live / writable.
+        let (client, per_request, slot) = unsafe {
+            (
+                fw_client::arg(client)?,
+                super::fw_cancel::fw_request_options::arg(request_opts)?,
+                out(out_client, "out_client")?,
+            )
+        };
+        *slot = fw_client::into_raw(client.with_request_options(per_request.clone()));
+        Ok(())
+    })
+}
+
 /// Runs `call` on the client and hands its string result to `*s`.
 unsafe fn string_call(
     client: *const fw_client,

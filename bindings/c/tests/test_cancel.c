@@ -99,6 +99,16 @@ void test_cancel_and_request_timeout(void) {
         printf("     timed out after %.1f ms (timeout 200 ms)\n", took);
         CLEAR_ERR(err);
     }
+    /* A view carries the options into every call: a service call times out. */
+    {
+        fw_client *view = NULL;
+        snprintf(url, sizeof url, "%s/fault/stall?ms=10000", server.url);
+        if (CHECK_OK(fw_client_with_request_options(client, ro, &view, &err), err)) {
+            CHECK_RC(FW_ERR_TIMEOUT, fw_client_get(view, url, &r, &err), err);
+            CLEAR_ERR(err);
+        }
+        fw_client_free(view);
+    }
     /* NULL options: the client's settings; a quick route answers. */
     snprintf(url, sizeof url, "%s/fault/stall?ms=1", server.url);
     if (CHECK_OK(fw_client_request_with(client, "GET", url, NULL, 0, NULL, NULL, &r, &err), err)) {

@@ -120,6 +120,8 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_client_request_with(c, "GET", "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, NULL, ERRP));
 
     /* fw_cancel_*, fw_request_options_* */
+    EXPECT_INVALID(fw_client_with_request_options(NULL, NULL, &client_out, ERRP));
+    EXPECT_INVALID(fw_client_with_request_options(c, NULL, &client_out, ERRP));
     EXPECT_INVALID(fw_cancel_new(NULL, ERRP));
     EXPECT_INVALID(fw_cancel_trigger(NULL, ERRP));
     EXPECT_INVALID(fw_request_options_new(NULL, ERRP));

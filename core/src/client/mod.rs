@@ -21,9 +21,12 @@ use crate::token::Token;
 pub struct Client {
     datastack: Option<String>,
     auth: Arc<Auth>,
-    transport: Transport,
-    /// Datastack info, fetched once.
-    info: Mutex<Option<Arc<Value>>>,
+    /// Shared with the views of [`Client::with_request_options`].
+    transport: Arc<Transport>,
+    /// Datastack info, fetched once (shared with the views too).
+    info: Arc<Mutex<Option<Arc<Value>>>>,
+    /// The timeout and cancel flag of every request of this client (or view).
+    per_request: RequestOptions,
 }
 
 impl Client {
@@ -46,9 +49,24 @@ impl Client {
         Ok(Client {
             datastack: datastack.map(str::to_owned),
             auth,
-            transport,
-            info: Mutex::new(None),
+            transport: Arc::new(transport),
+            info: Arc::new(Mutex::new(None)),
+            per_request: RequestOptions::default(),
         })
+    }
+
+    /// A view of this client (the same auth, connections, trusted origins
+    /// and datastack info) whose every request, service calls included,
+    /// has `per_request`'s timeout and cancel flag. Cheap: for one call, as
+    /// Go's context is.
+    pub fn with_request_options(&self, per_request: RequestOptions) -> Client {
+        Client {
+            datastack: self.datastack.clone(),
+            auth: Arc::clone(&self.auth),
+            transport: Arc::clone(&self.transport),
+            info: Arc::clone(&self.info),
+            per_request,
+        }
     }
 
     /// The auth this client and any other built on it share.
@@ -98,12 +116,15 @@ impl Client {
         req: &Request<'_>,
         url_secret: Option<&Token>,
     ) -> Result<Response> {
-        let token = self.auth.usable_token()?;
-        if token.is_some() {
-            self.learn_trust_for(req.url)?;
-        }
-        self.transport
-            .send_with_url_secret(req, token.as_ref(), url_secret)
+        // The datastack info fetched on the way is canceled with the request.
+        cancel::scope(self.per_request.cancel.as_ref(), || {
+            let token = self.auth.usable_token()?;
+            if token.is_some() {
+                self.learn_trust_for(req.url)?;
+            }
+            self.transport
+                .send_with_options(req, token.as_ref(), url_secret, &self.per_request)
+        })
     }
 
     /// `GET url`.
