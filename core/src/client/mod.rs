@@ -99,14 +99,15 @@ impl Client {
         req: &Request<'_>,
         per_request: &RequestOptions,
     ) -> Result<Response> {
-        cancel::scope(per_request.cancel.as_ref(), || {
-            let token = self.auth.usable_token()?;
-            if token.is_some() {
-                self.learn_trust_for(req.url)?;
-            }
-            self.transport
-                .send_with_options(req, token.as_ref(), None, per_request)
-        })
+        // What the call leaves unset, this client (or view) sets.
+        let merged = RequestOptions {
+            timeout: per_request.timeout.or(self.per_request.timeout),
+            cancel: per_request
+                .cancel
+                .clone()
+                .or_else(|| self.per_request.cancel.clone()),
+        };
+        self.with_request_options(merged).request(req)
     }
 
     /// [`Client::request`] for a URL holding `url_secret` (guarded like the
