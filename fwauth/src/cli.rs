@@ -80,8 +80,9 @@ pub const COMMANDS: &[Command] = &[
         summary: "the token the library would use (masked unless --show), and its source",
         args: &[],
         opts: &[flag("show", "print the token itself instead of a mask")],
-        about: "Finds the token exactly as the library does (FW_AUTH_TOKEN, then the secret\n\
-                files of the layout) and prints it masked, or in full with --show. The token\n\
+        about: "Finds the token exactly as the library does (FW_AUTH_TOKEN, CAVE_TOKEN, the\n\
+                files FW_AUTH_TOKEN_FILE and CAVE_TOKEN_FILE name, then the secret files of\n\
+                the layout) and prints it masked, or in full with --show. The token\n\
                 (or its mask) is the only line on standard output, so $(fwauth token --show)\n\
                 is the token; where it came from goes to standard error.\n\
                 Exit status 3 when there is no token.",
@@ -496,7 +497,9 @@ pub fn overview_help() -> String {
          Commands:\n{commands}\n\
          Global options (before or after the command):\n{}\n\
          Environment: FW_SERVER_ADDRESS (the server when --server is not given),\n\
-         FW_AUTH_TOKEN (a token that beats every file), FW_SECRETS_DIR,\n\
+         FW_AUTH_TOKEN, then CAVE_TOKEN (a token that beats every file), then\n\
+         FW_AUTH_TOKEN_FILE, CAVE_TOKEN_FILE (a file holding just the token),\n\
+         FW_SECRETS_DIR, then CLOUD_VOLUME_DIR (secrets in $CLOUD_VOLUME_DIR/secrets),\n\
          FW_SECRETS_LAYOUT, FW_CA_BUNDLE (extra CA certificates), BROWSER (for --open).\n\
          Without --server and FW_SERVER_ADDRESS the server is {DEFAULT_SERVER_ADDRESS}.\n\
          No command prints a token except `fwauth token --show`.\n\n{}",

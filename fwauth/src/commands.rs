@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use fwclient_core::address::{DEFAULT_SERVER_ADDRESS, ENV_SERVER_ADDRESS};
-use fwclient_core::auth::ENV_TOKEN;
+use fwclient_core::auth::{ENV_CAVE_TOKEN, ENV_CAVE_TOKEN_FILE, ENV_TOKEN, ENV_TOKEN_FILE};
 use fwclient_core::secrets::file::{self, Saved};
 use fwclient_core::secrets::layout::{CAVE_FILE, ENV_LAYOUT, FRAMEWORK_FILE};
 use fwclient_core::{
@@ -65,7 +65,7 @@ fn describe_source(auth: &Auth, source: &TokenSource) -> String {
         TokenSource::None => "none".to_owned(),
         TokenSource::Explicit => "given for this session".to_owned(),
         TokenSource::Environment => format!("${ENV_TOKEN}"),
-        TokenSource::CaveEnvironment => format!("${}", fwclient_core::auth::ENV_CAVE_TOKEN),
+        TokenSource::CaveEnvironment => format!("${ENV_CAVE_TOKEN}"),
         TokenSource::VariableFile { variable, path } => {
             format!("file {} (named by ${variable})", path.display())
         }
@@ -93,7 +93,8 @@ fn no_token(auth: &Auth) -> CliError {
     CliError::new(
         exit::NO_TOKEN,
         format!(
-            "no token found: ${ENV_TOKEN} is not set, and neither {} nor {} holds one",
+            "no token found: none of ${ENV_TOKEN}, ${ENV_CAVE_TOKEN}, ${ENV_TOKEN_FILE}, \
+             ${ENV_CAVE_TOKEN_FILE} is set, and neither {} nor {} holds one",
             auth.token_file().display(),
             fallback.display()
         ),
