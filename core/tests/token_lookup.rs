@@ -12,6 +12,8 @@
 //! The environment belongs to the whole process: every test holds one lock
 //! while it changes it, starts from a clean environment with a fresh
 //! `$HOME`, and restores everything when done (even on failure).
+//! Unix only: it sets `$HOME` and makes FIFOs and modes.
+#![cfg(unix)]
 
 use std::ffi::OsString;
 use std::fs;
@@ -377,6 +379,30 @@ fn an_unusable_token_file_is_an_error_at_use_naming_variable_and_file() {
     assert_eq!(
         fs::read(env.home_secrets().join("chunkedgraph-secret.json")).unwrap(),
         before
+    );
+}
+
+#[test]
+fn a_token_file_others_may_write_is_refused_like_a_secret_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let file = env.home().join("token");
+    put(&file, &format!("{T_FW_FILE}\n"));
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o666)).unwrap();
+    set("FW_AUTH_TOKEN_FILE", &file);
+    let a = auth(&Options::default());
+    let e = a.usable_token().unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::SecretFile);
+    assert!(
+        e.message().contains("$FW_AUTH_TOKEN_FILE"),
+        "{}",
+        e.message()
+    );
+    assert!(!e.message().contains(T_FW_FILE), "{}", e.message());
+    fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(
+        token_of(&auth(&Options::default())).as_deref(),
+        Some(T_FW_FILE)
     );
 }
 
