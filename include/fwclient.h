@@ -169,6 +169,10 @@ enum fw_result
    */
   FW_ERR_UNTRUSTED_ORIGIN = 26,
   /**
+   * The request's cancel object (fw_cancel_trigger) ended it.
+   */
+  FW_ERR_CANCELED = 27,
+  /**
    * A Rust panic was caught at the C boundary (a bug of fwclient).
    */
   FW_ERR_PANIC = 99,
@@ -226,6 +230,18 @@ enum fw_token_source
    * The token came from a secret file, under a key.
    */
   FW_SOURCE_FILE = 3,
+  /**
+   * The token came from $CAVE_TOKEN (after $FW_AUTH_TOKEN).
+   */
+  FW_SOURCE_ENV_CAVE_TOKEN = 4,
+  /**
+   * The token came from the file named by $FW_AUTH_TOKEN_FILE (path given).
+   */
+  FW_SOURCE_ENV_TOKEN_FILE = 5,
+  /**
+   * The token came from the file named by $CAVE_TOKEN_FILE (path given).
+   */
+  FW_SOURCE_ENV_CAVE_TOKEN_FILE = 6,
 };
 #ifndef __cplusplus
 /** A fw_token_source value, as a fixed-width 32-bit number (see enum fw_token_source). */
@@ -281,6 +297,13 @@ typedef uint32_t fw_save_flags;
 typedef struct fw_auth fw_auth;
 
 /**
+ * A cancel object: once triggered, every request made with it (through a
+ * fw_request_options) ends with FW_ERR_CANCELED, an in-flight one within
+ * about 20 ms. Thread-safe: trigger it from any thread.
+ */
+typedef struct fw_cancel fw_cancel;
+
+/**
  * A client for a datastack. Creating one does no network I/O. Thread-safe:
  * any number of threads may make requests on one client at once.
  */
@@ -297,6 +320,12 @@ typedef struct fw_error fw_error;
  * one thread; it may be freed as soon as the auth or client exists.
  */
 typedef struct fw_options fw_options;
+
+/**
+ * Per-request options: a timeout and a cancel object. Read during the call
+ * that takes them; one may serve any number of calls.
+ */
+typedef struct fw_request_options fw_request_options;
 
 /**
  * A 2xx answer: status, headers and body. Read-only: safe to read from
@@ -349,7 +378,8 @@ fw_result fw_auth_token(const fw_auth *auth, char **token, fw_error **err);
  *
  * @param auth  The auth.
  * @param kind  Receives a fw_token_source value.
- * @param path  NULL allowed; for FW_SOURCE_FILE receives the file as a new
+ * @param path  NULL allowed; for FW_SOURCE_FILE, FW_SOURCE_ENV_TOKEN_FILE
+ *              and FW_SOURCE_ENV_CAVE_TOKEN_FILE receives the file as a new
  *              string (free with fw_string_free), otherwise NULL.
  * @param key   NULL allowed; for FW_SOURCE_FILE receives the key as a new
  *              string (free with fw_string_free), otherwise NULL.
@@ -485,6 +515,24 @@ fw_result fw_auth_token_page_url(const fw_auth *auth, char **url, fw_error **err
 fw_result fw_auth_request_header(const fw_auth *auth, char **value, fw_error **err);
 
 /**
+ * A report, as one JSON object, of every place a token can come from (in
+ * the order the lookup reads them), what each holds (masked: never a
+ * token), which one wins, which file each Python tool (caveclient,
+ * cloud-volume, cloud-files, annotationframeworkclient) would read, and
+ * every disagreement between them with the command that fixes it. Reads
+ * the environment and the files now; no network. `fwauth status --json`
+ * prints the same report; fwauth/README.md shows one.
+ *
+ * @param auth  The auth.
+ * @param json  Receives a new string (free with fw_string_free).
+ * @param err   NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+ *
+ * Thread safety: may be called from several threads at once.
+ */
+fw_result fw_auth_diagnose(const fw_auth *auth, char **json, fw_error **err);
+
+/**
  * Releases this reference to the auth. Clients sharing it keep it alive.
  *
  * @param auth  The auth; NULL is a no-op. Not to be used afterwards.
@@ -492,6 +540,87 @@ fw_result fw_auth_request_header(const fw_auth *auth, char **value, fw_error **e
  * Thread safety: must not race another call on the same reference.
  */
 void fw_auth_free(fw_auth *auth);
+
+/**
+ * Creates a cancel object, not triggered.
+ *
+ * @param out_cancel  Receives the object, to free with fw_cancel_free.
+ * @param err         NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p out_cancel.
+ */
+fw_result fw_cancel_new(fw_cancel **out_cancel, fw_error **err);
+
+/**
+ * Triggers the cancel object: requests using it end with FW_ERR_CANCELED
+ * (an in-flight one within about 20 ms; later ones at once). It stays
+ * triggered.
+ *
+ * @param cancel  The cancel object.
+ * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p cancel.
+ *
+ * Thread safety: may be called from any thread, during a request using it.
+ */
+fw_result fw_cancel_trigger(const fw_cancel *cancel, fw_error **err);
+
+/**
+ * Frees a cancel object. Request options holding it keep their own
+ * reference.
+ *
+ * @param cancel  The object; NULL is a no-op. Not to be used afterwards.
+ *
+ * Thread safety: must not race another call on the same object.
+ */
+void fw_cancel_free(fw_cancel *cancel);
+
+/**
+ * Creates per-request options: no timeout of their own (the client's
+ * overall timeout applies) and no cancel object.
+ *
+ * @param out_opts  Receives the options, to free with fw_request_options_free.
+ * @param err       NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p out_opts.
+ */
+fw_result fw_request_options_new(fw_request_options **out_opts, fw_error **err);
+
+/**
+ * Sets the request's total time (connect, retries, redirects, body),
+ * replacing the client's overall timeout; it ends with FW_ERR_TIMEOUT.
+ *
+ * @param opts        The options.
+ * @param timeout_ms  Milliseconds, more than 0; 0 goes back to the client's.
+ * @param err         NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
+ *
+ * Thread safety: must not race another call on the same options.
+ */
+fw_result fw_request_options_set_timeout_ms(fw_request_options *opts,
+                                            uint64_t timeout_ms,
+                                            fw_error **err);
+
+/**
+ * Makes requests with these options end when @p cancel is triggered.
+ *
+ * @param opts    The options.
+ * @param cancel  The cancel object (the options keep their own reference:
+ *                it may be freed first); NULL removes it.
+ * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
+ *
+ * Thread safety: must not race another call on the same options.
+ */
+fw_result fw_request_options_set_cancel(fw_request_options *opts,
+                                        const fw_cancel *cancel,
+                                        fw_error **err);
+
+/**
+ * Frees per-request options.
+ *
+ * @param opts  The options; NULL is a no-op. Not to be used afterwards.
+ *
+ * Thread safety: must not race another call on the same options.
+ */
+void fw_request_options_free(fw_request_options *opts);
 
 /**
  * Creates a client for a datastack, with the token found as fw_auth_new
@@ -629,6 +758,59 @@ fw_result fw_client_request(const fw_client *client,
                             const char *content_type,
                             fw_response **out_response,
                             fw_error **err);
+
+/**
+ * fw_client_request with per-request options: a timeout replacing the
+ * client's overall one, and a cancel object that ends the request from
+ * another thread (Go's context, C++'s stop token). Network I/O.
+ *
+ * @param client        The client.
+ * @param method        "GET", "POST", ...
+ * @param url           An absolute http(s) URL.
+ * @param body          The body's bytes, read during the call; NULL allowed when @p body_len is 0.
+ * @param body_len      The body's length; (NULL, 0) is no body.
+ * @param content_type  The body's Content-Type; NULL allowed (none sent).
+ * @param request_opts  NULL allowed (the client's settings alone); read
+ *                      during the call, its cancel object watched throughout.
+ * @param out_response  Receives the 2xx answer (free with fw_response_free).
+ * @param err           NULL, or a pointer to NULL that receives the error on failure.
+ * @return As fw_client_get; FW_ERR_CANCELED when the cancel object was
+ *         triggered (before or during the call); FW_ERR_TIMEOUT when the
+ *         request's timeout elapsed.
+ *
+ * Thread safety: may be called from several threads at once.
+ */
+fw_result fw_client_request_with(const fw_client *client,
+                                 const char *method,
+                                 const char *url,
+                                 const uint8_t *body,
+                                 size_t body_len,
+                                 const char *content_type,
+                                 const fw_request_options *request_opts,
+                                 fw_response **out_response,
+                                 fw_error **err);
+
+/**
+ * A view of @p client whose every request (fw_client_get, the service
+ * calls, everything) has @p request_opts' timeout and cancel object. It
+ * shares the client's auth, connections, trusted origins and datastack
+ * info; freeing either leaves the other working. Cheap: made for one call
+ * or a few, as Go's context is. No I/O.
+ *
+ * @param client        The client.
+ * @param request_opts  The per-request options, read during the call (the
+ *                      view keeps their timeout and its own reference to
+ *                      their cancel object).
+ * @param out_client    Receives the view, to free with fw_client_free.
+ * @param err           NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+ *
+ * Thread safety: may be called from several threads at once.
+ */
+fw_result fw_client_with_request_options(const fw_client *client,
+                                         const fw_request_options *request_opts,
+                                         fw_client **out_client,
+                                         fw_error **err);
 
 /**
  * The datastack's local server, from its info (fetched on first need

@@ -10,7 +10,7 @@ use super::fw_options::{fw_layout, fw_options};
 use super::fw_result::fw_result;
 use super::handle::{Handle, out};
 use super::strings;
-use fwclient_core::auth::{Auth, SaveOptions, TokenSource};
+use fwclient_core::auth::{Auth, ENV_TOKEN_FILE, SaveOptions, TokenSource, diagnose};
 use fwclient_core::error::{Error, ErrorKind};
 use fwclient_core::options::Options;
 use fwclient_core::token::Token;
@@ -29,6 +29,12 @@ pub enum fw_token_source {
     FW_SOURCE_ENV = 2,
     /// The token came from a secret file, under a key.
     FW_SOURCE_FILE = 3,
+    /// The token came from $CAVE_TOKEN (after $FW_AUTH_TOKEN).
+    FW_SOURCE_ENV_CAVE_TOKEN = 4,
+    /// The token came from the file named by $FW_AUTH_TOKEN_FILE (path given).
+    FW_SOURCE_ENV_TOKEN_FILE = 5,
+    /// The token came from the file named by $CAVE_TOKEN_FILE (path given).
+    FW_SOURCE_ENV_CAVE_TOKEN_FILE = 6,
 }
 
 impl From<&TokenSource> for fw_token_source {
@@ -38,6 +44,11 @@ impl From<&TokenSource> for fw_token_source {
             TokenSource::Explicit => fw_token_source::FW_SOURCE_EXPLICIT,
             TokenSource::Environment => fw_token_source::FW_SOURCE_ENV,
             TokenSource::File { .. } => fw_token_source::FW_SOURCE_FILE,
+            TokenSource::CaveEnvironment => fw_token_source::FW_SOURCE_ENV_CAVE_TOKEN,
+            TokenSource::VariableFile { variable, .. } if *variable == ENV_TOKEN_FILE => {
+                fw_token_source::FW_SOURCE_ENV_TOKEN_FILE
+            }
+            TokenSource::VariableFile { .. } => fw_token_source::FW_SOURCE_ENV_CAVE_TOKEN_FILE,
         }
     }
 }
@@ -153,7 +164,8 @@ pub unsafe extern "C" fn fw_auth_token(
 ///
 /// @param auth  The auth.
 /// @param kind  Receives a fw_token_source value.
-/// @param path  NULL allowed; for FW_SOURCE_FILE receives the file as a new
+/// @param path  NULL allowed; for FW_SOURCE_FILE, FW_SOURCE_ENV_TOKEN_FILE
+///              and FW_SOURCE_ENV_CAVE_TOKEN_FILE receives the file as a new
 ///              string (free with fw_string_free), otherwise NULL.
 /// @param key   NULL allowed; for FW_SOURCE_FILE receives the key as a new
 ///              string (free with fw_string_free), otherwise NULL.
@@ -180,6 +192,12 @@ pub unsafe extern "C" fn fw_auth_token_source(
                     Error::new(ErrorKind::Io, "the token file's path is not UTF-8")
                 })?),
                 Some(key.as_str()),
+            ),
+            TokenSource::VariableFile { path, .. } => (
+                Some(path.to_str().ok_or_else(|| {
+                    Error::new(ErrorKind::Io, "the token file's path is not UTF-8")
+                })?),
+                None,
             ),
             _ => (None, None),
         };
@@ -450,6 +468,30 @@ pub unsafe extern "C" fn fw_auth_request_header(
         })??;
         Ok(())
     })
+}
+
+/// A report, as one JSON object, of every place a token can come from (in
+/// the order the lookup reads them), what each holds (masked: never a
+/// token), which one wins, which file each Python tool (caveclient,
+/// cloud-volume, cloud-files, annotationframeworkclient) would read, and
+/// every disagreement between them with the command that fixes it. Reads
+/// the environment and the files now; no network. `fwauth status --json`
+/// prints the same report; fwauth/README.md shows one.
+///
+/// @param auth  The auth.
+/// @param json  Receives a new string (free with fw_string_free).
+/// @param err   NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_auth_diagnose(
+    auth: *const fw_auth,
+    json: *mut *mut c_char,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    // SAFETY: forwarded.
+    unsafe { get_string(auth, json, "json", err, |a| diagnose::report(a).to_string()) }
 }
 
 /// Releases this reference to the auth. Clients sharing it keep it alive.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::boundary;
 use super::fw_auth::fw_auth;
+use super::fw_cancel::fw_request_options;
 use super::fw_error::fw_error;
 use super::fw_options::fw_options;
 use super::fw_response::{ResponseBox, fw_response};
@@ -12,7 +13,7 @@ use super::fw_result::fw_result;
 use super::handle::{Handle, out, slice_arg};
 use super::strings;
 use fwclient_core::client::Client;
-use fwclient_core::http::Request;
+use fwclient_core::http::{Request, RequestOptions};
 use fwclient_core::options::Options;
 use fwclient_core::token::Token;
 
@@ -236,6 +237,54 @@ pub unsafe extern "C" fn fw_client_request(
     out_response: *mut *mut fw_response,
     err: *mut *mut fw_error,
 ) -> fw_result {
+    // SAFETY: forwarded.
+    unsafe {
+        fw_client_request_with(
+            client,
+            method,
+            url,
+            body,
+            body_len,
+            content_type,
+            std::ptr::null(),
+            out_response,
+            err,
+        )
+    }
+}
+
+/// fw_client_request with per-request options: a timeout replacing the
+/// client's overall one, and a cancel object that ends the request from
+/// another thread (Go's context, C++'s stop token). Network I/O.
+///
+/// @param client        The client.
+/// @param method        "GET", "POST", ...
+/// @param url           An absolute http(s) URL.
+/// @param body          The body's bytes, read during the call; NULL allowed when @p body_len is 0.
+/// @param body_len      The body's length; (NULL, 0) is no body.
+/// @param content_type  The body's Content-Type; NULL allowed (none sent).
+/// @param request_opts  NULL allowed (the client's settings alone); read
+///                      during the call, its cancel object watched throughout.
+/// @param out_response  Receives the 2xx answer (free with fw_response_free).
+/// @param err           NULL, or a pointer to NULL that receives the error on failure.
+/// @return As fw_client_get; FW_ERR_CANCELED when the cancel object was
+///         triggered (before or during the call); FW_ERR_TIMEOUT when the
+///         request's timeout elapsed.
+///
+/// Thread safety: may be called from several threads at once.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn fw_client_request_with(
+    client: *const fw_client,
+    method: *const c_char,
+    url: *const c_char,
+    body: *const u8,
+    body_len: usize,
+    content_type: *const c_char,
+    request_opts: *const fw_request_options,
+    out_response: *mut *mut fw_response,
+    err: *mut *mut fw_error,
+) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or valid, as documented.
         let (client, method, url, content_type, slot) = unsafe {
@@ -249,13 +298,55 @@ pub unsafe extern "C" fn fw_client_request(
         };
         // SAFETY: the caller passes `body_len` readable bytes.
         let body = Some(unsafe { slice_arg(body, body_len, "body") }?).filter(|b| !b.is_empty());
-        let resp = client.request(&Request {
-            method,
-            url,
-            body,
-            content_type,
-        })?;
+        let defaults = RequestOptions::default();
+        // SAFETY: NULL or live.
+        let per_request = unsafe { super::fw_cancel::or_default(request_opts, &defaults)? };
+        let resp = client.request_with(
+            &Request {
+                method,
+                url,
+                body,
+                content_type,
+            },
+            per_request,
+        )?;
         *slot = fw_response::into_raw(ResponseBox::from(resp));
+        Ok(())
+    })
+}
+
+/// A view of @p client whose every request (fw_client_get, the service
+/// calls, everything) has @p request_opts' timeout and cancel object. It
+/// shares the client's auth, connections, trusted origins and datastack
+/// info; freeing either leaves the other working. Cheap: made for one call
+/// or a few, as Go's context is. No I/O.
+///
+/// @param client        The client.
+/// @param request_opts  The per-request options, read during the call (the
+///                      view keeps their timeout and its own reference to
+///                      their cancel object).
+/// @param out_client    Receives the view, to free with fw_client_free.
+/// @param err           NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
+///
+/// Thread safety: may be called from several threads at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_client_with_request_options(
+    client: *const fw_client,
+    request_opts: *const fw_request_options,
+    out_client: *mut *mut fw_client,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    boundary::run(err, || {
+        // SAFETY: NULL or live / writable.
+        let (client, per_request, slot) = unsafe {
+            (
+                fw_client::arg(client)?,
+                super::fw_cancel::fw_request_options::arg(request_opts)?,
+                out(out_client, "out_client")?,
+            )
+        };
+        *slot = fw_client::into_raw(client.with_request_options(per_request.clone()));
         Ok(())
     })
 }

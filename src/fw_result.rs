@@ -55,6 +55,8 @@ pub enum fw_result {
     /// how to trust it: fw_options_add_trusted_origin); or a datastack's
     /// info came through a redirect to another origin and was not adopted.
     FW_ERR_UNTRUSTED_ORIGIN = 26,
+    /// The request's cancel object (fw_cancel_trigger) ended it.
+    FW_ERR_CANCELED = 27,
     /// A Rust panic was caught at the C boundary (a bug of fwclient).
     FW_ERR_PANIC = 99,
 }
@@ -80,13 +82,14 @@ impl From<ErrorKind> for fw_result {
             ErrorKind::InvalidUrl => fw_result::FW_ERR_INVALID_URL,
             ErrorKind::BadResponse => fw_result::FW_ERR_BAD_RESPONSE,
             ErrorKind::UntrustedOrigin => fw_result::FW_ERR_UNTRUSTED_ORIGIN,
+            ErrorKind::Canceled => fw_result::FW_ERR_CANCELED,
         }
     }
 }
 
 impl fw_result {
     /// Every code, in number order.
-    pub const ALL: [fw_result; 20] = [
+    pub const ALL: [fw_result; 21] = [
         fw_result::FW_OK,
         fw_result::FW_ERR_INVALID_ARGUMENT,
         fw_result::FW_ERR_INVALID_TOKEN_FORMAT,
@@ -106,6 +109,7 @@ impl fw_result {
         fw_result::FW_ERR_INVALID_URL,
         fw_result::FW_ERR_BAD_RESPONSE,
         fw_result::FW_ERR_UNTRUSTED_ORIGIN,
+        fw_result::FW_ERR_CANCELED,
         fw_result::FW_ERR_PANIC,
     ];
 
@@ -136,6 +140,7 @@ impl fw_result {
             fw_result::FW_ERR_INVALID_URL => c"FW_ERR_INVALID_URL",
             fw_result::FW_ERR_BAD_RESPONSE => c"FW_ERR_BAD_RESPONSE",
             fw_result::FW_ERR_UNTRUSTED_ORIGIN => c"FW_ERR_UNTRUSTED_ORIGIN",
+            fw_result::FW_ERR_CANCELED => c"FW_ERR_CANCELED",
             fw_result::FW_ERR_PANIC => c"FW_ERR_PANIC",
         }
     }

@@ -28,6 +28,7 @@ static int raw_get(fw_client *c, const char *url) {
 import "C"
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strconv"
@@ -54,7 +55,7 @@ func num(s string) int {
 }
 
 func getOnce(c *fwclient.Client, url string) {
-	r, err := c.Get(url)
+	r, err := c.Get(context.Background(), url)
 	if err != nil {
 		die("Get: %v", err)
 	}

@@ -86,9 +86,16 @@ const (
 	SourceEnv SourceKind = C.FW_SOURCE_ENV
 	// SourceFile: the token came from a secret file, under a key.
 	SourceFile SourceKind = C.FW_SOURCE_FILE
+	// SourceEnvCaveToken: the token came from $CAVE_TOKEN.
+	SourceEnvCaveToken SourceKind = C.FW_SOURCE_ENV_CAVE_TOKEN
+	// SourceEnvTokenFile: the token came from the file $FW_AUTH_TOKEN_FILE names (Path).
+	SourceEnvTokenFile SourceKind = C.FW_SOURCE_ENV_TOKEN_FILE
+	// SourceEnvCaveTokenFile: the token came from the file $CAVE_TOKEN_FILE names (Path).
+	SourceEnvCaveTokenFile SourceKind = C.FW_SOURCE_ENV_CAVE_TOKEN_FILE
 )
 
-// String is "none", "explicit", "env" or "file".
+// String is "none", "explicit", "env", "file", "env CAVE_TOKEN",
+// "env FW_AUTH_TOKEN_FILE" or "env CAVE_TOKEN_FILE".
 func (k SourceKind) String() string {
 	switch k {
 	case SourceNone:
@@ -99,11 +106,18 @@ func (k SourceKind) String() string {
 		return "env"
 	case SourceFile:
 		return "file"
+	case SourceEnvCaveToken:
+		return "env CAVE_TOKEN"
+	case SourceEnvTokenFile:
+		return "env FW_AUTH_TOKEN_FILE"
+	case SourceEnvCaveTokenFile:
+		return "env CAVE_TOKEN_FILE"
 	}
 	return "SourceKind(?)"
 }
 
-// TokenSource is where the token in use came from. Path and Key are set for
+// TokenSource is where the token in use came from. Path is set for
+// SourceFile, SourceEnvTokenFile and SourceEnvCaveTokenFile; Key for
 // SourceFile only.
 type TokenSource struct {
 	Kind SourceKind
@@ -272,6 +286,18 @@ func (a *Auth) NewTokenURL() (string, error) {
 func (a *Auth) TokenPageURL() (string, error) {
 	return a.stringCall(func(p *C.fw_auth, s **C.char, e **C.fw_error) C.fw_result {
 		return C.fw_auth_token_page_url(p, s, e)
+	})
+}
+
+// Diagnose is the report of fw_auth_diagnose, as JSON: every place a token
+// can come from in precedence order with what it holds (masked, never the
+// token), which one wins, the file each Python tool (caveclient,
+// cloud-volume, cloud-files, annotationframeworkclient) reads, and every
+// disagreement with the command that fixes it. `fwauth status --json`
+// prints the same report.
+func (a *Auth) Diagnose() (string, error) {
+	return a.stringCall(func(p *C.fw_auth, s **C.char, e **C.fw_error) C.fw_result {
+		return C.fw_auth_diagnose(p, s, e)
 	})
 }
 

@@ -7,6 +7,7 @@ package fwclient
 import "C"
 
 import (
+	"context"
 	"encoding/json"
 	"runtime"
 	"time"
@@ -128,23 +129,30 @@ func (c *Client) ServerAddress() (string, error) {
 
 // LocalServer is the datastack's local server, from its info (fetched on
 // first need).
-func (c *Client) LocalServer() (string, error) {
-	return c.stringCall(func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
+func (c *Client) LocalServer(ctx context.Context) (string, error) {
+	return c.stringCall(ctx, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
 		return C.fw_client_local_server(p, s, e)
 	})
 }
 
+// Every call that does network I/O takes a context.Context first: its
+// deadline is the request's total timeout (instead of Options' overall
+// one), and its cancellation ends the request within about 20 ms; the
+// error then matches ctx's error (errors.Is(err, context.Canceled) or
+// context.DeadlineExceeded) as well as ErrCanceled or ErrTimeout.
+// context.Background() leaves the client's settings alone.
+
 // Get is GET url with the client's token (when url's origin is trusted).
 // It succeeds only on 2xx; any other answer is an *Error carrying status,
 // server id, URL and body.
-func (c *Client) Get(url string) (*Response, error) {
-	return c.Request("GET", url, nil, "")
+func (c *Client) Get(ctx context.Context, url string) (*Response, error) {
+	return c.Request(ctx, "GET", url, nil, "")
 }
 
 // Request sends a request with any method and an optional body
 // (contentType "" sends none). Idempotent methods are retried on
 // 502/503/504 and reset connections. As Get otherwise.
-func (c *Client) Request(method, url string, body []byte, contentType string) (*Response, error) {
+func (c *Client) Request(ctx context.Context, method, url string, body []byte, contentType string) (*Response, error) {
 	cm, err := cString(method)
 	if err != nil {
 		return nil, err
@@ -161,7 +169,7 @@ func (c *Client) Request(method, url string, body []byte, contentType string) (*
 	}
 	defer freeCString(ct)
 	var resp *Response
-	err = c.use(func(p *C.fw_client) error {
+	err = c.useCtx(ctx, func(p *C.fw_client) error {
 		var bp *C.uint8_t
 		if len(body) > 0 {
 			// A Go pointer to memory without Go pointers: allowed by the
@@ -183,9 +191,9 @@ func (c *Client) Request(method, url string, body []byte, contentType string) (*
 
 // DatastackInfo is the datastack's info (info/api/v2/datastack/full/{ds}),
 // fetched once and cached by the library.
-func (c *Client) DatastackInfo() (*DatastackInfo, error) {
+func (c *Client) DatastackInfo(ctx context.Context) (*DatastackInfo, error) {
 	var info DatastackInfo
-	if err := c.jsonCall(&info, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
+	if err := c.jsonCall(ctx, &info, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
 		return C.fw_client_datastack_info(p, s, e)
 	}); err != nil {
 		return nil, err
@@ -194,9 +202,9 @@ func (c *Client) DatastackInfo() (*DatastackInfo, error) {
 }
 
 // Datastacks lists the datastacks the user may see (info/api/v2/datastacks).
-func (c *Client) Datastacks() ([]string, error) {
+func (c *Client) Datastacks(ctx context.Context) ([]string, error) {
 	var names []string
-	if err := c.jsonCall(&names, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
+	if err := c.jsonCall(ctx, &names, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
 		return C.fw_client_datastacks(p, s, e)
 	}); err != nil {
 		return nil, err
@@ -205,9 +213,9 @@ func (c *Client) Datastacks() ([]string, error) {
 }
 
 // Whoami is the user's profile (auth/api/v1/user/me).
-func (c *Client) Whoami() (*User, error) {
+func (c *Client) Whoami(ctx context.Context) (*User, error) {
 	var u User
-	if err := c.jsonCall(&u, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
+	if err := c.jsonCall(ctx, &u, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
 		return C.fw_client_whoami(p, s, e)
 	}); err != nil {
 		return nil, err
@@ -216,9 +224,9 @@ func (c *Client) Whoami() (*User, error) {
 }
 
 // GetTokens lists the user's API keys (auth/api/v1/user/token).
-func (c *Client) GetTokens() ([]TokenInfo, error) {
+func (c *Client) GetTokens(ctx context.Context) ([]TokenInfo, error) {
 	var tokens []TokenInfo
-	if err := c.jsonCall(&tokens, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
+	if err := c.jsonCall(ctx, &tokens, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
 		return C.fw_client_get_tokens(p, s, e)
 	}); err != nil {
 		return nil, err
@@ -229,13 +237,13 @@ func (c *Client) GetTokens() ([]TokenInfo, error) {
 // CreateToken creates a new API key (POST auth/api/v1/user/token); existing
 // keys stay valid. description "" sends none. The token is not saved: pass it
 // to Auth.SaveToken to keep it.
-func (c *Client) CreateToken(description string) (string, error) {
+func (c *Client) CreateToken(ctx context.Context, description string) (string, error) {
 	cd, err := cOptString(description)
 	if err != nil {
 		return "", err
 	}
 	defer freeCString(cd)
-	return c.stringCall(func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
+	return c.stringCall(ctx, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
 		return C.fw_client_create_token(p, cd, s, e)
 	})
 }
@@ -245,14 +253,14 @@ const NeverExpires time.Duration = -1
 
 // TokenTTL is how long token stays valid (auth/api/v1/user/token/{t}/ttl),
 // in whole seconds, or NeverExpires (-1) when it never expires.
-func (c *Client) TokenTTL(token string) (time.Duration, error) {
+func (c *Client) TokenTTL(ctx context.Context, token string) (time.Duration, error) {
 	ct, err := cString(token)
 	if err != nil {
 		return 0, err
 	}
 	defer freeSecret(ct)
 	var ttl time.Duration
-	err = c.use(func(p *C.fw_client) error {
+	err = c.useCtx(ctx, func(p *C.fw_client) error {
 		var secs C.int64_t
 		var e *C.fw_error
 		if err := errorFrom(C.fw_client_token_ttl(p, ct, &secs, &e), e); err != nil {
@@ -271,14 +279,14 @@ func (c *Client) TokenTTL(token string) (time.Duration, error) {
 // GetUserInformation returns the profiles of users ids
 // (auth/api/v1/user?id=...). Admin only on current servers: other users get
 // ErrForbidden.
-func (c *Client) GetUserInformation(ids []uint64) ([]User, error) {
+func (c *Client) GetUserInformation(ctx context.Context, ids []uint64) ([]User, error) {
 	// (NULL, 0) is an empty list.
 	var cids *C.uint64_t
 	if len(ids) > 0 {
 		cids = (*C.uint64_t)(unsafe.Pointer(&ids[0]))
 	}
 	var users []User
-	if err := c.jsonCall(&users, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
+	if err := c.jsonCall(ctx, &users, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
 		return C.fw_client_get_user_information(p, cids, C.size_t(len(ids)), s, e)
 	}); err != nil {
 		return nil, err
@@ -288,9 +296,9 @@ func (c *Client) GetUserInformation(ids []uint64) ([]User, error) {
 }
 
 // GetGroupUsers returns the members of group id (auth/api/v1/group/{id}/user).
-func (c *Client) GetGroupUsers(id uint64) ([]GroupMember, error) {
+func (c *Client) GetGroupUsers(ctx context.Context, id uint64) ([]GroupMember, error) {
 	var members []GroupMember
-	if err := c.jsonCall(&members, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
+	if err := c.jsonCall(ctx, &members, func(p *C.fw_client, s **C.char, e **C.fw_error) C.fw_result {
 		return C.fw_client_get_group_users(p, C.uint64_t(id), s, e)
 	}); err != nil {
 		return nil, err
@@ -298,9 +306,9 @@ func (c *Client) GetGroupUsers(id uint64) ([]GroupMember, error) {
 	return members, nil
 }
 
-func (c *Client) stringCall(call func(*C.fw_client, **C.char, **C.fw_error) C.fw_result) (string, error) {
+func (c *Client) stringCall(ctx context.Context, call func(*C.fw_client, **C.char, **C.fw_error) C.fw_result) (string, error) {
 	var out string
-	err := c.use(func(p *C.fw_client) error {
+	err := c.useCtx(ctx, func(p *C.fw_client) error {
 		var s *C.char
 		var e *C.fw_error
 		if err := errorFrom(call(p, &s, &e), e); err != nil {
@@ -314,8 +322,8 @@ func (c *Client) stringCall(call func(*C.fw_client, **C.char, **C.fw_error) C.fw
 
 // jsonCall runs a call returning JSON text and decodes it into v. A decoding
 // failure is an ErrBadResponse without the text (it may hold tokens).
-func (c *Client) jsonCall(v any, call func(*C.fw_client, **C.char, **C.fw_error) C.fw_result) error {
-	text, err := c.stringCall(call)
+func (c *Client) jsonCall(ctx context.Context, v any, call func(*C.fw_client, **C.char, **C.fw_error) C.fw_result) error {
+	text, err := c.stringCall(ctx, call)
 	if err != nil {
 		return err
 	}

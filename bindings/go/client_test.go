@@ -1,6 +1,7 @@
 package fwclient_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"path/filepath"
@@ -94,7 +95,7 @@ func TestClientOffline(t *testing.T) {
 func TestDatastackInfo(t *testing.T) {
 	freshHome(t)
 	c := devClient(t, "minnie65_public", seedToken)
-	info, err := c.DatastackInfo()
+	info, err := c.DatastackInfo(context.Background())
 	if err != nil {
 		t.Fatalf("DatastackInfo: %v", err)
 	}
@@ -111,7 +112,7 @@ func TestDatastackInfo(t *testing.T) {
 	if err := json.Unmarshal(info.Raw, &raw); err != nil || raw["skeleton_source"] == nil {
 		t.Fatalf("Raw %s: %v", info.Raw, err)
 	}
-	if ls, err := c.LocalServer(); err != nil || ls != devURL {
+	if ls, err := c.LocalServer(context.Background()); err != nil || ls != devURL {
 		t.Fatalf("LocalServer = %q, %v", ls, err)
 	}
 }
@@ -121,7 +122,7 @@ func TestSavedTokenIsApplied(t *testing.T) {
 	freshHome(t)
 	needServer(t)
 	c := mustClient(t, "minnie65_public", &fwclient.Options{ServerAddress: devURL})
-	_, err := c.DatastackInfo()
+	_, err := c.DatastackInfo(context.Background())
 	wantCode(t, err, fwclient.ErrNotAuthenticated)
 	a, err := c.Auth()
 	if err != nil {
@@ -132,19 +133,19 @@ func TestSavedTokenIsApplied(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The same client now sends it ...
-	if _, err := c.DatastackInfo(); err != nil {
+	if _, err := c.DatastackInfo(context.Background()); err != nil {
 		t.Fatalf("after SaveToken: %v", err)
 	}
 	// ... and so does a new one, from the file.
 	d := mustClient(t, "minnie65_public", &fwclient.Options{ServerAddress: devURL})
-	if u, err := d.Whoami(); err != nil || u.ID != 1 {
+	if u, err := d.Whoami(context.Background()); err != nil || u.ID != 1 {
 		t.Fatalf("Whoami = %+v, %v", u, err)
 	}
 }
 
 func TestWhoami(t *testing.T) {
 	freshHome(t)
-	u, err := devClient(t, "", seedToken).Whoami()
+	u, err := devClient(t, "", seedToken).Whoami(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestWhoami(t *testing.T) {
 
 func TestDatastacks(t *testing.T) {
 	freshHome(t)
-	names, err := devClient(t, "", seedToken).Datastacks()
+	names, err := devClient(t, "", seedToken).Datastacks(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,20 +170,20 @@ func TestDatastacks(t *testing.T) {
 func TestCreateTokenAndTTL(t *testing.T) {
 	freshHome(t)
 	c := devClient(t, "", seedToken)
-	tok, err := c.CreateToken("made by the Go tests")
+	tok, err := c.CreateToken(context.Background(), "made by the Go tests")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tok == "" || tok == seedToken {
 		t.Fatalf("CreateToken = %q", tok)
 	}
-	if ttl, err := c.TokenTTL(tok); err != nil || ttl != fwclient.NeverExpires {
+	if ttl, err := c.TokenTTL(context.Background(), tok); err != nil || ttl != fwclient.NeverExpires {
 		t.Fatalf("TokenTTL(new) = %v, %v", ttl, err)
 	}
-	if ttl, err := c.TokenTTL(expiringSeed); err != nil || ttl <= 3000*time.Second || ttl > 3600*time.Second || ttl%time.Second != 0 {
+	if ttl, err := c.TokenTTL(context.Background(), expiringSeed); err != nil || ttl <= 3000*time.Second || ttl > 3600*time.Second || ttl%time.Second != 0 {
 		t.Fatalf("TokenTTL(expiring) = %v, %v", ttl, err)
 	}
-	tokens, err := c.GetTokens()
+	tokens, err := c.GetTokens(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,42 +195,42 @@ func TestCreateTokenAndTTL(t *testing.T) {
 		t.Fatalf("TokenInfo.String shows the token: %s", s)
 	}
 	// Existing keys stay valid; the new one works.
-	if _, err := devClient(t, "", tok).Whoami(); err != nil {
+	if _, err := devClient(t, "", tok).Whoami(context.Background()); err != nil {
 		t.Fatalf("new token: %v", err)
 	}
-	if _, err := c.Whoami(); err != nil {
+	if _, err := c.Whoami(context.Background()); err != nil {
 		t.Fatalf("old token: %v", err)
 	}
 	// Without a description.
-	if tok2, err := c.CreateToken(""); err != nil || tok2 == "" || tok2 == tok {
+	if tok2, err := c.CreateToken(context.Background(), ""); err != nil || tok2 == "" || tok2 == tok {
 		t.Fatalf("CreateToken(\"\") = %q, %v", tok2, err)
 	}
 	// Someone else's token.
-	_, err = c.TokenTTL(adminToken)
+	_, err = c.TokenTTL(context.Background(), adminToken)
 	var e *fwclient.Error
 	if !errors.As(err, &e) || e.HTTPStatus != 404 {
 		t.Fatalf("TokenTTL(other's) = %v", err)
 	}
-	_, err = c.TokenTTL("bad token")
+	_, err = c.TokenTTL(context.Background(), "bad token")
 	wantCode(t, err, fwclient.ErrInvalidTokenFormat)
 }
 
 func TestNotAuthenticated(t *testing.T) {
 	freshHome(t)
 	c := devClient(t, "minnie65_public", "")
-	_, err := c.DatastackInfo()
+	_, err := c.DatastackInfo(context.Background())
 	e := wantCode(t, err, fwclient.ErrNotAuthenticated)
 	if e.HTTPStatus != 401 || e.URL == "" || e.Message == "" {
 		t.Fatalf("detail %+v", e)
 	}
-	_, err = c.Whoami()
+	_, err = c.Whoami(context.Background())
 	wantCode(t, err, fwclient.ErrNotAuthenticated)
 }
 
 func TestInvalidToken(t *testing.T) {
 	freshHome(t)
 	c := devClient(t, "minnie65_public", wrongToken)
-	_, err := c.DatastackInfo()
+	_, err := c.DatastackInfo(context.Background())
 	e := wantCode(t, err, fwclient.ErrInvalidToken)
 	if e.HTTPStatus != 401 || e.ServerID != "invalid_token" || !strings.Contains(e.URL, "/info/api/v2/datastack/full/minnie65_public") ||
 		len(e.Body) == 0 {
@@ -243,7 +244,7 @@ func TestInvalidToken(t *testing.T) {
 func TestMissingTOS(t *testing.T) {
 	freshHome(t)
 	c := devClient(t, "flywire_fafb", tosToken)
-	_, err := c.DatastackInfo()
+	_, err := c.DatastackInfo(context.Background())
 	e := wantCode(t, err, fwclient.ErrMissingTOS)
 	if e.HTTPStatus != 403 || e.ServerID != "missing_tos" || e.TOSFormURL == "" {
 		t.Fatalf("detail %+v", e)
@@ -256,25 +257,25 @@ func TestMissingTOS(t *testing.T) {
 func TestForbiddenAndAdmin(t *testing.T) {
 	freshHome(t)
 	c := devClient(t, "", seedToken)
-	_, err := c.GetUserInformation([]uint64{1, 2})
+	_, err := c.GetUserInformation(context.Background(), []uint64{1, 2})
 	e := wantCode(t, err, fwclient.ErrForbidden)
 	if e.HTTPStatus != 403 {
 		t.Fatalf("detail %+v", e)
 	}
-	_, err = c.GetGroupUsers(1)
+	_, err = c.GetGroupUsers(context.Background(), 1)
 	wantCode(t, err, fwclient.ErrForbidden)
 
 	admin := devClient(t, "", adminToken)
-	users, err := admin.GetUserInformation([]uint64{1, 3})
+	users, err := admin.GetUserInformation(context.Background(), []uint64{1, 3})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(users) != 2 || users[0].Name != "Ada Lovelace" || users[1].ID != 3 || len(users[0].Raw) == 0 {
 		t.Fatalf("GetUserInformation = %+v", users)
 	}
-	_, err = admin.GetUserInformation(nil)
+	_, err = admin.GetUserInformation(context.Background(), nil)
 	wantCode(t, err, fwclient.ErrInvalidArgument)
-	members, err := admin.GetGroupUsers(1)
+	members, err := admin.GetGroupUsers(context.Background(), 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +288,7 @@ func TestForbiddenAndAdmin(t *testing.T) {
 func TestGetAndRequest(t *testing.T) {
 	freshHome(t)
 	c := devClient(t, "minnie65_public", seedToken)
-	r, err := c.Get(devURL + "/echo?a=1")
+	r, err := c.Get(context.Background(), devURL+"/echo?a=1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,14 +308,14 @@ func TestGetAndRequest(t *testing.T) {
 	}
 
 	body := []byte(`{"x": 1}`)
-	r, err = c.Request("POST", devURL+"/echo", body, "application/json")
+	r, err = c.Request(context.Background(), "POST", devURL+"/echo", body, "application/json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if e := decodeEcho(t, r); e.Method != "POST" || e.BodyLen != len(body) {
 		t.Fatalf("echo %+v", e)
 	}
-	r, err = c.Request("PUT", devURL+"/echo", nil, "")
+	r, err = c.Request(context.Background(), "PUT", devURL+"/echo", nil, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +324,7 @@ func TestGetAndRequest(t *testing.T) {
 	}
 	// Another origin is not trusted: no token is sent there.
 	needOther(t)
-	r, err = c.Get(devOtherURL + "/echo")
+	r, err = c.Get(context.Background(), devOtherURL+"/echo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +336,7 @@ func TestGetAndRequest(t *testing.T) {
 func TestRepeatedHeaders(t *testing.T) {
 	freshHome(t)
 	c := devClient(t, "", "")
-	r, err := c.Get(devURL + "/fault/headers")
+	r, err := c.Get(context.Background(), devURL+"/fault/headers")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -372,7 +373,7 @@ func TestClientsShareAnAuth(t *testing.T) {
 	defer c2.Close()
 	sent := func(c *fwclient.Client) string {
 		t.Helper()
-		r, err := c.Get(devURL + "/echo")
+		r, err := c.Get(context.Background(), devURL+"/echo")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -442,7 +443,7 @@ func TestTrustedOrigins(t *testing.T) {
 	needServer(t)
 	needOther(t)
 	c := mustClient(t, "", &fwclient.Options{ServerAddress: devURL, Token: seedToken, TrustedOrigins: []string{devOtherURL}})
-	r, err := c.Get(devOtherURL + "/echo")
+	r, err := c.Get(context.Background(), devOtherURL+"/echo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -460,11 +461,11 @@ func TestProxyOptionAndUntrustedOrigin(t *testing.T) {
 	wantCode(t, err, fwclient.ErrInvalidArgument)
 	// Loopback never goes through a proxy (nothing listens on port 9).
 	c := mustClient(t, "", &fwclient.Options{ServerAddress: devURL, Token: seedToken, Proxy: "http://127.0.0.1:9"})
-	if _, err := c.Whoami(); err != nil {
+	if _, err := c.Whoami(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	// A request the token was withheld from says so, and how to trust the origin.
-	_, err = c.Get(devOtherURL + "/auth/api/v1/user/me")
+	_, err = c.Get(context.Background(), devOtherURL+"/auth/api/v1/user/me")
 	e := wantCode(t, err, fwclient.ErrUntrustedOrigin)
 	if !strings.Contains(e.Message, devOtherURL) || !strings.Contains(e.Message, "fw_options_add_trusted_origin") {
 		t.Fatalf("message %q", e.Message)
@@ -475,20 +476,20 @@ func TestRequestErrors(t *testing.T) {
 	freshHome(t)
 	c := devClient(t, "", seedToken)
 
-	_, err := c.Get(devURL + "/fault/status?code=500")
+	_, err := c.Get(context.Background(), devURL+"/fault/status?code=500")
 	e := wantCode(t, err, fwclient.ErrHTTPStatus)
 	if e.HTTPStatus != 500 || !strings.Contains(string(e.Body), "status 500") || !strings.Contains(e.URL, "/fault/status") {
 		t.Fatalf("detail %+v body %q", e, e.Body)
 	}
-	_, err = c.Get(devURL + "/fault/json-garbage")
+	_, err = c.Get(context.Background(), devURL+"/fault/json-garbage")
 	if err != nil {
 		t.Fatalf("a 2xx with any body is a response: %v", err)
 	}
-	_, err = c.Get("not a url")
+	_, err = c.Get(context.Background(), "not a url")
 	wantCode(t, err, fwclient.ErrInvalidURL)
-	_, err = c.Get("http://127.0.0.1:1/nothing")
+	_, err = c.Get(context.Background(), "http://127.0.0.1:1/nothing")
 	wantCode(t, err, fwclient.ErrNetwork)
-	_, err = c.Request("GET", "a\x00b", nil, "")
+	_, err = c.Request(context.Background(), "GET", "a\x00b", nil, "")
 	wantCode(t, err, fwclient.ErrInvalidArgument)
 }
 
@@ -497,16 +498,16 @@ func TestTimeoutsRetriesAndLimits(t *testing.T) {
 	needServer(t)
 	fast := mustClient(t, "", &fwclient.Options{ServerAddress: devURL, TotalTimeout: 300 * time.Millisecond})
 	start := time.Now()
-	_, err := fast.Get(devURL + "/fault/stall?ms=3000")
+	_, err := fast.Get(context.Background(), devURL+"/fault/stall?ms=3000")
 	wantCode(t, err, fwclient.ErrTimeout)
 	if d := time.Since(start); d > 2500*time.Millisecond {
 		t.Fatalf("the timeout took %v", d)
 	}
 
 	small := mustClient(t, "", &fwclient.Options{ServerAddress: devURL, MaxBodyBytes: 100})
-	_, err = small.Get(devURL + "/fault/big?bytes=1000")
+	_, err = small.Get(context.Background(), devURL+"/fault/big?bytes=1000")
 	wantCode(t, err, fwclient.ErrBadResponse)
-	if r, err := small.Get(devURL + "/fault/big?bytes=50"); err != nil || len(r.Body) != 50 {
+	if r, err := small.Get(context.Background(), devURL+"/fault/big?bytes=50"); err != nil || len(r.Body) != 50 {
 		t.Fatalf("small body: %v", err)
 	}
 
@@ -514,12 +515,12 @@ func TestTimeoutsRetriesAndLimits(t *testing.T) {
 	key := strconv.FormatInt(time.Now().UnixNano(), 36)
 	zero := 0
 	noRetry := mustClient(t, "", &fwclient.Options{ServerAddress: devURL, MaxRetries: &zero})
-	_, err = noRetry.Get(devURL + "/fault/flaky?key=go-noretry-" + key + "&fail=1&status=503")
+	_, err = noRetry.Get(context.Background(), devURL+"/fault/flaky?key=go-noretry-"+key+"&fail=1&status=503")
 	if e := wantCode(t, err, fwclient.ErrHTTPStatus); e.HTTPStatus != 503 {
 		t.Fatalf("detail %+v", e)
 	}
 	retry := mustClient(t, "", &fwclient.Options{ServerAddress: devURL})
-	r, err := retry.Get(devURL + "/fault/flaky?key=go-retry-" + key + "&fail=1&status=503")
+	r, err := retry.Get(context.Background(), devURL+"/fault/flaky?key=go-retry-"+key+"&fail=1&status=503")
 	if err != nil {
 		t.Fatalf("a retried request failed: %v", err)
 	}
@@ -534,12 +535,12 @@ func TestInsecureHTTP(t *testing.T) {
 	// A token over plain http to a non-loopback host is refused before any
 	// connection ...
 	c := mustClient(t, "", &fwclient.Options{ServerAddress: "http://fwclient-test.invalid", Token: seedToken, MaxRetries: new(int)})
-	_, err := c.Whoami()
+	_, err := c.Whoami(context.Background())
 	wantCode(t, err, fwclient.ErrInsecureURL)
 	// ... unless allowed: then the name does not resolve.
 	d := mustClient(t, "", &fwclient.Options{ServerAddress: "http://fwclient-test.invalid", Token: seedToken, MaxRetries: new(int),
 		AllowInsecureHTTP: true, ConnectTimeout: 2 * time.Second})
-	_, err = d.Whoami()
+	_, err = d.Whoami(context.Background())
 	if errors.Is(err, fwclient.ErrInsecureURL) || !(errors.Is(err, fwclient.ErrNetwork) || errors.Is(err, fwclient.ErrTimeout)) {
 		t.Fatalf("allowed insecure http: %v", err)
 	}
@@ -558,11 +559,11 @@ func TestTLSAndCAFile(t *testing.T) {
 		t.Fatalf("TLS devserver URL %s", srv.url)
 	}
 	untrusting := mustClient(t, "", &fwclient.Options{ServerAddress: srv.url, Token: seedToken, MaxRetries: new(int)})
-	_, err = untrusting.Whoami()
+	_, err = untrusting.Whoami(context.Background())
 	wantCode(t, err, fwclient.ErrTLS)
 
 	c := mustClient(t, "", &fwclient.Options{ServerAddress: srv.url, Token: seedToken, CAFile: filepath.Join(dir, "ca.pem")})
-	if u, err := c.Whoami(); err != nil || u.ID != 1 {
+	if u, err := c.Whoami(context.Background()); err != nil || u.ID != 1 {
 		t.Fatalf("Whoami with CAFile = %+v, %v", u, err)
 	}
 
@@ -598,27 +599,27 @@ func TestClosedClient(t *testing.T) {
 		checkClosed(t, err)
 		_, err = x.ServerAddress()
 		checkClosed(t, err)
-		_, err = x.LocalServer()
+		_, err = x.LocalServer(context.Background())
 		checkClosed(t, err)
-		_, err = x.Get("http://127.0.0.1:1/")
+		_, err = x.Get(context.Background(), "http://127.0.0.1:1/")
 		checkClosed(t, err)
-		_, err = x.Request("POST", "http://127.0.0.1:1/", []byte("x"), "text/plain")
+		_, err = x.Request(context.Background(), "POST", "http://127.0.0.1:1/", []byte("x"), "text/plain")
 		checkClosed(t, err)
-		_, err = x.DatastackInfo()
+		_, err = x.DatastackInfo(context.Background())
 		checkClosed(t, err)
-		_, err = x.Datastacks()
+		_, err = x.Datastacks(context.Background())
 		checkClosed(t, err)
-		_, err = x.Whoami()
+		_, err = x.Whoami(context.Background())
 		checkClosed(t, err)
-		_, err = x.GetTokens()
+		_, err = x.GetTokens(context.Background())
 		checkClosed(t, err)
-		_, err = x.CreateToken("x")
+		_, err = x.CreateToken(context.Background(), "x")
 		checkClosed(t, err)
-		_, err = x.TokenTTL(seedToken)
+		_, err = x.TokenTTL(context.Background(), seedToken)
 		checkClosed(t, err)
-		_, err = x.GetUserInformation([]uint64{1})
+		_, err = x.GetUserInformation(context.Background(), []uint64{1})
 		checkClosed(t, err)
-		_, err = x.GetGroupUsers(1)
+		_, err = x.GetGroupUsers(context.Background(), 1)
 		checkClosed(t, err)
 		if x.Close() != nil {
 			t.Fatal("Close")
@@ -631,11 +632,11 @@ func TestLocalServerOnAnotherOrigin(t *testing.T) {
 	freshHome(t)
 	c := devClient(t, "fanc_production", seedToken)
 	needOther(t)
-	ls, err := c.LocalServer()
+	ls, err := c.LocalServer(context.Background())
 	if err != nil || ls != devOtherURL {
 		t.Fatalf("LocalServer = %q, %v; want %q", ls, err, devOtherURL)
 	}
-	r, err := c.Get(devOtherURL + "/echo")
+	r, err := c.Get(context.Background(), devOtherURL+"/echo")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -643,13 +644,13 @@ func TestLocalServerOnAnotherOrigin(t *testing.T) {
 		t.Fatalf("token not sent to the local server: %+v", e)
 	}
 	// A global client has no local server.
-	_, err = devClient(t, "", seedToken).LocalServer()
+	_, err = devClient(t, "", seedToken).LocalServer(context.Background())
 	wantCode(t, err, fwclient.ErrInvalidArgument)
 	// Missing permission, and a redirect loop.
-	_, err = devClient(t, "flywire_fafb", seedToken).DatastackInfo()
+	_, err = devClient(t, "flywire_fafb", seedToken).DatastackInfo(context.Background())
 	if e := wantCode(t, err, fwclient.ErrForbidden); e.ServerID != "missing_permission" || e.HTTPStatus != 403 {
 		t.Fatalf("detail %+v", e)
 	}
-	_, err = c.Get(devURL + "/redirect/loop")
+	_, err = c.Get(context.Background(), devURL+"/redirect/loop")
 	wantCode(t, err, fwclient.ErrBadResponse)
 }

@@ -1,6 +1,7 @@
 package fwclient_test
 
 import (
+	"context"
 	"errors"
 	"sync"
 	"testing"
@@ -42,7 +43,7 @@ func TestSharedClientConcurrency(t *testing.T) {
 						t.Errorf("RequestHeader = %v, %v", ok, err)
 					}
 				case 1:
-					r, err := c.Get(devURL + "/echo")
+					r, err := c.Get(context.Background(), devURL+"/echo")
 					if err != nil {
 						t.Errorf("Get: %v", err)
 						continue
@@ -51,18 +52,18 @@ func TestSharedClientConcurrency(t *testing.T) {
 						t.Errorf("echo saw %v", e.Authorization)
 					}
 				case 2:
-					u, err := c.Whoami()
+					u, err := c.Whoami(context.Background())
 					if err != nil || (u.ID != 1 && u.ID != 2) {
 						t.Errorf("Whoami = %+v, %v", u, err)
 					}
 				case 3:
-					if _, err := c.DatastackInfo(); err != nil {
+					if _, err := c.DatastackInfo(context.Background()); err != nil {
 						t.Errorf("DatastackInfo: %v", err)
 					}
-					if _, err := c.Request("POST", devURL+"/echo", []byte("payload"), "text/plain"); err != nil {
+					if _, err := c.Request(context.Background(), "POST", devURL+"/echo", []byte("payload"), "text/plain"); err != nil {
 						t.Errorf("Request: %v", err)
 					}
-					if _, err := c.Datastacks(); err != nil {
+					if _, err := c.Datastacks(context.Background()); err != nil {
 						t.Errorf("Datastacks: %v", err)
 					}
 				}
@@ -87,7 +88,7 @@ func TestClientCloseDuringRequests(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for i := 0; i < 5; i++ {
-					_, err := c.Get(devURL + "/echo")
+					_, err := c.Get(context.Background(), devURL+"/echo")
 					if err != nil && !errors.Is(err, fwclient.ErrInvalidArgument) {
 						t.Errorf("Get: %v", err)
 					}

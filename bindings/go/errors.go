@@ -32,6 +32,7 @@ const (
 	CodeInvalidURL         Code = C.FW_ERR_INVALID_URL
 	CodeBadResponse        Code = C.FW_ERR_BAD_RESPONSE
 	CodeUntrustedOrigin    Code = C.FW_ERR_UNTRUSTED_ORIGIN
+	CodeCanceled           Code = C.FW_ERR_CANCELED
 	CodePanic              Code = C.FW_ERR_PANIC
 )
 
@@ -66,6 +67,7 @@ var (
 	ErrInvalidURL         = sentinel(CodeInvalidURL)
 	ErrBadResponse        = sentinel(CodeBadResponse)
 	ErrUntrustedOrigin    = sentinel(CodeUntrustedOrigin)
+	ErrCanceled           = sentinel(CodeCanceled)
 	ErrPanic              = sentinel(CodePanic)
 )
 

@@ -36,6 +36,7 @@ var goCodes = map[string]struct {
 	"FW_ERR_INVALID_URL":          {fwclient.CodeInvalidURL, fwclient.ErrInvalidURL},
 	"FW_ERR_BAD_RESPONSE":         {fwclient.CodeBadResponse, fwclient.ErrBadResponse},
 	"FW_ERR_UNTRUSTED_ORIGIN":     {fwclient.CodeUntrustedOrigin, fwclient.ErrUntrustedOrigin},
+	"FW_ERR_CANCELED":             {fwclient.CodeCanceled, fwclient.ErrCanceled},
 	"FW_ERR_PANIC":                {fwclient.CodePanic, fwclient.ErrPanic},
 }
 

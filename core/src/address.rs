@@ -11,7 +11,7 @@
 //! with the corrected form in the message when there is one.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::secrets::layout;
+use crate::secrets::{datastack_map, layout};
 
 /// The global server the Python clients use by default.
 pub const DEFAULT_SERVER_ADDRESS: &str = "https://global.daf-apis.com";
@@ -26,6 +26,8 @@ pub enum AddressSource {
     Option,
     /// `$FW_SERVER_ADDRESS`.
     Environment,
+    /// caveclient's datastack → server map, for the client's datastack.
+    DatastackMap,
     /// [`DEFAULT_SERVER_ADDRESS`].
     Default,
 }
@@ -126,8 +128,39 @@ fn refused(address: &str, what: &str, instead: Option<String>) -> Error {
 /// The server address in use and where it came from: `chosen` (an option)
 /// > `$FW_SERVER_ADDRESS` > [`DEFAULT_SERVER_ADDRESS`], normalised.
 pub fn resolve(chosen: Option<&str>) -> Result<(String, AddressSource)> {
+    resolve_for(chosen, None)
+}
+
+/// As [`resolve`], for a client of `datastack`: caveclient 8.2.1's
+/// `handle_server_address` (`datastack_lookup.py`) returns an explicit
+/// `server_address` as is, else `read_map().get(datastack)`, and
+/// `CAVEclientFull` falls back to the default server only when that is
+/// `None`. So: `chosen` > the map's entry for `datastack` (read from
+/// caveclient's file, see [`datastack_map::caveclient_path`]) >
+/// `$FW_SERVER_ADDRESS` (our shell-wide default, below the per-datastack
+/// entry) > [`DEFAULT_SERVER_ADDRESS`].
+pub fn resolve_for(
+    chosen: Option<&str>,
+    datastack: Option<&str>,
+) -> Result<(String, AddressSource)> {
     if let Some(address) = chosen {
         return Ok((normalize(address)?, AddressSource::Option));
+    }
+    if let Some((file, address)) = datastack.and_then(datastack_map::caveclient_entry) {
+        return normalize(&address)
+            .map(|a| (a, AddressSource::DatastackMap))
+            .map_err(|e| {
+                Error::new(
+                    e.kind(),
+                    format!(
+                        "the datastack map \"{}\" gives datastack \"{}\" a bad server: {}; \
+                         fix that entry or give the server address",
+                        file.display(),
+                        datastack.unwrap_or_default(),
+                        e.message()
+                    ),
+                )
+            });
     }
     match layout::env_nonempty(ENV_SERVER_ADDRESS)? {
         Some(value) => normalize(&value)

@@ -46,11 +46,13 @@ pub enum ErrorKind {
     /// token was withheld (or the answer that would have made it trusted
     /// came through a redirect to another origin).
     UntrustedOrigin,
+    /// The request's cancel flag was raised (see `http::cancel`).
+    Canceled,
 }
 
 impl ErrorKind {
     /// Every kind.
-    pub const ALL: [ErrorKind; 18] = [
+    pub const ALL: [ErrorKind; 19] = [
         ErrorKind::InvalidArgument,
         ErrorKind::InvalidTokenFormat,
         ErrorKind::TokenExists,
@@ -69,6 +71,7 @@ impl ErrorKind {
         ErrorKind::InvalidUrl,
         ErrorKind::BadResponse,
         ErrorKind::UntrustedOrigin,
+        ErrorKind::Canceled,
     ];
 }
 

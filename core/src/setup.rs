@@ -150,8 +150,8 @@ pub struct DatastackSetup {
 
 /// caveclient's per-datastack step: fetch the datastack's info with the
 /// auth's token (which teaches the auth its local server), record
-/// `datastack → server` (the server address as given) in the secrets
-/// directory's datastack map, and save `token` so that the local server's
+/// `datastack → server` (the server address as given) in caveclient's
+/// datastack map (`~/.cloudvolume/secrets`, where caveclient keeps it), and save `token` so that the local server's
 /// file holds it too. The auth's token file stays what it was.
 pub fn setup_datastack(
     auth: &Arc<Auth>,
@@ -168,7 +168,11 @@ pub fn setup_datastack(
         .get("local_server")
         .and_then(Value::as_str)
         .map(str::to_owned);
-    let map_written = datastack_map::record(auth.secrets_dir(), datastack, auth.server_address())?;
+    let map_written = datastack_map::record(
+        &crate::secrets::layout::home_secrets_dir()?,
+        datastack,
+        auth.server_address(),
+    )?;
     let files = auth.save_token(
         Some(token),
         None,

@@ -24,12 +24,18 @@ use fwclient_core::{AddressSource, Auth, ErrorKind, Layout, Options, SaveOptions
 /// The variable the home directory comes from (Python's `expanduser`).
 const HOME: &str = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
 
-const VARS: [&str; 5] = [
+const VARS: [&str; 10] = [
     HOME,
     "FW_AUTH_TOKEN",
     "FW_SECRETS_DIR",
     "FW_SECRETS_LAYOUT",
     "FW_SERVER_ADDRESS",
+    // Read too (token_lookup.rs tests them); cleared so they cannot interfere.
+    "CAVE_TOKEN",
+    "FW_AUTH_TOKEN_FILE",
+    "CAVE_TOKEN_FILE",
+    "CLOUD_VOLUME_DIR",
+    "CLOUD_FILES_DIR",
 ];
 
 fn set(name: &str, value: impl AsRef<std::ffi::OsStr>) {

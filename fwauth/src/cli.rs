@@ -80,8 +80,9 @@ pub const COMMANDS: &[Command] = &[
         summary: "the token the library would use (masked unless --show), and its source",
         args: &[],
         opts: &[flag("show", "print the token itself instead of a mask")],
-        about: "Finds the token exactly as the library does (FW_AUTH_TOKEN, then the secret\n\
-                files of the layout) and prints it masked, or in full with --show. The token\n\
+        about: "Finds the token exactly as the library does (FW_AUTH_TOKEN, CAVE_TOKEN, the\n\
+                files FW_AUTH_TOKEN_FILE and CAVE_TOKEN_FILE name, then the secret files of\n\
+                the layout) and prints it masked, or in full with --show. The token\n\
                 (or its mask) is the only line on standard output, so $(fwauth token --show)\n\
                 is the token; where it came from goes to standard error.\n\
                 Exit status 3 when there is no token.",
@@ -90,12 +91,17 @@ pub const COMMANDS: &[Command] = &[
         name: "status",
         summary: "server, layout, secrets directory, token source, and whether the server accepts the token",
         args: &[],
-        opts: &[flag(
-            "offline",
-            "do not ask the server (no user/me, no TTL)",
-        )],
+        opts: &[
+            flag("offline", "do not ask the server (no user/me, no TTL)"),
+            flag(
+                "json",
+                "print the diagnosis as JSON (as fw_auth_diagnose gives it) and do not ask the server",
+            ),
+        ],
         about: "Shows the server, the layout, the secrets directory, where the token comes from\n\
-                (file and key), and the file a save writes. Unless --offline, asks the server\n\
+                (file and key), and the file a save writes; then every place a token can come\n\
+                from in order (masked), the file each Python tool reads, and every disagreement\n\
+                with the command that fixes it (--json: that report alone). Unless --offline, asks the server\n\
                 who the token belongs to (GET auth/api/v1/user/me) and how long it stays valid\n\
                 (its TTL). Never prints the token.\n\
                 Exit status 0 when a token is found and accepted (or found, with --offline);\n\
@@ -491,7 +497,9 @@ pub fn overview_help() -> String {
          Commands:\n{commands}\n\
          Global options (before or after the command):\n{}\n\
          Environment: FW_SERVER_ADDRESS (the server when --server is not given),\n\
-         FW_AUTH_TOKEN (a token that beats every file), FW_SECRETS_DIR,\n\
+         FW_AUTH_TOKEN, then CAVE_TOKEN (a token that beats every file), then\n\
+         FW_AUTH_TOKEN_FILE, CAVE_TOKEN_FILE (a file holding just the token),\n\
+         FW_SECRETS_DIR, then CLOUD_VOLUME_DIR (secrets in $CLOUD_VOLUME_DIR/secrets),\n\
          FW_SECRETS_LAYOUT, FW_CA_BUNDLE (extra CA certificates), BROWSER (for --open).\n\
          Without --server and FW_SERVER_ADDRESS the server is {DEFAULT_SERVER_ADDRESS}.\n\
          No command prints a token except `fwauth token --show`.\n\n{}",

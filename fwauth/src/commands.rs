@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use fwclient_core::address::{DEFAULT_SERVER_ADDRESS, ENV_SERVER_ADDRESS};
-use fwclient_core::auth::ENV_TOKEN;
+use fwclient_core::auth::{ENV_CAVE_TOKEN, ENV_CAVE_TOKEN_FILE, ENV_TOKEN, ENV_TOKEN_FILE};
 use fwclient_core::secrets::audit::permission_warnings;
 use fwclient_core::secrets::file::{self, Saved};
 use fwclient_core::secrets::layout::{CAVE_FILE, ENV_LAYOUT, FRAMEWORK_FILE};
 use fwclient_core::{
-    AddressSource, Auth, Client, Error, Layout, Options, SaveOptions, Token, TokenSource, setup,
+    AddressSource, Auth, Client, Error, Layout, Options, SaveOptions, Token, TokenSource,
+    auth::diagnose, setup,
 };
 use serde_json::Value;
 
@@ -58,17 +59,17 @@ fn options(g: &Globals) -> Options {
     }
 }
 
-/// The token hidden: one `*` per character (at most 40) and the length.
-fn mask(token: &Token) -> String {
-    let n = token.expose().len();
-    format!("{} ({n} characters)", "*".repeat(n.min(40)))
-}
+use fwclient_core::auth::diagnose::mask;
 
 fn describe_source(auth: &Auth, source: &TokenSource) -> String {
     match source {
         TokenSource::None => "none".to_owned(),
         TokenSource::Explicit => "given for this session".to_owned(),
         TokenSource::Environment => format!("${ENV_TOKEN}"),
+        TokenSource::CaveEnvironment => format!("${ENV_CAVE_TOKEN}"),
+        TokenSource::VariableFile { variable, path } => {
+            format!("file {} (named by ${variable})", path.display())
+        }
         TokenSource::File { path, key } => {
             let fallback = auth
                 .secrets_dir()
@@ -93,7 +94,8 @@ fn no_token(auth: &Auth) -> CliError {
     CliError::new(
         exit::NO_TOKEN,
         format!(
-            "no token found: ${ENV_TOKEN} is not set, and neither {} nor {} holds one",
+            "no token found: none of ${ENV_TOKEN}, ${ENV_CAVE_TOKEN}, ${ENV_TOKEN_FILE}, \
+             ${ENV_CAVE_TOKEN_FILE} is set, and neither {} nor {} holds one",
             auth.token_file().display(),
             fallback.display()
         ),
@@ -118,6 +120,7 @@ fn why_server(source: AddressSource) -> String {
     match source {
         AddressSource::Option => "from --server".to_owned(),
         AddressSource::Environment => format!("from ${ENV_SERVER_ADDRESS}"),
+        AddressSource::DatastackMap => "from caveclient's datastack map".to_owned(),
         AddressSource::Default => {
             format!("the default; set ${ENV_SERVER_ADDRESS} or --server for another")
         }
@@ -145,6 +148,20 @@ fn line(name: &str, value: impl std::fmt::Display) {
 fn status(p: &Parsed<'_>) -> Outcome {
     let opts = options(&p.globals);
     let auth = Arc::new(Auth::new(&opts)?);
+    let report = diagnose::report(&auth);
+    if p.flag("json") {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+        if let Some(problem) = auth.lookup_problem() {
+            return Err(problem.into());
+        }
+        return match auth.token() {
+            Some(_) => Ok(()),
+            None => Err(no_token(&auth)),
+        };
+    }
     line(
         "server",
         format!(
@@ -161,7 +178,14 @@ fn status(p: &Parsed<'_>) -> Outcome {
             why_layout(&p.globals, &auth)
         ),
     );
-    line("secrets dir", auth.secrets_dir().display());
+    line(
+        "secrets dir",
+        format!(
+            "{} (from {})",
+            auth.secrets_dir().display(),
+            auth.secrets_dir_source().describe()
+        ),
+    );
     let token = auth.token();
     let problem = auth.lookup_problem();
     line(
@@ -191,6 +215,7 @@ fn status(p: &Parsed<'_>) -> Outcome {
     for warning in permission_warnings(auth.secrets_dir(), &files) {
         line("warning", warning);
     }
+    print_report(&report);
     if let Some(problem) = problem {
         return Err(problem.into());
     }
@@ -228,6 +253,54 @@ fn status(p: &Parsed<'_>) -> Outcome {
         },
     );
     Ok(())
+}
+
+/// The diagnosis's places, tools and disagreements, for people.
+fn print_report(report: &Value) {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    let list = |k: &str| {
+        report
+            .get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    println!("where a token can come from (the first that holds one wins):");
+    for place in list("places") {
+        let mark = if place.get("wins") == Some(&Value::Bool(true)) {
+            "*"
+        } else {
+            " "
+        };
+        let what = match place.get("token").and_then(Value::as_str) {
+            Some(masked) => masked.to_owned(),
+            None => text(&place, "holds"),
+        };
+        let at = match place.get("path").and_then(Value::as_str) {
+            Some(path) => format!(" {path}"),
+            None => String::new(),
+        };
+        println!("  {mark} {}{at}: {what}", text(&place, "place"));
+    }
+    println!("what the Python tools read:");
+    for tool in list("tools") {
+        let agrees = tool.get("agrees") == Some(&Value::Bool(true));
+        let uses = match (tool.get("uses").and_then(Value::as_str), agrees) {
+            (Some(path), true) => format!("{path}, {} (the same token)", text(&tool, "token")),
+            (Some(path), false) => format!("{path}, {} (DIFFERENT)", text(&tool, "token")),
+            (None, true) => "no token (not set up)".to_owned(),
+            (None, false) => "no token (DIFFERENT)".to_owned(),
+        };
+        println!("    {:<26}{uses}", text(&tool, "tool"));
+    }
+    let disagreements = list("disagreements");
+    if disagreements.is_empty() {
+        println!("disagreements: none");
+    }
+    for d in disagreements {
+        println!("disagreement: {}", text(&d, "problem"));
+        println!("  fix: {}", text(&d, "fix"));
+    }
 }
 
 fn human_duration(seconds: i64) -> String {
@@ -510,7 +583,9 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
                 if done.map_written {
                     println!(
                         "  recorded in {}",
-                        fwclient_core::secrets::datastack_map::path(auth.secrets_dir()).display()
+                        fwclient_core::secrets::datastack_map::caveclient_path()
+                            .unwrap_or_default()
+                            .display()
                     );
                 }
                 // The global server's file and the token file were written

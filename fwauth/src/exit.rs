@@ -43,9 +43,11 @@ pub fn for_kind(kind: ErrorKind) -> u8 {
         ErrorKind::InvalidToken | ErrorKind::BadAuthHeader => TOKEN_REJECTED,
         ErrorKind::MissingTos | ErrorKind::Forbidden => FORBIDDEN,
         ErrorKind::HttpStatus | ErrorKind::BadResponse => SERVER,
-        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Tls | ErrorKind::InsecureUrl => {
-            NETWORK
-        }
+        ErrorKind::Network
+        | ErrorKind::Timeout
+        | ErrorKind::Canceled
+        | ErrorKind::Tls
+        | ErrorKind::InsecureUrl => NETWORK,
         ErrorKind::Io | ErrorKind::SecretFile => FILES,
         ErrorKind::TokenExists => TOKEN_EXISTS,
         ErrorKind::InvalidTokenFormat => BAD_TOKEN,

@@ -20,6 +20,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import shutil
 import signal
 import stat
@@ -78,7 +79,8 @@ class Home:
         self.secrets = os.path.join(self.dir, ".cloudvolume", "secrets")
 
     def env(self, **extra):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("FW_") and k != "BROWSER"}
+        other_tools = ("BROWSER", "CAVE_TOKEN", "CAVE_TOKEN_FILE", "CLOUD_VOLUME_DIR", "CLOUD_FILES_DIR")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FW_") and k not in other_tools}
         env["HOME"] = self.dir
         env.update({k: v for k, v in extra.items() if v is not None})
         return env
@@ -448,6 +450,46 @@ def status_problems(home):
     check(r.code == NETWORK and "not reachable" in r.out, r)
     r = fwauth(home, "status", "--offline", "--server", "http://127.0.0.1:1")
     check(r.code == OK and "skipped" in r.out, r)
+
+
+@test
+def status_json_names_what_each_tool_reads(home):
+    # cloud-volume 12.15.2 reads $CLOUD_VOLUME_DIR/secrets; caveclient 8.2.1
+    # always ~/.cloudvolume/secrets. Both files as json.dump writes them.
+    cv = os.path.join(home.dir, "cv")
+    os.makedirs(os.path.join(cv, "secrets"))
+    with open(os.path.join(cv, "secrets", "cave-secret.json"), "w") as f:
+        json.dump({"token": SEED}, f)
+    home.write("cave-secret.json", json.dumps({"token": EXPIRING}))
+    env = home.env(CLOUD_VOLUME_DIR=cv)
+    r = fwauth(home, "status", "--json", env=env)
+    check(r.code == OK, r)
+    report = json.loads(r.out)
+    check(report["secrets_dir"] == {"path": os.path.join(cv, "secrets"), "source": "$CLOUD_VOLUME_DIR/secrets"}, report)
+    check([t["tool"] for t in report["tools"] if not t["agrees"]] == ["caveclient"], report["tools"])
+    [d] = report["disagreements"]
+    check(d["fix"] == f'fwauth token --show | fwauth save-token --overwrite --file "{home.path("cave-secret.json")}"', d)
+    # The fix works: afterwards every tool reads the same token.
+    command = re.sub(r"(^|\| )fwauth ", lambda m: f"{m.group(1)}{shlex.quote(ARGS.fwauth)} ", d["fix"])
+    fix = subprocess.run(command, shell=True, env=env, capture_output=True, text=True)
+    check(fix.returncode == 0, fix.stderr)
+    check(json.loads(home.read("cave-secret.json")) == {"token": SEED}, home.read("cave-secret.json"))
+    r = fwauth(home, "status", "--json", env=env)
+    check(json.loads(r.out)["disagreements"] == [], r)
+    r = fwauth(home, "status", "--offline", env=env)
+    check("disagreements: none" in r.out and "(from $CLOUD_VOLUME_DIR/secrets)" in r.out, r)
+
+
+@test
+def status_names_the_token_file_variable(home):
+    token_file = os.path.join(home.dir, "mounted-token")
+    with open(token_file, "w") as f:
+        f.write(SEED + "\n")
+    r = fwauth(home, "status", "--offline", env=home.env(CAVE_TOKEN_FILE=token_file))
+    check(r.code == OK and f"token source: file {token_file} (named by $CAVE_TOKEN_FILE)" in r.out, r)
+    check(f"  * $CAVE_TOKEN_FILE {token_file}: " in r.out, r)
+    r = fwauth(home, "status", "--offline", env=home.env(CAVE_TOKEN=SEED, CAVE_TOKEN_FILE=token_file))
+    check(r.code == OK and "token source: $CAVE_TOKEN" in r.out, r)
     r = fwauth(home, "status", "--layout", "cave", "--server", url())
     check("layout:       cave (from --layout)" in r.out, r)
     r = fwauth(home, "status", "--server", url(), env=home.env(FW_SECRETS_LAYOUT="cave"))

@@ -12,6 +12,7 @@ package race
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -126,7 +127,7 @@ func TestThirtyTwoGoroutinesShareOneClientAndAuth(t *testing.T) {
 						t.Errorf("Source: %v", err)
 					}
 				case 2: // requests
-					r, err := c.Get(url + "/echo")
+					r, err := c.Get(context.Background(), url+"/echo")
 					if err != nil {
 						t.Errorf("Get: %v", err)
 						continue
@@ -139,10 +140,10 @@ func TestThirtyTwoGoroutinesShareOneClientAndAuth(t *testing.T) {
 						t.Errorf("echo saw %v (%v)", e.Authorization, err)
 					}
 				default:
-					if u, err := c.Whoami(); err != nil || (u.ID != 1 && u.ID != 2) {
+					if u, err := c.Whoami(context.Background()); err != nil || (u.ID != 1 && u.ID != 2) {
 						t.Errorf("Whoami = %+v, %v", u, err)
 					}
-					if _, err := c.DatastackInfo(); err != nil {
+					if _, err := c.DatastackInfo(context.Background()); err != nil {
 						t.Errorf("DatastackInfo: %v", err)
 					}
 					if _, err := a.TokenFile(); err != nil {

@@ -36,7 +36,15 @@ declared, with no second file to keep in step.
 import re
 import sys
 
-HANDLES = ("fw_options", "fw_auth", "fw_client", "fw_error", "fw_response")
+HANDLES = (
+    "fw_options",
+    "fw_auth",
+    "fw_client",
+    "fw_error",
+    "fw_response",
+    "fw_cancel",
+    "fw_request_options",
+)
 
 
 class GenError(Exception):
@@ -353,6 +361,8 @@ typedef struct fixtures {
     fw_auth *auth;
     fw_response *response;
     fw_error *error;
+    fw_cancel *cancel;
+    fw_request_options *request_options;
 } fixtures;
 
 static void gen_passed(const char *func, const char *param, const char *what) {
@@ -438,12 +448,16 @@ static bool fixtures_make(fixtures *f) {
         snprintf(url, sizeof url, "%%s/fault/status?code=500", f->srv.url);
         fw_response *none = NULL;
         ok = CHECK_RC(FW_ERR_HTTP_STATUS, fw_client_get(f->client, url, &none, &f->error), f->error) &&
-             CHECK(f->error != NULL) && CHECK_OK(fw_options_new(&f->options, &err), err);
+             CHECK(f->error != NULL) && CHECK_OK(fw_options_new(&f->options, &err), err) &&
+             CHECK_OK(fw_cancel_new(&f->cancel, &err), err) &&
+             CHECK_OK(fw_request_options_new(&f->request_options, &err), err);
     }
     return ok;
 }
 
 static void fixtures_free(fixtures *f) {
+    fw_request_options_free(f->request_options);
+    fw_cancel_free(f->cancel);
     fw_options_free(f->options);
     fw_error_free(f->error);
     fw_response_free(f->response);

@@ -56,7 +56,9 @@ bool th_home_enter(th_home *h) {
     h->old_home = old ? strdup(old) : NULL;
     bool ok = setenv(TH_HOME_VAR, h->dir, 1) == 0 && unsetenv("FW_AUTH_TOKEN") == 0 &&
               unsetenv("FW_SECRETS_DIR") == 0 && unsetenv("FW_SECRETS_LAYOUT") == 0 &&
-              unsetenv("FW_SERVER_ADDRESS") == 0;
+              unsetenv("FW_SERVER_ADDRESS") == 0 && unsetenv("CAVE_TOKEN") == 0 &&
+              unsetenv("FW_AUTH_TOKEN_FILE") == 0 && unsetenv("CAVE_TOKEN_FILE") == 0 &&
+              unsetenv("CLOUD_VOLUME_DIR") == 0;
     return th_check(__FILE__, __LINE__, ok, "setenv HOME / unsetenv FW_*");
 }
 

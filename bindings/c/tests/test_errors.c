@@ -330,6 +330,7 @@ out:
     X(FW_ERR_INVALID_URL)                                                                          \
     X(FW_ERR_BAD_RESPONSE)                                                                         \
     X(FW_ERR_UNTRUSTED_ORIGIN)                                                                     \
+    X(FW_ERR_CANCELED)                                                                             \
     X(FW_ERR_PANIC)
 
 void test_result_names(void) {

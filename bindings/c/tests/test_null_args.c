@@ -90,6 +90,8 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_auth_get_new_token(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_new_token_url(NULL, &s, ERRP));
     EXPECT_INVALID(fw_auth_new_token_url(a, NULL, ERRP));
+    EXPECT_INVALID(fw_auth_diagnose(NULL, &s, ERRP));
+    EXPECT_INVALID(fw_auth_diagnose(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_token_page_url(NULL, &s, ERRP));
     EXPECT_INVALID(fw_auth_token_page_url(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_request_header(NULL, &s, ERRP));
@@ -112,6 +114,21 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_client_request(c, "GET", NULL, NULL, 0, NULL, &resp_out, ERRP));
     EXPECT_INVALID(fw_client_request(c, "POST", "http://127.0.0.1:9/x", NULL, 5, NULL, &resp_out, ERRP));
     EXPECT_INVALID(fw_client_request(c, "GET", "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, ERRP));
+    EXPECT_INVALID(fw_client_request_with(NULL, "GET", "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, &resp_out, ERRP));
+    EXPECT_INVALID(fw_client_request_with(c, NULL, "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, &resp_out, ERRP));
+    EXPECT_INVALID(fw_client_request_with(c, "GET", NULL, NULL, 0, NULL, NULL, &resp_out, ERRP));
+    EXPECT_INVALID(fw_client_request_with(c, "GET", "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, NULL, ERRP));
+
+    /* fw_cancel_*, fw_request_options_* */
+    EXPECT_INVALID(fw_client_with_request_options(NULL, NULL, &client_out, ERRP));
+    EXPECT_INVALID(fw_client_with_request_options(c, NULL, &client_out, ERRP));
+    EXPECT_INVALID(fw_cancel_new(NULL, ERRP));
+    EXPECT_INVALID(fw_cancel_trigger(NULL, ERRP));
+    EXPECT_INVALID(fw_request_options_new(NULL, ERRP));
+    EXPECT_INVALID(fw_request_options_set_timeout_ms(NULL, 10, ERRP));
+    EXPECT_INVALID(fw_request_options_set_cancel(NULL, NULL, ERRP));
+    fw_cancel_free(NULL);
+    fw_request_options_free(NULL);
     EXPECT_INVALID(fw_client_local_server(NULL, &s, ERRP));
     EXPECT_INVALID(fw_client_local_server(c, NULL, ERRP));
     EXPECT_INVALID(fw_client_datastack_info(NULL, &s, ERRP));

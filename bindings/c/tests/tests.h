@@ -16,6 +16,7 @@
     X(test_invalid_utf8)                                                                           \
     X(test_invalid_token_format)                                                                   \
     X(test_environment)                                                                            \
+    X(test_token_lookup_conventions)                                                               \
     X(test_bad_values)                                                                             \
     X(test_result_names)                                                                           \
     X(test_version)                                                                                \
@@ -25,6 +26,7 @@
     X(test_requests_use_the_saved_token)                                                           \
     X(test_request_headers_received)                                                               \
     X(test_request_errors)                                                                         \
+    X(test_cancel_and_request_timeout)                                                             \
     X(test_untrusted_origin_withheld)                                                              \
     X(test_insecure_url_refused)                                                                   \
     X(test_service_calls)                                                                          \

@@ -168,6 +168,7 @@ FWCLIENT_HPP_ERROR_CLASS(InsecureUrl)         // FW_ERR_INSECURE_URL
 FWCLIENT_HPP_ERROR_CLASS(InvalidUrl)          // FW_ERR_INVALID_URL
 FWCLIENT_HPP_ERROR_CLASS(BadResponse)         // FW_ERR_BAD_RESPONSE
 FWCLIENT_HPP_ERROR_CLASS(UntrustedOrigin)     // FW_ERR_UNTRUSTED_ORIGIN
+FWCLIENT_HPP_ERROR_CLASS(Canceled)            // FW_ERR_CANCELED
 FWCLIENT_HPP_ERROR_CLASS(Panic)               // FW_ERR_PANIC
 
 #undef FWCLIENT_HPP_ERROR_CLASS
@@ -201,6 +202,7 @@ namespace detail {
     case FW_ERR_INVALID_URL: throw InvalidUrl(std::move(e));
     case FW_ERR_BAD_RESPONSE: throw BadResponse(std::move(e));
     case FW_ERR_UNTRUSTED_ORIGIN: throw UntrustedOrigin(std::move(e));
+    case FW_ERR_CANCELED: throw Canceled(std::move(e));
     case FW_ERR_PANIC: throw Panic(std::move(e));
   }
   throw e;
@@ -268,6 +270,8 @@ struct Deleter {
   void operator()(fw_auth* p) const noexcept { fw_auth_free(p); }
   void operator()(fw_client* p) const noexcept { fw_client_free(p); }
   void operator()(fw_response* p) const noexcept { fw_response_free(p); }
+  void operator()(fw_cancel* p) const noexcept { fw_cancel_free(p); }
+  void operator()(fw_request_options* p) const noexcept { fw_request_options_free(p); }
 };
 
 template <typename T>
@@ -292,6 +296,9 @@ enum class TokenSourceKind : std::uint32_t {
   Explicit = FW_SOURCE_EXPLICIT,
   Env = FW_SOURCE_ENV,
   File = FW_SOURCE_FILE,
+  EnvCaveToken = FW_SOURCE_ENV_CAVE_TOKEN,
+  EnvTokenFile = FW_SOURCE_ENV_TOKEN_FILE,
+  EnvCaveTokenFile = FW_SOURCE_ENV_CAVE_TOKEN_FILE,
 };
 
 /// Settings for fw::Auth and fw::Client (fw_options). Each setter calls the
@@ -518,6 +525,15 @@ class Auth {
     detail::check(fw_auth_token_page_url(h_.get(), &s.p, &err.p), err);
     return s.str();
   }
+  /// The diagnosis (fw_auth_diagnose), as JSON: every place a token can
+  /// come from in precedence order with what it holds (masked), which wins,
+  /// the file each Python tool reads, and every disagreement with its fix.
+  std::string diagnose() const {
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_auth_diagnose(h_.get(), &s.p, &err.p), err);
+    return s.str();
+  }
   /// The Authorization header value ("Bearer <token>"), if there is a token.
   std::optional<std::string> request_header() const {
     detail::ErrorHolder err;
@@ -602,6 +618,66 @@ class Response {
   explicit Response(fw_response* raw) noexcept : h_(raw) {}
 
   detail::Handle<fw_response> h_;
+};
+
+// ---------------------------------------------------------------------------
+// Per-request options
+
+/// A cancel object (fw_cancel): trigger() from any thread ends the
+/// requests made with it (fw::Canceled), one in flight within about 20 ms.
+/// Move-only; RequestOptions keep their own reference.
+class Cancel {
+ public:
+  Cancel() {
+    detail::ErrorHolder err;
+    fw_cancel* raw = nullptr;
+    detail::check(fw_cancel_new(&raw, &err.p), err);
+    h_.reset(raw);
+  }
+  /// Ends the requests using this object; it stays triggered.
+  void trigger() const {
+    detail::ErrorHolder err;
+    detail::check(fw_cancel_trigger(h_.get(), &err.p), err);
+  }
+  const fw_cancel* capi() const noexcept { return h_.get(); }
+
+ private:
+  detail::Handle<fw_cancel> h_;
+};
+
+/// What one request may set beyond the client's Options
+/// (fw_request_options): a total timeout replacing the client's, and a
+/// Cancel. Taken first by the overloads of every Client I/O call.
+class RequestOptions {
+ public:
+  RequestOptions() {
+    detail::ErrorHolder err;
+    fw_request_options* raw = nullptr;
+    detail::check(fw_request_options_new(&raw, &err.p), err);
+    h_.reset(raw);
+  }
+  /// The request's total time (rounded up to whole milliseconds); it ends
+  /// with fw::Timeout.
+  RequestOptions& timeout(std::chrono::nanoseconds total) & {
+    auto ms = std::chrono::ceil<std::chrono::milliseconds>(total).count();
+    detail::ErrorHolder err;
+    detail::check(fw_request_options_set_timeout_ms(
+                      h_.get(), static_cast<std::uint64_t>(ms > 0 ? ms : 1), &err.p),
+                  err);
+    return *this;
+  }
+  RequestOptions&& timeout(std::chrono::nanoseconds total) && { return std::move(timeout(total)); }
+  /// Ends the request when `cancel` is triggered.
+  RequestOptions& cancel(const Cancel& cancel) & {
+    detail::ErrorHolder err;
+    detail::check(fw_request_options_set_cancel(h_.get(), cancel.capi(), &err.p), err);
+    return *this;
+  }
+  RequestOptions&& cancel(const Cancel& c) && { return std::move(cancel(c)); }
+  const fw_request_options* capi() const noexcept { return h_.get(); }
+
+ private:
+  detail::Handle<fw_request_options> h_;
 };
 
 // ---------------------------------------------------------------------------
@@ -719,11 +795,60 @@ class Client {
     return s.str();
   }
 
+  /// A view of this client (the same auth, connections, trusted origins
+  /// and datastack info) whose every call has `ro`'s timeout and cancel
+  /// object (fw_client_with_request_options). No I/O.
+  Client with(const RequestOptions& ro) const {
+    detail::ErrorHolder err;
+    fw_client* raw = nullptr;
+    detail::check(fw_client_with_request_options(h_.get(), ro.capi(), &raw, &err.p), err);
+    return Client(raw);
+  }
+
+  /// Every I/O call, with per-request options first (as Go's context).
+  std::string local_server(const RequestOptions& ro) const { return with(ro).local_server(); }
+  Response get(const RequestOptions& ro, std::string_view url) const {
+    return request(ro, "GET", url);
+  }
+  Response request(const RequestOptions& ro, std::string_view method, std::string_view url,
+                   std::string_view body = {},
+                   std::optional<std::string_view> content_type = std::nullopt) const {
+    detail::CStr m(method), u(url);
+    detail::OptCStr ct(content_type);
+    detail::ErrorHolder err;
+    fw_response* raw = nullptr;
+    const auto* data = reinterpret_cast<const std::uint8_t*>(body.data());
+    detail::check(fw_client_request_with(h_.get(), m.get(), u.get(), body.empty() ? nullptr : data,
+                                         body.size(), ct.get(), ro.capi(), &raw, &err.p),
+                  err);
+    return Response(raw);
+  }
+  std::string datastack_info(const RequestOptions& ro) const { return with(ro).datastack_info(); }
+  std::string datastacks(const RequestOptions& ro) const { return with(ro).datastacks(); }
+  std::string whoami(const RequestOptions& ro) const { return with(ro).whoami(); }
+  std::string get_tokens(const RequestOptions& ro) const { return with(ro).get_tokens(); }
+  std::string create_token(const RequestOptions& ro,
+                           std::optional<std::string_view> description = std::nullopt) const {
+    return with(ro).create_token(description);
+  }
+  std::int64_t token_ttl(const RequestOptions& ro, std::string_view token) const {
+    return with(ro).token_ttl(token);
+  }
+  std::string get_user_information(const RequestOptions& ro,
+                                   const std::vector<std::uint64_t>& ids) const {
+    return with(ro).get_user_information(ids);
+  }
+  std::string get_group_users(const RequestOptions& ro, std::uint64_t group_id) const {
+    return with(ro).get_group_users(group_id);
+  }
+
   /// The C handle (owned by this object; NULL once moved from).
   const fw_client* capi() const noexcept { return h_.get(); }
   fw_client* capi() noexcept { return h_.get(); }
 
  private:
+  explicit Client(fw_client* view) noexcept { h_.reset(view); }
+
   std::string json(fw_result (*fn)(const fw_client*, char**, fw_error**)) const {
     detail::ErrorHolder err;
     detail::OwnedString s;

@@ -253,6 +253,35 @@ TEST_F(Client, GenericHttpError) {
   }
 }
 
+// A Cancel triggered from another thread ends a request to a route that
+// answers after 10 s with fw::Canceled, long before the answer; a 200 ms
+// RequestOptions timeout ends one with fw::Timeout (service calls too).
+TEST_F(Client, PerRequestCancelAndTimeout) {
+  using namespace std::chrono_literals;
+  fw::Client c(std::nullopt, opts("fake_token_123"));
+  const std::string stall = server().url() + "/fault/stall?ms=10000";
+  fw::Cancel cancel;
+  fw::RequestOptions ro;
+  ro.cancel(cancel);
+  auto start = std::chrono::steady_clock::now();
+  std::thread later([&] {
+    std::this_thread::sleep_for(100ms);
+    cancel.trigger();
+  });
+  EXPECT_THROW(c.get(ro, stall), fw::Canceled);
+  later.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_THROW(c.whoami(ro), fw::Canceled);  // triggered already: no I/O
+
+  auto timed = fw::RequestOptions().timeout(200ms);
+  start = std::chrono::steady_clock::now();
+  EXPECT_THROW(c.request(timed, "GET", stall), fw::Timeout);
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_GE(took, 200ms);
+  EXPECT_LT(took, 5s);
+  EXPECT_NO_THROW(c.whoami(timed));  // a quick call is unaffected
+}
+
 TEST_F(Client, TransportErrors) {
   using namespace std::chrono_literals;
   fw::Client slow(std::nullopt, opts("fake_token_123").timeout(1000ms, 300ms).max_retries(0));

@@ -1,6 +1,8 @@
 //! The auth object: finds the user's token as the Python clients do, keeps
 //! it for every client that shares it, saves new ones, and says how to get one.
 
+pub mod diagnose;
+pub mod env;
 mod instructions;
 mod save;
 
@@ -18,8 +20,7 @@ use crate::token::Token;
 
 pub use save::SaveOptions;
 
-/// Environment variable holding a token that beats every file.
-pub const ENV_TOKEN: &str = "FW_AUTH_TOKEN";
+pub use env::{ENV_CAVE_TOKEN, ENV_CAVE_TOKEN_FILE, ENV_TOKEN, ENV_TOKEN_FILE};
 
 /// Where the token in use came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +31,14 @@ pub enum TokenSource {
     Explicit,
     /// `$FW_AUTH_TOKEN`.
     Environment,
+    /// `$CAVE_TOKEN`.
+    CaveEnvironment,
+    /// A file holding just the token, named by `variable`
+    /// (`$FW_AUTH_TOKEN_FILE` or `$CAVE_TOKEN_FILE`).
+    VariableFile {
+        variable: &'static str,
+        path: PathBuf,
+    },
     /// Read from (or last saved to) a secret file, under a key.
     File { path: PathBuf, key: String },
 }
@@ -52,6 +61,9 @@ pub struct Auth {
     server_address: String,
     server_source: AddressSource,
     secrets_dir: PathBuf,
+    secrets_dir_source: layout::DirSource,
+    /// The key tokens are read under.
+    key: String,
     layout: Layout,
     state: RwLock<State>,
     local_server: RwLock<Option<String>>,
@@ -72,7 +84,8 @@ impl std::fmt::Debug for Auth {
 }
 
 impl Auth {
-    /// Finds the token: explicit > `$FW_AUTH_TOKEN` > explicit file > the
+    /// Finds the token: explicit > `$FW_AUTH_TOKEN` > `$CAVE_TOKEN` >
+    /// `$FW_AUTH_TOKEN_FILE` > `$CAVE_TOKEN_FILE` > explicit file > the
     /// layout's files, then the other layout's default file. Reads files and
     /// nothing else: no network, no directory created.
     ///
@@ -81,16 +94,33 @@ impl Auth {
     /// auth then has no token, and every use of one ([`Auth::usable_token`],
     /// requests) fails with that file's error; see [`Auth::lookup_problem`].
     pub fn new(opts: &Options) -> Result<Auth> {
-        let (server_address, server_source) = opts.server_address()?;
-        let secrets_dir = layout::secrets_dir(opts.secrets_dir.as_deref())?;
+        Auth::for_datastack(None, opts)
+    }
+
+    /// As [`Auth::new`], for a client of `datastack`: without a server
+    /// address in `opts`, caveclient's datastack map names the server (see
+    /// [`crate::address::resolve_for`]).
+    pub fn for_datastack(datastack: Option<&str>, opts: &Options) -> Result<Auth> {
+        let (server_address, server_source) =
+            crate::address::resolve_for(opts.server_address.as_deref(), datastack)?;
+        let (secrets_dir, secrets_dir_source) =
+            layout::secrets_dir_and_source(opts.secrets_dir.as_deref())?;
         let requested = Layout::requested(opts.layout)?;
         let key = opts.token_key.as_deref().unwrap_or(DEFAULT_KEY);
         if key.is_empty() {
             return Err(Error::invalid_argument("the token key must not be empty"));
         }
+        let mut problem = None;
         let given = match &opts.token {
-            Some(t) => Some((t.clone(), TokenSource::Explicit)),
-            None => env_token()?.map(|t| (t, TokenSource::Environment)),
+            Some(t) => Some((Some(t.clone()), TokenSource::Explicit)),
+            None => match env::first()? {
+                env::Given::Unset => None,
+                env::Given::Token(t, source) => Some((Some(t), source)),
+                env::Given::Problem(e, source) => {
+                    problem = Some(e);
+                    Some((None, source))
+                }
+            },
         };
         let server_file = layout::join(&secrets_dir, &layout::server_file_name(&server_address));
         let server_file_exists = opts.token_file.is_none() && server_file.is_file();
@@ -98,7 +128,6 @@ impl Auth {
         // file named or kept for the server): the framework file is read
         // first, and whether it exists settles the layout as detect() would
         // (a file system probe less).
-        let mut problem = None;
         let framework = if requested.is_none()
             && given.is_none()
             && opts.token_file.is_none()
@@ -128,7 +157,7 @@ impl Auth {
         };
         let fallback = layout::join(&secrets_dir, layout.other().default_file());
         let found = match (given, framework) {
-            (Some((token, source)), _) => Ok((Some(token), source)),
+            (Some((token, source)), _) => Ok((token, source)),
             _ if problem.is_some() => Ok((None, TokenSource::None)),
             // The framework file is the token file: read already.
             (None, Some(Found::File(Some(token)))) => {
@@ -149,6 +178,8 @@ impl Auth {
             server_address,
             server_source,
             secrets_dir,
+            secrets_dir_source,
+            key: key.to_owned(),
             layout,
             state: RwLock::new(State {
                 token,
@@ -213,6 +244,16 @@ impl Auth {
     /// The secrets directory.
     pub fn secrets_dir(&self) -> &Path {
         &self.secrets_dir
+    }
+
+    /// The key tokens are read under.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Where the secrets directory came from.
+    pub fn secrets_dir_source(&self) -> layout::DirSource {
+        self.secrets_dir_source
     }
 
     /// The file a save without an explicit file writes to.
@@ -284,21 +325,6 @@ impl Auth {
         state.problem.is_some()
             || matches!(&state.source, TokenSource::File { path, .. } if *path == state.token_file)
             || file::read_token(&state.token_file, DEFAULT_KEY).is_ok_and(|t| t.is_some())
-    }
-}
-
-fn env_token() -> Result<Option<Token>> {
-    match layout::env_nonempty(ENV_TOKEN)? {
-        None => Ok(None),
-        Some(v) => {
-            let v = Zeroizing::new(v);
-            Token::new(&v).map(Some).map_err(|e| {
-                Error::new(
-                    e.kind(),
-                    format!("${ENV_TOKEN} is unusable: {}", e.message()),
-                )
-            })
-        }
     }
 }
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::auth::Auth;
 use crate::error::{Error, Result};
+use crate::http::cancel::{self, RequestOptions};
 use crate::http::{Request, Response, Transport, path};
 use crate::options::Options;
 use crate::token::Token;
@@ -20,16 +21,20 @@ use crate::token::Token;
 pub struct Client {
     datastack: Option<String>,
     auth: Arc<Auth>,
-    transport: Transport,
-    /// Datastack info, fetched once.
-    info: Mutex<Option<Arc<Value>>>,
+    /// Shared with the views of [`Client::with_request_options`].
+    transport: Arc<Transport>,
+    /// Datastack info, fetched once (shared with the views too).
+    info: Arc<Mutex<Option<Arc<Value>>>>,
+    /// The timeout and cancel flag of every request of this client (or view).
+    per_request: RequestOptions,
 }
 
 impl Client {
     /// A client for `datastack` (`None`: the global services only), with
-    /// the token found as `opts` says.
+    /// the token found as `opts` says; without a server address, the
+    /// server is caveclient's datastack map's entry for `datastack`, if any.
     pub fn new(datastack: Option<&str>, opts: &Options) -> Result<Client> {
-        let auth = Arc::new(Auth::new(opts)?);
+        let auth = Arc::new(Auth::for_datastack(datastack, opts)?);
         Client::with_auth(datastack, auth, opts)
     }
 
@@ -44,9 +49,24 @@ impl Client {
         Ok(Client {
             datastack: datastack.map(str::to_owned),
             auth,
-            transport,
-            info: Mutex::new(None),
+            transport: Arc::new(transport),
+            info: Arc::new(Mutex::new(None)),
+            per_request: RequestOptions::default(),
         })
+    }
+
+    /// A view of this client (the same auth, connections, trusted origins
+    /// and datastack info) whose every request, service calls included,
+    /// has `per_request`'s timeout and cancel flag. Cheap: for one call, as
+    /// Go's context is.
+    pub fn with_request_options(&self, per_request: RequestOptions) -> Client {
+        Client {
+            datastack: self.datastack.clone(),
+            auth: Arc::clone(&self.auth),
+            transport: Arc::clone(&self.transport),
+            info: Arc::clone(&self.info),
+            per_request,
+        }
     }
 
     /// The auth this client and any other built on it share.
@@ -71,6 +91,25 @@ impl Client {
         self.request_with_url_secret(req, None)
     }
 
+    /// [`Client::request`] with a per-request timeout and cancel flag: a
+    /// raised flag ends it (datastack info fetched on the way included)
+    /// with `ErrorKind::Canceled` within about `http::cancel::CHECK_EVERY`.
+    pub fn request_with(
+        &self,
+        req: &Request<'_>,
+        per_request: &RequestOptions,
+    ) -> Result<Response> {
+        // What the call leaves unset, this client (or view) sets.
+        let merged = RequestOptions {
+            timeout: per_request.timeout.or(self.per_request.timeout),
+            cancel: per_request
+                .cancel
+                .clone()
+                .or_else(|| self.per_request.cancel.clone()),
+        };
+        self.with_request_options(merged).request(req)
+    }
+
     /// [`Client::request`] for a URL holding `url_secret` (guarded like the
     /// token: trusted origins and https only, masked in errors).
     pub(crate) fn request_with_url_secret(
@@ -78,12 +117,15 @@ impl Client {
         req: &Request<'_>,
         url_secret: Option<&Token>,
     ) -> Result<Response> {
-        let token = self.auth.usable_token()?;
-        if token.is_some() {
-            self.learn_trust_for(req.url)?;
-        }
-        self.transport
-            .send_with_url_secret(req, token.as_ref(), url_secret)
+        // The datastack info fetched on the way is canceled with the request.
+        cancel::scope(self.per_request.cancel.as_ref(), || {
+            let token = self.auth.usable_token()?;
+            if token.is_some() {
+                self.learn_trust_for(req.url)?;
+            }
+            self.transport
+                .send_with_options(req, token.as_ref(), url_secret, &self.per_request)
+        })
     }
 
     /// `GET url`.

@@ -98,7 +98,11 @@ impl Connector for SharedConnector {
         details: &ConnectionDetails,
         chained: Option<()>,
     ) -> Result<Option<Self::Out>, ureq::Error> {
-        self.0.connect(details, chained)
+        // Every connection waits for input through the cancel check.
+        Ok(self
+            .0
+            .connect(details, chained)?
+            .map(|t| Box::new(super::cancel::CancelCheck(t)) as Box<dyn Transport>))
     }
 }
 

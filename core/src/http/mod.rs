@@ -3,6 +3,7 @@
 
 mod agents;
 pub mod answer;
+pub mod cancel;
 pub mod origin;
 pub mod path;
 pub mod proxy;
@@ -12,6 +13,7 @@ pub mod secrets;
 pub mod tls;
 pub mod transport;
 
+pub use cancel::{Cancel, RequestOptions};
 pub use origin::Origin;
 pub use response::Response;
 pub use transport::{Request, Transport};

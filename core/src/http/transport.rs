@@ -17,6 +17,7 @@ use ureq::http::{self, HeaderName, HeaderValue, header};
 
 use super::agents::{self, Agents};
 use super::answer::{self, Context, LOGIN_PATH};
+use super::cancel::{self, RequestOptions};
 use super::origin::{Origin, parse_uri, resolve_location};
 use super::proxy::Proxies;
 use super::response::Response;
@@ -197,9 +198,24 @@ impl Transport {
         token: Option<&Token>,
         url_secret: Option<&Token>,
     ) -> Result<Response> {
+        self.send_with_options(req, token, url_secret, &RequestOptions::default())
+    }
+
+    /// [`Transport::send_with_url_secret`] with a per-request timeout and
+    /// cancel flag (see [`super::cancel`]).
+    pub fn send_with_options(
+        &self,
+        req: &Request<'_>,
+        token: Option<&Token>,
+        url_secret: Option<&Token>,
+        per_request: &RequestOptions,
+    ) -> Result<Response> {
         let secrets = Secrets([token, url_secret]);
-        self.send_inner(req, token, url_secret, &secrets)
-            .map_err(|e| secrets.redact(e))
+        let total = per_request.timeout.unwrap_or(self.opts.total_timeout);
+        cancel::scope(per_request.cancel.as_ref(), || {
+            self.send_inner(req, token, url_secret, &secrets, total)
+        })
+        .map_err(|e| secrets.redact(e))
     }
 
     fn send_inner(
@@ -208,9 +224,10 @@ impl Transport {
         token: Option<&Token>,
         url_secret: Option<&Token>,
         secrets: &Secrets<'_>,
+        total: Duration,
     ) -> Result<Response> {
         refuse_token_in_url(req.url)?;
-        let deadline = Instant::now() + self.opts.total_timeout;
+        let deadline = Instant::now() + total;
         let first_uri = parse_uri(req.url)?;
         let first = Origin::of_uri(&first_uri, req.url)?;
         // Borrowed until a redirect changes them.
@@ -281,7 +298,7 @@ impl Transport {
                 token: send_token,
                 route: route.index(),
             };
-            let mut resp = self.with_retries(&call, deadline)?;
+            let mut resp = self.with_retries(&call, deadline, total)?;
             let location = match resp.status {
                 301 | 302 | 303 | 307 | 308 => resp.header("location"),
                 _ => None,
@@ -376,15 +393,28 @@ impl Transport {
         }
     }
 
-    fn with_retries(&self, call: &Call<'_>, deadline: Instant) -> Result<Response> {
+    fn with_retries(
+        &self,
+        call: &Call<'_>,
+        deadline: Instant,
+        total: Duration,
+    ) -> Result<Response> {
         let idempotent = matches!(call.method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
         let mut attempt = 0;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
+            if cancel::triggered() {
+                return Err(cancel::canceled(call.url));
+            }
             if remaining.is_zero() {
-                return Err(timeout(call.url, self.opts.total_timeout));
+                return Err(timeout(call.url, total));
             }
             let outcome = self.attempt(call, remaining);
+            // The one cancel check point of an attempt: whatever failed
+            // after the flag was raised failed because of it.
+            if outcome.is_err() && cancel::triggered() {
+                return Err(cancel::canceled(call.url));
+            }
             let transient = match &outcome {
                 Ok(resp) => matches!(resp.status, 502..=504),
                 Err(f) => f.transient,
@@ -393,7 +423,13 @@ impl Transport {
                 return outcome.map_err(|f| f.error);
             }
             let pause = Duration::from_millis(100 << attempt.min(4));
-            std::thread::sleep(pause.min(deadline.saturating_duration_since(Instant::now())));
+            let wake =
+                Instant::now() + pause.min(deadline.saturating_duration_since(Instant::now()));
+            while !cancel::triggered() && Instant::now() < wake {
+                std::thread::sleep(
+                    cancel::CHECK_EVERY.min(wake.saturating_duration_since(Instant::now())),
+                );
+            }
             attempt += 1;
         }
     }
@@ -420,7 +456,9 @@ impl Transport {
         // start of this exchange, at most AGENT_TIMEOUT_SLACK after ours)
         // bounds a first try; a retry or a redirect gets what is left.
         let agent = self.agents.get(call.route);
-        let request = if remaining + AGENT_TIMEOUT_SLACK >= self.opts.total_timeout {
+        let request = if remaining <= self.opts.total_timeout
+            && remaining + AGENT_TIMEOUT_SLACK >= self.opts.total_timeout
+        {
             request
         } else {
             agent

@@ -1,5 +1,5 @@
 //! caveclient's datastack → server map, `cave_datastack_to_server_map.json`
-//! in the secrets directory: a flat JSON object `{"<datastack>": "<server
+//! in `~/.cloudvolume/secrets` (see [`caveclient_path`]): a flat JSON object `{"<datastack>": "<server
 //! address as given>"}` telling which global server a datastack lives on.
 //! caveclient writes it when a client is created with an explicit server and
 //! during `setup_token`; unreadable content counts as an empty map.
@@ -16,11 +16,33 @@ use serde_json::{Map, Value};
 
 use super::file::{create_private_dir, read_text, remove_stale_temp_files, write_atomic};
 use super::lock::SaveLock;
-use super::{platform, pyjson};
+use super::{layout, platform, pyjson};
 use crate::error::{Error, Result};
 
 /// The map's file name in the secrets directory.
 pub const MAP_FILE: &str = "cave_datastack_to_server_map.json";
+
+/// caveclient 8.2.1's map file, `~/.cloudvolume/secrets/{MAP_FILE}`
+/// (`datastack_lookup.py`: `os.path.join(auth.default_token_location,
+/// DEFAULT_DATASTACK_FILE)`, `~` expanded at use). caveclient reads no
+/// environment variable, so neither `$FW_SECRETS_DIR` nor
+/// `$CLOUD_VOLUME_DIR` moves it: fwclient reads and writes this one file,
+/// the one caveclient shares. `None` without a home directory.
+pub fn caveclient_path() -> Option<PathBuf> {
+    layout::home_secrets_dir().ok().map(|dir| path(&dir))
+}
+
+/// caveclient's map file and its entry for `datastack`, if it has a
+/// string one.
+pub fn caveclient_entry(datastack: &str) -> Option<(PathBuf, String)> {
+    let file = caveclient_path()?;
+    let server = read_file(&file)
+        .ok()?
+        .get(datastack)
+        .and_then(Value::as_str)
+        .map(str::to_owned)?;
+    Some((file, server))
+}
 
 /// The map file in `secrets_dir`.
 pub fn path(secrets_dir: &Path) -> PathBuf {

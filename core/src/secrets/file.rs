@@ -147,6 +147,41 @@ pub fn read_token(path: &Path, key: &str) -> Result<Option<Token>> {
     }
 }
 
+/// The token in a file that holds just the token (a mounted container or CI
+/// secret, named by `$FW_AUTH_TOKEN_FILE` or `$CAVE_TOKEN_FILE`): one line,
+/// its trailing newline (`\n` or `\r\n`) stripped. The same checks as for
+/// the secret files (a regular file, not too large, no FIFO waited on); a
+/// missing or empty file, or one with more than one line, is an error.
+pub fn read_plain_token(path: &Path) -> Result<Token> {
+    let text = read_text(path)?.ok_or_else(|| token_file_error(path, "does not exist"))?;
+    let line = text.strip_suffix(b"\n").unwrap_or(&text);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.is_empty() {
+        return Err(token_file_error(path, "is empty"));
+    }
+    if line.contains(&b'\n') {
+        return Err(token_file_error(
+            path,
+            "holds more than one line; it must hold the token alone",
+        ));
+    }
+    let value = std::str::from_utf8(line)
+        .map_err(|_| token_file_error(path, "does not hold a usable token: it is not UTF-8"))?;
+    Token::new(value).map_err(|e| {
+        token_file_error(
+            path,
+            &format!("does not hold a usable token: {}", e.message()),
+        )
+    })
+}
+
+fn token_file_error(path: &Path, what: &str) -> Error {
+    Error::new(
+        ErrorKind::SecretFile,
+        format!("token file \"{}\" {what}", path.display()),
+    )
+}
+
 /// What `read_token_if_present` found.
 pub enum Found {
     /// Nothing at the path, or a symbolic link to nothing (`Path::exists`

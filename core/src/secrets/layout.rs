@@ -18,6 +18,17 @@ pub const DEFAULT_KEY: &str = "token";
 
 /// Environment variable overriding the secrets directory.
 pub const ENV_SECRETS_DIR: &str = "FW_SECRETS_DIR";
+/// cloud-volume's and cloud-files' directory variable: their secrets live in
+/// `$CLOUD_VOLUME_DIR/secrets`. cloud-volume 12.15.2 `secrets.py`:
+/// `CLOUD_VOLUME_DIR = os.environ.get("CLOUD_VOLUME_DIR", CLOUD_VOLUME_DIR)`
+/// (default `~/.cloudvolume`, home from `os.path.expanduser('~')`), files at
+/// `os.path.join(CLOUD_VOLUME_DIR, 'secrets', name)`; cloud-files 6.4.3
+/// `CLOUD_VOLUME_SECRETS_DIR = os.path.join(CLOUD_VOLUME_DIR, 'secrets')`.
+/// Neither expands a `~` inside the variable when reading (only
+/// cloud-volume's `mkdir` does, through `lib.toabs`); a shell has expanded
+/// it already in `export CLOUD_VOLUME_DIR=~/x`, and we expand a leading `~`
+/// as for every other path. caveclient 8.2.1 reads no variable.
+pub const ENV_CLOUD_VOLUME_DIR: &str = "CLOUD_VOLUME_DIR";
 /// Environment variable choosing the layout (`framework` or `cave`).
 pub const ENV_LAYOUT: &str = "FW_SECRETS_LAYOUT";
 
@@ -158,19 +169,62 @@ pub fn expand_file_path(path: &str) -> Result<PathBuf> {
     expand_path(path)
 }
 
-/// The secrets directory: the caller's choice, else `$FW_SECRETS_DIR`, else
-/// `~/.cloudvolume/secrets`.
-pub fn secrets_dir(chosen: Option<&str>) -> Result<PathBuf> {
-    match chosen {
-        Some(dir) => expand_path(dir),
-        None => match env_nonempty(ENV_SECRETS_DIR)? {
-            Some(dir) => expand_path(&dir),
-            // Joined part by part: native separators on Windows too.
-            None => Ok(SECRETS_SUBDIR
-                .split('/')
-                .fold(home_dir()?, |dir, part| dir.join(part))),
-        },
+/// Where the secrets directory in use came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirSource {
+    /// The caller's option (`secrets_dir`, `--secrets-dir`).
+    Option,
+    /// `$FW_SECRETS_DIR`.
+    Environment,
+    /// `$CLOUD_VOLUME_DIR/secrets`.
+    CloudVolumeDir,
+    /// `~/.cloudvolume/secrets`.
+    Home,
+}
+
+impl DirSource {
+    /// How the diagnosis and `fwauth status` name it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DirSource::Option => "option",
+            DirSource::Environment => "$FW_SECRETS_DIR",
+            DirSource::CloudVolumeDir => "$CLOUD_VOLUME_DIR/secrets",
+            DirSource::Home => "~/.cloudvolume/secrets",
+        }
     }
+}
+
+/// The secrets directory: the caller's choice, else `$FW_SECRETS_DIR`, else
+/// `$CLOUD_VOLUME_DIR/secrets`, else `~/.cloudvolume/secrets`.
+pub fn secrets_dir(chosen: Option<&str>) -> Result<PathBuf> {
+    secrets_dir_and_source(chosen).map(|(dir, _)| dir)
+}
+
+/// [`secrets_dir`] and where it came from.
+pub fn secrets_dir_and_source(chosen: Option<&str>) -> Result<(PathBuf, DirSource)> {
+    if let Some(dir) = chosen {
+        return Ok((expand_path(dir)?, DirSource::Option));
+    }
+    if let Some(dir) = env_nonempty(ENV_SECRETS_DIR)? {
+        return Ok((expand_path(&dir)?, DirSource::Environment));
+    }
+    if let Some(dir) = env_nonempty(ENV_CLOUD_VOLUME_DIR)? {
+        return Ok((
+            expand_path(&dir)?.join("secrets"),
+            DirSource::CloudVolumeDir,
+        ));
+    }
+    Ok((home_secrets_dir()?, DirSource::Home))
+}
+
+/// `~/.cloudvolume/secrets`: where caveclient 8.2.1 and
+/// annotationframeworkclient 3.1 always look (`default_token_location =
+/// "~/.cloudvolume/secrets"`, whatever the environment says).
+pub fn home_secrets_dir() -> Result<PathBuf> {
+    // Joined part by part: native separators on Windows too.
+    Ok(SECRETS_SUBDIR
+        .split('/')
+        .fold(home_dir()?, |dir, part| dir.join(part)))
 }
 
 /// The network location of a server address as caveclient computes it:

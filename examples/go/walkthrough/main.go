@@ -14,6 +14,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -60,7 +61,7 @@ func run(server string) error {
 	fmt.Printf("My current token is: %s\n", tokenOrNone(auth))
 	if server != "" {
 		// Without a token the services refuse us.
-		_, err := client.DatastackInfo()
+		_, err := client.DatastackInfo(context.Background())
 		if err := expect("without a token", err, fwclient.ErrNotAuthenticated); err != nil {
 			return err
 		}
@@ -92,7 +93,7 @@ func run(server string) error {
 	defer auth2.Close()
 	fmt.Printf("Now my basic token is: %s\n", tokenOrNone(auth2))
 	if server != "" {
-		info, err := client2.DatastackInfo()
+		info, err := client2.DatastackInfo(context.Background())
 		if err != nil {
 			return fmt.Errorf("datastack info with the saved token: %w", err)
 		}
@@ -117,7 +118,7 @@ func run(server string) error {
 	fmt.Printf("A directly specified token is: %s\n", tokenOrNone(authDirect))
 	if server != "" {
 		// That token is not one the server knows.
-		_, err := clientDirect.DatastackInfo()
+		_, err := clientDirect.DatastackInfo(context.Background())
 		if err := expect("with the wrong token", err, fwclient.ErrInvalidToken); err != nil {
 			return err
 		}
