@@ -10,8 +10,8 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use crate::auth::Auth;
-use crate::error::{Error, Result};
-use crate::http::{Request, Response, Transport, path};
+use crate::error::{Error, ErrorKind, Result};
+use crate::http::{Request, Response, Stream, Transport, path};
 use crate::options::Options;
 use crate::token::Token;
 
@@ -78,12 +78,37 @@ impl Client {
         req: &Request<'_>,
         url_secret: Option<&Token>,
     ) -> Result<Response> {
+        self.with_token(req.url, |token| {
+            self.transport.send_with_url_secret(req, token, url_secret)
+        })
+    }
+
+    /// Makes a request as [`Client::request`] does (the same token, trust,
+    /// redirect and retry rules) and returns its 2xx answer with the body
+    /// left to read from the [`Stream`].
+    pub fn open(&self, req: &Request<'_>) -> Result<Stream> {
+        self.with_token(req.url, |token| self.transport.open(req, token))
+    }
+
+    /// Runs `send` with the auth's current token (after learning whether
+    /// `url`'s origin is trusted, when there is a token). When the token came from
+    /// a file and is refused as invalid, and the file changed since it was
+    /// read (rotated by another process), the new token is read and `send`
+    /// runs once more with it.
+    fn with_token<T>(&self, url: &str, send: impl Fn(Option<&Token>) -> Result<T>) -> Result<T> {
         let token = self.auth.usable_token()?;
         if token.is_some() {
-            self.learn_trust_for(req.url)?;
+            self.learn_trust_for(url)?;
         }
-        self.transport
-            .send_with_url_secret(req, token.as_ref(), url_secret)
+        let outcome = send(token.as_ref());
+        match outcome {
+            Err(e)
+                if e.kind() == ErrorKind::InvalidToken && self.auth.reload().unwrap_or(false) =>
+            {
+                send(self.auth.usable_token()?.as_ref())
+            }
+            other => other,
+        }
     }
 
     /// `GET url`.
