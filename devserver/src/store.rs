@@ -41,6 +41,8 @@ pub struct Store {
     pub datastacks: BTreeMap<String, Datastack>,
     state: Mutex<State>,
     flaky: Mutex<HashMap<String, u64>>,
+    /// The counters of `/fault/ratelimit`.
+    pub limiter: crate::ratelimit::Limiter,
 }
 
 impl Store {
@@ -74,6 +76,7 @@ impl Store {
                 seen,
             }),
             flaky: Mutex::new(HashMap::new()),
+            limiter: Default::default(),
         }
     }
 
