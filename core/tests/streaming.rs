@@ -67,7 +67,9 @@ fn an_abandoned_stream_closes_its_connection() {
 fn a_slow_drip_body_ends_with_a_timeout_within_the_total_limit() {
     let head = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc".to_vec();
     let srv = CannedServer::start(vec![Canned::Stall(head, 2_500)]);
-    let (c, _d) = client(&srv.url, |o| o.http.total_timeout = Duration::from_millis(400));
+    let (c, _d) = client(&srv.url, |o| {
+        o.http.total_timeout = Duration::from_millis(400)
+    });
     let start = Instant::now();
     let mut s = c.open(&Request::get(&format!("{}/x", srv.url))).unwrap();
     let mut buf = [0u8; 64];
@@ -118,7 +120,9 @@ fn an_error_answer_is_an_error_before_any_stream() {
         .unwrap_err();
     assert_eq!((e.kind(), e.http_status()), (ErrorKind::HttpStatus, 404));
     // An invalid token is refused as for a buffered request.
-    let (bad, _d2) = client(&srv.url, |o| o.token = Some(Token::new("wrong_fake_token").unwrap()));
+    let (bad, _d2) = client(&srv.url, |o| {
+        o.token = Some(Token::new("wrong_fake_token").unwrap())
+    });
     let e = bad
         .open(&Request::get(&format!("{}/auth/api/v1/user/me", srv.url)))
         .unwrap_err();
