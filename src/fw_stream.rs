@@ -158,14 +158,14 @@ pub unsafe extern "C" fn fw_stream_read(
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
         let (s, slot) = unsafe { (fw_stream::arg_mut(stream)?, out(n, "n")?) };
-        *slot = 0;
-        if cap == 0 {
-            return Ok(());
-        }
-        if buf.is_null() {
+        if buf.is_null() && cap != 0 {
             return Err(Error::invalid_argument(format!(
                 "argument `buf` must not be NULL when `cap` is {cap}"
             )));
+        }
+        *slot = 0;
+        if cap == 0 {
+            return Ok(());
         }
         // SAFETY: the caller passes `cap` writable bytes.
         let buf = unsafe { std::slice::from_raw_parts_mut(buf, cap) };

@@ -1,6 +1,7 @@
 //! Fault endpoints for client tests (no auth): `/fault/stall`,
 //! `/fault/stall-body`, `/fault/flaky`, `/fault/big`, `/fault/status`,
-//! `/fault/json-garbage`, `/fault/ratelimit` and `/fault/ratelimit-stats`
+//! `/fault/json-garbage`, `/fault/connections`, `/fault/ratelimit` and
+//! `/fault/ratelimit-stats`
 //! (ratelimit.rs).
 
 use crate::http::{Body, Reply, Req, error_json, not_found};
@@ -70,6 +71,15 @@ pub fn route(req: &Req, ctx: &Ctx, kind: &str) -> Result<Reply, Reply> {
                         .with_header("Retry-After", &value))
                 }
             }
+        }
+        // How many connections the server accepted so far (both origins):
+        // whether a client reused its connection.
+        "connections" => {
+            let n = ctx
+                .store
+                .connections
+                .load(std::sync::atomic::Ordering::Relaxed);
+            Ok(Reply::json(200, &json!({ "connections": n })))
         }
         "ratelimit-stats" => Ok(Reply::json(200, &ctx.store.limiter.stats())),
         "json-garbage" => Ok(Reply::new(200, "application/json", "{not json")),

@@ -43,6 +43,8 @@ pub struct Store {
     flaky: Mutex<HashMap<String, u64>>,
     /// The counters of `/fault/ratelimit`.
     pub limiter: crate::ratelimit::Limiter,
+    /// Connections accepted, both origins (`/fault/connections`).
+    pub connections: std::sync::atomic::AtomicU64,
 }
 
 impl Store {
@@ -77,6 +79,7 @@ impl Store {
             }),
             flaky: Mutex::new(HashMap::new()),
             limiter: Default::default(),
+            connections: Default::default(),
         }
     }
 

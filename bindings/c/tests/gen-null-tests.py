@@ -36,7 +36,7 @@ declared, with no second file to keep in step.
 import re
 import sys
 
-HANDLES = ("fw_options", "fw_auth", "fw_client", "fw_error", "fw_response")
+HANDLES = ("fw_options", "fw_auth", "fw_client", "fw_error", "fw_response", "fw_stream")
 
 
 class GenError(Exception):
@@ -176,6 +176,16 @@ class Call:
                     self.args += ['(const uint8_t *)"x"', "1"]
                 else:
                     self.args += ["&one_id", "1"]
+                continue
+            # A buffer to fill and its room.
+            if ctype == "uint8_t *" and nxt and nxt[0] == "size_t":
+                i += 1
+                if name == null:
+                    self.args += ["NULL", "0" if zero_len == nxt[1] else "1"]
+                else:
+                    local = f"buf_{name}"
+                    self.decls.append(f"uint8_t {local}[1] = {{0}};")
+                    self.args += [local, "0" if empty == nxt[1] else "1"]
                 continue
             if name == null:
                 self.args.append("NULL")
@@ -352,6 +362,7 @@ typedef struct fixtures {
     fw_client *client;
     fw_auth *auth;
     fw_response *response;
+    fw_stream *stream;
     fw_error *error;
 } fixtures;
 
@@ -431,7 +442,9 @@ static bool fixtures_make(fixtures *f) {
     bool ok = o != NULL && CHECK_OK(fw_options_set_secrets_dir(o, f->dir, &err), err) &&
               CHECK_OK(fw_client_new("minnie65_public", o, &f->client, &err), err) &&
               CHECK_OK(fw_client_auth(f->client, &f->auth, &err), err) &&
-              CHECK_OK(fw_client_get(f->client, f->echo_url, &f->response, &err), err);
+              CHECK_OK(fw_client_get(f->client, f->echo_url, &f->response, &err), err) &&
+              CHECK_OK(fw_client_open(f->client, "GET", f->echo_url, NULL, 0, NULL, &f->stream, &err),
+                       err);
     fw_options_free(o);
     if (ok) {
         char url[400];
@@ -447,6 +460,7 @@ static void fixtures_free(fixtures *f) {
     fw_options_free(f->options);
     fw_error_free(f->error);
     fw_response_free(f->response);
+    fw_stream_free(f->stream);
     fw_auth_free(f->auth);
     fw_client_free(f->client);
     th_devserver_stop(&f->srv);
