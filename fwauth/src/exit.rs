@@ -12,7 +12,8 @@ const OK: u8 = 0;
 pub const FAILURE: u8 = 1;
 /// A bad command line, option value or environment variable.
 pub const USAGE: u8 = 2;
-/// No token: none found, none given, or the server says none was sent.
+/// No token: none found, none given, or the server says none was sent
+/// (also when one was withheld from an origin that is not trusted).
 pub const NO_TOKEN: u8 = 3;
 /// The server rejected the token (invalid or expired, bad header).
 pub const TOKEN_REJECTED: u8 = 4;
@@ -20,8 +21,7 @@ pub const TOKEN_REJECTED: u8 = 4;
 pub const FORBIDDEN: u8 = 5;
 /// The server answered another error status, or an answer that makes no sense.
 pub const SERVER: u8 = 6;
-/// The server could not be reached safely: network, timeout, TLS, plain http,
-/// an origin the token is not sent to.
+/// The server could not be reached safely: network, timeout, TLS, plain http.
 pub const NETWORK: u8 = 7;
 /// A secret file could not be read or written, or is malformed.
 pub const FILES: u8 = 8;
@@ -39,15 +39,13 @@ or TLS, 8 secret file error, 9 token already saved (--overwrite), 10 bad token f
 pub fn for_kind(kind: ErrorKind) -> u8 {
     match kind {
         ErrorKind::InvalidArgument | ErrorKind::InvalidUrl => USAGE,
-        ErrorKind::NotAuthenticated => NO_TOKEN,
+        ErrorKind::NotAuthenticated | ErrorKind::UntrustedOrigin => NO_TOKEN,
         ErrorKind::InvalidToken | ErrorKind::BadAuthHeader => TOKEN_REJECTED,
         ErrorKind::MissingTos | ErrorKind::Forbidden => FORBIDDEN,
         ErrorKind::HttpStatus | ErrorKind::BadResponse => SERVER,
-        ErrorKind::Network
-        | ErrorKind::Timeout
-        | ErrorKind::Tls
-        | ErrorKind::InsecureUrl
-        | ErrorKind::UntrustedOrigin => NETWORK,
+        ErrorKind::Network | ErrorKind::Timeout | ErrorKind::Tls | ErrorKind::InsecureUrl => {
+            NETWORK
+        }
         ErrorKind::Io | ErrorKind::SecretFile => FILES,
         ErrorKind::TokenExists => TOKEN_EXISTS,
         ErrorKind::InvalidTokenFormat => BAD_TOKEN,
@@ -61,6 +59,9 @@ pub fn for_kind(kind: ErrorKind) -> u8 {
 pub struct CliError {
     pub code: u8,
     pub message: String,
+    /// Whether to add how to set up a token (not when the user has one
+    /// and it was withheld from an untrusted origin).
+    setup_hint: bool,
 }
 
 impl CliError {
@@ -68,6 +69,7 @@ impl CliError {
         CliError {
             code,
             message: message.into(),
+            setup_hint: true,
         }
     }
 
@@ -91,7 +93,7 @@ impl CliError {
             );
         eprintln!("fwauth: {message}");
         match self.code {
-            NO_TOKEN | TOKEN_REJECTED => eprintln!(
+            NO_TOKEN | TOKEN_REJECTED if self.setup_hint => eprintln!(
                 "fwauth: to set up a token: {fwauth} setup-token (guided), or {fwauth} new-token \
                  and then {fwauth} save-token"
             ),
@@ -106,7 +108,10 @@ impl CliError {
 
 impl From<Error> for CliError {
     fn from(e: Error) -> CliError {
-        CliError::new(for_kind(e.kind()), cli_message(&e))
+        CliError {
+            setup_hint: e.kind() != ErrorKind::UntrustedOrigin,
+            ..CliError::new(for_kind(e.kind()), cli_message(&e))
+        }
     }
 }
 

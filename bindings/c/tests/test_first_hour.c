@@ -54,7 +54,7 @@ void test_broken_secret_file_has_a_way_out(void) {
             continue;
         }
         if (CHECK_OK(fw_client_new("minnie65_public", NULL, &c, &err), err) &&
-            CHECK_RESULT(FW_OK, fw_client_auth(c, &a))) {
+            CHECK_OK(fw_client_auth(c, &a, &err), err)) {
             if (CHECK_RC(FW_ERR_SECRET_FILE, fw_auth_token(a, &tok, &err), err)) {
                 const char *m = fw_error_message(err);
                 CHECK_CONTAINS(m, file);
@@ -133,10 +133,19 @@ static char *server_of(const char *given, fw_result want) {
     fw_client *c = NULL;
     fw_error *err = NULL;
     char *url = NULL;
-    if (CHECK_RESULT(FW_OK, fw_options_new(&o)) &&
-        CHECK_RESULT(want, fw_options_set_server_address(o, given)) && want == FW_OK &&
-        CHECK_OK(fw_client_new(NULL, o, &c, &err), err)) {
-        CHECK_RESULT(FW_OK, fw_client_server_address(c, &url));
+    if (!CHECK_RESULT(FW_OK, fw_options_new(&o, NULL))) {
+        return NULL;
+    }
+    if (want != FW_OK) {
+        /* The setter's error names the address as given. */
+        if (CHECK_RC(want, fw_options_set_server_address(o, given, &err), err)) {
+            CHECK_CONTAINS(fw_error_message(err), "server address");
+            CHECK_CONTAINS(fw_error_message(err), given);
+        }
+        CLEAR_ERR(err);
+    } else if (CHECK_OK(fw_options_set_server_address(o, given, &err), err) &&
+               CHECK_OK(fw_client_new(NULL, o, &c, &err), err)) {
+        CHECK_OK(fw_client_server_address(c, &url, &err), err);
     }
     fw_client_free(c);
     fw_options_free(o);
@@ -184,7 +193,7 @@ void test_server_addresses_as_typed(void) {
     setenv("FW_SERVER_ADDRESS", "global.daf-apis.com/", 1);
     if (CHECK_OK(fw_client_new(NULL, NULL, &c, &err), err)) {
         char *url = NULL;
-        CHECK_RESULT(FW_OK, fw_client_server_address(c, &url));
+        CHECK_OK(fw_client_server_address(c, &url, &err), err);
         CHECK_STR(url, "https://global.daf-apis.com");
         fw_string_free(url);
     }
@@ -194,7 +203,7 @@ void test_server_addresses_as_typed(void) {
     if (th_devserver_start(&s)) {
         o = th_server_options(&s, "fake_token_123");
         snprintf(slash, sizeof slash, "%s/", s.url);
-        if (o != NULL && CHECK_RESULT(FW_OK, fw_options_set_server_address(o, slash)) &&
+        if (o != NULL && CHECK_OK(fw_options_set_server_address(o, slash, &err), err) &&
             CHECK_OK(fw_client_new(NULL, o, &c, &err), err)) {
             if (CHECK_OK(fw_client_datastacks(c, &json, &err), err)) {
                 CHECK_CONTAINS(json, "minnie65_public");

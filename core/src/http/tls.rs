@@ -23,7 +23,7 @@ pub fn config(ca_file: Option<&str>) -> Result<TlsConfig> {
 }
 
 /// The largest CA bundle read (the system's whole bundle is about 200 KiB).
-pub const MAX_BUNDLE_BYTES: u64 = 4 * 1024 * 1024;
+pub(crate) const MAX_BUNDLE_BYTES: u64 = 4 * 1024 * 1024;
 
 fn read_bundle(file: &str) -> Result<Vec<Certificate<'static>>> {
     let path = expand_path(file)?;
