@@ -208,15 +208,14 @@ void test_polite_retries(void) {
 }
 
 /* Saves `token` over the user's token in a child process. */
-static bool rotate_in_another_process(const char *server_url, const char *token) {
+static bool rotate_in_another_process(const th_devserver *server, const char *token) {
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        fw_options *o = NULL;
+        /* The same secrets directory as the test's clients. */
+        fw_options *o = th_server_options(server, NULL);
         fw_auth *a = NULL;
-        int ok = fw_options_new(&o, NULL) == FW_OK &&
-                 fw_options_set_server_address(o, server_url, NULL) == FW_OK &&
-                 fw_auth_new(o, &a, NULL) == FW_OK &&
+        int ok = o != NULL && fw_auth_new(o, &a, NULL) == FW_OK &&
                  fw_auth_save_token(a, token, NULL, NULL, FW_SAVE_OVERWRITE, NULL) == FW_OK;
         _exit(ok ? 0 : 1);
     }
@@ -240,7 +239,7 @@ void test_token_follows_its_file(void) {
         return;
     }
     fw_options *o = th_server_options(&server, NULL);
-    if (!(o && rotate_in_another_process(server.url, "revoked_fake_token_1") &&
+    if (!(o && rotate_in_another_process(&server, "revoked_fake_token_1") &&
           CHECK_OK(fw_client_new(NULL, o, &c, &err), err) &&
           CHECK_OK(fw_client_auth(c, &a, &err), err))) {
         goto out;
@@ -248,13 +247,13 @@ void test_token_follows_its_file(void) {
     CHECK_RC(FW_ERR_INVALID_TOKEN, fw_client_whoami(c, &json, &err), err);
     CLEAR_ERR(err);
     /* Rotated while the client lives: refused, re-read, retried once. */
-    if (rotate_in_another_process(server.url, "fake_token_123") &&
+    if (rotate_in_another_process(&server, "fake_token_123") &&
         CHECK_OK(fw_client_whoami(c, &json, &err), err)) {
         CHECK_CONTAINS(json, "\"id\":1");
     }
     CLEAR_STR(json);
     /* On demand. */
-    if (rotate_in_another_process(server.url, "admin_fake_token_456")) {
+    if (rotate_in_another_process(&server, "admin_fake_token_456")) {
         CHECK_OK(fw_auth_reload(a, &err), err);
         CHECK_OK(fw_auth_token(a, &token, &err), err);
         CHECK_STR(token, "admin_fake_token_456");
@@ -262,7 +261,7 @@ void test_token_follows_its_file(void) {
     }
     /* An explicit token never follows the file. */
     CHECK_OK(fw_auth_set_token(a, "revoked_fake_token_2", &err), err);
-    rotate_in_another_process(server.url, "fake_token_123");
+    rotate_in_another_process(&server, "fake_token_123");
     CHECK_OK(fw_auth_reload(a, &err), err);
     CHECK_OK(fw_auth_token(a, &token, &err), err);
     CHECK_STR(token, "revoked_fake_token_2");
