@@ -183,9 +183,7 @@ class Call:
                 if name == null:
                     self.args += ["NULL", "0" if zero_len == nxt[1] else "1"]
                 else:
-                    local = f"buf_{name}"
-                    self.decls.append(f"uint8_t {local}[1] = {{0}};")
-                    self.args += [local, "0" if empty == nxt[1] else "1"]
+                    self.args += ["room", "0" if empty == nxt[1] else "1"]
                 continue
             if name == null:
                 self.args.append("NULL")
@@ -350,6 +348,7 @@ PRELUDE = r"""/*
 static char sentinel_byte;
 #define SENTINEL (&sentinel_byte)
 static const uint64_t one_id = 1;
+static uint8_t room[1];
 static unsigned long calls;
 
 typedef struct fixtures {
