@@ -217,6 +217,9 @@ static bool rotate_in_another_process(const th_devserver *server, const char *to
         fw_auth *a = NULL;
         int ok = o != NULL && fw_auth_new(o, &a, NULL) == FW_OK &&
                  fw_auth_save_token(a, token, NULL, NULL, FW_SAVE_OVERWRITE, NULL) == FW_OK;
+        /* Freed before leaving: valgrind follows the child too. */
+        fw_auth_free(a);
+        fw_options_free(o);
         _exit(ok ? 0 : 1);
     }
     int status = 0;
