@@ -218,6 +218,8 @@ include benches/rules.mk
 # Hardening: generated NULL test, sanitizers, Go -race, fuzzing (make fuzz).
 HARDENING_CARGO_BUILD ?= 0
 include mk/hardening.mk
+# Windows: cross-built DLL, Rust/C/Go tests under Wine (make test-windows).
+include mk/windows.mk
 
 # ---------------------------------------------------------------- aggregates
 # `make test` runs the steps one after the other, cheapest first, and
@@ -225,7 +227,7 @@ include mk/hardening.mk
 
 TEST_STEPS := fmt-check build header-check abi-check docs test-c test-c-valgrind test-panic clippy test-rust test-cpp test-go test-install test-fwauth \
     hardening-null-tests hardening-c-sanitize hardening-cpp-sanitize hardening-go-race \
-    hardening-fuzz-smoke
+    hardening-fuzz-smoke test-windows-if-available
 CLEAN_DIRS := $(BUILD_DIR)
 
 .PHONY: test clean help
@@ -262,6 +264,7 @@ help:
 	@echo "make bench          benchmarks against the bare alternatives, written to BENCHMARKS.md"
 	@echo "make install        PREFIX=/usr/local [DESTDIR=]: library, headers, pkg-config, CMake package, fwauth"
 	@echo "make test-install   install into a temporary prefix and build C, C++, static and Go consumers"
+	@echo "make test-windows   fwclient.dll (mingw) and its Rust, C and Go tests under Wine"
 	@echo "make test-fwauth    the fwauth command against fw-devserver, prompts through a pseudo-terminal"
 	@echo "make clean          cargo clean and rm -rf $(BUILD_DIR)"
 	@echo "variables: PROFILE=$(PROFILE) CARGO=$(CARGO) CC=$(CC) LIBDIR=$(LIBDIR) DATASTACK=$(DATASTACK)"

@@ -66,15 +66,27 @@ PKG_MINOR := $(word 2,$(subst ., ,$(PKG_VERSION)))
 # major is 0 (a 0.x minor may break the ABI), then the major alone:
 # libfwclient.so.0.2 for 0.2.x, libfwclient.so.1 from 1.0.
 PKG_SOVERSION := $(if $(filter 0,$(PKG_MAJOR)),$(PKG_MAJOR).$(PKG_MINOR),$(PKG_MAJOR))
+PKG_OS ?= $(shell uname -s)
+ifeq ($(PKG_OS),Darwin)
+# macOS, cargo-c's conventions: libfwclient.X.Y.Z.dylib, install name
+# <libdir>/libfwclient.<soversion>.dylib, compatibility_version <soversion>,
+# current_version X.Y.Z; exports from a list of _fw_ symbols.
+PKG_SONAME := libfwclient.$(PKG_SOVERSION).dylib
+PKG_REALNAME := libfwclient.$(PKG_VERSION).dylib
+PKG_DEVLINK := libfwclient.dylib
+PKG_NATIVE_LIBS := -framework Security -framework CoreFoundation -liconv -lSystem -lc -lm
+else
 PKG_SONAME := libfwclient.so.$(PKG_SOVERSION)
 PKG_REALNAME := libfwclient.so.$(PKG_VERSION)
+PKG_DEVLINK := libfwclient.so
+endif
 PKG_SHARED := $(PKG_BUILD)/$(PKG_REALNAME)
 
 # What a static link of libfwclient.a needs besides it: the `native-static-libs`
 # rustc prints for this crate on x86_64 Linux (test-install checks it against
 # rustc). pkg-config's Libs.private, CMake's fwclient::fwclient_static, and the
-# link of the shared library all use this one list.
-PKG_NATIVE_LIBS := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+# link of the shared library all use this one list (macOS: set above).
+PKG_NATIVE_LIBS ?= -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
 
 # An rpath in the .pc for a prefix the dynamic loader does not search, so a
 # program built with `pkg-config --libs fwclient` (or Go's
@@ -98,7 +110,7 @@ PKG_INSTALLED := \
     $(INCLUDEDIR)/fwclient.hpp \
     $(INSTALL_LIBDIR)/$(PKG_REALNAME) \
     $(INSTALL_LIBDIR)/$(PKG_SONAME) \
-    $(INSTALL_LIBDIR)/libfwclient.so \
+    $(INSTALL_LIBDIR)/$(PKG_DEVLINK) \
     $(INSTALL_LIBDIR)/libfwclient.a \
     $(PKGCONFIGDIR)/fwclient.pc \
     $(CMAKEDIR)/fwclientConfig.cmake \
@@ -113,6 +125,16 @@ pkg-built:
 	    test -e "$$f" || { echo "packaging: $$f is missing: build first (make, or cargo build --release --workspace)" >&2; exit 1; }; \
 	done
 
+ifeq ($(PKG_OS),Darwin)
+$(PKG_SHARED): $(PKG_LIBDIR)/libfwclient.a $(PKG_ROOT)/include/fwclient.h | pkg-built
+	@mkdir -p '$(@D)'
+	grep -oE '\bfw_[a-z0-9_]+\(' '$(PKG_ROOT)/include/fwclient.h' | tr -d '(' | sort -u | sed 's/^/_/' > '$(PKG_BUILD)/exports.txt'
+	$(PKG_CC) -dynamiclib -o '$@.tmp' -Wl,-install_name,'$(INSTALL_LIBDIR)/$(PKG_SONAME)' \
+	    -Wl,-compatibility_version,$(PKG_SOVERSION) -Wl,-current_version,$(PKG_VERSION) \
+	    -Wl,-exported_symbols_list,'$(PKG_BUILD)/exports.txt' -Wl,-dead_strip \
+	    -Wl,-force_load,'$(PKG_LIBDIR)/libfwclient.a' $(PKG_NATIVE_LIBS)
+	@mv -f '$@.tmp' '$@'
+else
 $(PKG_SHARED): $(PKG_LIBDIR)/libfwclient.a $(PKG_ROOT)/packaging/fwclient.map | pkg-built
 	@mkdir -p '$(@D)'
 	$(PKG_CC) -shared -o '$@.tmp' -Wl,-soname,$(PKG_SONAME) \
@@ -121,6 +143,7 @@ $(PKG_SHARED): $(PKG_LIBDIR)/libfwclient.a $(PKG_ROOT)/packaging/fwclient.map | 
 	    -Wl,--whole-archive '$(PKG_LIBDIR)/libfwclient.a' -Wl,--no-whole-archive \
 	    $(PKG_NATIVE_LIBS)
 	@mv -f '$@.tmp' '$@'
+endif
 
 pkg-lib: $(PKG_SHARED)
 
@@ -132,7 +155,7 @@ install: pkg-built $(PKG_SHARED)
 	    '$(DESTDIR)$(INCLUDEDIR)/'
 	$(INSTALL) -m 0755 '$(PKG_SHARED)' '$(DESTDIR)$(INSTALL_LIBDIR)/$(PKG_REALNAME)'
 	ln -sfn '$(PKG_REALNAME)' '$(DESTDIR)$(INSTALL_LIBDIR)/$(PKG_SONAME)'
-	ln -sfn '$(PKG_SONAME)' '$(DESTDIR)$(INSTALL_LIBDIR)/libfwclient.so'
+	ln -sfn '$(PKG_SONAME)' '$(DESTDIR)$(INSTALL_LIBDIR)/$(PKG_DEVLINK)'
 	$(INSTALL) -m 0644 '$(PKG_LIBDIR)/libfwclient.a' '$(DESTDIR)$(INSTALL_LIBDIR)/libfwclient.a'
 	sed -e 's|@PREFIX@|$(PREFIX)|g' \
 	    -e 's|@LIBDIR@|$(call pkg_from_prefix,$(INSTALL_LIBDIR))|g' \
@@ -144,6 +167,7 @@ install: pkg-built $(PKG_SHARED)
 	sed -e 's|@REL_PREFIX@|$(call pkg_rel,$(CMAKEDIR),$(PREFIX))|g' \
 	    -e 's|@REL_LIBDIR@|$(call pkg_rel,$(PREFIX),$(INSTALL_LIBDIR))|g' \
 	    -e 's|@REL_INCLUDEDIR@|$(call pkg_rel,$(PREFIX),$(INCLUDEDIR))|g' \
+	    -e 's|@REL_BINDIR@|$(call pkg_rel,$(PREFIX),$(BINDIR))|g' \
 	    -e 's|@VERSION@|$(PKG_VERSION)|g' \
 	    -e 's|@SOVERSION@|$(PKG_SOVERSION)|g' \
 	    -e 's|@CMAKE_NATIVE_LIBS@|$(subst $(pkg_space),;,$(patsubst -l%,%,$(PKG_NATIVE_LIBS)))|g' \

@@ -13,9 +13,11 @@
 mod hardening;
 
 use std::ffi::CString;
+#[cfg(unix)]
 use std::os::unix::fs::FileTypeExt;
 use std::path::Path;
 use std::ptr;
+#[cfg(unix)]
 use std::time::Duration;
 
 use fwclient::fw_auth::*;
@@ -462,6 +464,7 @@ fn opts_for(dir: &Path) -> Options {
 }
 
 /// Runs `f` on another thread and fails when it takes longer than 5 s.
+#[cfg(unix)]
 fn within_5s<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -471,6 +474,7 @@ fn within_5s<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'stat
         .unwrap_or_else(|_| panic!("{what} hung"))
 }
 
+#[cfg(unix)]
 /// Found by hand: reading a secret file that is a FIFO blocked forever in
 /// open(2) (no writer). Now refused at once as not a regular file.
 #[test]
@@ -512,6 +516,7 @@ fn a_fifo_secret_file_is_refused_without_hanging() {
     );
 }
 
+#[cfg(unix)]
 /// A secret file that is a link to a device: refused, the device untouched
 /// (a save renaming a file over /dev/full would replace the device).
 #[test]

@@ -7,6 +7,8 @@
 //! (not a clean close) mid-headers or mid-body, and a server dripping one
 //! byte at a time, each end with their documented error within the
 //! configured overall timeout.
+// Unix only: the faulty servers set socket options through libc and the child-process tests use Unix signals.
+#![cfg(unix)]
 
 mod hardening;
 

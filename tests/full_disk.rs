@@ -8,6 +8,8 @@
 //!   half-way, in a child process;
 //! - `/dev/full` given as the token file (a device, not a file: refused
 //!   before anything is written, the device untouched).
+// Unix only: full disks are made with tmpfs mounts and /dev/full.
+#![cfg(unix)]
 
 mod hardening;
 

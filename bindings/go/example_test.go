@@ -18,8 +18,9 @@ func Example_walkthrough() {
 		panic(err)
 	}
 	defer os.RemoveAll(home)
-	defer restoreEnv("HOME", "FW_AUTH_TOKEN", "FW_SECRETS_DIR", "FW_SECRETS_LAYOUT")()
+	defer restoreEnv("HOME", "USERPROFILE", "FW_AUTH_TOKEN", "FW_SECRETS_DIR", "FW_SECRETS_LAYOUT")()
 	os.Setenv("HOME", home)
+	os.Setenv("USERPROFILE", home) // the home directory on Windows
 	os.Unsetenv("FW_AUTH_TOKEN")
 	os.Unsetenv("FW_SECRETS_DIR")
 	os.Unsetenv("FW_SECRETS_LAYOUT")

@@ -36,6 +36,7 @@ func runTests(m *testing.M) int {
 	}
 	defer os.RemoveAll(home)
 	os.Setenv("HOME", home)
+	os.Setenv("USERPROFILE", home) // the home directory on Windows
 	for _, v := range libraryEnv {
 		os.Unsetenv(v)
 	}
@@ -141,5 +142,6 @@ func freshHome(t *testing.T) string {
 	t.Helper()
 	home := t.TempDir()
 	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home) // the home directory on Windows
 	return home
 }

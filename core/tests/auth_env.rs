@@ -14,14 +14,18 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[cfg(unix)]
+use common::mode;
 use common::{
-    CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, mode, path_str, read, save_default, tok,
-    token_of,
+    CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, path_str, read, save_default, tok, token_of,
 };
 use fwclient_core::{AddressSource, Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
 
+/// The variable the home directory comes from (Python's `expanduser`).
+const HOME: &str = if cfg!(windows) { "USERPROFILE" } else { "HOME" };
+
 const VARS: [&str; 5] = [
-    "HOME",
+    HOME,
     "FW_AUTH_TOKEN",
     "FW_SECRETS_DIR",
     "FW_SECRETS_LAYOUT",
@@ -70,7 +74,7 @@ impl Drop for Restore {
 /// variable removed.
 fn fresh_home() -> tempfile::TempDir {
     let home = tempfile::tempdir().expect("temporary home");
-    set("HOME", home.path());
+    set(HOME, home.path());
     for v in &VARS[1..] {
         unset(v);
     }
@@ -152,7 +156,9 @@ fn fresh_home_save_writes_one_framework_file() {
     save_default(&auth, "fake_token_123").unwrap();
 
     let secrets = secrets_of(home.path());
+    #[cfg(unix)]
     assert_eq!(mode(&home.path().join(".cloudvolume")), 0o700);
+    #[cfg(unix)]
     assert_eq!(mode(&secrets), 0o700);
     assert_eq!(
         common::snapshot(&secrets).into_keys().collect::<Vec<_>>(),
@@ -162,6 +168,7 @@ fn fresh_home_save_writes_one_framework_file() {
         read(&secrets.join(FRAMEWORK_FILE)),
         r#"{"token": "fake_token_123"}"#
     );
+    #[cfg(unix)]
     assert_eq!(mode(&secrets.join(FRAMEWORK_FILE)), 0o600);
 }
 
@@ -184,8 +191,10 @@ fn fresh_home_cave_save_writes_server_file_and_cave_secret() {
             r#"{"token": "fake_token_123"}"#,
             "{name}"
         );
+        #[cfg(unix)]
         assert_eq!(mode(&secrets.join(name)), 0o600, "{name}");
     }
+    #[cfg(unix)]
     assert_eq!(mode(&secrets), 0o700);
 }
 
@@ -407,7 +416,9 @@ fn save_to_a_tilde_path_writes_under_home() {
 
     let file = home.path().join("sub").join("tok.json");
     assert_eq!(read(&file), r#"{"token": "fake_token_123"}"#);
+    #[cfg(unix)]
     assert_eq!(mode(&file), 0o600);
+    #[cfg(unix)]
     assert_eq!(mode(&home.path().join("sub")), 0o700);
     assert!(!work.join("~").exists(), "no literal ~ directory");
     assert_eq!(auth.token_file(), file);
@@ -439,6 +450,7 @@ fn save_to_a_relative_path_uses_the_current_directory() {
 
         let file = work.join(&name);
         assert_eq!(read(&file), r#"{"token": "fake_token_123"}"#, "{layout:?}");
+        #[cfg(unix)]
         assert_eq!(mode(&file), 0o600, "{layout:?}");
         assert!(auth.token_file().is_absolute(), "{layout:?}");
         assert_eq!(auth.source(), from_file(file, "token"), "{layout:?}");

@@ -254,6 +254,9 @@ fn server_file_name_is_the_netloc_of_the_server_address() {
     ];
     for layout in [Layout::Framework, Layout::Cave] {
         for (address, normal, name) in cases {
+            if cfg!(windows) && name.matches(':').count() > 1 {
+                continue; // not a file name there: tests/windows_names.rs
+            }
             let sb = Sandbox::new();
             let path = sb.put(name, r#"{"token": "fake_token_123"}"#);
             let auth = Auth::new(&Options {
@@ -330,6 +333,7 @@ fn automatic_framework_layout_without_the_key_falls_back_to_cave_secret() {
     assert_eq!(auth.source(), from_file(cave, "token"));
 }
 
+#[cfg(unix)]
 #[test]
 fn a_dangling_chunkedgraph_secret_link_beside_cave_secret_chooses_cave() {
     // Path::exists is false for a link to nothing, as os.path.exists is in

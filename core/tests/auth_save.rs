@@ -3,6 +3,9 @@
 //! each layout writes and in what order, the exact bytes, merging, the
 //! overwrite refusal (all-or-nothing), switch_token, the local server file,
 //! and read-only directories.
+// Some tests are #[cfg(unix)] (modes, links, owners): their imports are
+// unused in the Windows build.
+#![cfg_attr(windows, allow(unused_imports))]
 
 mod common;
 
@@ -10,9 +13,11 @@ use std::fs;
 use std::path::PathBuf;
 
 use common::{
-    CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, ReadOnlyDir, Sandbox, age, identity, mode,
-    path_str, read, save_default, tok, token_of,
+    CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, Sandbox, age, identity, path_str, read,
+    save_default, tok, token_of,
 };
+#[cfg(unix)]
+use common::{ReadOnlyDir, mode};
 use fwclient_core::secrets::file::Saved;
 use fwclient_core::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
 
@@ -69,7 +74,9 @@ fn framework_save_on_a_fresh_dir_writes_only_chunkedgraph_secret() {
     assert_eq!(report, vec![(file.clone(), Saved::Written)]);
     assert_eq!(sb.names(), vec![FRAMEWORK_FILE]);
     assert_eq!(read(&file), r#"{"token": "fake_token_123"}"#);
+    #[cfg(unix)]
     assert_eq!(mode(&file), 0o600);
+    #[cfg(unix)]
     assert_eq!(mode(&sb.secrets()), 0o700);
     assert_eq!(token_of(&auth).as_deref(), Some("fake_token_123"));
     assert_eq!(auth.source(), from_file(file, "token"));
@@ -120,8 +127,10 @@ fn cave_save_on_a_fresh_dir_writes_the_server_file_then_cave_secret() {
     assert_eq!(sb.names(), vec![CAVE_FILE, GLOBAL_SERVER_FILE]);
     for f in [&server, &cave] {
         assert_eq!(read(f), r#"{"token": "fake_token_123"}"#);
+        #[cfg(unix)]
         assert_eq!(mode(f), 0o600);
     }
+    #[cfg(unix)]
     assert_eq!(mode(&sb.secrets()), 0o700);
     assert_eq!(auth.source(), from_file(cave.clone(), "token"));
     assert_eq!(auth.token_file(), cave);
@@ -179,6 +188,7 @@ fn cave_save_with_a_local_server_writes_its_file_and_switches_to_it() {
             r#"{"token": "fake_token_123"}"#,
             "{name}"
         );
+        #[cfg(unix)]
         assert_eq!(mode(&sb.file(name)), 0o600, "{name}");
     }
     assert_eq!(auth.token_file(), local);
@@ -354,7 +364,9 @@ fn cave_save_to_a_file_argument_writes_the_server_file_and_switches_to_it() {
 
     assert_eq!(sb.names(), vec![GLOBAL_SERVER_FILE]);
     assert_eq!(read(&other), r#"{"token": "fake_token_123"}"#);
+    #[cfg(unix)]
     assert_eq!(mode(&other), 0o600);
+    #[cfg(unix)]
     assert_eq!(mode(other.parent().unwrap()), 0o700);
     assert_eq!(auth.token_file(), other);
     assert_eq!(auth.source(), from_file(other, "token"));
@@ -754,6 +766,7 @@ fn failed_save_keeps_the_token_in_use() {
 
 // --------------------------------------------------------------- read-only
 
+#[cfg(unix)]
 #[test]
 fn cave_save_in_a_read_only_dir_skips_silently_and_switches_the_token() {
     let sb = Sandbox::new();
@@ -780,6 +793,7 @@ fn cave_save_in_a_read_only_dir_skips_silently_and_switches_the_token() {
     assert_eq!(auth.source(), TokenSource::Explicit);
 }
 
+#[cfg(unix)]
 #[test]
 fn cave_save_in_a_read_only_dir_without_ignore_readonly_is_an_io_error() {
     let sb = Sandbox::new();
@@ -808,6 +822,7 @@ fn cave_save_in_a_read_only_dir_without_ignore_readonly_is_an_io_error() {
     assert_eq!(auth.source(), TokenSource::None);
 }
 
+#[cfg(unix)]
 #[test]
 fn framework_save_in_a_read_only_dir_is_an_io_error() {
     // annotationframeworkclient has no ignore_readonly: the OS error surfaces.

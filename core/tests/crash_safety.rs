@@ -1,6 +1,8 @@
 //! A saver killed with SIGKILL at random moments never leaves a torn or
 //! partial secret file: after every kill the file is valid JSON with every
 //! other key, and its token is the old one or a new one.
+// Unix only: the crash is a SIGKILL to a saving child process.
+#![cfg(unix)]
 
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -3,10 +3,14 @@
 //! and at save, and a failed save changes nothing; modes; symbolic links;
 //! atomic replacement; and concurrent savers, in threads and in processes,
 //! never losing a key.
+// Some tests are #[cfg(unix)] (modes, links, FIFOs, owners): their imports
+// and helpers are unused in the Windows build.
+#![cfg_attr(windows, allow(unused_imports, dead_code))]
 
 mod common;
 
 use std::fs;
+#[cfg(unix)]
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,9 +18,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier};
 
 use common::{
-    CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, Sandbox, is_root, mode, path_str, read,
-    save_default, set_mode, tok, token_of,
+    CAVE_FILE, FRAMEWORK_FILE, GLOBAL_SERVER_FILE, Sandbox, is_root, path_str, read, save_default,
+    tok, token_of,
 };
+#[cfg(unix)]
+use common::{mode, set_mode};
 use fwclient_core::{Auth, ErrorKind, Layout, Options, SaveOptions, TokenSource};
 use serde_json::Value;
 
@@ -37,6 +43,7 @@ fn write_bytes(path: &Path, bytes: &str) {
     fs::write(path, bytes).unwrap();
 }
 
+#[cfg(unix)]
 fn malformed() -> Vec<Malformed> {
     vec![
         Malformed {
@@ -128,6 +135,7 @@ fn assert_names_file(err: &fwclient_core::Error, path: &Path, what: &str) {
 
 // ----------------------------------------------------------- malformed
 
+#[cfg(unix)]
 #[test]
 fn malformed_default_file_is_an_error_naming_it_at_token_use() {
     for case in malformed() {
@@ -144,6 +152,7 @@ fn malformed_default_file_is_an_error_naming_it_at_token_use() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn malformed_explicit_token_file_is_an_error_naming_it_at_token_use() {
     for case in malformed() {
@@ -188,6 +197,7 @@ fn malformed_fallback_file_matters_only_when_it_is_reached() {
     assert_names_file(&err, &cave, "fallback file");
 }
 
+#[cfg(unix)]
 #[test]
 fn malformed_file_refuses_a_save_and_stays_unchanged() {
     for case in malformed().into_iter().filter(|c| !c.bad_value) {
@@ -224,6 +234,7 @@ fn malformed_file_refuses_a_save_and_stays_unchanged() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn malformed_cave_secret_refuses_a_save_before_the_server_file_is_written() {
     for case in malformed().into_iter().filter(|c| !c.bad_value) {
@@ -248,6 +259,7 @@ fn malformed_cave_secret_refuses_a_save_before_the_server_file_is_written() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn non_string_token_is_an_existing_key_to_a_save() {
     for case in malformed().into_iter().filter(|c| c.bad_value) {
@@ -294,6 +306,7 @@ fn non_string_token_is_an_existing_key_to_a_save() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn unreadable_file_is_an_io_error_naming_it() {
     let sb = Sandbox::new();
@@ -313,6 +326,7 @@ fn unreadable_file_is_an_io_error_naming_it() {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn unreadable_file_refuses_a_save_unless_root() {
     let sb = Sandbox::new();
@@ -330,6 +344,7 @@ fn unreadable_file_refuses_a_save_unless_root() {
         // Root reads it, merges, and the file keeps its (odd) mode.
         result.expect("root saves into a mode 000 file");
         assert_eq!(read(&path), r#"{"other": "x", "token": "fake_token_123"}"#);
+        #[cfg(unix)]
         assert_eq!(mode(&path), 0o000);
     } else {
         let err = result.unwrap_err();
@@ -342,6 +357,7 @@ fn unreadable_file_refuses_a_save_unless_root() {
 
 // ---------------------------------------------------------------- modes
 
+#[cfg(unix)]
 #[test]
 fn new_files_are_0600_and_new_directories_0700() {
     let sb = Sandbox::new();
@@ -357,14 +373,18 @@ fn new_files_are_0600_and_new_directories_0700() {
     save_default(&auth, "fake_token_123").unwrap();
 
     for dir in [sb.root().join("a"), sb.root().join("a/b"), secrets.clone()] {
+        #[cfg(unix)]
         assert_eq!(mode(&dir), 0o700, "{}", dir.display());
     }
     for name in [CAVE_FILE, GLOBAL_SERVER_FILE] {
+        #[cfg(unix)]
         assert_eq!(mode(&secrets.join(name)), 0o600, "{name}");
     }
+    #[cfg(unix)]
     assert_eq!(mode(sb.root()), root_mode);
 }
 
+#[cfg(unix)]
 #[test]
 fn an_existing_file_keeps_its_mode() {
     for old_mode in [0o644, 0o640, 0o600, 0o400] {
@@ -385,10 +405,12 @@ fn an_existing_file_keeps_its_mode() {
         .unwrap();
 
         assert_eq!(read(&path), r#"{"token": "another_fake_token_678"}"#);
+        #[cfg(unix)]
         assert_eq!(mode(&path), old_mode, "{old_mode:o}");
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn an_existing_directory_keeps_its_mode() {
     let sb = Sandbox::new();
@@ -398,12 +420,16 @@ fn an_existing_directory_keeps_its_mode() {
 
     save_default(&auth, "fake_token_123").unwrap();
 
+    #[cfg(unix)]
+
     assert_eq!(mode(&sb.secrets()), 0o755);
+    #[cfg(unix)]
     assert_eq!(mode(&sb.file(FRAMEWORK_FILE)), 0o600);
 }
 
 // ------------------------------------------------------- symbolic links
 
+#[cfg(unix)]
 /// `secrets/chunkedgraph-secret.json` → `../real/real.json` (relative link).
 fn linked_secret(sb: &Sandbox, content: &str, target_mode: u32) -> (PathBuf, PathBuf) {
     let real_dir = sb.root().join("real");
@@ -417,6 +443,7 @@ fn linked_secret(sb: &Sandbox, content: &str, target_mode: u32) -> (PathBuf, Pat
     (link, real)
 }
 
+#[cfg(unix)]
 #[test]
 fn a_symlinked_secret_file_is_read_through() {
     let sb = Sandbox::new();
@@ -434,6 +461,7 @@ fn a_symlinked_secret_file_is_read_through() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn save_writes_through_a_symlink_to_its_target() {
     let sb = Sandbox::new();
@@ -461,6 +489,7 @@ fn save_writes_through_a_symlink_to_its_target() {
         read(&real),
         r#"{"k": 1, "token": "another_fake_token_678"}"#
     );
+    #[cfg(unix)]
     assert_eq!(mode(&real), 0o640);
     assert_eq!(sb.names(), vec![FRAMEWORK_FILE]);
     assert_eq!(
@@ -471,6 +500,7 @@ fn save_writes_through_a_symlink_to_its_target() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn refused_save_through_a_symlink_names_the_link_and_changes_nothing() {
     let sb = Sandbox::new();
@@ -621,6 +651,7 @@ fn eight_threads_saving_distinct_keys_lose_none() {
     });
     assert_keys(&sb.file(FRAMEWORK_FILE), expected);
     assert_eq!(sb.names(), vec![FRAMEWORK_FILE]);
+    #[cfg(unix)]
     assert_eq!(mode(&sb.file(FRAMEWORK_FILE)), 0o600);
 }
 

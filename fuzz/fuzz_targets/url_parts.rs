@@ -12,11 +12,11 @@
 //! and masking leaves none (for tokens that are not a piece of the mask).
 #![no_main]
 
-use fwclient::ErrorKind;
-use fwclient::http::Origin;
-use fwclient::http::origin::{parse_uri, resolve_location};
-use fwclient::http::path::segment;
-use fwclient::http::secrets::{contains, mask};
+use fwclient_core::ErrorKind;
+use fwclient_core::http::Origin;
+use fwclient_core::http::origin::{parse_uri, resolve_location};
+use fwclient_core::http::path::segment;
+use fwclient_core::http::secrets::{contains, mask};
 use libfuzzer_sys::fuzz_target;
 
 const BASES: [&str; 4] = [

@@ -3,11 +3,12 @@
 //! prints and picks an exit status.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use fwclient_core::address::{DEFAULT_SERVER_ADDRESS, ENV_SERVER_ADDRESS};
 use fwclient_core::auth::ENV_TOKEN;
+use fwclient_core::secrets::audit::permission_warnings;
 use fwclient_core::secrets::file::{self, Saved};
 use fwclient_core::secrets::layout::{CAVE_FILE, ENV_LAYOUT, FRAMEWORK_FILE};
 use fwclient_core::{
@@ -179,6 +180,19 @@ fn status(p: &Parsed<'_>) -> Outcome {
         line("token key", key);
     }
     line("save target", auth.token_file().display());
+    let source = match auth.source() {
+        TokenSource::File { path, .. } => Some(path),
+        _ => None,
+    };
+    let token_file = auth.token_file();
+    let files: Vec<&Path> = source
+        .iter()
+        .map(PathBuf::as_path)
+        .chain([token_file.as_path()])
+        .collect();
+    for warning in permission_warnings(auth.secrets_dir(), &files) {
+        line("warning", warning);
+    }
     if let Some(problem) = problem {
         return Err(problem.into());
     }

@@ -457,6 +457,23 @@ def status_problems(home):
 
 
 @test
+def status_warns_about_open_permissions(home):
+    # Allowed but worth a word (issue 11): a group-writable secrets directory
+    # and a token file other users can read, each with its fix.
+    home.write("chunkedgraph-secret.json", json.dumps({"token": SEED}))
+    os.chmod(home.path("chunkedgraph-secret.json"), 0o644)
+    os.chmod(home.secrets, 0o775)
+    r = fwauth(home, "status", "--offline", "--server", url())
+    check(r.code == OK, r)
+    check(f'`chmod g-w "{home.secrets}"`' in r.out, r)
+    check(f'`chmod 600 "{home.path("chunkedgraph-secret.json")}"`' in r.out, r)
+    os.chmod(home.path("chunkedgraph-secret.json"), 0o600)
+    os.chmod(home.secrets, 0o700)
+    r = fwauth(home, "status", "--offline", "--server", url())
+    check(r.code == OK and "warning:" not in r.out, r)
+
+
+@test
 def whoami(home):
     r = fwauth(home, "whoami", "--server", url())
     check(r.code == NO_TOKEN, r)

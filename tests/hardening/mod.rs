@@ -189,8 +189,11 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 pub fn is_root() -> bool {
+    #[cfg(unix)]
     // SAFETY: no preconditions.
-    unsafe { libc::geteuid() == 0 }
+    return unsafe { libc::geteuid() == 0 };
+    #[cfg(not(unix))]
+    false
 }
 
 /// Options built through the C ABI: `server`, the secrets directory

@@ -11,7 +11,7 @@
 #include "fwclient.h"
 
 typedef struct th_devserver {
-    pid_t pid;
+    pid_t pid;           /* 0 on Windows, where the server is shared */
     char url[256];       /* FW_DEVSERVER_URL */
     char other_url[256]; /* FW_DEVSERVER_OTHER_URL: a second, untrusted origin */
 } th_devserver;

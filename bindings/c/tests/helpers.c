@@ -5,15 +5,23 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef _WIN32
+#include <io.h>
+#else
+#include <ftw.h>
+#endif
+
+#ifndef O_BINARY
+#define O_BINARY 0 /* Unix has no text mode */
+#endif
 
 const char *th_join(char *buf, size_t size, const char *dir, const char *rel) {
-    int n = snprintf(buf, size, "%s/%s", dir, rel);
+    int n = snprintf(buf, size, "%s" TH_SEP "%s", dir, rel);
     if (n < 0 || (size_t)n >= size) {
         fprintf(stderr, "th_join: path too long: %s/%s\n", dir, rel);
         abort();
@@ -23,25 +31,58 @@ const char *th_join(char *buf, size_t size, const char *dir, const char *rel) {
 
 bool th_home_enter(th_home *h) {
     memset(h, 0, sizeof *h);
+#ifdef _WIN32
+    const char *tmp = getenv("TEMP");
+    if (tmp == NULL || tmp[0] == '\0') {
+        tmp = ".";
+    }
+    th_join(h->dir, sizeof h->dir, tmp, "fwclient-ctest.XXXXXX");
+    bool made = _mktemp_s(h->dir, strlen(h->dir) + 1) == 0 && _mkdir(h->dir) == 0;
+#else
     const char *tmp = getenv("TMPDIR");
     if (tmp == NULL || tmp[0] == '\0') {
         tmp = "/tmp";
     }
     th_join(h->dir, sizeof h->dir, tmp, "fwclient-ctest.XXXXXX");
-    if (mkdtemp(h->dir) == NULL) {
+    bool made = mkdtemp(h->dir) != NULL;
+#endif
+    if (!made) {
         printf("%s:%d: mkdtemp(%s): %s\n", __FILE__, __LINE__, h->dir, strerror(errno));
         h->dir[0] = '\0';
         return th_check(__FILE__, __LINE__, false, "mkdtemp");
     }
-    th_join(h->secrets, sizeof h->secrets, h->dir, ".cloudvolume/secrets");
-    const char *old = getenv("HOME");
+    th_join(h->secrets, sizeof h->secrets, h->dir, ".cloudvolume" TH_SEP "secrets");
+    const char *old = getenv(TH_HOME_VAR);
     h->old_home = old ? strdup(old) : NULL;
-    bool ok = setenv("HOME", h->dir, 1) == 0 && unsetenv("FW_AUTH_TOKEN") == 0 &&
+    bool ok = setenv(TH_HOME_VAR, h->dir, 1) == 0 && unsetenv("FW_AUTH_TOKEN") == 0 &&
               unsetenv("FW_SECRETS_DIR") == 0 && unsetenv("FW_SECRETS_LAYOUT") == 0 &&
               unsetenv("FW_SERVER_ADDRESS") == 0;
     return th_check(__FILE__, __LINE__, ok, "setenv HOME / unsetenv FW_*");
 }
 
+#ifdef _WIN32
+/* rm -r: Windows has no nftw. */
+static void remove_tree(const char *path) {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        for (struct dirent *e = d ? readdir(d) : NULL; e != NULL; e = readdir(d)) {
+            if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+                char child[TH_PATH_MAX];
+                remove_tree(th_join(child, sizeof child, path, e->d_name));
+            }
+        }
+        if (d != NULL) {
+            closedir(d);
+        }
+        if (_rmdir(path) != 0) {
+            fprintf(stderr, "th_home_leave: cannot remove %s: %s\n", path, strerror(errno));
+        }
+    } else if (remove(path) != 0) {
+        fprintf(stderr, "th_home_leave: cannot remove %s: %s\n", path, strerror(errno));
+    }
+}
+#else
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
     (void)st;
     (void)flag;
@@ -52,15 +93,20 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return 0;
 }
 
+static void remove_tree(const char *path) {
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+#endif
+
 void th_home_leave(th_home *h) {
     if (h->dir[0] != '\0') {
-        nftw(h->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        remove_tree(h->dir);
         h->dir[0] = '\0';
     }
     if (h->old_home != NULL) {
-        setenv("HOME", h->old_home, 1);
+        setenv(TH_HOME_VAR, h->old_home, 1);
     } else {
-        unsetenv("HOME");
+        unsetenv(TH_HOME_VAR);
     }
     free(h->old_home);
     h->old_home = NULL;
@@ -100,7 +146,7 @@ char *th_read_file(const char *path, size_t *len) {
 }
 
 bool th_write_file(const char *path, const char *bytes, mode_t mode) {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_BINARY, mode);
     if (fd < 0) {
         return false;
     }
@@ -116,15 +162,18 @@ bool th_mkdirs(const char *path, mode_t mode) {
     }
     strcpy(buf, path);
     for (char *p = buf + 1; *p != '\0'; p++) {
-        if (*p == '/') {
+        if (*p == '/' || *p == '\\') {
+            char sep = *p;
             *p = '\0';
-            if (mkdir(buf, mode) != 0 && errno != EEXIST) {
+            /* (On Windows, "C:" fails with EACCES; the last mkdir tells.) */
+            if (th_mkdir(buf, mode) != 0 && errno != EEXIST && errno != EACCES) {
                 return false;
             }
-            *p = '/';
+            *p = sep;
         }
     }
-    return mkdir(buf, mode) == 0 || errno == EEXIST;
+    (void)mode;
+    return th_mkdir(buf, mode) == 0 || errno == EEXIST;
 }
 
 int th_mode(const char *path) {
@@ -134,7 +183,11 @@ int th_mode(const char *path) {
 
 bool th_exists(const char *path) {
     struct stat st;
+#ifdef _WIN32
+    return stat(path, &st) == 0;
+#else
     return lstat(path, &st) == 0;
+#endif
 }
 
 int th_count_entries(const char *dir) {
@@ -170,12 +223,20 @@ bool th_check_file(const char *file, int line, const char *path, const char *wan
 }
 
 bool th_check_mode(const char *file, int line, const char *path, int want) {
+#ifdef _WIN32
+    (void)want;
+    if (!th_exists(path)) {
+        printf("%s:%d: %s does not exist\n", file, line, path);
+    }
+    return th_record(th_exists(path));
+#else
     int got = th_mode(path);
     if (got != want) {
         printf("%s:%d: %s has mode %04o, expected %04o\n", file, line, path, (unsigned)got,
                (unsigned)want);
     }
     return th_record(got == want);
+#endif
 }
 
 bool th_check_token(const char *file, int line, const fw_auth *a, const char *want) {

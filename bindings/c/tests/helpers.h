@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "harness.h"
+#include "portable.h"
 
 #define TH_PATH_MAX 4096
 
@@ -21,7 +22,7 @@ typedef struct th_home {
     char *old_home;            /* HOME before th_home_enter (malloc'd), or NULL */
 } th_home;
 
-/* Creates a temporary directory, points HOME at it and unsets
+/* Creates a temporary directory, points HOME (USERPROFILE on Windows) at it and unsets
  * FW_AUTH_TOKEN, FW_SECRETS_DIR and FW_SECRETS_LAYOUT. Counts as a check. */
 bool th_home_enter(th_home *h);
 /* Removes the directory tree and restores HOME. */
@@ -47,7 +48,8 @@ int th_count_entries(const char *dir);
 bool th_check_file(const char *file, int line, const char *path, const char *want);
 #define CHECK_FILE(path, want) th_check_file(__FILE__, __LINE__, (path), (want))
 
-/* Checks the permission bits of `path`. */
+/* Checks the permission bits of `path`. On Windows, which has none, only
+ * that `path` exists (its ACL is the library's Rust tests' business). */
 bool th_check_mode(const char *file, int line, const char *path, int want);
 #define CHECK_MODE(path, want) th_check_mode(__FILE__, __LINE__, (path), (want))
 

@@ -216,7 +216,7 @@ void test_environment(void) {
     if (!th_home_enter(&h)) {
         return;
     }
-    th_join(file, sizeof file, h.dir, ".cloudvolume/secrets/chunkedgraph-secret.json");
+    th_join(file, sizeof file, h.dir, ".cloudvolume" TH_SEP "secrets" TH_SEP "chunkedgraph-secret.json");
     if (!CHECK(th_mkdirs(h.secrets, 0700)) ||
         !CHECK(th_write_file(file, "{\"token\": \"file_fake_token\"}", 0600))) {
         goto out;

@@ -14,7 +14,7 @@
 #include "tests.h"
 
 #define DATASTACK "minnie65_public"
-#define SEED_FILE ".cloudvolume/secrets/chunkedgraph-secret.json"
+#define SEED_FILE ".cloudvolume" TH_SEP "secrets" TH_SEP "chunkedgraph-secret.json"
 
 void test_seed_walkthrough(void) {
     th_home h;
@@ -198,7 +198,7 @@ void test_custom_file_and_key(void) {
     if (!th_home_enter(&h)) {
         return;
     }
-    th_join(file, sizeof file, h.dir, "custom/tok.json");
+    th_join(file, sizeof file, h.dir, "custom" TH_SEP "tok.json");
     if (!CHECK_OK(fw_auth_new(NULL, &a, &err), err)) {
         goto out;
     }
@@ -219,7 +219,7 @@ void test_custom_file_and_key(void) {
         CHECK_SOURCE(b, FW_SOURCE_FILE, file, "mykey");
     }
     /* `~` is expanded. */
-    tilde = th_auth_for_file("~/custom/tok.json", "mykey");
+    tilde = th_auth_for_file("~" TH_SEP "custom" TH_SEP "tok.json", "mykey");
     if (CHECK(tilde != NULL)) {
         CHECK_TOKEN(tilde, "custom_fake_token_1");
         CHECK_SOURCE(tilde, FW_SOURCE_FILE, file, "mykey");

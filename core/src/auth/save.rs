@@ -101,23 +101,25 @@ impl Auth {
             check(local_file, true)?;
         }
         let mut report = Vec::with_capacity(plan.len() + 1);
-        for path in plan {
-            if opts.replace_invalid {
-                if let Some(kept) = file::move_aside_if_invalid(&path)? {
-                    report.push((kept, Saved::KeptInvalid));
-                }
+        // A file that is not a JSON object is kept aside, when asked, just
+        // before its fresh copy is written.
+        let move_aside = |path: &PathBuf, report: &mut Vec<(PathBuf, Saved)>| -> Result<()> {
+            if opts.replace_invalid
+                && let Some(kept) = file::move_aside_if_invalid(path)?
+            {
+                report.push((kept, Saved::KeptInvalid));
             }
+            Ok(())
+        };
+        for path in plan {
+            move_aside(&path, &mut report)?;
             let saved = file::save(&path, key, &token, opts.overwrite, skip_read_only)?;
             report.push((path, saved));
         }
 
         let mut active = target;
         if let Some(local_file) = local_file {
-            if opts.replace_invalid {
-                if let Some(kept) = file::move_aside_if_invalid(&local_file)? {
-                    report.push((kept, Saved::KeptInvalid));
-                }
-            }
+            move_aside(&local_file, &mut report)?;
             if file::read_token(&local_file, key).ok().flatten().as_ref() != Some(&token) {
                 let saved = file::save(&local_file, key, &token, true, true)?;
                 report.push((local_file.clone(), saved));

@@ -5,41 +5,40 @@
 //! during `setup_token`; unreadable content counts as an empty map.
 //!
 //! Written like the secret files: Python `json.dump` bytes, every other entry
-//! kept in its place, a temporary file renamed over the old one under a lock
-//! on the directory; a new file is 0600 and a new directory 0700.
+//! kept in its place, a temporary file renamed over the old one under the
+//! directory's save lock; a new file is 0600 and a new directory 0700. A map
+//! someone else controls (see `platform::check_read`) is refused: it says
+//! where the token goes.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use super::file::{DirLock, create_private_dir, remove_stale_temp_files, write_atomic};
-use super::pyjson;
+use super::file::{create_private_dir, read_text, remove_stale_temp_files, write_atomic};
+use super::lock::SaveLock;
+use super::{platform, pyjson};
 use crate::error::{Error, Result};
 
 /// The map's file name in the secrets directory.
 pub const MAP_FILE: &str = "cave_datastack_to_server_map.json";
-
-/// A map larger than this is not read (caveclient's files are a few hundred bytes).
-const MAX_MAP_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The map file in `secrets_dir`.
 pub fn path(secrets_dir: &Path) -> PathBuf {
     secrets_dir.join(MAP_FILE)
 }
 
-/// The map in `secrets_dir`. A missing, unreadable or malformed file is an
-/// empty map, as in caveclient.
-pub fn read(secrets_dir: &Path) -> Map<String, Value> {
-    read_file(&path(secrets_dir)).unwrap_or_default()
+/// The map in `secrets_dir`. A missing or malformed file is an empty map,
+/// as in caveclient; one someone else controls is an error.
+pub fn read(secrets_dir: &Path) -> Result<Map<String, Value>> {
+    read_file(&path(secrets_dir))
 }
 
 /// The server recorded for `datastack`, if any.
-pub fn server_for(secrets_dir: &Path, datastack: &str) -> Option<String> {
-    read(secrets_dir)
+pub fn server_for(secrets_dir: &Path, datastack: &str) -> Result<Option<String>> {
+    Ok(read(secrets_dir)?
         .get(datastack)
         .and_then(Value::as_str)
-        .map(str::to_owned)
+        .map(str::to_owned))
 }
 
 /// Records `datastack → server`. Writes only when the stored value differs;
@@ -53,9 +52,10 @@ pub fn record(secrets_dir: &Path, datastack: &str, server: &str) -> Result<bool>
     }
     let file = path(secrets_dir);
     create_private_dir(secrets_dir)?;
-    let _lock = DirLock::acquire(secrets_dir)?;
+    platform::check_dir(secrets_dir)?;
+    let _lock = SaveLock::acquire(secrets_dir)?;
     remove_stale_temp_files(secrets_dir);
-    let mut map = read_file(&file).unwrap_or_default();
+    let mut map = read_file(&file)?;
     if map.get(datastack).and_then(Value::as_str) == Some(server) {
         return Ok(false);
     }
@@ -64,27 +64,29 @@ pub fn record(secrets_dir: &Path, datastack: &str, server: &str) -> Result<bool>
     Ok(true)
 }
 
-fn read_file(file: &Path) -> Option<Map<String, Value>> {
-    let meta = fs::metadata(file).ok()?;
-    if !meta.is_file() || meta.len() > MAX_MAP_BYTES {
-        return None;
-    }
-    match serde_json::from_slice::<Value>(&fs::read(file).ok()?) {
-        Ok(Value::Object(map)) => Some(map),
-        _ => None,
+/// The map in `file`: empty when absent or not a JSON object (caveclient's
+/// rule); an error when someone else controls it, or it is not a regular
+/// file of reasonable size (the secret files' rules).
+fn read_file(file: &Path) -> Result<Map<String, Value>> {
+    let Some(text) = read_text(file)? else {
+        return Ok(Map::new());
+    };
+    match serde_json::from_slice::<Value>(&text) {
+        Ok(Value::Object(map)) => Ok(map),
+        _ => Ok(Map::new()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::PermissionsExt;
+    use std::fs;
 
     #[test]
     fn records_like_caveclient() {
         let dir = tempfile::tempdir().unwrap();
         let secrets = dir.path().join("secrets");
-        assert_eq!(server_for(&secrets, "ds1"), None);
+        assert_eq!(server_for(&secrets, "ds1").unwrap(), None);
         assert!(record(&secrets, "ds1", "http://127.0.0.1:18080").unwrap());
         assert!(record(&secrets, "ds2", "http://127.0.0.1:18080").unwrap());
         assert!(!record(&secrets, "ds1", "http://127.0.0.1:18080").unwrap());
@@ -93,12 +95,16 @@ mod tests {
             bytes,
             r#"{"ds1": "http://127.0.0.1:18080", "ds2": "http://127.0.0.1:18080"}"#
         );
-        let mode = fs::metadata(path(&secrets)).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-        let dmode = fs::metadata(&secrets).unwrap().permissions().mode();
-        assert_eq!(dmode & 0o777, 0o700);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(path(&secrets)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+            let dmode = fs::metadata(&secrets).unwrap().permissions().mode();
+            assert_eq!(dmode & 0o777, 0o700);
+        }
         assert_eq!(
-            server_for(&secrets, "ds2").as_deref(),
+            server_for(&secrets, "ds2").unwrap().as_deref(),
             Some("http://127.0.0.1:18080")
         );
     }
@@ -115,7 +121,7 @@ mod tests {
             r#"{"b": "https://y", "a": 1, "c": "https://z"}"#
         );
         fs::write(&file, "{not json").unwrap();
-        assert!(read(dir.path()).is_empty());
+        assert!(read(dir.path()).unwrap().is_empty());
         assert!(record(dir.path(), "d", "https://w").unwrap());
         assert_eq!(fs::read_to_string(&file).unwrap(), r#"{"d": "https://w"}"#);
         assert!(record(dir.path(), "", "https://w").is_err());

@@ -1,22 +1,21 @@
 //! Reading a secret file and saving one key into it: parsed as JSON, merged
 //! keeping every other key in its place, written atomically under a lock.
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind as IoKind, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Instant;
 
 use serde_json::{Map, Value};
 
-use super::pyjson;
+use super::lock::{LOCK_TIMEOUT, SaveLock};
+use super::{platform, pyjson};
 use crate::error::{Error, ErrorKind, Result};
 use crate::token::Token;
 
 /// A secret file larger than this is refused: it cannot be a token file.
 pub(crate) const MAX_SECRET_FILE_BYTES: u64 = 4 * 1024 * 1024;
-/// How long a saver waits for another process's save in the same directory.
-const LOCK_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The JSON object in `path`, or `None` when there is no such file.
 pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
@@ -33,9 +32,10 @@ pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
 }
 
 /// The bytes of a secret file (`None` when there is no such file), after
-/// the checks every reader needs: a regular file, not too large. A
-/// symbolic link to nothing is an error.
-fn read_text(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
+/// the checks every reader needs: a regular file, not too large, that no
+/// one else controls (`platform::check_read`). A symbolic link to nothing
+/// is an error.
+pub(crate) fn read_text(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
     match read_text_if_present(path)? {
         Some(text) => Ok(Some(text)),
         None if path.symlink_metadata().is_ok() => {
@@ -48,12 +48,16 @@ fn read_text(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
 /// As `read_text`, but `None` also for a symbolic link to nothing (one
 /// system call less when nothing is there).
 fn read_text_if_present(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
-    // O_NONBLOCK: opening a FIFO (or a device) must not wait for a writer;
-    // anything but a regular file is refused below. No effect on files.
-    let opened = fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path);
+    // A name this platform cannot hold is no file (Python's os.path.isfile
+    // says False for it too).
+    if path
+        .file_name()
+        .is_some_and(|n| platform::file_name_problem(&n.to_string_lossy()).is_some())
+    {
+        return Ok(None);
+    }
+    // A FIFO or a device does not block the open; it is refused below.
+    let opened = platform::open_for_reading(path);
     let mut file = match opened {
         Ok(f) => f,
         Err(e) if e.kind() == IoKind::NotFound => return Ok(None),
@@ -77,6 +81,7 @@ fn read_text_if_present(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>
             &format!("is larger than {MAX_SECRET_FILE_BYTES} bytes"),
         ));
     }
+    platform::check_read(path, &meta)?;
     // Sized to the file (plus one byte, to see the end): one read, no regrowth.
     let mut text = zeroize::Zeroizing::new(Vec::with_capacity(meta.len() as usize + 1));
     (&mut file)
@@ -206,23 +211,28 @@ pub enum Saved {
     KeptInvalid,
 }
 
-/// Checks that saving `key` into `path` would not be refused: the file, if
-/// any, is a JSON object, and without `overwrite` it lacks `key`.
+/// Checks that saving `key` into `path` would not be refused: the name is
+/// one the platform can hold, the file, if any, is a JSON object, and
+/// without `overwrite` it lacks `key`.
 pub fn check_save(path: &Path, key: &str, overwrite: bool) -> Result<()> {
-    if let Some(map) = read_object(path)? {
-        if !overwrite && map.contains_key(key) {
-            return Err(exists_error(path, key));
-        }
+    check_name(path)?;
+    if let Some(map) = read_object(path)?
+        && !overwrite
+        && map.contains_key(key)
+    {
+        return Err(exists_error(path, key));
     }
     Ok(())
 }
 
 /// Saves `token` under `key` in `path`, keeping every other key. Refuses an
 /// existing key unless `overwrite`. Writes a temporary file in the same
-/// directory, syncs it and renames it over the target, holding a lock on the
-/// directory so that concurrent savers never lose a key. A symbolic link is
-/// written through to its target; an existing file keeps its mode, a new one
-/// is 0600 and new directories 0700.
+/// directory, syncs it and renames it over the target, holding the
+/// directory's save lock ([`SaveLock`]) so that concurrent savers never lose
+/// a key. A symbolic link is written through to its target; an existing file
+/// of ours keeps its mode, any other replacement is 0600 and new directories
+/// 0700 (a private ACL on Windows). A directory or file someone else
+/// controls is refused, as when reading.
 pub fn save(
     path: &Path,
     key: &str,
@@ -234,11 +244,13 @@ pub fn save(
     let dir = target.parent().ok_or_else(|| {
         Error::invalid_argument(format!("\"{}\" has no directory", path.display()))
     })?;
+    check_name(&target)?;
     create_private_dir(dir)?;
-    if skip_read_only && !writable(dir) {
+    platform::check_dir(dir)?;
+    if skip_read_only && !platform::dir_writable(dir) {
         return Ok(Saved::SkippedReadOnly);
     }
-    let _lock = DirLock::acquire(dir)?;
+    let _lock = SaveLock::acquire(dir)?;
     remove_stale_temp_files(dir);
     let mut map = read_object(&target)?.unwrap_or_default();
     match map.get(key) {
@@ -270,25 +282,28 @@ fn resolve_link(path: &Path) -> Result<PathBuf> {
     }
 }
 
-/// Creates `dir` and its missing parents with mode 0700.
+/// Creates `dir` and its missing parents, private to the user (0700).
 pub(crate) fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| Error::io("creating directory", dir, &e))
+    platform::create_private_dir(dir).map_err(|e| Error::io("creating directory", dir, &e))
 }
 
-fn writable(dir: &Path) -> bool {
-    use std::os::unix::ffi::OsStrExt;
-    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
-        return false;
-    };
-    // SAFETY: `c` is a valid NUL-terminated path.
-    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+/// Refuses a file name this platform cannot hold (on Windows, a name with
+/// `:` other than `host:port`), before anything is written.
+pub(crate) fn check_name(target: &Path) -> Result<()> {
+    let name = target.file_name().map(|n| n.to_string_lossy());
+    match name.as_deref().and_then(platform::file_name_problem) {
+        None => Ok(()),
+        Some(problem) => Err(secret_error(
+            target,
+            &format!(
+                "cannot be written: its name {problem}; choose another token file \
+                 (the Python clients cannot use this name either)"
+            ),
+        )),
+    }
 }
 
 /// Prefix and suffix of the temporary file a save writes before renaming it.
@@ -311,70 +326,40 @@ pub(crate) fn remove_stale_temp_files(dir: &Path) {
     }
 }
 
-pub(crate) fn write_atomic(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
-    let mode = match fs::metadata(target) {
-        Ok(m) => m.permissions().mode() & 0o7777,
-        Err(_) => 0o600,
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .tempfile_in(dir)
-        .map_err(|e| Error::io("creating a temporary file in", dir, &e))?;
-    let write = |f: &mut File| -> std::io::Result<()> {
-        f.set_permissions(fs::Permissions::from_mode(mode))?;
-        f.write_all(bytes)?;
-        f.sync_all()
-    };
-    write(tmp.as_file_mut()).map_err(|e| Error::io("writing", target, &e))?;
-    tmp.persist(target)
-        .map_err(|e| Error::io("replacing", target, &e.error))?;
-    // Make the rename itself durable.
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+/// A temporary file being written, removed on drop unless renamed.
+struct TempFile {
+    path: PathBuf,
+    file: Option<File>,
 }
 
-/// An exclusive `flock` on a directory, released on drop. Locking the
-/// directory (not a sidecar file) leaves nothing behind for the Python tools
-/// to trip over, and serialises every saver of that directory.
-pub(crate) struct DirLock(File);
-
-impl DirLock {
-    pub(crate) fn acquire(dir: &Path) -> Result<DirLock> {
-        use std::os::fd::AsRawFd;
-        let file = File::open(dir).map_err(|e| Error::io("locking", dir, &e))?;
-        let start = Instant::now();
+impl TempFile {
+    /// A new private file `.fwclient-<pid>-<n>.tmp` in `dir`.
+    fn create(dir: &Path) -> std::io::Result<TempFile> {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
         loop {
-            // SAFETY: the descriptor is open for the whole call.
-            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-                return Ok(DirLock(file));
+            let n = NEXT.fetch_add(1, Ordering::Relaxed);
+            let name = format!("{TEMP_PREFIX}{}-{n}{TEMP_SUFFIX}", std::process::id());
+            let path = dir.join(name);
+            match platform::create_new_private(&path) {
+                Ok(file) => {
+                    return Ok(TempFile {
+                        path,
+                        file: Some(file),
+                    });
+                }
+                // Left by a killed process with our pid, or taken: next name.
+                Err(e) if e.kind() == IoKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
             }
-            let err = std::io::Error::last_os_error();
-            if err.raw_os_error() != Some(libc::EWOULDBLOCK) {
-                return Err(Error::io("locking", dir, &err));
-            }
-            if start.elapsed() > LOCK_TIMEOUT {
-                return Err(Error::new(
-                    ErrorKind::Io,
-                    format!(
-                        "timed out after {}s waiting for another save in \"{}\"",
-                        LOCK_TIMEOUT.as_secs(),
-                        dir.display()
-                    ),
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(2));
         }
     }
 }
 
-impl Drop for DirLock {
+impl Drop for TempFile {
     fn drop(&mut self) {
-        use std::os::fd::AsRawFd;
-        // SAFETY: the descriptor is still open.
-        unsafe { libc::flock(self.0.as_raw_fd(), libc::LOCK_UN) };
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.path);
+        }
     }
 }
 
@@ -426,7 +411,7 @@ pub fn move_aside_if_invalid(path: &Path) -> Result<Option<PathBuf>> {
     let Some(dir) = target.parent().filter(|d| d.is_dir()) else {
         return Ok(None);
     };
-    let _lock = DirLock::acquire(dir)?;
+    let _lock = SaveLock::acquire(dir)?;
     match read_object(&target) {
         Err(e) if is_replaceable(&e) => {}
         _ => return Ok(None),
@@ -440,9 +425,7 @@ pub fn move_aside_if_invalid(path: &Path) -> Result<Option<PathBuf>> {
         kept = PathBuf::from(format!("{base}-{n}"));
     }
     fs::rename(&target, &kept).map_err(|e| Error::io("moving aside", &target, &e))?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
+    platform::sync_dir(dir);
     Ok(Some(kept))
 }
 
@@ -470,7 +453,48 @@ fn utc_stamp(t: std::time::SystemTime) -> String {
     )
 }
 
-fn secret_error(path: &Path, what: &str) -> Error {
+/// Replaces `target` (in `dir`) with `bytes`: a private temporary file,
+/// written and synced, then renamed over it. An existing file of ours
+/// passes its mode on. Called with the save lock held.
+pub(crate) fn write_atomic(target: &Path, dir: &Path, bytes: &[u8]) -> Result<()> {
+    if platform::writes_in_place(target) {
+        return write_in_place(target, bytes).map_err(|e| Error::io("writing", target, &e));
+    }
+    let old = fs::metadata(target).ok();
+    let mut tmp =
+        TempFile::create(dir).map_err(|e| Error::io("creating a temporary file in", dir, &e))?;
+    let write = |f: &mut File| -> std::io::Result<()> {
+        platform::keep_mode(f, old.as_ref())?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    };
+    let file = tmp.file.as_mut().expect("the temporary file is open");
+    write(file).map_err(|e| Error::io("writing", target, &e))?;
+    // Closed before the rename: Windows cannot rename an open file.
+    drop(tmp.file.take());
+    let deadline = Instant::now() + LOCK_TIMEOUT;
+    if let Err(e) = platform::replace(&tmp.path, target, deadline) {
+        let _ = fs::remove_file(&tmp.path);
+        return Err(Error::io("replacing", target, &e));
+    }
+    // Make the rename itself durable.
+    platform::sync_dir(dir);
+    Ok(())
+}
+
+/// Writes `bytes` into `target` itself (an NTFS stream on Windows, which
+/// cannot be renamed over), as Python does.
+fn write_in_place(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut f = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(target)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+pub(crate) fn secret_error(path: &Path, what: &str) -> Error {
     Error::new(
         ErrorKind::SecretFile,
         format!("secret file \"{}\" {what}", path.display()),
@@ -494,7 +518,7 @@ mod tests {
 
     #[test]
     fn time_stamps_are_utc_calendar_dates() {
-        let at = |s: u64| utc_stamp(std::time::UNIX_EPOCH + Duration::from_secs(s));
+        let at = |s: u64| utc_stamp(std::time::UNIX_EPOCH + std::time::Duration::from_secs(s));
         assert_eq!(at(0), "19700101T000000Z");
         assert_eq!(at(951_782_400), "20000229T000000Z");
         assert_eq!(at(1_798_761_599), "20261231T235959Z");

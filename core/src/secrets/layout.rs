@@ -107,11 +107,18 @@ pub fn env_nonempty(name: &str) -> Result<Option<String>> {
     }
 }
 
-/// The user's home directory, from the OS.
+/// The user's home directory as the Python clients find it
+/// (`os.path.expanduser("~")`): `$HOME` on Unix, `%USERPROFILE%` on Windows.
 pub fn home_dir() -> Result<PathBuf> {
-    std::env::home_dir()
+    super::platform::home_dir()
         .filter(|h| !h.as_os_str().is_empty())
-        .ok_or_else(|| Error::invalid_argument("cannot find the home directory (HOME is not set)"))
+        .ok_or_else(|| {
+            Error::invalid_argument(if cfg!(windows) {
+                "cannot find the home directory (USERPROFILE is not set)"
+            } else {
+                "cannot find the home directory (HOME is not set)"
+            })
+        })
 }
 
 /// `~` and `~/...` expanded to the home directory; a relative path made
@@ -121,9 +128,12 @@ pub fn expand_path(path: &str) -> Result<PathBuf> {
     if path.is_empty() {
         return Err(Error::invalid_argument("a path must not be empty"));
     }
+    let rest = super::platform::TILDE_PREFIXES
+        .iter()
+        .find_map(|p| path.strip_prefix(p));
     let expanded = if path == "~" {
         home_dir()?
-    } else if let Some(rest) = path.strip_prefix("~/") {
+    } else if let Some(rest) = rest {
         home_dir()?.join(rest)
     } else {
         PathBuf::from(path)
@@ -140,7 +150,7 @@ pub fn expand_path(path: &str) -> Result<PathBuf> {
 
 /// Like [`expand_path`], for a path that must name a file (not end in `/`).
 pub fn expand_file_path(path: &str) -> Result<PathBuf> {
-    if path.ends_with('/') {
+    if super::platform::names_a_directory(path) {
         return Err(Error::invalid_argument(format!(
             "\"{path}\" names a directory; a token file path must name a file"
         )));
@@ -155,7 +165,10 @@ pub fn secrets_dir(chosen: Option<&str>) -> Result<PathBuf> {
         Some(dir) => expand_path(dir),
         None => match env_nonempty(ENV_SECRETS_DIR)? {
             Some(dir) => expand_path(&dir),
-            None => Ok(home_dir()?.join(SECRETS_SUBDIR)),
+            // Joined part by part: native separators on Windows too.
+            None => Ok(SECRETS_SUBDIR
+                .split('/')
+                .fold(home_dir()?, |dir, part| dir.join(part))),
         },
     }
 }

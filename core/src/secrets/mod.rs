@@ -1,7 +1,10 @@
 //! Secret files on disk, laid out and written as the Python clients do.
 
+pub mod audit;
 pub mod datastack_map;
 pub mod file;
 pub mod key;
 pub mod layout;
+pub(crate) mod lock;
+mod platform;
 pub mod pyjson;

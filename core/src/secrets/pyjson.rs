@@ -215,7 +215,7 @@ fn shortest_digits(abs: f64) -> (String, i32) {
     // A tie: the candidates are the exact digits cut to `n` and that plus one.
     let lower = &exact[..digits.len()];
     let last = lower.as_bytes()[lower.len() - 1] - b'0';
-    let (even, even_exp) = if last % 2 == 0 {
+    let (even, even_exp) = if last.is_multiple_of(2) {
         (lower.to_owned(), exact_exp)
     } else {
         increment(lower, exact_exp)

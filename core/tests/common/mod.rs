@@ -5,8 +5,10 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+#[cfg(unix)]
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+#[cfg(unix)]
 use std::process::Command;
 use std::time::{Duration, SystemTime};
 
@@ -114,7 +116,9 @@ pub fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
-/// Permission bits of `path` (following symbolic links).
+/// Permission bits of `path` (following symbolic links). Unix only: tests
+/// of modes are `#[cfg(unix)]`.
+#[cfg(unix)]
 pub fn mode(path: &Path) -> u32 {
     fs::metadata(path)
         .unwrap_or_else(|e| panic!("stat {}: {e}", path.display()))
@@ -123,6 +127,7 @@ pub fn mode(path: &Path) -> u32 {
         & 0o7777
 }
 
+#[cfg(unix)]
 pub fn set_mode(path: &Path, mode: u32) {
     fs::set_permissions(path, fs::Permissions::from_mode(mode)).expect("chmod");
 }
@@ -139,15 +144,34 @@ pub fn age(path: &Path) -> SystemTime {
     old
 }
 
-/// (inode, modification time) of `path`.
+/// (inode, modification time) of `path`; on Windows (no inode number in
+/// std) the modification time alone, which [`age`] makes tell a rewrite.
 pub fn identity(path: &Path) -> (u64, SystemTime) {
     let m = fs::metadata(path).expect("stat");
-    (m.ino(), m.modified().expect("mtime"))
+    #[cfg(unix)]
+    let ino = m.ino();
+    #[cfg(not(unix))]
+    let ino = 0;
+    (ino, m.modified().expect("mtime"))
 }
 
 pub fn is_root() -> bool {
+    #[cfg(unix)]
     // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
+    return unsafe { libc::geteuid() == 0 };
+    #[cfg(not(unix))]
+    false
+}
+
+/// The permission bits in a snapshot: 0 on Windows, which has none.
+fn mode_bits(meta: &fs::Metadata) -> u32 {
+    #[cfg(unix)]
+    return meta.permissions().mode() & 0o7777;
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0
+    }
 }
 
 /// One entry of a directory snapshot.
@@ -188,12 +212,12 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Entry> {
             }
         } else if meta.is_dir() {
             Entry::Dir {
-                mode: meta.permissions().mode() & 0o7777,
+                mode: mode_bits(&meta),
             }
         } else {
             Entry::File {
                 bytes: fs::read(&path).unwrap_or_default(),
-                mode: meta.permissions().mode() & 0o7777,
+                mode: mode_bits(&meta),
             }
         };
         out.insert(e.file_name().to_string_lossy().into_owned(), entry);
@@ -207,11 +231,13 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Entry> {
 /// As root, permission bits do not stop writes, so the directory is a tmpfs
 /// mounted read-write, filled, then remounted read-only (unmounted on drop).
 /// Otherwise it is a plain directory made 0555 (made 0755 again on drop).
+#[cfg(unix)]
 pub struct ReadOnlyDir {
     path: PathBuf,
     mounted: bool,
 }
 
+#[cfg(unix)]
 impl ReadOnlyDir {
     pub fn new(path: &Path, fill: impl FnOnce(&Path)) -> ReadOnlyDir {
         fs::create_dir_all(path).expect("create the directory to make read-only");
@@ -235,6 +261,7 @@ impl ReadOnlyDir {
     }
 }
 
+#[cfg(unix)]
 fn run_mount(args: &[&str], path: &Path) {
     let out = Command::new("mount")
         .args(args)
@@ -254,6 +281,7 @@ fn run_mount(args: &[&str], path: &Path) {
     );
 }
 
+#[cfg(unix)]
 impl Drop for ReadOnlyDir {
     fn drop(&mut self) {
         if self.mounted {
