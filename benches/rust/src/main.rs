@@ -349,7 +349,7 @@ fn run(args: &[&str]) {
         &["mem-clients", &plan.mem_clients.to_string()],
     );
     let server_total = responder.stats();
-    eprintln!("fwbench: item 7: libcurl, streaming, many workers");
+    eprintln!("fwbench: item 8: libcurl, streaming, many workers");
     let scale = scale::run(&bin_dir, std::path::Path::new(&libdir), &url, quick);
     drop(responder);
 

@@ -1,4 +1,4 @@
-//! Item 7 (issue 15): fwclient next to libcurl, the C user's alternative,
+//! Item 8 (issue 15): fwclient next to libcurl, the C user's alternative,
 //! from benches/curl/bench_curl.c, each measurement in its own process:
 //! keep-alive GETs at 1 and 8 threads (against the item 3 responder), a
 //! 256 MiB streamed download to a sink and 200 clients over 8 threads
@@ -125,10 +125,10 @@ fn mib_per_second(o: &Output) -> f64 {
 }
 
 pub fn section(rep: &mut Report, r: &Results) {
-    rep.heading("7. Against libcurl; streaming; many workers (issue 15)");
+    rep.heading("8. Against libcurl; streaming; many workers (issue 15)");
     rep.para(
-        "benches/curl/bench_curl.c, each figure from its own process (CPU time and peak RSS from \
-         `getrusage`), fwclient and libcurl (libcurl4-openssl, the C user's alternative) run \
+        "benches/curl/bench_curl.c, each figure from its own process (CPU time from `getrusage`, \
+         peak RSS from `VmHWM`), fwclient and libcurl (libcurl4-openssl, the C user's alternative) run \
          alternately. GETs: keep-alive, the item 3 responder, for a fixed time per run; fwclient \
          shares one client between the threads, libcurl has one easy handle per thread (as it \
          requires). Ratios are of medians over the runs.",
@@ -140,7 +140,7 @@ pub fn section(rep: &mut Report, r: &Results) {
         let fw_cpu = median(&fw.iter().map(cpu_per_request_us).collect::<Vec<_>>());
         let curl_cpu = median(&curl.iter().map(cpu_per_request_us).collect::<Vec<_>>());
         let v = rep.verdict(
-            &format!("7. GET at {threads} thread(s) vs libcurl"),
+            &format!("8. GET at {threads} thread(s) vs libcurl"),
             "≥ 0.95× libcurl's throughput, CPU per request no more than libcurl's",
             &format!(
                 "{} throughput, {} CPU per request",
@@ -151,8 +151,8 @@ pub fn section(rep: &mut Report, r: &Results) {
         );
         rows.push(vec![
             format!("GET, {threads} thread(s)"),
-            format!("{} /s, {fw_cpu:.1} µs CPU/req", rps(fw_rps)),
-            format!("{} /s, {curl_cpu:.1} µs CPU/req", rps(curl_rps)),
+            format!("{}, {fw_cpu:.1} µs CPU/req", rps(fw_rps)),
+            format!("{}, {curl_cpu:.1} µs CPU/req", rps(curl_rps)),
             v,
         ]);
     }
@@ -180,7 +180,7 @@ pub fn section(rep: &mut Report, r: &Results) {
     );
     let mib = r.stream_bytes >> 20;
     let v = rep.verdict(
-        &format!("7. {mib} MiB streamed to a sink"),
+        &format!("8. {mib} MiB streamed to a sink"),
         "≥ 0.9× libcurl's throughput, peak RSS under 16 MiB",
         &format!(
             "{} throughput, peak RSS {:.1} MiB",
@@ -216,7 +216,7 @@ pub fn section(rep: &mut Report, r: &Results) {
     .expect("stats JSON");
     let most = stats["max_after_first_second"].as_u64().unwrap_or(u64::MAX);
     let v = rep.verdict(
-        "7. many workers against a rate limit",
+        "8. many workers against a rate limit",
         &format!("no failure; the server never above {rate}/s after the first second"),
         &format!("{failures:.0} failures; at most {most}/s after the first second"),
         failures == 0.0 && most <= rate,
