@@ -16,7 +16,9 @@
 # workspace, built into $(BENCH_TARGET_DIR)) measures fwclient through the C
 # ABI next to bare Rust baselines (serde_json, ureq) in the same process,
 # starts benches/responder (127.0.0.1, a free port, stopped by its PID) and
-# runs the C, C++ and Go programs; see BENCHMARKS.md for what each measures.
+# runs the C, C++ and Go programs, and benches/curl/bench_curl.c (fwclient
+# next to libcurl: apt-get install libcurl4-openssl-dev; it starts
+# fw-devserver from LIBDIR); see BENCHMARKS.md for what each measures.
 
 # Targets here must not become the including Makefile's default goal.
 _bench_saved_default_goal := $(.DEFAULT_GOAL)
@@ -48,7 +50,7 @@ BENCH_LINK := -L$(BENCH_LIBDIR) -Wl,-rpath,$(BENCH_LIBDIR) -lfwclient
 
 bench-lib:
 ifeq ($(BENCH_CARGO_BUILD),1)
-	cd '$(BENCH_ROOT)' && $(CARGO) build --release -p fwclient
+	cd '$(BENCH_ROOT)' && $(CARGO) build --release -p fwclient -p fw-devserver
 endif
 	@test -e '$(BENCH_LIBDIR)/libfwclient.so' || \
 	  { echo "bench: no $(BENCH_LIBDIR)/libfwclient.so" >&2; exit 1; }
@@ -58,6 +60,10 @@ bench-build: bench-lib
 	$(BENCH_CC) $(BENCH_C_FLAGS) -o '$(BENCH_BUILD)/responder' '$(BENCH_DIR)/responder/responder.c'
 	$(BENCH_CC) $(BENCH_C_FLAGS) -I'$(BENCH_ROOT)/include' -o '$(BENCH_BUILD)/bench_c' \
 	  '$(BENCH_DIR)/c/bench_c.c' $(BENCH_LINK)
+	@echo '#include <curl/curl.h>' | $(BENCH_CC) -E -x c - >/dev/null 2>&1 || \
+	  { echo "bench: libcurl's headers are missing (apt-get install libcurl4-openssl-dev)" >&2; exit 1; }
+	$(BENCH_CC) $(BENCH_C_FLAGS) -I'$(BENCH_ROOT)/include' -o '$(BENCH_BUILD)/bench_curl' \
+	  '$(BENCH_DIR)/curl/bench_curl.c' $(BENCH_LINK) -lcurl -lpthread
 	$(BENCH_CXX) $(BENCH_CXX_FLAGS) -I'$(BENCH_ROOT)/include' -I'$(BENCH_ROOT)/bindings/cpp/include' \
 	  -o '$(BENCH_BUILD)/bench_cpp' '$(BENCH_DIR)/cpp/bench_cpp.cpp' $(BENCH_LINK)
 	cd '$(BENCH_DIR)/go' && CGO_ENABLED=1 CGO_LDFLAGS='$(BENCH_LINK)' \

@@ -333,6 +333,12 @@ typedef struct fw_request_options fw_request_options;
  */
 typedef struct fw_response fw_response;
 
+/**
+ * A 2xx answer whose status and headers are known and whose body is read
+ * with fw_stream_read. Not thread-safe: one thread at a time.
+ */
+typedef struct fw_stream fw_stream;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -419,6 +425,27 @@ fw_result fw_auth_layout(const fw_auth *auth, uint32_t *layout, fw_error **err);
  * Thread safety: may be called from several threads at once.
  */
 fw_result fw_auth_token_file(const fw_auth *auth, char **path, fw_error **err);
+
+/**
+ * Re-reads the token file now, when the token in use came from a file and
+ * that file changed (size, modification time or inode) since it was read:
+ * a token rotated by another process is used from then on, by this auth
+ * and every client sharing it. Requests do this by themselves when a
+ * token from a file is refused as invalid (and then retry once). A token
+ * given explicitly or through $FW_AUTH_TOKEN is never reloaded (FW_OK,
+ * nothing done); a file that no longer holds a valid token leaves the
+ * token in use unchanged.
+ *
+ * @param auth  The auth.
+ * @param err   NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_SECRET_FILE or FW_ERR_IO for a changed file that
+ *         cannot be read or is malformed; FW_ERR_INVALID_TOKEN_FORMAT for
+ *         an unusable token in it; FW_ERR_INVALID_ARGUMENT for a NULL @p auth.
+ *
+ * Thread safety: may be called from several threads at once; requests
+ * already under way keep the token they started with.
+ */
+fw_result fw_auth_reload(const fw_auth *auth, fw_error **err);
 
 /**
  * Uses @p token from now on, for this session only (no file is written),
@@ -736,7 +763,10 @@ fw_result fw_client_get(const fw_client *client,
 
 /**
  * A request with any method and an optional body. Idempotent methods
- * are retried on 502/503/504 and reset connections. Network I/O.
+ * are retried on 429, 502, 503, 504 and on connection resets before any
+ * byte of the answer, with backoff and Retry-After (see
+ * fw_options_set_retry_base_delay_ms); an error after several tries says
+ * how many. Network I/O.
  *
  * @param client        The client.
  * @param method        "GET", "POST", ...
@@ -811,6 +841,40 @@ fw_result fw_client_with_request_options(const fw_client *client,
                                          const fw_request_options *request_opts,
                                          fw_client **out_client,
                                          fw_error **err);
+
+/**
+ * Opens a request and returns its 2xx answer with the body left to read:
+ * status and headers at once (fw_stream_status, fw_stream_header), the
+ * body in chunks with fw_stream_read, never held whole (no body limit
+ * applies). The same rules as fw_client_request: the token only to trusted
+ * origins, the same redirects and retries (before the answer: a body is
+ * never retried); an error answer is read whole and is an error. The total
+ * timeout bounds the reading of the body too. Network I/O; blocks until
+ * the headers are read.
+ *
+ * @param client        The client.
+ * @param method        "GET", "POST", ...
+ * @param url           An absolute http(s) URL.
+ * @param body          The request body's bytes, read during the call; NULL allowed when @p body_len is 0.
+ * @param body_len      The request body's length; (NULL, 0) is no body.
+ * @param content_type  The request body's Content-Type; NULL allowed (none sent).
+ * @param out_stream    Receives the stream (free with fw_stream_free, which
+ *                      returns the connection to the pool only when the body
+ *                      was read to its end).
+ * @param err           NULL, or a pointer to NULL that receives the error on failure.
+ * @return As fw_client_get.
+ *
+ * Thread safety: may be called from several threads at once; each stream
+ * is used by one thread at a time.
+ */
+fw_result fw_client_open(const fw_client *client,
+                         const char *method,
+                         const char *url,
+                         const uint8_t *body,
+                         size_t body_len,
+                         const char *content_type,
+                         fw_stream **out_stream,
+                         fw_error **err);
 
 /**
  * The datastack's local server, from its info (fetched on first need
@@ -1133,8 +1197,10 @@ fw_result fw_options_set_timeout_ms(fw_options *opts,
                                     fw_error **err);
 
 /**
- * How often an idempotent request is retried after 502/503/504 or a reset
- * connection.
+ * How often an idempotent request is retried after 429, 502, 503, 504 or
+ * a connection reset before any byte of the answer (see
+ * fw_options_set_retry_base_delay_ms for the pauses; all tries end within
+ * the total timeout).
  *
  * @param opts  The options.
  * @param n     Retries (default 3; 0 disables retries).
@@ -1142,6 +1208,18 @@ fw_result fw_options_set_timeout_ms(fw_options *opts,
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
  */
 fw_result fw_options_set_max_retries(fw_options *opts, uint32_t n, fw_error **err);
+
+/**
+ * The base delay of the backoff between tries of an idempotent request:
+ * try n waits a random time below base * 2^(n-1) (full jitter, at most
+ * 30 s), or the server's Retry-After plus a random time below the base.
+ *
+ * @param opts  The options.
+ * @param ms    The base delay in milliseconds (default 100; 0 retries at once).
+ * @param err   NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
+ */
+fw_result fw_options_set_retry_base_delay_ms(fw_options *opts, uint32_t ms, fw_error **err);
 
 /**
  * The largest response body accepted; a larger answer gives FW_ERR_BAD_RESPONSE.
@@ -1285,6 +1363,88 @@ fw_result fw_response_header_at(const fw_response *response,
  *                  (nor the body borrowed from it).
  */
 void fw_response_free(fw_response *response);
+
+/**
+ * The HTTP status of a stream's answer.
+ *
+ * @param stream  The stream (NULL allowed).
+ * @return        The status (200..299); 0 when @p stream is NULL.
+ */
+uint16_t fw_stream_status(const fw_stream *stream);
+
+/**
+ * The value of a header of a stream's answer; the values of a header
+ * received more than once are joined with ", " (RFC 9110). Available
+ * before any of the body is read.
+ *
+ * @param stream     The stream.
+ * @param name       The header's name, any case.
+ * @param out_value  Receives a new string (free with fw_string_free), or
+ *                   NULL when the header is absent.
+ * @param err        NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL or non-UTF-8 argument;
+ *         FW_ERR_BAD_RESPONSE when a value holds a NUL byte.
+ */
+fw_result fw_stream_header(const fw_stream *stream,
+                           const char *name,
+                           char **out_value,
+                           fw_error **err);
+
+/**
+ * The number of headers of a stream's answer; a name received twice
+ * counts twice.
+ *
+ * @param stream  The stream (NULL allowed).
+ * @return        The count; 0 when @p stream is NULL.
+ */
+size_t fw_stream_header_count(const fw_stream *stream);
+
+/**
+ * Header number @p index of a stream's answer, in the order of
+ * fw_response_header_at.
+ *
+ * @param stream     The stream.
+ * @param index      0-based, below fw_stream_header_count.
+ * @param out_name   Receives the name in lower case (free with fw_string_free).
+ * @param out_value  Receives the value (free with fw_string_free).
+ * @param err        NULL, or receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument or an
+ *         @p index out of range (nothing is written then).
+ */
+fw_result fw_stream_header_at(const fw_stream *stream,
+                              size_t index,
+                              char **out_name,
+                              char **out_value,
+                              fw_error **err);
+
+/**
+ * Reads the next bytes of the body: blocks until at least one byte is
+ * there, the body ends, or the request's total timeout (counted from
+ * fw_client_open) elapses. Network I/O.
+ *
+ * @param stream  The stream.
+ * @param buf     Receives up to @p cap bytes; NULL allowed when @p cap is 0.
+ * @param cap     The room in @p buf.
+ * @param n       Receives the number of bytes read: 0 at the end of the body
+ *                (and when @p cap is 0); 0 on failure.
+ * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_TIMEOUT, FW_ERR_NETWORK, FW_ERR_TLS,
+ *         FW_ERR_BAD_RESPONSE when the body cannot be read (the stream is at
+ *         its end then, its connection closed: a body is never retried);
+ *         FW_ERR_INVALID_ARGUMENT for a NULL argument.
+ *
+ * Thread safety: not to be called on one stream from two threads at once.
+ */
+fw_result fw_stream_read(fw_stream *stream, uint8_t *buf, size_t cap, size_t *n, fw_error **err);
+
+/**
+ * Frees a stream. When its body was read to the end the connection goes
+ * back to the client's pool; otherwise it is closed (the rest of the body
+ * is neither read nor waited for).
+ *
+ * @param stream  The stream; NULL is a no-op. Not to be used afterwards.
+ */
+void fw_stream_free(fw_stream *stream);
 
 /**
  * Frees a string returned by fwclient, zeroing its bytes first.

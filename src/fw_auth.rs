@@ -280,6 +280,36 @@ pub unsafe extern "C" fn fw_auth_token_file(
     })
 }
 
+/// Re-reads the token file now, when the token in use came from a file and
+/// that file changed (size, modification time or inode) since it was read:
+/// a token rotated by another process is used from then on, by this auth
+/// and every client sharing it. Requests do this by themselves when a
+/// token from a file is refused as invalid (and then retry once). A token
+/// given explicitly or through $FW_AUTH_TOKEN is never reloaded (FW_OK,
+/// nothing done); a file that no longer holds a valid token leaves the
+/// token in use unchanged.
+///
+/// @param auth  The auth.
+/// @param err   NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_SECRET_FILE or FW_ERR_IO for a changed file that
+///         cannot be read or is malformed; FW_ERR_INVALID_TOKEN_FORMAT for
+///         an unusable token in it; FW_ERR_INVALID_ARGUMENT for a NULL @p auth.
+///
+/// Thread safety: may be called from several threads at once; requests
+/// already under way keep the token they started with.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_auth_reload(
+    auth: *const fw_auth,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    boundary::run(err, || {
+        // SAFETY: NULL or live.
+        let auth = unsafe { fw_auth::arg(auth)? };
+        auth.reload()?;
+        Ok(())
+    })
+}
+
 /// Uses @p token from now on, for this session only (no file is written),
 /// in this auth and every client sharing it.
 ///

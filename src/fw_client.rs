@@ -10,6 +10,7 @@ use super::fw_error::fw_error;
 use super::fw_options::fw_options;
 use super::fw_response::{ResponseBox, fw_response};
 use super::fw_result::fw_result;
+use super::fw_stream::{StreamBox, fw_stream};
 use super::handle::{Handle, out, slice_arg};
 use super::strings;
 use fwclient_core::client::Client;
@@ -212,7 +213,10 @@ pub unsafe extern "C" fn fw_client_get(
 }
 
 /// A request with any method and an optional body. Idempotent methods
-/// are retried on 502/503/504 and reset connections. Network I/O.
+/// are retried on 429, 502, 503, 504 and on connection resets before any
+/// byte of the answer, with backoff and Retry-After (see
+/// fw_options_set_retry_base_delay_ms); an error after several tries says
+/// how many. Network I/O.
 ///
 /// @param client        The client.
 /// @param method        "GET", "POST", ...
@@ -347,6 +351,65 @@ pub unsafe extern "C" fn fw_client_with_request_options(
             )
         };
         *slot = fw_client::into_raw(client.with_request_options(per_request.clone()));
+        Ok(())
+    })
+}
+
+/// Opens a request and returns its 2xx answer with the body left to read:
+/// status and headers at once (fw_stream_status, fw_stream_header), the
+/// body in chunks with fw_stream_read, never held whole (no body limit
+/// applies). The same rules as fw_client_request: the token only to trusted
+/// origins, the same redirects and retries (before the answer: a body is
+/// never retried); an error answer is read whole and is an error. The total
+/// timeout bounds the reading of the body too. Network I/O; blocks until
+/// the headers are read.
+///
+/// @param client        The client.
+/// @param method        "GET", "POST", ...
+/// @param url           An absolute http(s) URL.
+/// @param body          The request body's bytes, read during the call; NULL allowed when @p body_len is 0.
+/// @param body_len      The request body's length; (NULL, 0) is no body.
+/// @param content_type  The request body's Content-Type; NULL allowed (none sent).
+/// @param out_stream    Receives the stream (free with fw_stream_free, which
+///                      returns the connection to the pool only when the body
+///                      was read to its end).
+/// @param err           NULL, or a pointer to NULL that receives the error on failure.
+/// @return As fw_client_get.
+///
+/// Thread safety: may be called from several threads at once; each stream
+/// is used by one thread at a time.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn fw_client_open(
+    client: *const fw_client,
+    method: *const c_char,
+    url: *const c_char,
+    body: *const u8,
+    body_len: usize,
+    content_type: *const c_char,
+    out_stream: *mut *mut fw_stream,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    boundary::run(err, || {
+        // SAFETY: NULL or valid, as documented.
+        let (client, method, url, content_type, slot) = unsafe {
+            (
+                fw_client::arg(client)?,
+                strings::arg(method, "method")?,
+                strings::arg(url, "url")?,
+                strings::opt_arg(content_type, "content_type")?,
+                out(out_stream, "out_stream")?,
+            )
+        };
+        // SAFETY: the caller passes `body_len` readable bytes.
+        let body = Some(unsafe { slice_arg(body, body_len, "body") }?).filter(|b| !b.is_empty());
+        let stream = client.open(&Request {
+            method,
+            url,
+            body,
+            content_type,
+        })?;
+        *slot = fw_stream::into_raw(StreamBox::from(stream));
         Ok(())
     })
 }

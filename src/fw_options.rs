@@ -274,8 +274,10 @@ pub unsafe extern "C" fn fw_options_set_timeout_ms(
     }
 }
 
-/// How often an idempotent request is retried after 502/503/504 or a reset
-/// connection.
+/// How often an idempotent request is retried after 429, 502, 503, 504 or
+/// a connection reset before any byte of the answer (see
+/// fw_options_set_retry_base_delay_ms for the pauses; all tries end within
+/// the total timeout).
 ///
 /// @param opts  The options.
 /// @param n     Retries (default 3; 0 disables retries).
@@ -291,6 +293,29 @@ pub unsafe extern "C" fn fw_options_set_max_retries(
     unsafe {
         set_value(opts, err, |o| {
             o.http.max_retries = n;
+            Ok(())
+        })
+    }
+}
+
+/// The base delay of the backoff between tries of an idempotent request:
+/// try n waits a random time below base * 2^(n-1) (full jitter, at most
+/// 30 s), or the server's Retry-After plus a random time below the base.
+///
+/// @param opts  The options.
+/// @param ms    The base delay in milliseconds (default 100; 0 retries at once).
+/// @param err   NULL, or receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_options_set_retry_base_delay_ms(
+    opts: *mut fw_options,
+    ms: u32,
+    err: *mut *mut fw_error,
+) -> fw_result {
+    // SAFETY: forwarded.
+    unsafe {
+        set_value(opts, err, |o| {
+            o.http.retry_base_delay = Duration::from_millis(u64::from(ms));
             Ok(())
         })
     }

@@ -36,19 +36,54 @@ impl From<Response> for ResponseBox {
 
 impl ResponseBox {
     fn list(&self) -> &[(String, String)] {
-        self.list.get_or_init(|| {
-            self.response
-                .headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_owned(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect()
-        })
+        self.list.get_or_init(|| header_list(&self.response))
     }
+}
+
+/// The headers of `resp` as (lower-case name, value) pairs, for indexing.
+pub(crate) fn header_list(resp: &Response) -> Vec<(String, String)> {
+    resp.headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The value of header `name` of `resp` as a new C string (NULL when absent).
+pub(crate) fn header_to_c(resp: &Response, name: &str) -> fwclient_core::Result<*mut c_char> {
+    strings::opt_to_c(resp.header(name).as_deref())
+        .map_err(|_| Error::new(ErrorKind::BadResponse, "a header value holds a NUL byte"))
+}
+
+/// Writes header number `index` of `list` to the two slots, or nothing on error.
+pub(crate) fn header_at(
+    list: &[(String, String)],
+    index: usize,
+    name_slot: &mut *mut c_char,
+    value_slot: &mut *mut c_char,
+) -> fwclient_core::Result<()> {
+    let (n, v) = list.get(index).ok_or_else(|| {
+        Error::invalid_argument(format!(
+            "argument `index` ({index}) is out of range ({} headers)",
+            list.len()
+        ))
+    })?;
+    let n = strings::to_c(n)?;
+    let v = match strings::to_c(v) {
+        Ok(v) => v,
+        Err(e) => {
+            // SAFETY: `n` was just made by to_c.
+            unsafe { strings::fw_string_free(n) };
+            return Err(e);
+        }
+    };
+    *name_slot = n;
+    *value_slot = v;
+    Ok(())
 }
 
 impl Handle for fw_response {
@@ -127,8 +162,7 @@ pub unsafe extern "C" fn fw_response_header(
                 out(out_value, "out_value")?,
             )
         };
-        *slot = strings::opt_to_c(resp.response.header(name).as_deref())
-            .map_err(|_| Error::new(ErrorKind::BadResponse, "a header value holds a NUL byte"))?;
+        *slot = header_to_c(&resp.response, name)?;
         Ok(())
     })
 }
@@ -170,25 +204,7 @@ pub unsafe extern "C" fn fw_response_header_at(
                 out(out_value, "out_value")?,
             )
         };
-        let list = resp.list();
-        let (n, v) = list.get(index).ok_or_else(|| {
-            Error::invalid_argument(format!(
-                "argument `index` ({index}) is out of range ({} headers)",
-                list.len()
-            ))
-        })?;
-        let n = strings::to_c(n)?;
-        let v = match strings::to_c(v) {
-            Ok(v) => v,
-            Err(e) => {
-                // SAFETY: `n` was just made by to_c.
-                unsafe { strings::fw_string_free(n) };
-                return Err(e);
-            }
-        };
-        *name_slot = n;
-        *value_slot = v;
-        Ok(())
+        header_at(resp.list(), index, name_slot, value_slot)
     })
 }
 

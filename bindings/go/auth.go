@@ -165,6 +165,18 @@ func (a *Auth) TokenFile() (string, error) {
 	})
 }
 
+// Reload re-reads the token file when the token came from a file that
+// changed since it was read (size, modification time or inode): a token
+// rotated by another process is used from then on. Requests do this by
+// themselves when a token from a file is refused as invalid (and retry
+// once). A token given explicitly or through $FW_AUTH_TOKEN never reloads.
+func (a *Auth) Reload() error {
+	return a.use(func(p *C.fw_auth) error {
+		var e *C.fw_error
+		return errorFrom(C.fw_auth_reload(p, &e), e)
+	})
+}
+
 // SetToken uses token from now on, for this session only (no file is
 // written), in this auth and every client sharing it. A token that is empty
 // or holds whitespace, control or non-ASCII characters gives

@@ -150,8 +150,10 @@ func (c *Client) Get(ctx context.Context, url string) (*Response, error) {
 }
 
 // Request sends a request with any method and an optional body
-// (contentType "" sends none). Idempotent methods are retried on
-// 502/503/504 and reset connections. As Get otherwise.
+// (contentType "" sends none). Idempotent methods are retried on 429,
+// 502, 503, 504 and connection resets before any byte of the answer, with
+// backoff and Retry-After (Options.RetryBaseDelay); an error after several
+// tries says how many. As Get otherwise.
 func (c *Client) Request(ctx context.Context, method, url string, body []byte, contentType string) (*Response, error) {
 	cm, err := cString(method)
 	if err != nil {

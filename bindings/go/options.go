@@ -60,9 +60,16 @@ type Options struct {
 	// value is refused.
 	ConnectTimeout time.Duration
 	TotalTimeout   time.Duration
-	// MaxRetries is how often an idempotent request is retried after
-	// 502/503/504 or a reset connection (default 3; 0 disables retries).
+	// MaxRetries is how often an idempotent request is retried after 429,
+	// 502, 503, 504 or a connection reset before any byte of the answer
+	// (default 3; 0 disables retries).
 	MaxRetries *int
+	// RetryBaseDelay is the base of the backoff between tries: try n waits
+	// a random time below RetryBaseDelay * 2^(n-1) (full jitter), or the
+	// server's Retry-After plus a random time below it. 0 keeps the
+	// library's default (100 ms); whole milliseconds, rounded up; a
+	// negative value is refused.
+	RetryBaseDelay time.Duration
 	// MaxBodyBytes is the largest response body accepted (default 256 MiB);
 	// a larger answer gives ErrBadResponse. A negative value is refused.
 	MaxBodyBytes int64
@@ -189,6 +196,17 @@ func (o *Options) fill(co *C.fw_options) error {
 			return argumentError("option MaxRetries must be between 0 and 4294967295")
 		}
 		if err := call(func(e **C.fw_error) C.fw_result { return C.fw_options_set_max_retries(co, C.uint32_t(n), e) }); err != nil {
+			return err
+		}
+	}
+	if o.RetryBaseDelay != 0 {
+		ms := millis(o.RetryBaseDelay)
+		if o.RetryBaseDelay < 0 || ms > math.MaxUint32 {
+			return argumentError("option RetryBaseDelay must be between 0 and 4294967295 ms")
+		}
+		if err := call(func(e **C.fw_error) C.fw_result {
+			return C.fw_options_set_retry_base_delay_ms(co, C.uint32_t(ms), e)
+		}); err != nil {
 			return err
 		}
 	}

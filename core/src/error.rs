@@ -151,6 +151,12 @@ impl Error {
         self
     }
 
+    /// The same error (kind and details kept) with `suffix` after its message.
+    pub fn note(mut self, suffix: &str) -> Error {
+        self.message.push_str(suffix);
+        self
+    }
+
     pub fn kind(&self) -> ErrorKind {
         self.kind
     }

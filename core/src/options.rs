@@ -35,7 +35,10 @@ pub struct Options {
 pub struct HttpOptions {
     pub connect_timeout: Duration,
     pub total_timeout: Duration,
+    /// Tries after the first, for an idempotent request (see `http::retry`).
     pub max_retries: u32,
+    /// The base of the exponential backoff between tries.
+    pub retry_base_delay: Duration,
     pub max_body_bytes: u64,
     pub ca_file: Option<String>,
     pub trusted_origins: Vec<String>,
@@ -109,6 +112,7 @@ impl Default for HttpOptions {
             connect_timeout: Duration::from_secs(10),
             total_timeout: Duration::from_secs(60),
             max_retries: 3,
+            retry_base_delay: Duration::from_millis(100),
             max_body_bytes: 256 * 1024 * 1024,
             ca_file: None,
             trusted_origins: Vec::new(),

@@ -1,12 +1,15 @@
 //! Fault endpoints for client tests (no auth): `/fault/stall`,
 //! `/fault/stall-body`, `/fault/flaky`, `/fault/big`, `/fault/status`,
-//! `/fault/json-garbage`.
+//! `/fault/json-garbage`, `/fault/connections`, `/fault/ratelimit` and
+//! `/fault/ratelimit-stats`
+//! (ratelimit.rs).
 
 use crate::http::{Body, Reply, Req, error_json, not_found};
+use crate::ratelimit::{self, Decision};
 use crate::server::Ctx;
 use serde_json::json;
 use std::thread::sleep;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// Longest sleep a request may ask for (10 minutes).
 const MAX_MS: u64 = 600_000;
@@ -49,6 +52,36 @@ pub fn route(req: &Req, ctx: &Ctx, kind: &str) -> Result<Reply, Reply> {
             Ok(s @ 100..=599) => Ok(status_reply(s)),
             _ => Err(error_json(400, "bad_request", "code must be 100-599")),
         },
+        // 429 to the first `first` requests of each `key` and above `rate`
+        // a second; Retry-After in seconds, or as a date with `form=date`.
+        "ratelimit" => {
+            let key = req.param("key").unwrap_or_default();
+            let now = SystemTime::now();
+            let first = req.param_u64("first", 0);
+            match ctx
+                .store
+                .limiter
+                .check(&key, first, req.param_u64("rate", 0), now)
+            {
+                Decision::Admit => Ok(Reply::json(200, &json!({"ok": true}))),
+                Decision::Refuse(wait) => {
+                    let as_date = req.param("form").as_deref() == Some("date");
+                    let value = ratelimit::retry_after(wait, as_date, now);
+                    Err(error_json(429, "rate_limited", "too many requests")
+                        .with_header("Retry-After", &value))
+                }
+            }
+        }
+        // How many connections the server accepted so far (both origins):
+        // whether a client reused its connection.
+        "connections" => {
+            let n = ctx
+                .store
+                .connections
+                .load(std::sync::atomic::Ordering::Relaxed);
+            Ok(Reply::json(200, &json!({ "connections": n })))
+        }
+        "ratelimit-stats" => Ok(Reply::json(200, &ctx.store.limiter.stats())),
         "json-garbage" => Ok(Reply::new(200, "application/json", "{not json")),
         // A header received twice, with another between: how a client
         // lists and joins repeated headers.

@@ -8,6 +8,7 @@ mod faults;
 mod fixture;
 mod http;
 mod info;
+mod ratelimit;
 mod routes;
 mod server;
 mod store;

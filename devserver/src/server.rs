@@ -77,6 +77,9 @@ pub fn run(listener: Listener, ctx: Ctx) {
                 continue;
             }
         };
+        ctx.store
+            .connections
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let ctx = Arc::clone(&ctx);
         let tls = listener.tls.clone();
         // If no thread can be made, the stream is dropped (closed).

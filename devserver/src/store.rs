@@ -41,6 +41,10 @@ pub struct Store {
     pub datastacks: BTreeMap<String, Datastack>,
     state: Mutex<State>,
     flaky: Mutex<HashMap<String, u64>>,
+    /// The counters of `/fault/ratelimit`.
+    pub limiter: crate::ratelimit::Limiter,
+    /// Connections accepted, both origins (`/fault/connections`).
+    pub connections: std::sync::atomic::AtomicU64,
 }
 
 impl Store {
@@ -74,6 +78,8 @@ impl Store {
                 seen,
             }),
             flaky: Mutex::new(HashMap::new()),
+            limiter: Default::default(),
+            connections: Default::default(),
         }
     }
 

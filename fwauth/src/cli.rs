@@ -217,7 +217,9 @@ pub const COMMANDS: &[Command] = &[
         about: "GET URL with the token, as the library sends it: only to the global server (and\n\
                 the datastack's local server with --datastack), never over plain http except to\n\
                 loopback. A URL starting with / is taken relative to the server. The body is\n\
-                written as received; an error answer writes nothing to standard output and its\n\
+                streamed as received (never held whole); -o FILE writes a temporary file beside\n\
+                FILE and renames it at the end, so a failure leaves FILE untouched. An error\n\
+                answer writes nothing to standard output and its\n\
                 message to standard error, with the exit status of its class.",
     },
 ];

@@ -13,7 +13,9 @@ use fwclient_core::secrets::file::{self, Saved};
 use fwclient_core::secrets::layout::{CAVE_FILE, ENV_LAYOUT, FRAMEWORK_FILE};
 use fwclient_core::{
     AddressSource, Auth, Client, Error, Layout, Options, SaveOptions, Token, TokenSource,
-    auth::diagnose, setup,
+    auth::diagnose,
+    http::{Request, Stream},
+    setup,
 };
 use serde_json::Value;
 
@@ -490,18 +492,78 @@ fn get(p: &Parsed<'_>) -> Outcome {
         // Learning the local server makes it a trusted origin.
         client.datastack_info()?;
     }
-    let resp = client.get(&url)?;
+    // The body is streamed, never held whole: to a temporary file beside
+    // FILE, renamed over it at the end (a failure leaves no partial file),
+    // or to standard output as it arrives.
+    let mut stream = client.open(&Request::get(&url))?;
     match p.value("output") {
-        Some(out) => std::fs::write(out, &resp.body)
-            .map_err(|e| CliError::new(exit::FILES, format!("error writing \"{out}\": {e}")))?,
+        Some(out) => write_file_atomically(Path::new(out), &mut stream)?,
         None => {
             let mut stdout = std::io::stdout().lock();
+            copy_body(&mut stream, &mut stdout)
+                .map_err(|e| e.or_write(|e| format!("writing the body: {e}"), exit::FAILURE))?;
             stdout
-                .write_all(&resp.body)
-                .and_then(|()| stdout.flush())
+                .flush()
                 .map_err(|e| CliError::new(exit::FAILURE, format!("writing the body: {e}")))?;
         }
     }
+    Ok(())
+}
+
+/// A failure while copying a body: reading it (the library's error) or
+/// writing it.
+enum CopyError {
+    Read(fwclient_core::Error),
+    Write(std::io::Error),
+}
+
+impl CopyError {
+    /// The CLI error: the library's for a read, `what` with `code` for a write.
+    fn or_write(self, what: impl FnOnce(std::io::Error) -> String, code: u8) -> CliError {
+        match self {
+            CopyError::Read(e) => e.into(),
+            CopyError::Write(e) => CliError::new(code, what(e)),
+        }
+    }
+}
+
+/// Copies the rest of `stream`'s body to `to`, chunk by chunk.
+fn copy_body(stream: &mut Stream, to: &mut impl Write) -> Result<(), CopyError> {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = stream.read_chunk(&mut buf).map_err(CopyError::Read)?;
+        if n == 0 {
+            return Ok(());
+        }
+        to.write_all(&buf[..n]).map_err(CopyError::Write)?;
+    }
+}
+
+/// Writes `stream`'s body to a temporary file in `out`'s directory, then
+/// renames it to `out`: `out` is either untouched or the whole body.
+fn write_file_atomically(out: &Path, stream: &mut Stream) -> Outcome {
+    let files_error = |e: std::io::Error| {
+        CliError::new(
+            exit::FILES,
+            format!("error writing \"{}\": {e}", out.display()),
+        )
+    };
+    let dir = match out.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".fwauth-get-")
+        .tempfile_in(dir)
+        .map_err(files_error)?;
+    copy_body(stream, tmp.as_file_mut()).map_err(|e| {
+        e.or_write(
+            |e| format!("error writing \"{}\": {e}", out.display()),
+            exit::FILES,
+        )
+    })?;
+    tmp.as_file().sync_all().map_err(files_error)?;
+    tmp.persist(out).map_err(|e| files_error(e.error))?;
     Ok(())
 }
 

@@ -550,6 +550,22 @@ def get_writes_the_body(home):
 
 
 @test
+def get_o_streams_to_the_file_and_leaves_it_alone_on_failure(home):
+    env = home.env(FW_AUTH_TOKEN=SEED)
+    out = os.path.join(home.dir, "big.bin")
+    r = fwauth(home, "get", "-o", out, "--server", url(), "/fault/big?bytes=4194304", env=env)
+    check(r.code == OK and r.out == "", r)
+    with open(out, "rb") as f:
+        check(f.read() == b"a" * 4194304, "the 4 MiB body streamed to -o FILE")
+    # A failed GET leaves the file as it was, and no temporary file behind.
+    r = fwauth(home, "get", "-o", out, "--server", url(), "/fault/status?code=404", env=env)
+    check(r.code == SERVER_ERROR, r)
+    check(os.path.getsize(out) == 4194304, "-o FILE untouched by a failed GET")
+    left = [n for n in os.listdir(home.dir) if n.startswith(".fwauth-get-")]
+    check(left == [], f"temporary files left behind: {left}")
+
+
+@test
 def get_errors_go_to_stderr_with_their_class(home):
     env = home.env(FW_AUTH_TOKEN=SEED)
     cases = [

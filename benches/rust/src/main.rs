@@ -21,6 +21,7 @@ mod profile;
 mod programs;
 mod report;
 mod resolution;
+mod scale;
 mod stats;
 
 use std::path::{Path, PathBuf};
@@ -348,6 +349,8 @@ fn run(args: &[&str]) {
         &["mem-clients", &plan.mem_clients.to_string()],
     );
     let server_total = responder.stats();
+    eprintln!("fwbench: item 8: libcurl, streaming, many workers");
+    let scale = scale::run(&bin_dir, std::path::Path::new(&libdir), &url, quick);
     drop(responder);
 
     // ------------------------------------------------------------ report
@@ -359,6 +362,7 @@ fn run(args: &[&str]) {
     );
     item5(&mut rep, &plan, &mem_req, &mem_cli);
     item6(&mut rep, &res, &scaling);
+    scale::section(&mut rep, &scale);
     profile::section(&mut rep, flag(args, "--callgrind"));
 
     let command = machine::make_command();

@@ -44,6 +44,7 @@ HANDLES = (
     "fw_response",
     "fw_cancel",
     "fw_request_options",
+    "fw_stream",
 )
 
 
@@ -184,6 +185,14 @@ class Call:
                     self.args += ['(const uint8_t *)"x"', "1"]
                 else:
                     self.args += ["&one_id", "1"]
+                continue
+            # A buffer to fill and its room.
+            if ctype == "uint8_t *" and nxt and nxt[0] == "size_t":
+                i += 1
+                if name == null:
+                    self.args += ["NULL", "0" if zero_len == nxt[1] else "1"]
+                else:
+                    self.args += ["room", "0" if empty == nxt[1] else "1"]
                 continue
             if name == null:
                 self.args.append("NULL")
@@ -348,6 +357,7 @@ PRELUDE = r"""/*
 static char sentinel_byte;
 #define SENTINEL (&sentinel_byte)
 static const uint64_t one_id = 1;
+static uint8_t room[1];
 static unsigned long calls;
 
 typedef struct fixtures {
@@ -360,6 +370,7 @@ typedef struct fixtures {
     fw_client *client;
     fw_auth *auth;
     fw_response *response;
+    fw_stream *stream;
     fw_error *error;
     fw_cancel *cancel;
     fw_request_options *request_options;
@@ -441,7 +452,9 @@ static bool fixtures_make(fixtures *f) {
     bool ok = o != NULL && CHECK_OK(fw_options_set_secrets_dir(o, f->dir, &err), err) &&
               CHECK_OK(fw_client_new("minnie65_public", o, &f->client, &err), err) &&
               CHECK_OK(fw_client_auth(f->client, &f->auth, &err), err) &&
-              CHECK_OK(fw_client_get(f->client, f->echo_url, &f->response, &err), err);
+              CHECK_OK(fw_client_get(f->client, f->echo_url, &f->response, &err), err) &&
+              CHECK_OK(fw_client_open(f->client, "GET", f->echo_url, NULL, 0, NULL, &f->stream, &err),
+                       err);
     fw_options_free(o);
     if (ok) {
         char url[400];
@@ -461,6 +474,7 @@ static void fixtures_free(fixtures *f) {
     fw_options_free(f->options);
     fw_error_free(f->error);
     fw_response_free(f->response);
+    fw_stream_free(f->stream);
     fw_auth_free(f->auth);
     fw_client_free(f->client);
     th_devserver_stop(&f->srv);

@@ -85,6 +85,7 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_auth_token_file(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_set_token(NULL, "fake_token_123", ERRP));
     EXPECT_INVALID(fw_auth_set_token(a, NULL, ERRP));
+    EXPECT_INVALID(fw_auth_reload(NULL, ERRP));
     EXPECT_INVALID(fw_auth_save_token(NULL, "fake_token_123", NULL, NULL, 0, ERRP));
     EXPECT_INVALID(fw_auth_get_new_token(NULL, &s, ERRP));
     EXPECT_INVALID(fw_auth_get_new_token(a, NULL, ERRP));
@@ -129,6 +130,15 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_request_options_set_cancel(NULL, NULL, ERRP));
     fw_cancel_free(NULL);
     fw_request_options_free(NULL);
+    {
+        fw_stream *stream_out = NULL;
+        EXPECT_INVALID(fw_client_open(NULL, "GET", "http://127.0.0.1:9/x", NULL, 0, NULL, &stream_out, ERRP));
+        EXPECT_INVALID(fw_client_open(c, NULL, "http://127.0.0.1:9/x", NULL, 0, NULL, &stream_out, ERRP));
+        EXPECT_INVALID(fw_client_open(c, "GET", NULL, NULL, 0, NULL, &stream_out, ERRP));
+        EXPECT_INVALID(fw_client_open(c, "POST", "http://127.0.0.1:9/x", NULL, 5, NULL, &stream_out, ERRP));
+        EXPECT_INVALID(fw_client_open(c, "GET", "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, ERRP));
+        CHECK(stream_out == NULL);
+    }
     EXPECT_INVALID(fw_client_local_server(NULL, &s, ERRP));
     EXPECT_INVALID(fw_client_local_server(c, NULL, ERRP));
     EXPECT_INVALID(fw_client_datastack_info(NULL, &s, ERRP));
@@ -161,6 +171,19 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_response_header_at(NULL, 0, &s, &s, ERRP));
     fw_response_free(NULL);
 
+    /* fw_stream_* (a live stream needs a server: see test_streaming.c) */
+    {
+        uint8_t byte = 0;
+        size_t got = 77;
+        CHECK(fw_stream_status(NULL) == 0);
+        CHECK(fw_stream_header_count(NULL) == 0);
+        EXPECT_INVALID(fw_stream_header(NULL, "content-type", &s, ERRP));
+        EXPECT_INVALID(fw_stream_header_at(NULL, 0, &s, &s, ERRP));
+        EXPECT_INVALID(fw_stream_read(NULL, &byte, 1, &got, ERRP));
+        CHECK(got == 77);
+        fw_stream_free(NULL);
+    }
+
     /* fw_error_* on NULL: see test_error_accessors; with a live error: */
     if (CHECK_RC(FW_ERR_INVALID_ARGUMENT, fw_auth_token(NULL, &s, &live_err), live_err)) {
         size_t n = 77;
@@ -192,6 +215,7 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_options_set_layout(NULL, FW_LAYOUT_CAVE, ERRP));
     EXPECT_INVALID(fw_options_set_timeout_ms(NULL, 1000, 1000, ERRP));
     EXPECT_INVALID(fw_options_set_max_retries(NULL, 1, ERRP));
+    EXPECT_INVALID(fw_options_set_retry_base_delay_ms(NULL, 100, ERRP));
     EXPECT_INVALID(fw_options_set_max_body_bytes(NULL, 1, ERRP));
     EXPECT_INVALID(fw_options_set_ca_file(NULL, "ca.pem", ERRP));
     EXPECT_INVALID(fw_options_set_ca_file(o, NULL, ERRP));

@@ -36,7 +36,11 @@
     X(test_clients_share_an_auth)                                                                  \
     X(test_repeated_headers)                                                                       \
     X(test_empty_pairs)                                                                            \
-    X(test_version_number)
+    X(test_version_number)                                                                         \
+    X(test_stream_to_the_end_and_abandoned)                                                        \
+    X(test_stream_slow_drip_times_out)                                                             \
+    X(test_polite_retries)                                                                         \
+    X(test_token_follows_its_file)
 
 #define FW_DECLARE_TEST(name) void name(void);
 FW_TEST_LIST(FW_DECLARE_TEST)

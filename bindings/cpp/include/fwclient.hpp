@@ -272,6 +272,7 @@ struct Deleter {
   void operator()(fw_response* p) const noexcept { fw_response_free(p); }
   void operator()(fw_cancel* p) const noexcept { fw_cancel_free(p); }
   void operator()(fw_request_options* p) const noexcept { fw_request_options_free(p); }
+  void operator()(fw_stream* p) const noexcept { fw_stream_free(p); }
 };
 
 template <typename T>
@@ -363,10 +364,19 @@ class Options {
                                             static_cast<std::uint64_t>(total.count()), &err.p), err);
     return *this;
   }
-  /// Retries of an idempotent request after 502/503/504 or a reset connection.
+  /// Retries of an idempotent request after 429, 502, 503, 504 or a
+  /// connection reset before any byte of the answer.
   Options& max_retries(std::uint32_t n) {
     detail::ErrorHolder err;
     detail::check(fw_options_set_max_retries(h_.get(), n, &err.p), err);
+    return *this;
+  }
+  /// The base of the backoff between tries (full jitter; Retry-After honoured).
+  Options& retry_base_delay(std::chrono::milliseconds base) {
+    detail::ErrorHolder err;
+    detail::check(fw_options_set_retry_base_delay_ms(h_.get(), static_cast<std::uint32_t>(base.count()),
+                                                     &err.p),
+                  err);
     return *this;
   }
   /// The largest response body accepted, in bytes.
@@ -489,6 +499,13 @@ class Auth {
     detail::OwnedString s;
     detail::check(fw_auth_token_file(h_.get(), &s.p, &err.p), err);
     return s.str();
+  }
+  /// Re-reads the token file when the token came from a file that changed
+  /// since (size, time or inode); an explicit or environment token never
+  /// reloads. Requests do it themselves after a 401 with a token from a file.
+  void reload() {
+    detail::ErrorHolder err;
+    detail::check(fw_auth_reload(h_.get(), &err.p), err);
   }
   /// Uses `token` from now on, for this session only (no file is written).
   void set_token(std::string_view token) {
@@ -680,6 +697,56 @@ class RequestOptions {
   detail::Handle<fw_request_options> h_;
 };
 
+// Stream
+
+/// A 2xx answer whose body is read in chunks (fw_stream), from
+/// Client::open. Move-only; one thread at a time. Destroying it before the
+/// end of the body closes its connection; read to the end, the connection
+/// goes back to the pool.
+class Stream {
+ public:
+  /// The HTTP status.
+  std::uint16_t status() const noexcept { return fw_stream_status(h_.get()); }
+  /// The value of header `name` (any case), if present.
+  std::optional<std::string> header(std::string_view name) const {
+    detail::ErrorHolder err;
+    detail::OwnedString s;
+    detail::check(fw_stream_header(h_.get(), detail::CStr(name).get(), &s.p, &err.p), err);
+    return s.opt();
+  }
+  /// Every header as (name in lower case, value), as Response::headers.
+  std::vector<std::pair<std::string, std::string>> headers() const {
+    const std::size_t n = fw_stream_header_count(h_.get());
+    std::vector<std::pair<std::string, std::string>> out;
+    out.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      detail::ErrorHolder err;
+      detail::OwnedString name, value;
+      detail::check(fw_stream_header_at(h_.get(), i, &name.p, &value.p, &err.p), err);
+      out.emplace_back(name.str(), value.str());
+    }
+    return out;
+  }
+  /// Reads up to `cap` bytes of the body into `buf`; 0 at the end. Throws
+  /// (fw::Timeout, fw::NetworkError, ...) when the body cannot be read.
+  std::size_t read(void* buf, std::size_t cap) {
+    detail::ErrorHolder err;
+    std::size_t n = 0;
+    detail::check(fw_stream_read(h_.get(), static_cast<std::uint8_t*>(buf), cap, &n, &err.p), err);
+    return n;
+  }
+
+  /// The C handle (owned by this object; NULL once moved from).
+  const fw_stream* capi() const noexcept { return h_.get(); }
+  fw_stream* capi() noexcept { return h_.get(); }
+
+ private:
+  friend class Client;
+  explicit Stream(fw_stream* raw) noexcept : h_(raw) {}
+
+  detail::Handle<fw_stream> h_;
+};
+
 // ---------------------------------------------------------------------------
 // Client
 
@@ -754,6 +821,20 @@ class Client {
                                     body.size(), ct.get(), &raw, &err.p),
                   err);
     return Response(raw);
+  }
+  /// Opens a request (the same rules as request()) and returns its 2xx
+  /// answer with the body left to read from the Stream.
+  Stream open(std::string_view method, std::string_view url, std::string_view body = {},
+              std::optional<std::string_view> content_type = std::nullopt) const {
+    detail::CStr m(method), u(url);
+    detail::OptCStr ct(content_type);
+    detail::ErrorHolder err;
+    fw_stream* raw = nullptr;
+    const auto* data = reinterpret_cast<const std::uint8_t*>(body.data());
+    detail::check(fw_client_open(h_.get(), m.get(), u.get(), body.empty() ? nullptr : data,
+                                 body.size(), ct.get(), &raw, &err.p),
+                  err);
+    return Stream(raw);
   }
   /// The datastack's info (JSON), fetched once and cached.
   std::string datastack_info() const { return json(fw_client_datastack_info); }

@@ -383,3 +383,66 @@ TEST_F(ClientTls, CaFile) {
                                         .ca_file(dir + "/ca.pem"));
   EXPECT_TRUE(has(trusting.whoami(), "Ada Lovelace"));
 }
+
+TEST_F(Client, StreamReadsABodyAboveTheBufferedCap) {
+  fw::Options o = opts("fake_token_123");
+  o.max_body_bytes(1 << 20);
+  const fw::Client client(std::nullopt, o);
+  const std::string url = server().url() + "/fault/big?bytes=3145728";
+  EXPECT_THROW(client.get(url), fw::BadResponse);
+  fw::Stream s = client.open("GET", url);
+  EXPECT_EQ(s.status(), 200);
+  EXPECT_EQ(s.header("content-length"), "3145728");
+  EXPECT_FALSE(s.headers().empty());
+  char buf[65536];
+  std::size_t total = 0, other = 0;
+  for (std::size_t n; (n = s.read(buf, sizeof buf)) > 0;) {
+    for (std::size_t i = 0; i < n; ++i) other += buf[i] != 'a';
+    total += n;
+  }
+  EXPECT_EQ(total, 3145728u);
+  EXPECT_EQ(other, 0u);
+  EXPECT_EQ(s.read(buf, sizeof buf), 0u);
+}
+
+TEST_F(Client, StreamSlowDripTimesOut) {
+  fw::Options o = opts("fake_token_123");
+  o.timeout(std::chrono::milliseconds(1000), std::chrono::milliseconds(400));
+  const fw::Client client(std::nullopt, o);
+  fw::Stream s = client.open("GET", server().url() + "/fault/stall-body?ms=3000");
+  char buf[256];
+  std::size_t got = 0;
+  EXPECT_THROW(
+      {
+        for (std::size_t n; (n = s.read(buf, sizeof buf)) > 0;) got += n;
+      },
+      fw::Timeout);
+  EXPECT_GT(got, 0u);
+}
+
+TEST_F(Client, RetriesHonourRetryAfter) {
+  fw::Options o = opts("fake_token_123");
+  o.max_retries(2).retry_base_delay(std::chrono::milliseconds(1));
+  const fw::Client client(std::nullopt, o);
+  EXPECT_EQ(client.get(server().url() + "/fault/ratelimit?key=cpp&first=1&form=date").status(), 200);
+  try {
+    client.get(server().url() + "/fault/flaky?key=cpp-storm&fail=10&status=503");
+    ADD_FAILURE() << "a 503 storm must fail";
+  } catch (const fw::Error& e) {
+    EXPECT_EQ(e.http_status(), 503);
+    EXPECT_TRUE(has(e.what(), "(after 3 tries)")) << e.what();
+  }
+}
+
+TEST_F(Client, ReloadFollowsTheTokenFile) {
+  fw::Auth saver(opts());
+  saver.save_token("fake_token_123");
+  fw::Auth auth(opts());
+  auth.reload();  // unchanged: nothing to do
+  EXPECT_EQ(auth.token(), "fake_token_123");
+  fw::SaveOptions replace;
+  replace.overwrite = true;
+  saver.save_token("admin_fake_token_456", replace);
+  auth.reload();
+  EXPECT_EQ(auth.token(), "admin_fake_token_456");
+}

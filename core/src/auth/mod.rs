@@ -4,6 +4,7 @@
 pub mod diagnose;
 pub mod env;
 mod instructions;
+mod reload;
 mod save;
 
 use std::path::{Path, PathBuf};
@@ -53,6 +54,9 @@ struct State {
     /// secret file that cannot be read or is malformed. Reported where the
     /// token is used; a save or `set_token` clears it.
     problem: Option<Error>,
+    /// The version of the token file the token was read from (`source` is
+    /// a file), to tell whether it changed since (reload.rs).
+    stamp: Option<reload::FileStamp>,
 }
 
 /// A user's token and where it lives. Shared by every client built on it:
@@ -174,6 +178,10 @@ impl Auth {
             }
             Err(e) => return Err(e),
         };
+        let stamp = match &source {
+            TokenSource::File { path, .. } => reload::FileStamp::of(path),
+            _ => None,
+        };
         Ok(Auth {
             server_address,
             server_source,
@@ -186,6 +194,7 @@ impl Auth {
                 source,
                 token_file,
                 problem,
+                stamp,
             }),
             local_server: RwLock::new(None),
             save_lock: Mutex::new(()),

@@ -141,6 +141,10 @@ impl Auth {
             } else {
                 TokenSource::Explicit
             };
+            state.stamp = match &state.source {
+                TokenSource::File { path, .. } => super::reload::FileStamp::of(path),
+                _ => None,
+            };
             state.token_file = active;
             state.problem = None;
         }

@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 use crate::auth::Auth;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::http::cancel::{self, RequestOptions};
-use crate::http::{Request, Response, Transport, path};
+use crate::http::{Request, Response, Stream, Transport, path};
 use crate::options::Options;
 use crate::token::Token;
 
@@ -117,15 +117,51 @@ impl Client {
         req: &Request<'_>,
         url_secret: Option<&Token>,
     ) -> Result<Response> {
-        // The datastack info fetched on the way is canceled with the request.
-        cancel::scope(self.per_request.cancel.as_ref(), || {
-            let token = self.auth.usable_token()?;
-            if token.is_some() {
-                self.learn_trust_for(req.url)?;
-            }
+        self.with_token(req.url, |token| {
             self.transport
-                .send_with_options(req, token.as_ref(), url_secret, &self.per_request)
+                .send_with_options(req, token, url_secret, &self.per_request)
         })
+    }
+
+    /// Makes a request as [`Client::request`] does (the same token, trust,
+    /// redirect and retry rules) and returns its 2xx answer with the body
+    /// left to read from the [`Stream`].
+    pub fn open(&self, req: &Request<'_>) -> Result<Stream> {
+        self.with_token(req.url, |token| {
+            self.transport.open(req, token, &self.per_request)
+        })
+    }
+
+    /// Runs `send` with the auth's current token (after learning whether
+    /// `url`'s origin is trusted, when there is a token). When the token came from
+    /// a file and is refused as invalid, and the file changed since it was
+    /// read (rotated by another process), the new token is read and `send`
+    /// runs once more with it. The datastack info fetched on the way is
+    /// canceled with the request.
+    fn with_token<T>(&self, url: &str, send: impl Fn(Option<&Token>) -> Result<T>) -> Result<T> {
+        cancel::scope(self.per_request.cancel.as_ref(), || {
+            self.with_token_inner(url, &send)
+        })
+    }
+
+    fn with_token_inner<T>(
+        &self,
+        url: &str,
+        send: &impl Fn(Option<&Token>) -> Result<T>,
+    ) -> Result<T> {
+        let token = self.auth.usable_token()?;
+        if token.is_some() {
+            self.learn_trust_for(url)?;
+        }
+        let outcome = send(token.as_ref());
+        match outcome {
+            Err(e)
+                if e.kind() == ErrorKind::InvalidToken && self.auth.reload().unwrap_or(false) =>
+            {
+                send(self.auth.usable_token()?.as_ref())
+            }
+            other => other,
+        }
     }
 
     /// `GET url`.

@@ -9,11 +9,14 @@ pub mod path;
 pub mod proxy;
 mod resolve;
 pub mod response;
+pub mod retry;
 pub mod secrets;
+pub mod stream;
 pub mod tls;
 pub mod transport;
 
 pub use cancel::{Cancel, RequestOptions};
 pub use origin::Origin;
 pub use response::Response;
+pub use stream::Stream;
 pub use transport::{Request, Transport};

@@ -4,13 +4,14 @@
 //! a proxy outside TLS), never across a redirect to another origin; a URL
 //! holding a token (TTL) is guarded the same way; a `Location` holding a
 //! secret in any form is not followed (secrets.rs), nor a 307/308 with a
-//! body to another origin; idempotent requests are retried on 502/503/504
-//! and reset connections.
+//! body to another origin; idempotent requests are retried as retry.rs
+//! says. A request's answer is read whole ([`Transport::send`]) or streamed
+//! ([`Transport::open`]): the same path, the same rules.
 
 use std::borrow::Cow;
 use std::io::{ErrorKind as IoKind, Read};
 use std::sync::{OnceLock, RwLock};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use ureq::AsSendBody;
 use ureq::http::{self, HeaderName, HeaderValue, header};
@@ -21,7 +22,8 @@ use super::cancel::{self, RequestOptions};
 use super::origin::{Origin, parse_uri, resolve_location};
 use super::proxy::Proxies;
 use super::response::Response;
-use super::{resolve, secrets, tls};
+use super::stream::{BodyReader, Stream};
+use super::{resolve, retry, secrets, tls};
 use crate::error::{Error, ErrorKind, HttpDetail, Result};
 use crate::options::HttpOptions;
 use crate::token::{TOKEN_COOKIE, Token};
@@ -86,10 +88,23 @@ impl std::fmt::Debug for Transport {
 }
 
 /// A failed attempt, and whether trying again may help.
-struct Failure {
-    error: Error,
+pub(super) struct Failure {
+    pub(super) error: Error,
     transient: bool,
 }
+
+/// How the body of a successful answer is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum BodyMode {
+    /// Whole, into the response, up to `max_body_bytes`.
+    Whole,
+    /// Left on the connection for the caller to read (a 2xx answer only;
+    /// redirects and errors are read whole).
+    Stream,
+}
+
+/// An answer, with its body still on the connection when streamed.
+type Answer = (Response, Option<BodyReader>);
 
 impl Transport {
     /// Agents for `opts` trusting the global server `server_address` and
@@ -213,9 +228,29 @@ impl Transport {
         let secrets = Secrets([token, url_secret]);
         let total = per_request.timeout.unwrap_or(self.opts.total_timeout);
         cancel::scope(per_request.cancel.as_ref(), || {
-            self.send_inner(req, token, url_secret, &secrets, total)
+            self.send_inner(req, token, url_secret, &secrets, BodyMode::Whole, total)
         })
+        .map(|(resp, _)| resp)
         .map_err(|e| secrets.redact(e))
+    }
+
+    /// Makes `req` as [`Transport::send`] does (the same token, trust,
+    /// redirect and retry rules), but leaves the body of the 2xx answer on
+    /// the connection: the stream reads it. An error answer is read whole
+    /// and is an error, as for `send`.
+    pub fn open(
+        &self,
+        req: &Request<'_>,
+        token: Option<&Token>,
+        per_request: &RequestOptions,
+    ) -> Result<Stream> {
+        let secrets = Secrets([token, None]);
+        let total = per_request.timeout.unwrap_or(self.opts.total_timeout);
+        let (head, reader) = cancel::scope(per_request.cancel.as_ref(), || {
+            self.send_inner(req, token, None, &secrets, BodyMode::Stream, total)
+        })
+        .map_err(|e| secrets.redact(e))?;
+        Ok(Stream::new(head, reader, self.opts.clone()))
     }
 
     fn send_inner(
@@ -224,8 +259,9 @@ impl Transport {
         token: Option<&Token>,
         url_secret: Option<&Token>,
         secrets: &Secrets<'_>,
+        mode: BodyMode,
         total: Duration,
-    ) -> Result<Response> {
+    ) -> Result<Answer> {
         refuse_token_in_url(req.url)?;
         let deadline = Instant::now() + total;
         let first_uri = parse_uri(req.url)?;
@@ -298,7 +334,7 @@ impl Transport {
                 token: send_token,
                 route: route.index(),
             };
-            let mut resp = self.with_retries(&call, deadline, total)?;
+            let (mut resp, reader, tries) = self.with_retries(&call, deadline, mode, total)?;
             let location = match resp.status {
                 301 | 302 | 303 | 307 | 308 => resp.header("location"),
                 _ => None,
@@ -359,9 +395,9 @@ impl Transport {
             }
             resp.crossed_origin = crossed;
             return if resp.is_success() {
-                Ok(resp)
+                Ok((resp, reader))
             } else {
-                Err(answer::error_for(&resp, &ctx))
+                Err(answer::error_for(&resp, &ctx).note(&tries_note(tries)))
             };
         }
         Err(Error::new(
@@ -393,44 +429,64 @@ impl Transport {
         }
     }
 
+    /// Tries `call` until an answer that is not worth retrying, the last
+    /// try allowed, or the deadline; returns the last outcome and the number
+    /// of tries made. Every try of every request goes through this loop
+    /// (the one place a per-request check between tries belongs).
     fn with_retries(
         &self,
         call: &Call<'_>,
         deadline: Instant,
+        mode: BodyMode,
         total: Duration,
-    ) -> Result<Response> {
-        let idempotent = matches!(call.method, "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS");
-        let mut attempt = 0;
+    ) -> Result<(Response, Option<BodyReader>, u32)> {
+        let idempotent = retry::is_idempotent(call.method);
+        let mut tries = 0;
         loop {
             let remaining = deadline.saturating_duration_since(Instant::now());
             if cancel::triggered() {
                 return Err(cancel::canceled(call.url));
             }
             if remaining.is_zero() {
-                return Err(timeout(call.url, total));
+                return Err(timeout(call.url, total).note(&tries_note(tries)));
             }
-            let outcome = self.attempt(call, remaining);
+            let outcome = self.attempt(call, remaining, mode);
+            tries += 1;
             // The one cancel check point of an attempt: whatever failed
             // after the flag was raised failed because of it.
             if outcome.is_err() && cancel::triggered() {
                 return Err(cancel::canceled(call.url));
             }
-            let transient = match &outcome {
-                Ok(resp) => matches!(resp.status, 502..=504),
-                Err(f) => f.transient,
+            let (transient, retry_after) = match &outcome {
+                Ok((resp, _)) => (
+                    retry::is_retryable_status(resp.status),
+                    resp.header("retry-after")
+                        .and_then(|v| retry::parse_retry_after(&v, SystemTime::now())),
+                ),
+                Err(f) => (f.transient, None),
             };
-            if !(transient && idempotent && attempt < self.opts.max_retries) {
-                return outcome.map_err(|f| f.error);
+            let give_up = !(transient && idempotent && tries <= self.opts.max_retries);
+            let pause = retry::pause(
+                tries,
+                self.opts.retry_base_delay,
+                retry_after,
+                retry::unit_draw(),
+            );
+            // A pause that would end past the deadline is not taken: the
+            // caller gets this answer now rather than a timeout later.
+            if give_up || pause >= deadline.saturating_duration_since(Instant::now()) {
+                return match outcome {
+                    Ok((resp, reader)) => Ok((resp, reader, tries)),
+                    Err(f) => Err(f.error.note(&tries_note(tries))),
+                };
             }
-            let pause = Duration::from_millis(100 << attempt.min(4));
-            let wake =
-                Instant::now() + pause.min(deadline.saturating_duration_since(Instant::now()));
+            // The pause notices a cancel within cancel::CHECK_EVERY.
+            let wake = Instant::now() + pause;
             while !cancel::triggered() && Instant::now() < wake {
                 std::thread::sleep(
                     cancel::CHECK_EVERY.min(wake.saturating_duration_since(Instant::now())),
                 );
             }
-            attempt += 1;
         }
     }
 
@@ -438,7 +494,8 @@ impl Transport {
         &self,
         call: &Call<'_>,
         remaining: Duration,
-    ) -> std::result::Result<Response, Failure> {
+        mode: BodyMode,
+    ) -> std::result::Result<Answer, Failure> {
         let request = call.build().map_err(|error| Failure {
             error,
             transient: false,
@@ -471,6 +528,17 @@ impl Transport {
             .map_err(|e| classify(e, call.url, &self.opts))?;
         let status = resp.status().as_u16();
         let headers = std::mem::take(resp.headers_mut());
+        let head = |headers, body| Response {
+            status,
+            headers,
+            body,
+            url: call.url.to_owned(),
+            crossed_origin: false,
+        };
+        if mode == BodyMode::Stream && (200..300).contains(&status) {
+            let reader = (call.method != "HEAD").then(|| resp.into_body().into_reader());
+            return Ok((head(headers, Vec::new()), reader));
+        }
         let limit = self.opts.max_body_bytes;
         let declared = headers
             .get(header::CONTENT_LENGTH)
@@ -493,16 +561,14 @@ impl Transport {
                 .limit(limit)
                 .reader()
                 .read_to_end(&mut body)
-                .map_err(|e| classify(ureq::Error::from(e), call.url, &self.opts))?;
+                // Bytes of the answer arrived: never tried again.
+                .map_err(|e| Failure {
+                    transient: false,
+                    ..classify(ureq::Error::from(e), call.url, &self.opts)
+                })?;
             body
         };
-        Ok(Response {
-            status,
-            headers,
-            body,
-            url: call.url.to_owned(),
-            crossed_origin: false,
-        })
+        Ok((head(headers, body), None))
     }
 }
 
@@ -602,6 +668,15 @@ fn steady_io_timeout(total: Duration) -> Option<Duration> {
         .filter(|t| *t >= AGENT_TIMEOUT_SLACK)
 }
 
+/// How many tries a request took, for its error message ("" for one).
+fn tries_note(tries: u32) -> String {
+    if tries > 1 {
+        format!(" (after {tries} tries)")
+    } else {
+        String::new()
+    }
+}
+
 /// The overall limit of a request (all tries and redirects) was reached.
 fn timeout(url: &str, after: Duration) -> Error {
     Error::new(
@@ -635,7 +710,7 @@ fn too_large(url: &str, limit: u64) -> Error {
 }
 
 /// The error kind of a failed exchange, and whether it is worth retrying.
-fn classify(e: ureq::Error, url: &str, opts: &HttpOptions) -> Failure {
+pub(super) fn classify(e: ureq::Error, url: &str, opts: &HttpOptions) -> Failure {
     let fail = |kind, what: String, transient| Failure {
         error: Error::new(kind, what),
         transient,

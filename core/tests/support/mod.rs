@@ -229,6 +229,12 @@ pub struct KeepAliveServer {
 
 impl KeepAliveServer {
     pub fn start() -> KeepAliveServer {
+        KeepAliveServer::start_with_body(b"{}".to_vec())
+    }
+
+    /// A responder answering every request with `body`.
+    pub fn start_with_body(body: Vec<u8>) -> KeepAliveServer {
+        let body = Arc::new(body);
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         listener.set_nonblocking(true).unwrap();
@@ -243,8 +249,8 @@ impl KeepAliveServer {
                     continue;
                 };
                 conns.fetch_add(1, Ordering::Relaxed);
-                let tokens = tokens.clone();
-                std::thread::spawn(move || serve_keep_alive(s, &tokens));
+                let (tokens, body) = (tokens.clone(), body.clone());
+                std::thread::spawn(move || serve_keep_alive(s, &tokens, &body));
             }
         });
         KeepAliveServer {
@@ -258,7 +264,7 @@ impl KeepAliveServer {
 }
 
 /// Answers requests (no bodies) on `s` until the client closes it.
-fn serve_keep_alive(mut s: std::net::TcpStream, with_token: &AtomicUsize) {
+fn serve_keep_alive(mut s: std::net::TcpStream, with_token: &AtomicUsize, body: &[u8]) {
     s.set_nonblocking(false).unwrap();
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
@@ -269,9 +275,13 @@ fn serve_keep_alive(mut s: std::net::TcpStream, with_token: &AtomicUsize) {
                 with_token.fetch_add(1, Ordering::Relaxed);
             }
             buf.drain(..end + 4);
-            let answer =
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
-            if s.write_all(answer).is_err() {
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            // One write: a small answer goes out in one segment.
+            let answer = [head.as_bytes(), body].concat();
+            if s.write_all(&answer).is_err() {
                 return;
             }
         }

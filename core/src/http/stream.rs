@@ -1,0 +1,115 @@
+//! A streamed answer: status and headers first, then the body in chunks as
+//! the caller reads it, never held whole. The connection goes back to the
+//! pool only when the body was read to its end; a stream dropped earlier
+//! closes it (the rest of the body is never read, nor waited for).
+
+use std::io::Read;
+
+use super::response::Response;
+use super::transport::classify;
+use crate::error::{Error, Result};
+use crate::options::HttpOptions;
+
+/// The body of an answer, still on its connection.
+pub(crate) type BodyReader = ureq::BodyReader<'static>;
+
+/// A 2xx answer whose body is read on demand. The request's total timeout
+/// bounds the reading too.
+pub struct Stream {
+    /// Status, headers and URL; its body is empty.
+    head: Response,
+    /// `None` once the body was read to its end, failed, or for a body-less
+    /// answer (HEAD).
+    reader: Option<BodyReader>,
+    /// Bytes read so far.
+    read: u64,
+    opts: HttpOptions,
+}
+
+impl Stream {
+    pub(crate) fn new(head: Response, reader: Option<BodyReader>, opts: HttpOptions) -> Stream {
+        Stream {
+            head,
+            reader,
+            read: 0,
+            opts,
+        }
+    }
+
+    /// Status, headers and URL of the answer (its `body` is empty).
+    pub fn head(&self) -> &Response {
+        &self.head
+    }
+
+    pub fn status(&self) -> u16 {
+        self.head.status
+    }
+
+    /// As [`Response::header`].
+    pub fn header(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        self.head.header(name)
+    }
+
+    /// Whether the body was read to its end (the connection is then back in
+    /// the pool).
+    pub fn is_finished(&self) -> bool {
+        self.reader.is_none()
+    }
+
+    /// Bytes of the body read so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.read
+    }
+
+    /// Reads the next bytes of the body into `buf`; 0 at the end (and for
+    /// an empty `buf`). After an error the stream is at its end and its
+    /// connection closed: a read-timeout or reset is never retried (bytes
+    /// of the answer may have been handed out already).
+    pub fn read_chunk(&mut self, buf: &mut [u8]) -> Result<usize> {
+        let Some(reader) = self.reader.as_mut() else {
+            return Ok(0);
+        };
+        if buf.is_empty() {
+            return Ok(0);
+        }
+        match reader.read(buf) {
+            Ok(0) => {
+                // The end: the reader has given the connection back.
+                self.reader = None;
+                Ok(0)
+            }
+            Ok(n) => {
+                self.read += n as u64;
+                Ok(n)
+            }
+            Err(e) => {
+                self.reader = None;
+                Err(self.failure(e))
+            }
+        }
+    }
+
+    fn failure(&self, e: std::io::Error) -> Error {
+        let url = &self.head.url;
+        classify(ureq::Error::from(e), url, &self.opts)
+            .error
+            .context(&format!("reading the body after {} bytes: ", self.read))
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.read_chunk(buf).map_err(std::io::Error::other)
+    }
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream")
+            .field("status", &self.head.status)
+            .field("url", &self.head.url)
+            .field("read", &self.read)
+            .field("finished", &self.is_finished())
+            .finish()
+    }
+}
