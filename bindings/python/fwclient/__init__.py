@@ -38,6 +38,7 @@ from ._errors import (
     TlsError,
     TokenExistsError,
     UntrustedOriginError,
+    CanceledError,
 )
 from ._loader import LibraryNotFoundError
 from ._native import lib as _lib
@@ -62,4 +63,5 @@ __all__ = [
     "InvalidTokenFormatError", "InvalidUrlError", "IoError", "MissingTosError", "NetworkError",
     "NotAuthenticatedError", "PanicError", "SecretFileError", "TlsError", "TokenExistsError",
     "UntrustedOriginError",
+    "CanceledError",
 ]

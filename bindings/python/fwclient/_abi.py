@@ -62,6 +62,7 @@ RESULTS = {
     "FW_ERR_INVALID_URL": 24,
     "FW_ERR_BAD_RESPONSE": 25,
     "FW_ERR_UNTRUSTED_ORIGIN": 26,
+    "FW_ERR_CANCELED": 27,
     "FW_ERR_PANIC": 99,
 }
 
@@ -71,6 +72,9 @@ CONSTANTS = {
     "FW_SOURCE_EXPLICIT": 1,
     "FW_SOURCE_ENV": 2,
     "FW_SOURCE_FILE": 3,
+    "FW_SOURCE_ENV_CAVE_TOKEN": 4,
+    "FW_SOURCE_ENV_TOKEN_FILE": 5,
+    "FW_SOURCE_ENV_CAVE_TOKEN_FILE": 6,
     "FW_LAYOUT_FRAMEWORK": 0,
     "FW_LAYOUT_CAVE": 1,
     "FW_SAVE_OVERWRITE": 1,
@@ -82,7 +86,7 @@ CONSTANTS = {
 }
 
 RESULT = c_uint32  # fw_result
-HANDLE = c_void_p  # fw_options *, fw_auth *, fw_client *, fw_response *, fw_error *
+HANDLE = c_void_p  # fw_options *, fw_auth *, fw_client *, fw_response *, fw_error *, fw_stream *, ...
 OUT_HANDLE = POINTER(c_void_p)  # fw_auth **out_auth, ...
 STR = c_char_p  # const char * passed in (or returned borrowed)
 OUT_STR = POINTER(c_void_p)  # char ** handed out: free with fw_string_free
@@ -102,7 +106,16 @@ FUNCTIONS = {
     "fw_auth_new_token_url": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_token_page_url": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_request_header": (RESULT, [HANDLE, OUT_STR, ERR]),
+    "fw_auth_reload": (RESULT, [HANDLE, ERR]),
+    "fw_auth_diagnose": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_free": (None, [HANDLE]),
+    "fw_cancel_new": (RESULT, [OUT_HANDLE, ERR]),
+    "fw_cancel_trigger": (RESULT, [HANDLE, ERR]),
+    "fw_cancel_free": (None, [HANDLE]),
+    "fw_request_options_new": (RESULT, [OUT_HANDLE, ERR]),
+    "fw_request_options_set_timeout_ms": (RESULT, [HANDLE, c_uint64, ERR]),
+    "fw_request_options_set_cancel": (RESULT, [HANDLE, HANDLE, ERR]),
+    "fw_request_options_free": (None, [HANDLE]),
     "fw_client_new": (RESULT, [STR, HANDLE, OUT_HANDLE, ERR]),
     "fw_client_new_with_auth": (RESULT, [STR, HANDLE, HANDLE, OUT_HANDLE, ERR]),
     "fw_client_auth": (RESULT, [HANDLE, OUT_HANDLE, ERR]),
@@ -110,6 +123,12 @@ FUNCTIONS = {
     "fw_client_free": (None, [HANDLE]),
     "fw_client_get": (RESULT, [HANDLE, STR, OUT_HANDLE, ERR]),
     "fw_client_request": (RESULT, [HANDLE, STR, STR, STR, c_size_t, STR, OUT_HANDLE, ERR]),
+    "fw_client_request_with": (
+        RESULT,
+        [HANDLE, STR, STR, STR, c_size_t, STR, HANDLE, OUT_HANDLE, ERR],
+    ),
+    "fw_client_with_request_options": (RESULT, [HANDLE, HANDLE, OUT_HANDLE, ERR]),
+    "fw_client_open": (RESULT, [HANDLE, STR, STR, STR, c_size_t, STR, OUT_HANDLE, ERR]),
     "fw_client_local_server": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_client_datastack_info": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_client_datastacks": (RESULT, [HANDLE, OUT_STR, ERR]),
@@ -141,6 +160,7 @@ FUNCTIONS = {
     "fw_options_add_trusted_origin": (RESULT, [HANDLE, STR, ERR]),
     "fw_options_set_allow_insecure_http": (RESULT, [HANDLE, c_bool, ERR]),
     "fw_options_set_proxy": (RESULT, [HANDLE, STR, ERR]),
+    "fw_options_set_retry_base_delay_ms": (RESULT, [HANDLE, c_uint32, ERR]),
     "fw_options_free": (None, [HANDLE]),
     "fw_response_status": (c_uint16, [HANDLE]),
     "fw_response_body": (BYTES, [HANDLE, POINTER(c_size_t)]),
@@ -148,6 +168,12 @@ FUNCTIONS = {
     "fw_response_header_count": (c_size_t, [HANDLE]),
     "fw_response_header_at": (RESULT, [HANDLE, c_size_t, OUT_STR, OUT_STR, ERR]),
     "fw_response_free": (None, [HANDLE]),
+    "fw_stream_status": (c_uint16, [HANDLE]),
+    "fw_stream_header": (RESULT, [HANDLE, STR, OUT_STR, ERR]),
+    "fw_stream_header_count": (c_size_t, [HANDLE]),
+    "fw_stream_header_at": (RESULT, [HANDLE, c_size_t, OUT_STR, OUT_STR, ERR]),
+    "fw_stream_read": (RESULT, [HANDLE, STR, c_size_t, POINTER(c_size_t), ERR]),
+    "fw_stream_free": (None, [HANDLE]),
     "fw_string_free": (None, [c_void_p]),
     "fw_result_name": (STR, [c_uint32]),
     "fw_version": (STR, []),

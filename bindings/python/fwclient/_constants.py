@@ -19,6 +19,9 @@ class Source(enum.IntEnum):
     EXPLICIT = _C["FW_SOURCE_EXPLICIT"]
     ENV = _C["FW_SOURCE_ENV"]
     FILE = _C["FW_SOURCE_FILE"]
+    ENV_CAVE_TOKEN = _C["FW_SOURCE_ENV_CAVE_TOKEN"]
+    ENV_TOKEN_FILE = _C["FW_SOURCE_ENV_TOKEN_FILE"]
+    ENV_CAVE_TOKEN_FILE = _C["FW_SOURCE_ENV_CAVE_TOKEN_FILE"]
 
 
 class SaveFlags(enum.IntFlag):

@@ -112,6 +112,10 @@ class UntrustedOriginError(FwError):
     result = "FW_ERR_UNTRUSTED_ORIGIN"
 
 
+class CanceledError(FwError):
+    result = "FW_ERR_CANCELED"
+
+
 class PanicError(FwError):
     result = "FW_ERR_PANIC"
 
