@@ -82,11 +82,13 @@ win-test-rust: win-build win-prefix
 
 # The C tests, built with mingw against the import library, run by Wine
 # against one fw-devserver running natively (tools/with-devserver.sh).
+# The cancel test's threads and clocks come from mingw's winpthreads,
+# linked statically so that Wine needs no extra DLL.
 WIN_C_TEST_BIN := $(WIN_BUILD_DIR)/fwclient-ctests.exe
 $(WIN_C_TEST_BIN): $(C_TEST_SRCS) $(C_TEST_HDRS) $(HEADER) win-build
 	@mkdir -p $(@D)
 	$(WIN_CC) $(C_STD_FLAGS) -g -O1 $(C_INCLUDES) -I$(C_TEST_DIR) -o $@ $(C_TEST_SRCS) \
-	    -L$(WIN_LIBDIR) -lfwclient
+	    -L$(WIN_LIBDIR) -lfwclient -Wl,-Bstatic -lwinpthread -Wl,-Bdynamic
 	cp $(WIN_DLL) $(@D)/
 
 win-test-c: $(WIN_C_TEST_BIN) $(DEVSERVER) win-prefix

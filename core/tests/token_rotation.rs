@@ -1,6 +1,10 @@
 //! A token that follows its file: rotated by another process (`fwauth
 //! save-token --overwrite`) while a client runs, it is picked up after the
 //! old one is refused, or on demand; a token given explicitly never is.
+//!
+//! Unix only: the rotating process is the fwauth binary, which the Windows
+//! run (make test-windows) does not build.
+#![cfg(unix)]
 
 mod support;
 

@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifndef _WIN32
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 #include "devserver.h"
 #include "helpers.h"
@@ -207,24 +209,35 @@ void test_polite_retries(void) {
     th_home_leave(&home);
 }
 
-/* Saves `token` over the user's token in a child process. */
+/* Saves `token` over the user's token with an auth of its own: the save
+ * of another program. */
+static bool save_elsewhere(const th_devserver *server, const char *token) {
+    fw_options *o = th_server_options(server, NULL);
+    fw_auth *a = NULL;
+    bool ok = o != NULL && fw_auth_new(o, &a, NULL) == FW_OK &&
+              fw_auth_save_token(a, token, NULL, NULL, FW_SAVE_OVERWRITE, NULL) == FW_OK;
+    fw_auth_free(a);
+    fw_options_free(o);
+    return ok;
+}
+
+/* Saves `token` over the user's token in a child process (on Windows,
+ * which has no fork, with another auth in this process). */
 static bool rotate_in_another_process(const th_devserver *server, const char *token) {
+#ifdef _WIN32
+    return CHECK(save_elsewhere(server, token));
+#else
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
-        /* The same secrets directory as the test's clients. */
-        fw_options *o = th_server_options(server, NULL);
-        fw_auth *a = NULL;
-        int ok = o != NULL && fw_auth_new(o, &a, NULL) == FW_OK &&
-                 fw_auth_save_token(a, token, NULL, NULL, FW_SAVE_OVERWRITE, NULL) == FW_OK;
-        /* Freed before leaving: valgrind follows the child too. */
-        fw_auth_free(a);
-        fw_options_free(o);
-        _exit(ok ? 0 : 1);
+        /* The same secrets directory as the test's clients; what the child
+         * made is freed before it leaves (valgrind follows children). */
+        _exit(save_elsewhere(server, token) ? 0 : 1);
     }
     int status = 0;
     return CHECK(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
                  WEXITSTATUS(status) == 0);
+#endif
 }
 
 void test_token_follows_its_file(void) {
