@@ -278,6 +278,32 @@ struct Deleter {
 template <typename T>
 using Handle = std::unique_ptr<T, Deleter>;
 
+/// The value of header `name` of a response or stream `h`, read with
+/// `get` (fw_response_header or fw_stream_header), if present.
+template <typename H, typename Get>
+std::optional<std::string> header_value(const H* h, std::string_view name, Get get) {
+  ErrorHolder err;
+  OwnedString s;
+  check(get(h, CStr(name).get(), &s.p, &err.p), err);
+  return s.opt();
+}
+
+/// Every header of a response or stream `h` as (name, value): `count(h)`
+/// entries, each read with `at` (fw_response_header_at, fw_stream_header_at).
+template <typename H, typename Count, typename At>
+std::vector<std::pair<std::string, std::string>> all_headers(const H* h, Count count, At at) {
+  const std::size_t n = count(h);
+  std::vector<std::pair<std::string, std::string>> out;
+  out.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ErrorHolder err;
+    OwnedString name, value;
+    check(at(h, i, &name.p, &value.p, &err.p), err);
+    out.emplace_back(name.str(), value.str());
+  }
+  return out;
+}
+
 }  // namespace detail
 
 // ---------------------------------------------------------------------------
@@ -605,25 +631,13 @@ class Response {
   /// The value of header `name` (any case), if present; the values of a
   /// header received more than once are joined with ", " (RFC 9110).
   std::optional<std::string> header(std::string_view name) const {
-    detail::ErrorHolder err;
-    detail::OwnedString s;
-    detail::check(fw_response_header(h_.get(), detail::CStr(name).get(), &s.p, &err.p), err);
-    return s.opt();
+    return detail::header_value(h_.get(), name, fw_response_header);
   }
 
   /// Every header as (name in lower case, value), each value of a repeated
   /// header its own entry, in the order of fw_response_header_at.
   std::vector<std::pair<std::string, std::string>> headers() const {
-    const std::size_t n = fw_response_header_count(h_.get());
-    std::vector<std::pair<std::string, std::string>> out;
-    out.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      detail::ErrorHolder err;
-      detail::OwnedString name, value;
-      detail::check(fw_response_header_at(h_.get(), i, &name.p, &value.p, &err.p), err);
-      out.emplace_back(name.str(), value.str());
-    }
-    return out;
+    return detail::all_headers(h_.get(), fw_response_header_count, fw_response_header_at);
   }
 
   /// The C handle (owned by this object; NULL once moved from).
@@ -709,23 +723,11 @@ class Stream {
   std::uint16_t status() const noexcept { return fw_stream_status(h_.get()); }
   /// The value of header `name` (any case), if present.
   std::optional<std::string> header(std::string_view name) const {
-    detail::ErrorHolder err;
-    detail::OwnedString s;
-    detail::check(fw_stream_header(h_.get(), detail::CStr(name).get(), &s.p, &err.p), err);
-    return s.opt();
+    return detail::header_value(h_.get(), name, fw_stream_header);
   }
   /// Every header as (name in lower case, value), as Response::headers.
   std::vector<std::pair<std::string, std::string>> headers() const {
-    const std::size_t n = fw_stream_header_count(h_.get());
-    std::vector<std::pair<std::string, std::string>> out;
-    out.reserve(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      detail::ErrorHolder err;
-      detail::OwnedString name, value;
-      detail::check(fw_stream_header_at(h_.get(), i, &name.p, &value.p, &err.p), err);
-      out.emplace_back(name.str(), value.str());
-    }
-    return out;
+    return detail::all_headers(h_.get(), fw_stream_header_count, fw_stream_header_at);
   }
   /// Reads up to `cap` bytes of the body into `buf`; 0 at the end. Throws
   /// (fw::Timeout, fw::NetworkError, ...) when the body cannot be read.
