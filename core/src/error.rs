@@ -106,13 +106,50 @@ impl fmt::Debug for HttpDetail {
     }
 }
 
-/// An error of the library: a kind, a message for people, and the details of
-/// the server's answer when there was one. Messages never contain a token.
+/// What fixes an error, with its data. The core states the problem in its
+/// message and names the fix here, in no front end's words: the C ABI hands
+/// the remedy to the caller, and each front end (C, C++, Go, Python,
+/// `fwauth`) says it in its own terms. Nothing decides anything by reading
+/// message text; code that must tell errors apart reads the kind and the
+/// remedy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Remedy {
+    /// Nothing a caller can do beyond what the message says.
+    #[default]
+    None,
+    /// Save again with overwrite: a token is already saved under the key.
+    Overwrite,
+    /// Save again replacing the invalid secret file (the old one is kept
+    /// aside): the file at this path is not one the library can update.
+    ReplaceInvalid(String),
+    /// Trust this origin (`scheme://host[:port]`) for the token.
+    TrustOrigin(String),
+    /// Allow the token over plain http to this origin.
+    AllowInsecureHttp(String),
+    /// Name the server address: it was not given and the default was used.
+    SetServer,
+    /// Use this address instead of the one given (a corrected form).
+    UseAddress(String),
+    /// Unset this environment variable: its value wins over the saved token.
+    UnsetVariable(String),
+    /// Get a token (log in, or save one): none was sent, or it was refused.
+    LogIn,
+    /// Accept the terms of service at this URL.
+    AcceptTerms(String),
+    /// Run this shell command (a `chmod` or `chown` that makes a file or
+    /// directory safe to use).
+    RunCommand(String),
+}
+
+/// An error of the library: a kind, a message for people, the details of
+/// the server's answer when there was one, and its remedy. Messages never
+/// contain a token.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
     message: String,
     detail: Option<Box<HttpDetail>>,
+    remedy: Remedy,
 }
 
 impl Error {
@@ -121,6 +158,7 @@ impl Error {
             kind,
             message: message.into(),
             detail: None,
+            remedy: Remedy::None,
         }
     }
 
@@ -130,6 +168,7 @@ impl Error {
             kind,
             message: message.into(),
             detail: Some(Box::new(detail)),
+            remedy: Remedy::None,
         }
     }
 
@@ -155,6 +194,17 @@ impl Error {
     pub fn note(mut self, suffix: &str) -> Error {
         self.message.push_str(suffix);
         self
+    }
+
+    /// The same error with `remedy` as what fixes it.
+    pub fn with_remedy(mut self, remedy: Remedy) -> Error {
+        self.remedy = remedy;
+        self
+    }
+
+    /// What fixes the error (`Remedy::None` when nothing specific does).
+    pub fn remedy(&self) -> &Remedy {
+        &self.remedy
     }
 
     pub fn kind(&self) -> ErrorKind {

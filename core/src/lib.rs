@@ -21,7 +21,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub use address::AddressSource;
 pub use auth::{Auth, SaveOptions, TokenSource};
 pub use client::Client;
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Remedy, Result};
 pub use options::Options;
 pub use secrets::layout::Layout;
 pub use token::Token;
