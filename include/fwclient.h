@@ -183,6 +183,76 @@ typedef uint32_t fw_result;
 #endif // __cplusplus
 
 /**
+ * What fixes an error, read with fw_error_remedy; its data (a path, an
+ * origin, ...) with fw_error_remedy_data. Given as a uint32_t holding one
+ * of these values. Numbers are fixed forever and never reused; a newer
+ * library may add remedies, so treat an unknown number as FW_REMEDY_NONE.
+ */
+enum fw_remedy
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * Nothing specific: the message says what there is to say.
+   */
+  FW_REMEDY_NONE = 0,
+  /**
+   * Save the token again with FW_SAVE_OVERWRITE: a token is already
+   * saved under the key, or the one saved is unusable. No data.
+   */
+  FW_REMEDY_OVERWRITE = 1,
+  /**
+   * Save with FW_SAVE_OVERWRITE | FW_SAVE_REPLACE_INVALID: the secret
+   * file (data: its path) is not JSON; it is kept aside, a fresh one written.
+   */
+  FW_REMEDY_REPLACE_INVALID = 2,
+  /**
+   * Trust the origin (data: `scheme://host[:port]`) with
+   * fw_options_add_trusted_origin, if you do trust it.
+   */
+  FW_REMEDY_TRUST_ORIGIN = 3,
+  /**
+   * Use https, or allow plain http to the origin (data) with
+   * fw_options_set_allow_insecure_http.
+   */
+  FW_REMEDY_ALLOW_INSECURE_HTTP = 4,
+  /**
+   * Name the server address (fw_options_set_server_address). No data.
+   */
+  FW_REMEDY_SET_SERVER = 5,
+  /**
+   * Use the address in the data instead of the one given.
+   */
+  FW_REMEDY_USE_ADDRESS = 6,
+  /**
+   * Unset the environment variable named in the data (without `$`).
+   */
+  FW_REMEDY_UNSET_VARIABLE = 7,
+  /**
+   * Get a token and save it (fw_auth_get_new_token gives the steps). No data.
+   */
+  FW_REMEDY_LOG_IN = 8,
+  /**
+   * Accept the terms of service at the URL in the data, in a browser.
+   */
+  FW_REMEDY_ACCEPT_TERMS = 9,
+  /**
+   * Run the shell command in the data (a `chmod` or `chown`).
+   */
+  FW_REMEDY_RUN_COMMAND = 10,
+  /**
+   * Choose the proxy with fw_options_set_proxy ("none" or an http://
+   * proxy), or exempt the host with `NO_PROXY`. No data.
+   */
+  FW_REMEDY_CHOOSE_PROXY = 11,
+};
+#ifndef __cplusplus
+/** A fw_remedy value, as a fixed-width 32-bit number (see enum fw_remedy). */
+typedef uint32_t fw_remedy;
+#endif // __cplusplus
+
+/**
  * The secret-file layout. Functions take and give it as a uint32_t holding
  * one of these values.
  */
@@ -1016,7 +1086,8 @@ fw_result fw_client_get_group_users(const fw_client *client,
                                     fw_error **err);
 
 /**
- * The error's message, for people. Never holds a token.
+ * The error's message, for people: the problem, then what fixes it in
+ * C's words (the remedy). Never holds a token.
  *
  * @param e  The error (NULL allowed).
  * @return   A NUL-terminated UTF-8 string borrowed from @p e until
@@ -1025,6 +1096,44 @@ fw_result fw_client_get_group_users(const fw_client *client,
  * Thread safety: may be called from several threads at once.
  */
 const char *fw_error_message(const fw_error *e);
+
+/**
+ * The error's problem alone, without the fix in C's words that
+ * fw_error_message adds: for a binding that says the fix (fw_error_remedy)
+ * in its own words. Never holds a token.
+ *
+ * @param e  The error (NULL allowed).
+ * @return   A NUL-terminated UTF-8 string borrowed from @p e until
+ *           fw_error_free; NULL when @p e is NULL.
+ *
+ * Thread safety: may be called from several threads at once.
+ */
+const char *fw_error_problem(const fw_error *e);
+
+/**
+ * What fixes the error (its data: fw_error_remedy_data).
+ *
+ * @param e  The error (NULL allowed).
+ * @return   An fw_remedy value; FW_REMEDY_NONE when nothing specific does
+ *           or @p e is NULL.
+ *
+ * Thread safety: may be called from several threads at once.
+ */
+fw_remedy fw_error_remedy(const fw_error *e);
+
+/**
+ * The data of the remedy: the file (FW_REMEDY_REPLACE_INVALID), origin
+ * (FW_REMEDY_TRUST_ORIGIN, FW_REMEDY_ALLOW_INSECURE_HTTP), address
+ * (FW_REMEDY_USE_ADDRESS), variable (FW_REMEDY_UNSET_VARIABLE), URL
+ * (FW_REMEDY_ACCEPT_TERMS) or shell command (FW_REMEDY_RUN_COMMAND).
+ *
+ * @param e  The error (NULL allowed).
+ * @return   A string borrowed from @p e until fw_error_free; NULL for a
+ *           remedy without data or when @p e is NULL.
+ *
+ * Thread safety: may be called from several threads at once.
+ */
+const char *fw_error_remedy_data(const fw_error *e);
 
 /**
  * The error's code.
@@ -1480,5 +1589,53 @@ uint32_t fw_version_number(void);
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
+
+/**
+ * Every fw_result value but FW_OK, as X(NAME, Stem): the stem is NAME without
+ * `FW_ERR_`, in CamelCase. The bindings derive their lists from it.
+ * Every binding names its error type for a code after the stem: C++
+ * `fw::<Stem>Error`, Python `fwclient.<Stem>Error`, Go `Err<Stem>` with Go's
+ * initialisms upper-cased (IO, TLS, URL, TOS, HTTP): FW_ERR_HTTP_STATUS is
+ * fw::HttpStatusError, fwclient.HttpStatusError, fwclient.ErrHTTPStatus.
+ */
+#define FW_ERRORS(X) \
+  X(FW_ERR_INVALID_ARGUMENT, InvalidArgument) \
+  X(FW_ERR_INVALID_TOKEN_FORMAT, InvalidTokenFormat) \
+  X(FW_ERR_TOKEN_EXISTS, TokenExists) \
+  X(FW_ERR_IO, Io) \
+  X(FW_ERR_SECRET_FILE, SecretFile) \
+  X(FW_ERR_NOT_AUTHENTICATED, NotAuthenticated) \
+  X(FW_ERR_INVALID_TOKEN, InvalidToken) \
+  X(FW_ERR_BAD_AUTH_HEADER, BadAuthHeader) \
+  X(FW_ERR_MISSING_TOS, MissingTos) \
+  X(FW_ERR_FORBIDDEN, Forbidden) \
+  X(FW_ERR_HTTP_STATUS, HttpStatus) \
+  X(FW_ERR_NETWORK, Network) \
+  X(FW_ERR_TIMEOUT, Timeout) \
+  X(FW_ERR_TLS, Tls) \
+  X(FW_ERR_INSECURE_URL, InsecureUrl) \
+  X(FW_ERR_INVALID_URL, InvalidUrl) \
+  X(FW_ERR_BAD_RESPONSE, BadResponse) \
+  X(FW_ERR_UNTRUSTED_ORIGIN, UntrustedOrigin) \
+  X(FW_ERR_CANCELED, Canceled) \
+  X(FW_ERR_PANIC, Panic)
+
+/**
+ * Every fw_remedy value, as X(NAME, Stem): the stem is NAME without
+ * `FW_REMEDY_`, in CamelCase. The bindings derive their lists from it.
+ */
+#define FW_REMEDIES(X) \
+  X(FW_REMEDY_NONE, None) \
+  X(FW_REMEDY_OVERWRITE, Overwrite) \
+  X(FW_REMEDY_REPLACE_INVALID, ReplaceInvalid) \
+  X(FW_REMEDY_TRUST_ORIGIN, TrustOrigin) \
+  X(FW_REMEDY_ALLOW_INSECURE_HTTP, AllowInsecureHttp) \
+  X(FW_REMEDY_SET_SERVER, SetServer) \
+  X(FW_REMEDY_USE_ADDRESS, UseAddress) \
+  X(FW_REMEDY_UNSET_VARIABLE, UnsetVariable) \
+  X(FW_REMEDY_LOG_IN, LogIn) \
+  X(FW_REMEDY_ACCEPT_TERMS, AcceptTerms) \
+  X(FW_REMEDY_RUN_COMMAND, RunCommand) \
+  X(FW_REMEDY_CHOOSE_PROXY, ChooseProxy)
 
 #endif  /* FWCLIENT_H */

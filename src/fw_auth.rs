@@ -431,7 +431,7 @@ pub unsafe extern "C" fn fw_auth_get_new_token(
             instructions,
             "instructions",
             err,
-            Auth::new_token_instructions,
+            super::instructions::new_token,
         )
     }
 }

@@ -5,6 +5,7 @@ use std::ffi::{CString, c_char};
 use std::ptr;
 
 use super::boundary;
+use super::fw_remedy::{c_message, fw_remedy};
 use super::fw_result::fw_result;
 use super::handle::Handle;
 use fwclient_core::Error;
@@ -20,7 +21,12 @@ pub struct fw_error {
 /// error's strings.
 pub(crate) struct ErrorBox {
     code: fw_result,
+    /// The problem, then the fix in C's words.
     message: CString,
+    /// The problem alone.
+    problem: CString,
+    remedy: fw_remedy,
+    remedy_data: Option<CString>,
     status: u16,
     server_id: Option<CString>,
     url: Option<CString>,
@@ -43,9 +49,13 @@ impl From<Error> for ErrorBox {
         let field = |f: fn(&fwclient_core::error::HttpDetail) -> Option<&String>| {
             detail.and_then(f).map(|s| c_lossy(s))
         };
+        let remedy = error.remedy();
         ErrorBox {
             code: error.kind().into(),
-            message: c_lossy(error.message()),
+            message: c_lossy(&c_message(error.message(), remedy)),
+            problem: c_lossy(error.message()),
+            remedy: remedy.into(),
+            remedy_data: remedy.data().map(c_lossy),
             status: error.http_status(),
             server_id: field(|d| d.server_id.as_ref()),
             url: field(|d| d.url.as_ref()),
@@ -61,6 +71,9 @@ impl ErrorBox {
         ErrorBox {
             code: fw_result::FW_ERR_PANIC,
             message: c_lossy(message),
+            problem: c_lossy(message),
+            remedy: fw_remedy::FW_REMEDY_NONE,
+            remedy_data: None,
             status: 0,
             server_id: None,
             url: None,
@@ -98,7 +111,8 @@ fn read<T: Copy>(e: *const fw_error, none: T, get: impl FnOnce(&ErrorBox) -> T) 
     boundary::run_or(none, || unsafe { fw_error::arg(e) }.map_or(none, get))
 }
 
-/// The error's message, for people. Never holds a token.
+/// The error's message, for people: the problem, then what fixes it in
+/// C's words (the remedy). Never holds a token.
 ///
 /// @param e  The error (NULL allowed).
 /// @return   A NUL-terminated UTF-8 string borrowed from @p e until
@@ -108,6 +122,47 @@ fn read<T: Copy>(e: *const fw_error, none: T, get: impl FnOnce(&ErrorBox) -> T) 
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_error_message(e: *const fw_error) -> *const c_char {
     read(e, ptr::null(), |b| b.message.as_ptr())
+}
+
+/// The error's problem alone, without the fix in C's words that
+/// fw_error_message adds: for a binding that says the fix (fw_error_remedy)
+/// in its own words. Never holds a token.
+///
+/// @param e  The error (NULL allowed).
+/// @return   A NUL-terminated UTF-8 string borrowed from @p e until
+///           fw_error_free; NULL when @p e is NULL.
+///
+/// Thread safety: may be called from several threads at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_error_problem(e: *const fw_error) -> *const c_char {
+    read(e, ptr::null(), |b| b.problem.as_ptr())
+}
+
+/// What fixes the error (its data: fw_error_remedy_data).
+///
+/// @param e  The error (NULL allowed).
+/// @return   An fw_remedy value; FW_REMEDY_NONE when nothing specific does
+///           or @p e is NULL.
+///
+/// Thread safety: may be called from several threads at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_error_remedy(e: *const fw_error) -> fw_remedy {
+    read(e, fw_remedy::FW_REMEDY_NONE, |b| b.remedy)
+}
+
+/// The data of the remedy: the file (FW_REMEDY_REPLACE_INVALID), origin
+/// (FW_REMEDY_TRUST_ORIGIN, FW_REMEDY_ALLOW_INSECURE_HTTP), address
+/// (FW_REMEDY_USE_ADDRESS), variable (FW_REMEDY_UNSET_VARIABLE), URL
+/// (FW_REMEDY_ACCEPT_TERMS) or shell command (FW_REMEDY_RUN_COMMAND).
+///
+/// @param e  The error (NULL allowed).
+/// @return   A string borrowed from @p e until fw_error_free; NULL for a
+///           remedy without data or when @p e is NULL.
+///
+/// Thread safety: may be called from several threads at once.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn fw_error_remedy_data(e: *const fw_error) -> *const c_char {
+    read(e, ptr::null(), |b| opt_ptr(&b.remedy_data))
 }
 
 /// The error's code.

@@ -1,8 +1,8 @@
 //! The numbers of the header: `fw_result` (the code every fallible function
-//! returns) and the mapping from the core's errors to it, in one exhaustive
+//! returns), the one table of error codes (names, numbers and meanings:
+//! build.rs derives `ALL`, `name` and the header's `FW_ERRORS` X-macro from
+//! it), and the mapping from the core's errors to it, in one exhaustive
 //! `match`.
-
-use std::ffi::CStr;
 
 use fwclient_core::ErrorKind;
 
@@ -87,64 +87,7 @@ impl From<ErrorKind> for fw_result {
     }
 }
 
-impl fw_result {
-    /// Every code, in number order.
-    pub const ALL: [fw_result; 21] = [
-        fw_result::FW_OK,
-        fw_result::FW_ERR_INVALID_ARGUMENT,
-        fw_result::FW_ERR_INVALID_TOKEN_FORMAT,
-        fw_result::FW_ERR_TOKEN_EXISTS,
-        fw_result::FW_ERR_IO,
-        fw_result::FW_ERR_SECRET_FILE,
-        fw_result::FW_ERR_NOT_AUTHENTICATED,
-        fw_result::FW_ERR_INVALID_TOKEN,
-        fw_result::FW_ERR_BAD_AUTH_HEADER,
-        fw_result::FW_ERR_MISSING_TOS,
-        fw_result::FW_ERR_FORBIDDEN,
-        fw_result::FW_ERR_HTTP_STATUS,
-        fw_result::FW_ERR_NETWORK,
-        fw_result::FW_ERR_TIMEOUT,
-        fw_result::FW_ERR_TLS,
-        fw_result::FW_ERR_INSECURE_URL,
-        fw_result::FW_ERR_INVALID_URL,
-        fw_result::FW_ERR_BAD_RESPONSE,
-        fw_result::FW_ERR_UNTRUSTED_ORIGIN,
-        fw_result::FW_ERR_CANCELED,
-        fw_result::FW_ERR_PANIC,
-    ];
-
-    /// The code with this number, if any.
-    pub fn from_u32(code: u32) -> Option<fw_result> {
-        fw_result::ALL.into_iter().find(|r| *r as u32 == code)
-    }
-
-    /// The C name of the code, e.g. `"FW_ERR_IO"`.
-    pub fn name(self) -> &'static CStr {
-        match self {
-            fw_result::FW_OK => c"FW_OK",
-            fw_result::FW_ERR_INVALID_ARGUMENT => c"FW_ERR_INVALID_ARGUMENT",
-            fw_result::FW_ERR_INVALID_TOKEN_FORMAT => c"FW_ERR_INVALID_TOKEN_FORMAT",
-            fw_result::FW_ERR_TOKEN_EXISTS => c"FW_ERR_TOKEN_EXISTS",
-            fw_result::FW_ERR_IO => c"FW_ERR_IO",
-            fw_result::FW_ERR_SECRET_FILE => c"FW_ERR_SECRET_FILE",
-            fw_result::FW_ERR_NOT_AUTHENTICATED => c"FW_ERR_NOT_AUTHENTICATED",
-            fw_result::FW_ERR_INVALID_TOKEN => c"FW_ERR_INVALID_TOKEN",
-            fw_result::FW_ERR_BAD_AUTH_HEADER => c"FW_ERR_BAD_AUTH_HEADER",
-            fw_result::FW_ERR_MISSING_TOS => c"FW_ERR_MISSING_TOS",
-            fw_result::FW_ERR_FORBIDDEN => c"FW_ERR_FORBIDDEN",
-            fw_result::FW_ERR_HTTP_STATUS => c"FW_ERR_HTTP_STATUS",
-            fw_result::FW_ERR_NETWORK => c"FW_ERR_NETWORK",
-            fw_result::FW_ERR_TIMEOUT => c"FW_ERR_TIMEOUT",
-            fw_result::FW_ERR_TLS => c"FW_ERR_TLS",
-            fw_result::FW_ERR_INSECURE_URL => c"FW_ERR_INSECURE_URL",
-            fw_result::FW_ERR_INVALID_URL => c"FW_ERR_INVALID_URL",
-            fw_result::FW_ERR_BAD_RESPONSE => c"FW_ERR_BAD_RESPONSE",
-            fw_result::FW_ERR_UNTRUSTED_ORIGIN => c"FW_ERR_UNTRUSTED_ORIGIN",
-            fw_result::FW_ERR_CANCELED => c"FW_ERR_CANCELED",
-            fw_result::FW_ERR_PANIC => c"FW_ERR_PANIC",
-        }
-    }
-}
+include!(concat!(env!("OUT_DIR"), "/fw_result_table.rs"));
 
 #[cfg(test)]
 mod tests {

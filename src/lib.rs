@@ -14,10 +14,12 @@ pub mod fw_cancel;
 pub mod fw_client;
 pub mod fw_error;
 pub mod fw_options;
+pub mod fw_remedy;
 pub mod fw_response;
 pub mod fw_result;
 pub mod fw_stream;
 pub mod handle;
+pub mod instructions;
 pub mod strings;
 #[cfg(feature = "test-panic")]
 pub mod test_panic;

@@ -119,8 +119,9 @@ pub enum Remedy {
     None,
     /// Save again with overwrite: a token is already saved under the key.
     Overwrite,
-    /// Save again replacing the invalid secret file (the old one is kept
-    /// aside): the file at this path is not one the library can update.
+    /// Save again with overwrite, replacing the invalid secret file at this
+    /// path: the library cannot update it, and keeps it aside as
+    /// `<path>.invalid-<timestamp>` (`secrets::file::INVALID_SUFFIX`).
     ReplaceInvalid(String),
     /// Trust this origin (`scheme://host[:port]`) for the token.
     TrustOrigin(String),
@@ -139,6 +140,31 @@ pub enum Remedy {
     /// Run this shell command (a `chmod` or `chown` that makes a file or
     /// directory safe to use).
     RunCommand(String),
+    /// Choose the proxy explicitly (none, or an http:// or https:// proxy),
+    /// or exempt the host with `NO_PROXY`: the proxy the environment names
+    /// cannot be used.
+    ChooseProxy,
+}
+
+impl Remedy {
+    /// The remedy's data (the path, origin, address, variable, URL, command
+    /// or environment variable it names), when it has one.
+    pub fn data(&self) -> Option<&str> {
+        match self {
+            Remedy::None
+            | Remedy::Overwrite
+            | Remedy::SetServer
+            | Remedy::LogIn
+            | Remedy::ChooseProxy => None,
+            Remedy::ReplaceInvalid(s)
+            | Remedy::TrustOrigin(s)
+            | Remedy::AllowInsecureHttp(s)
+            | Remedy::UseAddress(s)
+            | Remedy::UnsetVariable(s)
+            | Remedy::AcceptTerms(s)
+            | Remedy::RunCommand(s) => Some(s),
+        }
+    }
 }
 
 /// An error of the library: a kind, a message for people, the details of

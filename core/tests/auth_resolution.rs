@@ -400,7 +400,7 @@ fn constructing_an_auth_creates_no_directory() {
         })
         .unwrap();
         let _ = (auth.token(), auth.source(), auth.request_header());
-        let _ = auth.new_token_instructions();
+        let _ = auth.new_token_steps();
         auth.set_token(tok("fake_token_123"));
     }
 
@@ -599,22 +599,23 @@ fn token_page_url_is_sticky_auth_settings_tokens() {
 }
 
 #[test]
-fn instructions_name_create_token_and_fw_auth_save_token_never_refresh_token() {
+fn new_token_steps_point_at_create_token_and_know_a_token_is_saved() {
     let sb = Sandbox::new();
     sb.put(FRAMEWORK_FILE, r#"{"token": "fake_token_123"}"#);
     let auth = sb.auth();
 
-    let text = auth.new_token_instructions();
+    let steps = auth.new_token_steps();
 
-    assert!(
-        text.contains("https://global.daf-apis.com/auth/api/v1/create_token"),
-        "{text}"
+    assert_eq!(
+        steps.create_url,
+        "https://global.daf-apis.com/auth/api/v1/create_token"
     );
-    assert!(text.contains("fw_auth_save_token"), "{text}");
-    assert!(
-        text.contains("https://global.daf-apis.com/sticky_auth/settings/tokens"),
-        "{text}"
+    assert_eq!(
+        steps.tokens_page_url,
+        "https://global.daf-apis.com/sticky_auth/settings/tokens"
     );
+    assert!(steps.saved);
+    let text = steps.render(&[]);
     assert!(!text.contains("refresh_token"), "{text}");
     assert!(!text.contains("fake_token_123"), "{text}");
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fwclient_core::http::Request;
-use fwclient_core::{Client, ErrorKind, Options, Token};
+use fwclient_core::{Client, ErrorKind, Options, Remedy, Token};
 use serde_json::Value;
 use support::{Canned, CannedServer, DevServer, KeepAliveServer, http_answer};
 
@@ -147,11 +147,8 @@ fn no_token_is_not_authenticated_with_how_to_get_one() {
         "{}",
         e.message()
     );
-    assert!(
-        e.message().contains("fw_auth_save_token"),
-        "{}",
-        e.message()
-    );
+    assert!(e.message().ends_with("and save it"), "{}", e.message());
+    assert_eq!(e.remedy(), &Remedy::LogIn);
 }
 
 #[test]
@@ -285,7 +282,15 @@ fn plain_http_to_a_remote_host_is_refused_before_connecting() {
         .get("http://fwclient-test.invalid/info/api/v2/datastacks")
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InsecureUrl);
-    assert!(e.message().contains("fw_options_set_allow_insecure_http"));
+    assert_eq!(
+        e.message(),
+        "refusing to send the token over plain http to http://fwclient-test.invalid:80; \
+         use https, or allow plain http explicitly"
+    );
+    assert_eq!(
+        e.remedy(),
+        &Remedy::AllowInsecureHttp("http://fwclient-test.invalid:80".into())
+    );
 }
 
 #[test]

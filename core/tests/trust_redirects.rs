@@ -5,7 +5,7 @@
 mod support;
 
 use fwclient_core::http::Request;
-use fwclient_core::{Client, ErrorKind, Options, Token};
+use fwclient_core::{Client, ErrorKind, Options, Remedy, Token};
 use support::{Canned, CannedServer, DevServer, assert_no_token, http_answer};
 
 /// Mixed case, so that lower- and upper-cased copies are other forms.
@@ -130,10 +130,11 @@ fn a_request_withheld_from_an_untrusted_origin_names_it_and_the_fix() {
     assert!(e.message().contains(&origin), "{}", e.message());
     assert!(e.message().contains("withheld"), "{}", e.message());
     assert!(
-        e.message().contains("fw_options_add_trusted_origin"),
+        e.message().ends_with("is not a trusted origin"),
         "{}",
         e.message()
     );
+    assert_eq!(e.remedy(), &Remedy::TrustOrigin(origin));
     assert!(!e.message().contains("none was sent"), "{}", e.message());
     // Without any token, the old advice stands.
     let (none, _d) = client(&s.url, None, None);
@@ -142,6 +143,7 @@ fn a_request_withheld_from_an_untrusted_origin_names_it_and_the_fix() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::NotAuthenticated);
     assert!(e.message().contains("none was sent"), "{}", e.message());
+    assert_eq!(e.remedy(), &Remedy::LogIn);
 }
 
 #[test]

@@ -12,7 +12,7 @@ use fwclient_core::secrets::audit::permission_warnings;
 use fwclient_core::secrets::file::{self, Saved};
 use fwclient_core::secrets::layout::{CAVE_FILE, ENV_LAYOUT, FRAMEWORK_FILE};
 use fwclient_core::{
-    AddressSource, Auth, Client, Error, Layout, Options, SaveOptions, Token, TokenSource,
+    AddressSource, Auth, Client, Layout, Options, SaveOptions, Token, TokenSource,
     auth::diagnose,
     http::{Request, Stream},
     setup,
@@ -344,7 +344,8 @@ fn save_replacing(
 ) -> Result<Vec<(std::path::PathBuf, Saved)>, CliError> {
     match save(p.flag("replace-invalid")) {
         Err(e) if file::is_replaceable(&e) && prompt::stdin_is_tty() => {
-            eprintln!("fwauth: {}", first_sentence(&e));
+            // The problem; the question offers the fix.
+            eprintln!("fwauth: {}", e.message());
             let answer = prompt::ask(
                 "Keep that file as <name>.invalid-<timestamp> and write a fresh one? [y/N]: ",
             )
@@ -356,13 +357,6 @@ fn save_replacing(
         }
         saved => Ok(saved?),
     }
-}
-
-/// The problem, without the fix (which the question offers).
-fn first_sentence(e: &Error) -> &str {
-    e.message()
-        .split_once(". ")
-        .map_or(e.message(), |(first, _)| first)
 }
 
 fn save_token(p: &Parsed<'_>) -> Outcome {
@@ -454,7 +448,7 @@ fn new_token(p: &Parsed<'_>) -> Outcome {
     );
     println!("{}", auth.new_token_url());
     if let Some(problem) = auth.lookup_problem() {
-        eprintln!("fwauth: note: {}", first_sentence(&problem));
+        eprintln!("fwauth: note: {}", problem.message());
     }
     if p.flag("open") {
         open_in_browser(&auth.new_token_url());

@@ -2,8 +2,9 @@
 
 use std::process::ExitCode;
 
-use fwclient_core::secrets::file::{FIX_OVERWRITE, FIX_REPLACE_INVALID};
-use fwclient_core::{Error, ErrorKind};
+use fwclient_core::{Error, ErrorKind, Remedy};
+
+use crate::remedy;
 
 /// Success (what `ExitCode::SUCCESS` gives; no library error maps to it).
 #[cfg(test)]
@@ -54,16 +55,15 @@ pub fn for_kind(kind: ErrorKind) -> u8 {
     }
 }
 
-/// How a command failed: the exit status and the message for standard error.
-/// Messages come from the library (which never puts a token in one) or from
-/// this program (which never does either).
+/// How a command failed: the exit status, the message for standard error
+/// and what fixes it. Messages come from the library (which never puts a
+/// token in one) or from this program (which never does either).
 #[derive(Debug)]
 pub struct CliError {
     pub code: u8,
     pub message: String,
-    /// Whether to add how to set up a token (not when the user has one
-    /// and it was withheld from an untrusted origin).
-    setup_hint: bool,
+    /// What fixes it, said in fwauth's words by `report`.
+    remedy: Remedy,
 }
 
 impl CliError {
@@ -71,38 +71,29 @@ impl CliError {
         CliError {
             code,
             message: message.into(),
-            setup_hint: true,
+            remedy: Remedy::None,
         }
     }
 
-    /// Prints the message (and a hint for token problems) and gives the
-    /// status. `server`: the --server (or setup-token SERVER) the user gave,
-    /// kept in every command the message suggests.
+    /// Prints the message with its fix (and how to set up a token, for
+    /// token problems no other fix covers) and gives the status. `server`:
+    /// the --server (or setup-token SERVER) the user gave, kept in every
+    /// command the message suggests.
     pub fn report(&self, server: Option<&str>) -> ExitCode {
         let fwauth = match server {
             Some(s) => format!("fwauth --server {s}"),
             None => "fwauth".to_owned(),
         };
-        let message = self
-            .message
-            .replace(
-                FIX_REPLACE_INVALID,
-                &format!("run `{fwauth} save-token --overwrite --replace-invalid`"),
-            )
-            .replace(
-                FIX_OVERWRITE,
-                &format!("run `{fwauth} save-token --overwrite`"),
-            );
-        eprintln!("fwauth: {message}");
-        match self.code {
-            NO_TOKEN | TOKEN_REJECTED if self.setup_hint => eprintln!(
+        match remedy::in_fwauth(&self.remedy, &fwauth) {
+            Some(fix) => eprintln!("fwauth: {}; {fix}", self.message),
+            None => eprintln!("fwauth: {}", self.message),
+        }
+        let no_other_fix = matches!(self.remedy, Remedy::None | Remedy::LogIn);
+        if matches!(self.code, NO_TOKEN | TOKEN_REJECTED) && no_other_fix {
+            eprintln!(
                 "fwauth: to set up a token: {fwauth} setup-token (guided), or {fwauth} new-token \
                  and then {fwauth} save-token"
-            ),
-            TOKEN_EXISTS => {
-                eprintln!("fwauth: add --overwrite to replace the saved token")
-            }
-            _ => {}
+            );
         }
         ExitCode::from(self.code)
     }
@@ -111,7 +102,7 @@ impl CliError {
 impl From<Error> for CliError {
     fn from(e: Error) -> CliError {
         CliError {
-            setup_hint: e.kind() != ErrorKind::UntrustedOrigin,
+            remedy: e.remedy().clone(),
             ..CliError::new(for_kind(e.kind()), cli_message(&e))
         }
     }

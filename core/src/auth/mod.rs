@@ -3,7 +3,7 @@
 
 pub mod diagnose;
 pub mod env;
-mod instructions;
+pub mod instructions;
 mod reload;
 mod save;
 
@@ -317,14 +317,14 @@ impl Auth {
         format!("{}/sticky_auth/settings/tokens", self.server_address)
     }
 
-    /// What to do to get and save a token, for C, C++ and Go users (with
-    /// the overwrite flag when a token is saved already).
-    pub fn new_token_instructions(&self) -> String {
-        instructions::new_token(
-            &self.new_token_url(),
-            &self.token_page_url(),
-            self.token_is_saved(),
-        )
+    /// The facts of the steps to get and save a token (each front end
+    /// renders them with its own lines: `instructions::NewToken::render`).
+    pub fn new_token_steps(&self) -> instructions::NewToken {
+        instructions::NewToken {
+            create_url: self.new_token_url(),
+            tokens_page_url: self.token_page_url(),
+            saved: self.token_is_saved(),
+        }
     }
 
     /// Whether a save without overwrite would be refused: the token file

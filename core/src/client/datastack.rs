@@ -7,7 +7,8 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::{Client, parse_json};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
+use crate::http::answer::Withheld;
 use crate::http::{Origin, path};
 
 impl Client {
@@ -72,13 +73,12 @@ impl Client {
             self.transport.trust(origin);
             self.auth.set_local_server(Some(local.to_owned()));
         } else {
-            self.transport.decline(
-                origin,
-                format!(
-                    "it is the local server of datastack \"{datastack}\" but uses plain http, \
-                     which is trusted only on loopback or with fw_options_set_allow_insecure_http"
-                ),
+            let remedy = Remedy::AllowInsecureHttp(origin.to_string());
+            let why = format!(
+                "it is the local server of datastack \"{datastack}\" but uses plain http, \
+                 which is trusted only on loopback or when plain http is allowed"
             );
+            self.transport.decline(origin, Withheld { why, remedy });
         }
         Ok(())
     }

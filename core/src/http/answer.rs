@@ -4,19 +4,23 @@
 use serde_json::Value;
 
 use super::response::Response;
-use crate::error::{Error, ErrorKind, HttpDetail};
+use crate::error::{Error, ErrorKind, HttpDetail, Remedy};
 
 /// Path of the login page the services redirect token-less browsers to.
 pub const LOGIN_PATH: &str = "/api/v1/authorize";
 
-/// How to save a token, in each language the library serves.
-const SAVE_HINT: &str = "fw_auth_save_token in C, Auth::save_token in C++, Auth.SaveToken in Go, auth.save_token in Python";
+/// Why a token was withheld from an origin, and what would let it go there.
+#[derive(Clone, Debug)]
+pub struct Withheld {
+    pub why: String,
+    pub remedy: Remedy,
+}
 
 /// Context for messages: whether a token was sent, why one was withheld
 /// (when the user has one), and where to get one.
 pub struct Context<'a> {
     pub token_sent: bool,
-    pub withheld: Option<&'a str>,
+    pub withheld: Option<&'a Withheld>,
     pub new_token_url: &'a str,
 }
 
@@ -46,17 +50,21 @@ pub fn error_for(resp: &Response, ctx: &Context<'_>) -> Error {
         ..HttpDetail::default()
     };
     let url = &resp.url;
+    let mut remedy = Remedy::None;
     let (kind, message) = match (resp.status, server_id.as_deref()) {
-        (401, Some("no_token")) => not_authenticated(url, ctx),
-        (401, _) if !ctx.token_sent => not_authenticated(url, ctx),
-        (401, _) => (
-            ErrorKind::InvalidToken,
-            format!(
-                "the token was rejected as invalid or expired by {url} (HTTP 401); \
-                 get a new one at {} and save it ({SAVE_HINT})",
-                ctx.new_token_url
-            ),
-        ),
+        (401, Some("no_token")) => return not_authenticated(url, ctx, detail),
+        (401, _) if !ctx.token_sent => return not_authenticated(url, ctx, detail),
+        (401, _) => {
+            remedy = Remedy::LogIn;
+            (
+                ErrorKind::InvalidToken,
+                format!(
+                    "the token was rejected as invalid or expired by {url} (HTTP 401); \
+                     get a new one at {} and save it",
+                    ctx.new_token_url
+                ),
+            )
+        }
         (400, Some("bad_auth_header")) => (
             ErrorKind::BadAuthHeader,
             format!("{url} rejected the Authorization header (HTTP 400 bad_auth_header)"),
@@ -64,15 +72,17 @@ pub fn error_for(resp: &Response, ctx: &Context<'_>) -> Error {
         (403, Some("missing_tos")) => {
             detail.tos_form_url = data("tos_form_url");
             let name = data("tos_name").unwrap_or_else(|| "the Terms of Service".to_owned());
-            let form = detail
-                .tos_form_url
-                .as_deref()
-                .unwrap_or("(no form URL given)");
+            if let Some(form) = &detail.tos_form_url {
+                remedy = Remedy::AcceptTerms(form.clone());
+            }
+            let form = if detail.tos_form_url.is_some() {
+                ""
+            } else {
+                ", and the server gave no form to accept them at"
+            };
             (
                 ErrorKind::MissingTos,
-                format!(
-                    "you must accept {name} before using {url}: open {form} in a browser (HTTP 403 missing_tos)"
-                ),
+                format!("you must accept {name} before using {url} (HTTP 403 missing_tos){form}"),
             )
         }
         (403, Some("missing_permission")) => {
@@ -102,49 +112,45 @@ pub fn error_for(resp: &Response, ctx: &Context<'_>) -> Error {
             ),
         ),
     };
-    Error::http(kind, message, detail)
+    Error::http(kind, message, detail).with_remedy(remedy)
 }
 
 /// The error for a redirect to the login page: no usable token was sent.
 pub fn login_redirect(url: &str, location: &str, ctx: &Context<'_>) -> Error {
-    let (kind, message) = if ctx.token_sent {
-        (
-            ErrorKind::InvalidToken,
-            format!(
-                "{url} sent the request to the login page: the token is invalid or expired; \
-                 get a new one at {} and save it ({SAVE_HINT})",
-                ctx.new_token_url
-            ),
-        )
-    } else {
-        not_authenticated(url, ctx)
-    };
     let detail = HttpDetail {
         status: 302,
         url: Some(url.to_owned()),
         body: location.as_bytes().to_vec(),
         ..HttpDetail::default()
     };
-    Error::http(kind, message, detail)
+    if !ctx.token_sent {
+        return not_authenticated(url, ctx, detail);
+    }
+    let message = format!(
+        "{url} sent the request to the login page: the token is invalid or expired; \
+         get a new one at {} and save it",
+        ctx.new_token_url
+    );
+    Error::http(ErrorKind::InvalidToken, message, detail).with_remedy(Remedy::LogIn)
 }
 
 /// A request without a token was refused: the user has none (how to get
 /// one), or it was withheld (why, and how to trust the origin).
-fn not_authenticated(url: &str, ctx: &Context<'_>) -> (ErrorKind, String) {
-    if let Some(why) = ctx.withheld {
-        return (
-            ErrorKind::UntrustedOrigin,
-            format!("{url} needs a token; yours was withheld because {why}"),
+fn not_authenticated(url: &str, ctx: &Context<'_>, detail: HttpDetail) -> Error {
+    if let Some(withheld) = ctx.withheld {
+        let message = format!(
+            "{url} needs a token; yours was withheld because {}",
+            withheld.why
         );
+        return Error::http(ErrorKind::UntrustedOrigin, message, detail)
+            .with_remedy(withheld.remedy.clone());
     }
-    (
-        ErrorKind::NotAuthenticated,
-        format!(
-            "not authenticated: {url} needs a token and none was sent. Create one at {} \
-             and save it ({SAVE_HINT}); get_new_token explains the steps",
-            ctx.new_token_url
-        ),
-    )
+    let message = format!(
+        "not authenticated: {url} needs a token and none was sent; create one at {} \
+         and save it",
+        ctx.new_token_url
+    );
+    Error::http(ErrorKind::NotAuthenticated, message, detail).with_remedy(Remedy::LogIn)
 }
 
 /// The server's `message`, else the start of its body, for a message.

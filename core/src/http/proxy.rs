@@ -22,7 +22,7 @@
 use std::net::IpAddr;
 
 use super::origin::Origin;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::options::ProxyOption;
 
 /// The proxies of one client and the targets that bypass them.
@@ -124,9 +124,7 @@ impl Proxies {
         if scheme != "http" && scheme != "https" {
             return Pick::Refused(format!(
                 "{from} names a {scheme} proxy ({shown}), which fwclient does not support \
-                 (http:// and https:// proxies only); requests are not sent direct instead. \
-                 Set NO_PROXY for this host, or choose with fw_options_set_proxy \
-                 (\"none\" or an http:// proxy)"
+                 (http:// and https:// proxies only); requests are not sent direct instead"
             ));
         }
         let proxy = match ureq::Proxy::new(&with_scheme) {
@@ -134,7 +132,7 @@ impl Proxies {
             Err(e) => {
                 return Pick::Refused(format!(
                     "{from} is not a usable proxy URL ({shown}: {e}); requests are not sent \
-                     direct instead. Fix it, or choose with fw_options_set_proxy"
+                     direct instead"
                 ));
             }
         };
@@ -163,7 +161,8 @@ impl Proxies {
             Pick::Refused(why) => Err(Error::new(
                 ErrorKind::InvalidArgument,
                 format!("cannot reach {origin}: {why}"),
-            )),
+            )
+            .with_remedy(Remedy::ChooseProxy)),
         }
     }
 

@@ -17,14 +17,14 @@ use ureq::AsSendBody;
 use ureq::http::{self, HeaderName, HeaderValue, header};
 
 use super::agents::{self, Agents};
-use super::answer::{self, Context, LOGIN_PATH};
+use super::answer::{self, Context, LOGIN_PATH, Withheld};
 use super::cancel::{self, RequestOptions};
 use super::origin::{Origin, parse_uri, resolve_location};
 use super::proxy::Proxies;
 use super::response::Response;
 use super::stream::{BodyReader, Stream};
 use super::{resolve, retry, secrets, tls};
-use crate::error::{Error, ErrorKind, HttpDetail, Result};
+use crate::error::{Error, ErrorKind, HttpDetail, Remedy, Result};
 use crate::options::HttpOptions;
 use crate::token::{TOKEN_COOKIE, Token};
 
@@ -70,7 +70,7 @@ pub struct Transport {
     trusted: RwLock<Vec<Origin<'static>>>,
     /// Origins this client was told of and chose not to trust, with why
     /// (for the message of a request the token was withheld from).
-    declined: RwLock<Vec<(Origin<'static>, String)>>,
+    declined: RwLock<Vec<(Origin<'static>, Withheld)>>,
     /// Whether `localhost` resolves to loopback only (looked up once, on
     /// first need).
     localhost_loopback: OnceLock<bool>,
@@ -166,9 +166,9 @@ impl Transport {
         }
     }
 
-    /// Records that `origin` is not trusted, and `why` (said when a request
-    /// to it needs the token).
-    pub fn decline(&self, origin: Origin<'static>, why: String) {
+    /// Records that `origin` is not trusted, `why` and what would make it
+    /// trusted (said when a request to it needs the token).
+    pub fn decline(&self, origin: Origin<'static>, why: Withheld) {
         let mut declined = self.declined.write().unwrap_or_else(|p| p.into_inner());
         declined.retain(|(o, _)| *o != origin);
         declined.push((origin, why));
@@ -292,10 +292,11 @@ impl Transport {
                 return Err(Error::new(
                     ErrorKind::UntrustedOrigin,
                     format!(
-                        "refusing to send a token in the URL to {origin}, which is not a trusted                          origin; {}",
-                        how_to_trust(origin)
+                        "refusing to send a token in the URL to {origin}, which is not a trusted \
+                         origin"
                     ),
-                ));
+                )
+                .with_remedy(Remedy::TrustOrigin(origin.to_string())));
             }
             let loopback = self.is_loopback(origin);
             let route = self.proxies.route(origin, loopback)?;
@@ -312,9 +313,11 @@ impl Transport {
                 return Err(Error::new(
                     ErrorKind::InsecureUrl,
                     format!(
-                        "refusing to send the token over plain http to {origin}{via}; use https,                          or allow it explicitly with fw_options_set_allow_insecure_http"
+                        "refusing to send the token over plain http to {origin}{via}; use https, \
+                         or allow plain http explicitly"
                     ),
-                ));
+                )
+                .with_remedy(Remedy::AllowInsecureHttp(origin.to_string())));
             }
             let withheld = match token {
                 Some(_) if send_token.is_none() => Some(self.why_withheld(origin, &first, crossed)),
@@ -322,7 +325,7 @@ impl Transport {
             };
             let ctx = Context {
                 token_sent: send_token.is_some(),
-                withheld: withheld.as_deref(),
+                withheld: withheld.as_ref(),
                 new_token_url: &self.new_token_url,
             };
             let call = Call {
@@ -409,23 +412,30 @@ impl Transport {
         ))
     }
 
-    /// Why a token was not sent to `origin` (a hop of a request to `first`).
-    fn why_withheld(&self, origin: &Origin<'_>, first: &Origin<'_>, crossed: bool) -> String {
+    /// Why a token was not sent to `origin` (a hop of a request to `first`),
+    /// and what would have let it go.
+    fn why_withheld(&self, origin: &Origin<'_>, first: &Origin<'_>, crossed: bool) -> Withheld {
+        let trust = Remedy::TrustOrigin(origin.to_string());
         if *origin != *first || crossed {
-            return format!(
-                "the request to {first} was redirected to another origin ({origin}), and the \
-                 token never follows a redirect to another origin; if you trust {origin}, \
-                 request it directly and {}",
-                how_to_trust(origin)
-            );
+            return Withheld {
+                why: format!(
+                    "the request to {first} was redirected to another origin ({origin}), and the \
+                     token never follows a redirect to another origin; if you trust {origin}, \
+                     request it directly and trust it"
+                ),
+                remedy: trust,
+            };
         }
         let declined = self.declined.read().unwrap_or_else(|p| p.into_inner());
         match declined.iter().find(|(o, _)| o == origin) {
-            Some((_, why)) => format!("{origin} is not a trusted origin: {why}"),
-            None => format!(
-                "{origin} is not a trusted origin; if you trust it, {}",
-                how_to_trust(origin)
-            ),
+            Some((_, why)) => Withheld {
+                why: format!("{origin} is not a trusted origin: {}", why.why),
+                remedy: why.remedy.clone(),
+            },
+            None => Withheld {
+                why: format!("{origin} is not a trusted origin"),
+                remedy: trust,
+            },
         }
     }
 
@@ -629,14 +639,6 @@ impl Secrets<'_> {
     fn redact(&self, e: Error) -> Error {
         self.0.iter().flatten().fold(e, |e, t| e.redact(t.expose()))
     }
-}
-
-/// How to make `origin` trusted, for messages.
-pub fn how_to_trust(origin: &Origin<'_>) -> String {
-    format!(
-        "add it with fw_options_add_trusted_origin(opts, \"{origin}\") \
-         (C++ Options::add_trusted_origin, Go Options.TrustedOrigins)"
-    )
 }
 
 /// Tokens never travel in URLs (they end up in logs and Referer headers).

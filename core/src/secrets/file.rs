@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::lock::{LOCK_TIMEOUT, SaveLock};
 use super::{platform, pyjson};
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::token::Token;
 
 /// A secret file larger than this is refused: it cannot be a token file.
@@ -401,39 +401,24 @@ impl Drop for TempFile {
 /// What a secret file should look like, in every message about a malformed one.
 pub const EXPECTED_FORM: &str =
     "It should hold a JSON object such as {\"token\": \"<your token>\"}";
-/// The fix for a file that is not a JSON object, in the library's terms
-/// (`fwauth` says it in its own).
-pub const FIX_REPLACE_INVALID: &str =
-    "save the token with FW_SAVE_OVERWRITE | FW_SAVE_REPLACE_INVALID";
-/// The fix for a JSON object whose token is unusable.
-pub const FIX_OVERWRITE: &str = "save the token over it with FW_SAVE_OVERWRITE";
 /// Suffix of the name a replaced invalid file is kept under, before its time stamp.
 pub const INVALID_SUFFIX: &str = ".invalid-";
 
 /// A file that is not a JSON object: it cannot be merged into, only replaced.
 fn unparseable(path: &Path, what: &str) -> Error {
-    secret_error(
-        path,
-        &format!(
-            "{what}. {EXPECTED_FORM}. Fix it by hand, or {FIX_REPLACE_INVALID}, which keeps \
-             this file as \"{}{INVALID_SUFFIX}<timestamp>\"",
-            path.display()
-        ),
-    )
+    secret_error(path, &format!("{what}. {EXPECTED_FORM}"))
+        .with_remedy(Remedy::ReplaceInvalid(path.display().to_string()))
 }
 
 /// A JSON object whose token under `key` is unusable: a save with overwrite fixes it.
 fn bad_value(path: &Path, key: &str, what: &str) -> Error {
     let form = EXPECTED_FORM.replace("\"token\"", &format!("\"{key}\""));
-    secret_error(
-        path,
-        &format!("{what}. {form}. Fix it by hand, or {FIX_OVERWRITE}"),
-    )
+    secret_error(path, &format!("{what}. {form}")).with_remedy(Remedy::Overwrite)
 }
 
-/// Whether `e` is about a file a save with `FW_SAVE_REPLACE_INVALID` replaces.
+/// Whether `e` is about a file that a save replacing invalid files replaces.
 pub fn is_replaceable(e: &Error) -> bool {
-    e.kind() == ErrorKind::SecretFile && e.message().contains(FIX_REPLACE_INVALID)
+    e.kind() == ErrorKind::SecretFile && matches!(e.remedy(), Remedy::ReplaceInvalid(_))
 }
 
 /// When `path` (or the file a symbolic link at `path` points to) is a
@@ -545,6 +530,7 @@ fn exists_error(path: &Path, key: &str) -> Error {
             path.display()
         ),
     )
+    .with_remedy(Remedy::Overwrite)
 }
 
 #[cfg(test)]
