@@ -2,8 +2,8 @@
 # Fails when the C tests miss part of the header:
 #   - a function declared in the header that test_null_args.c never calls
 #     (every function must be tried with NULL arguments);
-#   - an fw_result code that test_errors.c does not name (fw_result_name
-#     must be checked for every code).
+#   (every fw_result code is checked by test_errors.c through the header's
+#   own list, FW_ERRORS).
 # usage: check-coverage.sh HEADER TESTS_DIR
 set -euo pipefail
 header=$1 dir=$2
@@ -12,7 +12,6 @@ CC=${CC:-gcc}
 # The header without comments (cbindgen's doc comments name functions too).
 code=$("$CC" -fpreprocessed -dD -E -P -x c "$header")
 functions=$(grep -oE '\bfw_[a-z0-9_]+[[:space:]]*\(' <<<"$code" | tr -d '( \t' | sort -u)
-codes=$(grep -oE '^[[:space:]]*FW_(OK|ERR_[A-Z0-9_]+)[[:space:]]*=' <<<"$code" | tr -d '= \t' | sort -u)
 
 missing=0
 for f in $functions; do
@@ -21,14 +20,8 @@ for f in $functions; do
         missing=1
     fi
 done
-for c in $codes; do
-    if ! grep -qE "X\($c\)" "$dir/test_errors.c"; then
-        echo "check-coverage: $c (in $header) is missing from FW_ALL_RESULTS in $dir/test_errors.c" >&2
-        missing=1
-    fi
-done
 if [ "$missing" -ne 0 ]; then
-    echo "check-coverage: add the NULL-argument checks / result names above." >&2
+    echo "check-coverage: add the NULL-argument checks above." >&2
     exit 1
 fi
-echo "check-coverage: $(wc -w <<<"$functions") functions and $(wc -w <<<"$codes") result codes covered"
+echo "check-coverage: $(wc -w <<<"$functions") functions covered"

@@ -196,6 +196,11 @@ void test_null_arguments(void) {
         CHECK(fw_error_server_id(NULL) == NULL);
         CHECK(fw_error_url(NULL) == NULL);
         CHECK(fw_error_tos_form_url(NULL) == NULL);
+        CHECK(fw_error_problem(NULL) == NULL);
+        CHECK(fw_error_remedy(NULL) == FW_REMEDY_NONE);
+        CHECK(fw_error_remedy_data(NULL) == NULL);
+        CHECK(fw_error_remedy(live_err) == FW_REMEDY_NONE);
+        CHECK(fw_error_remedy_data(live_err) == NULL);
     }
     CLEAR_ERR(live_err);
     fw_error_free(NULL);

@@ -229,6 +229,11 @@ void test_untrusted_origin_withheld(void) {
             CHECK_CONTAINS(fw_error_message(err), "withheld");
             CHECK_CONTAINS(fw_error_message(err), "fw_options_add_trusted_origin");
             CHECK_NOT_CONTAINS(fw_error_message(err), "none was sent");
+            /* The remedy, for a program to act on; the problem without C's words. */
+            CHECK(fw_error_remedy(err) == FW_REMEDY_TRUST_ORIGIN);
+            CHECK_STR(fw_error_remedy_data(err), f.server.other_url);
+            CHECK_CONTAINS(fw_error_problem(err), "withheld");
+            CHECK_NOT_CONTAINS(fw_error_problem(err), "fw_");
         }
         CLEAR_ERR(err);
         CHECK(r == NULL);

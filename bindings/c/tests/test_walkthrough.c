@@ -166,7 +166,13 @@ void test_save_refuses_existing_key(void) {
     for (size_t i = 0; i < sizeof again / sizeof again[0]; i++) {
         if (CHECK_RC(FW_ERR_TOKEN_EXISTS, fw_auth_save_token(a, again[i], NULL, NULL, 0, &err), err)) {
             CHECK(fw_error_code(err) == FW_ERR_TOKEN_EXISTS);
-            CHECK_STR(fw_error_message(err), want);
+            /* caveclient's words for the problem, then the fix in C's. */
+            CHECK_STR(fw_error_problem(err), want);
+            CHECK(strncmp(fw_error_message(err), want, strlen(want)) == 0);
+            CHECK_STR(fw_error_message(err) + strlen(want),
+                      "; to replace it, call fw_auth_save_token with FW_SAVE_OVERWRITE");
+            CHECK(fw_error_remedy(err) == FW_REMEDY_OVERWRITE);
+            CHECK(fw_error_remedy_data(err) == NULL);
             CHECK(fw_error_http_status(err) == 0);
         }
         CLEAR_ERR(err);
