@@ -126,9 +126,14 @@ func TestSaveTokenExists(t *testing.T) {
 	}
 	err := a.SaveToken("another_fake_token_678", nil)
 	e := wantCode(t, err, fwclient.ErrTokenExists)
-	want := fmt.Sprintf(`Key "token" already exists in token file "%s"`, defaultSecret(home))
-	if err.Error() != want || e.Message != want {
+	// caveclient's words for the problem, then the fix in Go's.
+	problem := fmt.Sprintf(`Key "token" already exists in token file "%s"`, defaultSecret(home))
+	want := problem + "; to replace it, call Auth.SaveToken with SaveOptions{Overwrite: true}"
+	if err.Error() != want || e.Message != want || e.Problem != problem {
 		t.Fatalf("message %q\nwant    %q", err.Error(), want)
+	}
+	if e.Remedy != fwclient.RemedyOverwrite || e.RemedyData != "" || e.Remedy.String() != "FW_REMEDY_OVERWRITE" {
+		t.Fatalf("remedy %v %q", e.Remedy, e.RemedyData)
 	}
 	if e.Name != "FW_ERR_TOKEN_EXISTS" || e.HTTPStatus != 0 || e.URL != "" {
 		t.Fatalf("detail %#v", e)
@@ -256,10 +261,16 @@ func TestMalformedSecretFile(t *testing.T) {
 	a := mustAuth(t, nil)
 	_, _, err = a.Token()
 	e := wantCode(t, err, fwclient.ErrSecretFile)
-	for _, want := range []string{path, `{"token": "<your token>"}`, "FW_SAVE_REPLACE_INVALID"} {
+	for _, want := range []string{path, `{"token": "<your token>"}`, "SaveOptions{Overwrite: true, ReplaceInvalid: true}"} {
 		if !strings.Contains(e.Message, want) {
 			t.Fatalf("message %q does not hold %s", e.Message, want)
 		}
+	}
+	if strings.Contains(e.Message, "FW_") || strings.Contains(e.Message, "fw_") {
+		t.Fatalf("message %q names a C flag or call", e.Message)
+	}
+	if e.Remedy != fwclient.RemedyReplaceInvalid || e.RemedyData != path {
+		t.Fatalf("remedy %v %q", e.Remedy, e.RemedyData)
 	}
 	err = a.SaveToken("fake_token_123", &fwclient.SaveOptions{Overwrite: true})
 	wantCode(t, err, fwclient.ErrSecretFile)

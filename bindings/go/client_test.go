@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -467,8 +468,13 @@ func TestProxyOptionAndUntrustedOrigin(t *testing.T) {
 	// A request the token was withheld from says so, and how to trust the origin.
 	_, err = c.Get(context.Background(), devOtherURL+"/auth/api/v1/user/me")
 	e := wantCode(t, err, fwclient.ErrUntrustedOrigin)
-	if !strings.Contains(e.Message, devOtherURL) || !strings.Contains(e.Message, "fw_options_add_trusted_origin") {
+	// The fix in Go's words, never a C call.
+	trust := fmt.Sprintf("to trust it, add %q to Options.TrustedOrigins", devOtherURL)
+	if !strings.Contains(e.Message, devOtherURL) || !strings.HasSuffix(e.Message, "; "+trust) || strings.Contains(e.Message, "fw_") {
 		t.Fatalf("message %q", e.Message)
+	}
+	if e.Remedy != fwclient.RemedyTrustOrigin || e.RemedyData != devOtherURL || strings.Contains(e.Problem, "Options") {
+		t.Fatalf("remedy %v %q, problem %q", e.Remedy, e.RemedyData, e.Problem)
 	}
 }
 

@@ -6,35 +6,16 @@ package fwclient
 */
 import "C"
 
+import "fmt"
+
 // Code is the class of an error: an fw_result value of the C ABI. The
 // numbers are fixed forever and never reused.
 type Code uint32
 
-// The codes of include/fwclient.h, taken from the header itself. A test
-// checks that every FW_ERR_* of the header has its constant and sentinel here.
-const (
-	CodeOK                 Code = C.FW_OK
-	CodeInvalidArgument    Code = C.FW_ERR_INVALID_ARGUMENT
-	CodeInvalidTokenFormat Code = C.FW_ERR_INVALID_TOKEN_FORMAT
-	CodeTokenExists        Code = C.FW_ERR_TOKEN_EXISTS
-	CodeIO                 Code = C.FW_ERR_IO
-	CodeSecretFile         Code = C.FW_ERR_SECRET_FILE
-	CodeNotAuthenticated   Code = C.FW_ERR_NOT_AUTHENTICATED
-	CodeInvalidToken       Code = C.FW_ERR_INVALID_TOKEN
-	CodeBadAuthHeader      Code = C.FW_ERR_BAD_AUTH_HEADER
-	CodeMissingTOS         Code = C.FW_ERR_MISSING_TOS
-	CodeForbidden          Code = C.FW_ERR_FORBIDDEN
-	CodeHTTPStatus         Code = C.FW_ERR_HTTP_STATUS
-	CodeNetwork            Code = C.FW_ERR_NETWORK
-	CodeTimeout            Code = C.FW_ERR_TIMEOUT
-	CodeTLS                Code = C.FW_ERR_TLS
-	CodeInsecureURL        Code = C.FW_ERR_INSECURE_URL
-	CodeInvalidURL         Code = C.FW_ERR_INVALID_URL
-	CodeBadResponse        Code = C.FW_ERR_BAD_RESPONSE
-	CodeUntrustedOrigin    Code = C.FW_ERR_UNTRUSTED_ORIGIN
-	CodeCanceled           Code = C.FW_ERR_CANCELED
-	CodePanic              Code = C.FW_ERR_PANIC
-)
+// The Code constants, the sentinels and the Remedy constants are in
+// lists_gen.go, generated from include/fwclient.h (its FW_ERRORS and
+// FW_REMEDIES lists) by gen_lists.go; TestListsAreTheHeaders checks it.
+//go:generate go run gen_lists.go
 
 // String is the code's name in the C header, e.g. "FW_ERR_IO"
 // (fw_result_name); "FW_UNKNOWN_RESULT" for a number that is not a code.
@@ -42,34 +23,17 @@ func (c Code) String() string {
 	return C.GoString(C.fw_result_name(C.uint32_t(c)))
 }
 
-// Sentinels, one per code, for errors.Is:
-//
-//	if errors.Is(err, fwclient.ErrNotAuthenticated) { ... }
-//
-// An *Error matches the sentinel of its Code. Use errors.As with an *Error
-// to read the detail (HTTP status, server error id, URL, ToS form, body).
-var (
-	ErrInvalidArgument    = sentinel(CodeInvalidArgument)
-	ErrInvalidTokenFormat = sentinel(CodeInvalidTokenFormat)
-	ErrTokenExists        = sentinel(CodeTokenExists)
-	ErrIO                 = sentinel(CodeIO)
-	ErrSecretFile         = sentinel(CodeSecretFile)
-	ErrNotAuthenticated   = sentinel(CodeNotAuthenticated)
-	ErrInvalidToken       = sentinel(CodeInvalidToken)
-	ErrBadAuthHeader      = sentinel(CodeBadAuthHeader)
-	ErrMissingTOS         = sentinel(CodeMissingTOS)
-	ErrForbidden          = sentinel(CodeForbidden)
-	ErrHTTPStatus         = sentinel(CodeHTTPStatus)
-	ErrNetwork            = sentinel(CodeNetwork)
-	ErrTimeout            = sentinel(CodeTimeout)
-	ErrTLS                = sentinel(CodeTLS)
-	ErrInsecureURL        = sentinel(CodeInsecureURL)
-	ErrInvalidURL         = sentinel(CodeInvalidURL)
-	ErrBadResponse        = sentinel(CodeBadResponse)
-	ErrUntrustedOrigin    = sentinel(CodeUntrustedOrigin)
-	ErrCanceled           = sentinel(CodeCanceled)
-	ErrPanic              = sentinel(CodePanic)
-)
+// Remedy is what fixes an error: an fw_remedy value of the C ABI. Its
+// data (a path, an origin, ...) is in Error.RemedyData.
+type Remedy uint32
+
+// String is the remedy's name in the C header, e.g. "FW_REMEDY_OVERWRITE".
+func (r Remedy) String() string {
+	if name, ok := remedyNames[r]; ok {
+		return name
+	}
+	return fmt.Sprintf("FW_REMEDY_%d", uint32(r))
+}
 
 // Error is a failed call: the fw_error of the C ABI, copied into Go memory.
 type Error struct {
@@ -77,8 +41,16 @@ type Error struct {
 	Code Code
 	// Name is the code's name in the header, e.g. "FW_ERR_NOT_AUTHENTICATED".
 	Name string
-	// Message is the library's message, for people. It never holds a token.
+	// Message is the library's message for people: the problem, then what
+	// fixes it in Go's words (see Remedy). It never holds a token.
 	Message string
+	// Problem is the problem alone, as the library states it.
+	Problem string
+	// Remedy is what fixes the error (RemedyNone when nothing specific
+	// does); RemedyData its data: the file, origin, address, variable,
+	// URL or shell command it names ("" when none).
+	Remedy     Remedy
+	RemedyData string
 	// HTTPStatus is the status of the server's answer; 0 when the error did
 	// not come from an answer.
 	HTTPStatus int
@@ -131,7 +103,13 @@ func errorFrom(rc C.fw_result, e *C.fw_error) error {
 		out.Message = out.Name
 		return out
 	}
-	out.Message = C.GoString(C.fw_error_message(e))
+	out.Problem = C.GoString(C.fw_error_problem(e))
+	out.Remedy = Remedy(C.fw_error_remedy(e))
+	out.RemedyData = optGoString(C.fw_error_remedy_data(e))
+	out.Message = out.Problem
+	if fix := out.Remedy.inGo(out.RemedyData); fix != "" {
+		out.Message += "; " + fix
+	}
 	out.HTTPStatus = int(C.fw_error_http_status(e))
 	out.ServerID = optGoString(C.fw_error_server_id(e))
 	out.URL = optGoString(C.fw_error_url(e))
@@ -139,6 +117,37 @@ func errorFrom(rc C.fw_result, e *C.fw_error) error {
 	var n C.size_t
 	out.Body = goBytes(C.fw_error_body(e, &n), n)
 	return out
+}
+
+// inGo is the fix in this package's words; "" for RemedyNone or a remedy
+// this package does not know (a newer library).
+func (r Remedy) inGo(data string) string {
+	switch r {
+	case RemedyOverwrite:
+		return "to replace it, call Auth.SaveToken with SaveOptions{Overwrite: true}"
+	case RemedyReplaceInvalid:
+		return "fix it by hand, or call Auth.SaveToken with SaveOptions{Overwrite: true, ReplaceInvalid: true}, " +
+			"which keeps this file as \"" + data + ".invalid-<timestamp>\""
+	case RemedyTrustOrigin:
+		return fmt.Sprintf("to trust it, add %q to Options.TrustedOrigins", data)
+	case RemedyAllowInsecureHTTP:
+		return "to allow plain http, set Options.AllowInsecureHTTP"
+	case RemedySetServer:
+		return "name the server in Options.ServerAddress"
+	case RemedyUseAddress:
+		return fmt.Sprintf("use %q", data)
+	case RemedyUnsetVariable:
+		return "unset $" + data
+	case RemedyLogIn:
+		return "save a token with Auth.SaveToken (Auth.GetNewToken gives the steps)"
+	case RemedyAcceptTerms:
+		return "open " + data + " in a browser and accept them"
+	case RemedyRunCommand:
+		return "run `" + data + "`"
+	case RemedyChooseProxy:
+		return `set NO_PROXY for this host, or choose the proxy in Options.Proxy ("none" or an http:// proxy)`
+	}
+	return ""
 }
 
 // optGoString copies a borrowed string; NULL gives "".

@@ -96,15 +96,15 @@ func Example_walkthrough() {
 	//     1) Go to: https://global.daf-apis.com/auth/api/v1/create_token to create a new token.
 	//     2) Log in with your Google credentials and copy the token shown afterward.
 	//     3a) Save it to your computer with:
-	//           C:   fw_auth_save_token(auth, "PASTE_YOUR_TOKEN_HERE", NULL, NULL, 0, &err);
-	//           C++: auth.save_token("PASTE_YOUR_TOKEN_HERE");
-	//           Go:  auth.SaveToken("PASTE_YOUR_TOKEN_HERE", nil)
+	//           C:      fw_auth_save_token(auth, "PASTE_YOUR_TOKEN_HERE", NULL, NULL, 0, &err);
+	//           C++:    auth.save_token("PASTE_YOUR_TOKEN_HERE");
+	//           Go:     auth.SaveToken("PASTE_YOUR_TOKEN_HERE", nil)
 	//           Python: auth.save_token("PASTE_YOUR_TOKEN_HERE")
 	//     or
 	//     3b) Set it for the current session only with:
-	//           C:   fw_auth_set_token(auth, "PASTE_YOUR_TOKEN_HERE", &err);
-	//           C++: auth.set_token("PASTE_YOUR_TOKEN_HERE");
-	//           Go:  auth.SetToken("PASTE_YOUR_TOKEN_HERE")
+	//           C:      fw_auth_set_token(auth, "PASTE_YOUR_TOKEN_HERE", &err);
+	//           C++:    auth.set_token("PASTE_YOUR_TOKEN_HERE");
+	//           Go:     auth.SetToken("PASTE_YOUR_TOKEN_HERE")
 	//           Python: auth.set_token("PASTE_YOUR_TOKEN_HERE")
 	//     Note: creating a new token does not invalidate your other tokens; you can
 	//     see and delete them at https://global.daf-apis.com/sticky_auth/settings/tokens.
