@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     try {
       anonymous.datastack_info();
       std::cout << "Without a token: no error?\n";
-    } catch (const fw::NotAuthenticated& e) {
+    } catch (const fw::NotAuthenticatedError& e) {
       show_error("Without a token", e);
     }
 
@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     try {
       client_direct.datastack_info();
       std::cout << "With a wrong token: no error?\n";
-    } catch (const fw::InvalidToken& e) {
+    } catch (const fw::InvalidTokenError& e) {
       show_error("With a wrong token", e);
     }
     return 0;

@@ -10,15 +10,15 @@
 //     that fw::detail::raise maps the code to (one per code).
 //
 // Errors. A call that fails throws the subclass of fw::Error for its code
-// (fw::TokenExists, fw::InvalidToken, ...); what() is the library's message
+// (fw::TokenExistsError, fw::InvalidTokenError, ...); what() is the library's message
 // (fw_error_message), which every C function returning fw_result gives. An
 // argument the C ABI cannot carry (a string holding a NUL byte, a negative
-// timeout) throws fw::InvalidArgument with a message saying so, instead of
+// timeout) throws fw::InvalidArgumentError with a message saying so, instead of
 // being silently cut or wrapped.
 //
 // Moved-from objects hold NULL: destroying or assigning them is safe; any
 // other call passes NULL to the library, which answers FW_ERR_INVALID_ARGUMENT
-// (thrown as fw::InvalidArgument).
+// (thrown as fw::InvalidArgumentError).
 //
 // Thread safety is the C library's: fw::Auth and fw::Client may be used from
 // any number of threads at once (not while being destroyed or assigned);
@@ -101,10 +101,17 @@ class Error : public std::runtime_error {
   const std::optional<std::string>& server_id() const noexcept { return detail_->server_id; }
   /// The URL of the request that failed.
   const std::optional<std::string>& url() const noexcept { return detail_->url; }
-  /// The Terms-of-Service form to accept (fw::MissingTos).
+  /// The Terms-of-Service form to accept (fw::MissingTosError).
   const std::optional<std::string>& tos_form_url() const noexcept { return detail_->tos_form_url; }
   /// The body of the server's answer, as bytes (empty when none).
   const std::string& body() const noexcept { return detail_->body; }
+  /// The problem alone, as the library states it (what() adds the fix).
+  const std::string& problem() const noexcept { return detail_->problem; }
+  /// What fixes the error (FW_REMEDY_NONE when nothing specific does).
+  fw_remedy remedy() const noexcept { return detail_->remedy; }
+  /// The remedy's data: the file, origin, address, variable, URL or shell
+  /// command it names (fw_error_remedy_data).
+  const std::optional<std::string>& remedy_data() const noexcept { return detail_->remedy_data; }
 
  private:
   struct Detail {
@@ -112,24 +119,61 @@ class Error : public std::runtime_error {
     std::uint16_t http_status;
     std::optional<std::string> server_id, url, tos_form_url;
     std::string body;
+    std::string problem;
+    fw_remedy remedy;
+    std::optional<std::string> remedy_data;
   };
+
+  /// The fix for `remedy` in this binding's words; empty for FW_REMEDY_NONE
+  /// or a remedy this header does not know (a newer library).
+  static std::string fix_of(fw_remedy remedy, const std::string& data) {
+    switch (remedy) {
+      case FW_REMEDY_NONE: break;
+      case FW_REMEDY_OVERWRITE:
+        return "to replace it, call Auth::save_token with SaveOptions::overwrite = true";
+      case FW_REMEDY_REPLACE_INVALID:
+        return "fix it by hand, or call Auth::save_token with SaveOptions::overwrite and "
+               "SaveOptions::replace_invalid = true, which keeps this file as \"" +
+               data + ".invalid-<timestamp>\"";
+      case FW_REMEDY_TRUST_ORIGIN: return "to trust it, call Options::add_trusted_origin(\"" + data + "\")";
+      case FW_REMEDY_ALLOW_INSECURE_HTTP: return "to allow plain http, call Options::allow_insecure_http(true)";
+      case FW_REMEDY_SET_SERVER: return "name the server with Options::server_address";
+      case FW_REMEDY_USE_ADDRESS: return "use \"" + data + "\"";
+      case FW_REMEDY_UNSET_VARIABLE: return "unset $" + data;
+      case FW_REMEDY_LOG_IN: return "save a token with Auth::save_token (Auth::get_new_token gives the steps)";
+      case FW_REMEDY_ACCEPT_TERMS: return "open " + data + " in a browser and accept them";
+      case FW_REMEDY_RUN_COMMAND: return "run `" + data + "`";
+      case FW_REMEDY_CHOOSE_PROXY:
+        return "set NO_PROXY for this host, or choose the proxy with Options::proxy "
+               "(\"none\" or an http:// proxy)";
+    }
+    return {};
+  }
 
   static std::optional<std::string> opt(const char* s) {
     return s != nullptr ? std::optional<std::string>(s) : std::nullopt;
   }
+  /// The problem, then the fix in this binding's words.
   static std::string message_of(fw_result code, const fw_error* err) {
-    const char* m = err != nullptr ? fw_error_message(err) : nullptr;
-    return m != nullptr ? std::string(m) : std::string(fw_result_name(static_cast<std::uint32_t>(code)));
+    const char* m = err != nullptr ? fw_error_problem(err) : nullptr;
+    if (m == nullptr) return std::string(fw_result_name(static_cast<std::uint32_t>(code)));
+    const char* data = fw_error_remedy_data(err);
+    std::string fix = fix_of(fw_error_remedy(err), data != nullptr ? data : "");
+    return fix.empty() ? std::string(m) : std::string(m) + "; " + fix;
   }
   static std::shared_ptr<const Detail> make_detail(fw_result code, const fw_error* err) {
     auto d = std::make_shared<Detail>();
     d->code = code;
     d->http_status = 0;
+    d->remedy = FW_REMEDY_NONE;
     if (err != nullptr) {
       d->http_status = fw_error_http_status(err);
       d->server_id = opt(fw_error_server_id(err));
       d->url = opt(fw_error_url(err));
       d->tos_form_url = opt(fw_error_tos_form_url(err));
+      d->problem = fw_error_problem(err);
+      d->remedy = fw_error_remedy(err);
+      d->remedy_data = opt(fw_error_remedy_data(err));
       std::size_t len = 0;
       const std::uint8_t* data = fw_error_body(err, &len);
       if (data != nullptr && len > 0) {
@@ -142,69 +186,33 @@ class Error : public std::runtime_error {
   std::shared_ptr<const Detail> detail_;
 };
 
-// One subclass per code, to catch a class of error. Each is an fw::Error
-// with nothing more.
-#define FWCLIENT_HPP_ERROR_CLASS(Name)                  \
-  class Name : public Error {                           \
-   public:                                              \
-    explicit Name(Error e) noexcept : Error(std::move(e)) {} \
+// One subclass per code, to catch a class of error, each an fw::Error with
+// nothing more, named after the code's stem (the header's naming rule, at
+// FW_ERRORS): FW_ERR_HTTP_STATUS is fw::HttpStatusError. The list is the
+// header's, so a code added to fwclient.h gets its class here.
+#define FWCLIENT_HPP_ERROR_CLASS(code, Stem)                    \
+  class Stem##Error : public Error {                            \
+   public:                                                      \
+    explicit Stem##Error(Error e) noexcept : Error(std::move(e)) {} \
   };
-
-FWCLIENT_HPP_ERROR_CLASS(InvalidArgument)     // FW_ERR_INVALID_ARGUMENT
-FWCLIENT_HPP_ERROR_CLASS(InvalidTokenFormat)  // FW_ERR_INVALID_TOKEN_FORMAT
-FWCLIENT_HPP_ERROR_CLASS(TokenExists)         // FW_ERR_TOKEN_EXISTS
-FWCLIENT_HPP_ERROR_CLASS(IoError)             // FW_ERR_IO
-FWCLIENT_HPP_ERROR_CLASS(SecretFileError)     // FW_ERR_SECRET_FILE
-FWCLIENT_HPP_ERROR_CLASS(NotAuthenticated)    // FW_ERR_NOT_AUTHENTICATED
-FWCLIENT_HPP_ERROR_CLASS(InvalidToken)        // FW_ERR_INVALID_TOKEN
-FWCLIENT_HPP_ERROR_CLASS(BadAuthHeader)       // FW_ERR_BAD_AUTH_HEADER
-FWCLIENT_HPP_ERROR_CLASS(MissingTos)          // FW_ERR_MISSING_TOS
-FWCLIENT_HPP_ERROR_CLASS(Forbidden)           // FW_ERR_FORBIDDEN
-FWCLIENT_HPP_ERROR_CLASS(HttpError)           // FW_ERR_HTTP_STATUS
-FWCLIENT_HPP_ERROR_CLASS(NetworkError)        // FW_ERR_NETWORK
-FWCLIENT_HPP_ERROR_CLASS(Timeout)             // FW_ERR_TIMEOUT
-FWCLIENT_HPP_ERROR_CLASS(TlsError)            // FW_ERR_TLS
-FWCLIENT_HPP_ERROR_CLASS(InsecureUrl)         // FW_ERR_INSECURE_URL
-FWCLIENT_HPP_ERROR_CLASS(InvalidUrl)          // FW_ERR_INVALID_URL
-FWCLIENT_HPP_ERROR_CLASS(BadResponse)         // FW_ERR_BAD_RESPONSE
-FWCLIENT_HPP_ERROR_CLASS(UntrustedOrigin)     // FW_ERR_UNTRUSTED_ORIGIN
-FWCLIENT_HPP_ERROR_CLASS(Canceled)            // FW_ERR_CANCELED
-FWCLIENT_HPP_ERROR_CLASS(Panic)               // FW_ERR_PANIC
-
+FW_ERRORS(FWCLIENT_HPP_ERROR_CLASS)
 #undef FWCLIENT_HPP_ERROR_CLASS
 
 namespace detail {
 
 /// Throws `e` as the subclass for its code: the one mapping from codes to
-/// types. The switch has no default, so -Wswitch (in -Wall) flags a code
-/// added to fwclient.h without a case here; tests/error_codes_test.cpp also
-/// checks every FW_ERR_* of the header at run time. A number that is not a
-/// code of this header (a newer library) is thrown as the generic fw::Error;
+/// types, from the header's list (FW_ERRORS). A number that is not a code
+/// of this header (a newer library) is thrown as the generic fw::Error;
 /// FW_OK never reaches here.
 [[noreturn]] inline void raise(Error e) {
+#define FWCLIENT_HPP_RAISE(code, Stem) \
+  case code:                           \
+    throw Stem##Error(std::move(e));
   switch (e.code()) {
     case FW_OK: break;
-    case FW_ERR_INVALID_ARGUMENT: throw InvalidArgument(std::move(e));
-    case FW_ERR_INVALID_TOKEN_FORMAT: throw InvalidTokenFormat(std::move(e));
-    case FW_ERR_TOKEN_EXISTS: throw TokenExists(std::move(e));
-    case FW_ERR_IO: throw IoError(std::move(e));
-    case FW_ERR_SECRET_FILE: throw SecretFileError(std::move(e));
-    case FW_ERR_NOT_AUTHENTICATED: throw NotAuthenticated(std::move(e));
-    case FW_ERR_INVALID_TOKEN: throw InvalidToken(std::move(e));
-    case FW_ERR_BAD_AUTH_HEADER: throw BadAuthHeader(std::move(e));
-    case FW_ERR_MISSING_TOS: throw MissingTos(std::move(e));
-    case FW_ERR_FORBIDDEN: throw Forbidden(std::move(e));
-    case FW_ERR_HTTP_STATUS: throw HttpError(std::move(e));
-    case FW_ERR_NETWORK: throw NetworkError(std::move(e));
-    case FW_ERR_TIMEOUT: throw Timeout(std::move(e));
-    case FW_ERR_TLS: throw TlsError(std::move(e));
-    case FW_ERR_INSECURE_URL: throw InsecureUrl(std::move(e));
-    case FW_ERR_INVALID_URL: throw InvalidUrl(std::move(e));
-    case FW_ERR_BAD_RESPONSE: throw BadResponse(std::move(e));
-    case FW_ERR_UNTRUSTED_ORIGIN: throw UntrustedOrigin(std::move(e));
-    case FW_ERR_CANCELED: throw Canceled(std::move(e));
-    case FW_ERR_PANIC: throw Panic(std::move(e));
+    FW_ERRORS(FWCLIENT_HPP_RAISE)
   }
+#undef FWCLIENT_HPP_RAISE
   throw e;
 }
 
@@ -237,7 +245,7 @@ struct OwnedString {
 };
 
 /// A NUL-terminated copy of a string_view for a `const char*` parameter.
-/// A NUL inside cannot cross the C ABI: it throws fw::InvalidArgument
+/// A NUL inside cannot cross the C ABI: it throws fw::InvalidArgumentError
 /// rather than letting the library see a shorter string.
 class CStr {
  public:
@@ -379,7 +387,7 @@ class Options {
   }
   /// Connect and overall timeouts of requests, in whole milliseconds (0:
   /// the library keeps that timeout as it is). A negative duration has no C
-  /// value: it throws fw::InvalidArgument rather than becoming a huge
+  /// value: it throws fw::InvalidArgumentError rather than becoming a huge
   /// unsigned number.
   Options& timeout(std::chrono::milliseconds connect, std::chrono::milliseconds total) {
     if (connect.count() < 0 || total.count() < 0) {
@@ -655,7 +663,7 @@ class Response {
 // Per-request options
 
 /// A cancel object (fw_cancel): trigger() from any thread ends the
-/// requests made with it (fw::Canceled), one in flight within about 20 ms.
+/// requests made with it (fw::CanceledError), one in flight within about 20 ms.
 /// Move-only; RequestOptions keep their own reference.
 class Cancel {
  public:
@@ -688,7 +696,7 @@ class RequestOptions {
     h_.reset(raw);
   }
   /// The request's total time (rounded up to whole milliseconds); it ends
-  /// with fw::Timeout.
+  /// with fw::TimeoutError.
   RequestOptions& timeout(std::chrono::nanoseconds total) & {
     auto ms = std::chrono::ceil<std::chrono::milliseconds>(total).count();
     detail::ErrorHolder err;
@@ -730,7 +738,7 @@ class Stream {
     return detail::all_headers(h_.get(), fw_stream_header_count, fw_stream_header_at);
   }
   /// Reads up to `cap` bytes of the body into `buf`; 0 at the end. Throws
-  /// (fw::Timeout, fw::NetworkError, ...) when the body cannot be read.
+  /// (fw::TimeoutError, fw::NetworkError, ...) when the body cannot be read.
   std::size_t read(void* buf, std::size_t cap) {
     detail::ErrorHolder err;
     std::size_t n = 0;

@@ -64,10 +64,15 @@ TEST_F(Auth, TokenExistsIsThrownAndFileKept) {
   try {
     auth.save_token("another_fake_token_678");
     FAIL() << "no exception";
-  } catch (const fw::TokenExists& e) {
-    const std::string want =
+  } catch (const fw::TokenExistsError& e) {
+    // caveclient's words for the problem, then the fix in C++'s.
+    const std::string problem =
         "Key \"token\" already exists in token file \"" + framework_file().string() + "\"";
-    EXPECT_EQ(std::string(e.what()), want);
+    EXPECT_EQ(e.problem(), problem);
+    EXPECT_EQ(std::string(e.what()),
+              problem + "; to replace it, call Auth::save_token with SaveOptions::overwrite = true");
+    EXPECT_EQ(e.remedy(), FW_REMEDY_OVERWRITE);
+    EXPECT_EQ(e.remedy_data(), std::nullopt);
     EXPECT_EQ(e.code(), FW_ERR_TOKEN_EXISTS);
     EXPECT_EQ(e.name(), "FW_ERR_TOKEN_EXISTS");
     EXPECT_EQ(e.http_status(), 0);
@@ -126,7 +131,7 @@ TEST_F(Auth, SaveCurrentToken) {
   // No token at all: the library's error.
   fw::Auth none(fw::Options().secrets_dir((home() / "empty").string()));
   EXPECT_EQ(none.token(), std::nullopt);
-  EXPECT_THROW(none.save_token(), fw::InvalidArgument);
+  EXPECT_THROW(none.save_token(), fw::InvalidArgumentError);
 }
 
 TEST_F(Auth, SetTokenWritesNoFile) {
@@ -181,7 +186,7 @@ TEST_F(Auth, InvalidTokenFormat) {
   try {
     fw::Options().token("has space");
     FAIL() << "no exception";
-  } catch (const fw::InvalidTokenFormat& e) {
+  } catch (const fw::InvalidTokenFormatError& e) {
     EXPECT_EQ(e.code(), FW_ERR_INVALID_TOKEN_FORMAT);
     EXPECT_STRNE(e.what(), "FW_ERR_INVALID_TOKEN_FORMAT");
     EXPECT_STRNE(e.what(), "");
@@ -191,29 +196,29 @@ TEST_F(Auth, InvalidTokenFormat) {
   try {
     fw::Options().max_body_bytes(0);
     FAIL() << "no exception";
-  } catch (const fw::InvalidArgument& e) {
+  } catch (const fw::InvalidArgumentError& e) {
     EXPECT_NE(std::string(e.what()).find("`n`"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(fw::Options().token(""), fw::InvalidTokenFormat);
-  EXPECT_THROW(fw::Options().token("t\xc3\xa9st"), fw::InvalidTokenFormat);
+  EXPECT_THROW(fw::Options().token(""), fw::InvalidTokenFormatError);
+  EXPECT_THROW(fw::Options().token("t\xc3\xa9st"), fw::InvalidTokenFormatError);
 
   // From set_token and save_token (the library's message).
   fw::Auth auth;
   try {
     auth.set_token("bad\ttoken");
     FAIL() << "no exception";
-  } catch (const fw::InvalidTokenFormat& e) {
+  } catch (const fw::InvalidTokenFormatError& e) {
     EXPECT_EQ(e.code(), FW_ERR_INVALID_TOKEN_FORMAT);
     EXPECT_STRNE(e.what(), "");
     // The message never holds the token.
     EXPECT_EQ(std::string(e.what()).find("bad\ttoken"), std::string::npos);
   }
-  EXPECT_THROW(auth.save_token("bad token"), fw::InvalidTokenFormat);
+  EXPECT_THROW(auth.save_token("bad token"), fw::InvalidTokenFormatError);
   EXPECT_FALSE(fwtest::fs::exists(framework_file()));
   EXPECT_EQ(auth.token(), std::nullopt);
 
   // A NUL cannot cross the C ABI: refused, not cut short.
-  EXPECT_THROW(auth.set_token(std::string_view("fake_token_123\0x", 16)), fw::InvalidArgument);
+  EXPECT_THROW(auth.set_token(std::string_view("fake_token_123\0x", 16)), fw::InvalidArgumentError);
   EXPECT_EQ(auth.token(), std::nullopt);
 }
 
@@ -229,7 +234,11 @@ TEST_F(Auth, MalformedSecretFile) {
     const std::string what = e.what();
     EXPECT_NE(what.find(framework_file().string()), std::string::npos) << what;
     EXPECT_NE(what.find("{\"token\": \"<your token>\"}"), std::string::npos) << what;
-    EXPECT_NE(what.find("FW_SAVE_REPLACE_INVALID"), std::string::npos) << what;
+    // The fix in C++'s words, never a C flag.
+    EXPECT_NE(what.find("SaveOptions::replace_invalid = true"), std::string::npos) << what;
+    EXPECT_EQ(what.find("FW_SAVE"), std::string::npos) << what;
+    EXPECT_EQ(e.remedy(), FW_REMEDY_REPLACE_INVALID);
+    EXPECT_EQ(e.remedy_data(), std::optional<std::string>(framework_file().string()));
   }
   fw::SaveOptions opts;
   opts.overwrite = true;
@@ -251,10 +260,10 @@ TEST_F(Auth, MalformedSecretFile) {
 TEST_F(Auth, OptionSettersRefuseBadValues) {
   using namespace std::chrono_literals;
   // A negative timeout cannot cross the ABI (it would wrap to ~forever).
-  EXPECT_THROW(fw::Options().timeout(-5ms, 1000ms), fw::InvalidArgument);
-  EXPECT_THROW(fw::Options().timeout(1000ms, -1ms), fw::InvalidArgument);
-  EXPECT_THROW(fw::Options().layout(static_cast<fw::Layout>(7)), fw::InvalidArgument);
-  EXPECT_THROW(fw::Options().token_key(std::string_view("a\0b", 3)), fw::InvalidArgument);
+  EXPECT_THROW(fw::Options().timeout(-5ms, 1000ms), fw::InvalidArgumentError);
+  EXPECT_THROW(fw::Options().timeout(1000ms, -1ms), fw::InvalidArgumentError);
+  EXPECT_THROW(fw::Options().layout(static_cast<fw::Layout>(7)), fw::InvalidArgumentError);
+  EXPECT_THROW(fw::Options().token_key(std::string_view("a\0b", 3)), fw::InvalidArgumentError);
   // The rest accept ordinary values and chain.
   fw::Options o;
   fw::Options& same = o.token_file("~/x.json")

@@ -77,7 +77,7 @@ TEST_F(Client, NotAuthenticatedWithoutToken) {
   try {
     client.datastack_info();
     FAIL() << "no exception";
-  } catch (const fw::NotAuthenticated& e) {
+  } catch (const fw::NotAuthenticatedError& e) {
     EXPECT_EQ(e.code(), FW_ERR_NOT_AUTHENTICATED);
     EXPECT_EQ(e.name(), "FW_ERR_NOT_AUTHENTICATED");
     EXPECT_TRUE(e.url().has_value());
@@ -93,7 +93,7 @@ TEST_F(Client, InvalidTokenWithTheWrongOne) {
   try {
     client.datastack_info();
     FAIL() << "no exception";
-  } catch (const fw::InvalidToken& e) {
+  } catch (const fw::InvalidTokenError& e) {
     EXPECT_EQ(e.code(), FW_ERR_INVALID_TOKEN);
     EXPECT_EQ(e.http_status(), 401);
     EXPECT_EQ(e.server_id(), "invalid_token");
@@ -101,7 +101,7 @@ TEST_F(Client, InvalidTokenWithTheWrongOne) {
     EXPECT_TRUE(has(e.body(), "invalid_token")) << e.body();
     EXPECT_FALSE(has(e.what(), "another_fake_token_678")) << e.what();
   }
-  EXPECT_THROW(client.whoami(), fw::InvalidToken);
+  EXPECT_THROW(client.whoami(), fw::InvalidTokenError);
 }
 
 TEST_F(Client, MissingTos) {
@@ -109,7 +109,7 @@ TEST_F(Client, MissingTos) {
   try {
     client.datastack_info();
     FAIL() << "no exception";
-  } catch (const fw::MissingTos& e) {
+  } catch (const fw::MissingTosError& e) {
     EXPECT_EQ(e.http_status(), 403);
     EXPECT_EQ(e.server_id(), "missing_tos");
     EXPECT_EQ(e.tos_form_url(), server().url() + "/sticky_auth/api/v1/tos/7/accept");
@@ -124,11 +124,11 @@ TEST_F(Client, ForbiddenForNonAdmin) {
   try {
     client.get_user_information({1, 2});
     FAIL() << "no exception";
-  } catch (const fw::Forbidden& e) {
+  } catch (const fw::ForbiddenError& e) {
     EXPECT_EQ(e.http_status(), 403);
     EXPECT_TRUE(has(e.body(), "admin")) << e.body();
   }
-  EXPECT_THROW(client.get_group_users(1), fw::Forbidden);
+  EXPECT_THROW(client.get_group_users(1), fw::ForbiddenError);
 
   fw::Client admin(std::nullopt, opts("admin_fake_token_456"));
   const std::string users = admin.get_user_information({1, 2});
@@ -142,7 +142,7 @@ TEST_F(Client, ForbiddenForNonAdmin) {
   try {
     admin.get_user_information({});
     FAIL() << "no exception";
-  } catch (const fw::InvalidArgument& e) {
+  } catch (const fw::InvalidArgumentError& e) {
     EXPECT_STREQ(e.what(), "no user ids given");
   }
 }
@@ -237,7 +237,7 @@ TEST_F(Client, GenericHttpError) {
   try {
     client.get(url);
     FAIL() << "no exception";
-  } catch (const fw::HttpError& e) {
+  } catch (const fw::HttpStatusError& e) {
     EXPECT_EQ(e.code(), FW_ERR_HTTP_STATUS);
     EXPECT_EQ(e.http_status(), 500);
     EXPECT_EQ(e.body(), "{\"error\":\"test_error\",\"message\":\"status 500\"}\n");
@@ -248,14 +248,14 @@ TEST_F(Client, GenericHttpError) {
     client.request("POST", server().url() + "/fault/status?code=418", "{}", "application/json");
     FAIL() << "no exception";
   } catch (const fw::Error& e) {
-    EXPECT_EQ(typeid(e), typeid(fw::HttpError));
+    EXPECT_EQ(typeid(e), typeid(fw::HttpStatusError));
     EXPECT_EQ(e.http_status(), 418);
   }
 }
 
 // A Cancel triggered from another thread ends a request to a route that
-// answers after 10 s with fw::Canceled, long before the answer; a 200 ms
-// RequestOptions timeout ends one with fw::Timeout (service calls too).
+// answers after 10 s with fw::CanceledError, long before the answer; a 200 ms
+// RequestOptions timeout ends one with fw::TimeoutError (service calls too).
 TEST_F(Client, PerRequestCancelAndTimeout) {
   using namespace std::chrono_literals;
   fw::Client c(std::nullopt, opts("fake_token_123"));
@@ -268,14 +268,14 @@ TEST_F(Client, PerRequestCancelAndTimeout) {
     std::this_thread::sleep_for(100ms);
     cancel.trigger();
   });
-  EXPECT_THROW(c.get(ro, stall), fw::Canceled);
+  EXPECT_THROW(c.get(ro, stall), fw::CanceledError);
   later.join();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
-  EXPECT_THROW(c.whoami(ro), fw::Canceled);  // triggered already: no I/O
+  EXPECT_THROW(c.whoami(ro), fw::CanceledError);  // triggered already: no I/O
 
   auto timed = fw::RequestOptions().timeout(200ms);
   start = std::chrono::steady_clock::now();
-  EXPECT_THROW(c.request(timed, "GET", stall), fw::Timeout);
+  EXPECT_THROW(c.request(timed, "GET", stall), fw::TimeoutError);
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_GE(took, 200ms);
   EXPECT_LT(took, 5s);
@@ -285,13 +285,13 @@ TEST_F(Client, PerRequestCancelAndTimeout) {
 TEST_F(Client, TransportErrors) {
   using namespace std::chrono_literals;
   fw::Client slow(std::nullopt, opts("fake_token_123").timeout(1000ms, 300ms).max_retries(0));
-  EXPECT_THROW(slow.get(server().url() + "/fault/stall?ms=3000"), fw::Timeout);
+  EXPECT_THROW(slow.get(server().url() + "/fault/stall?ms=3000"), fw::TimeoutError);
 
   fw::Client small(std::nullopt, opts("fake_token_123").max_body_bytes(100));
-  EXPECT_THROW(small.get(server().url() + "/fault/big?bytes=100000"), fw::BadResponse);
+  EXPECT_THROW(small.get(server().url() + "/fault/big?bytes=100000"), fw::BadResponseError);
 
   fw::Client client(std::nullopt, opts("fake_token_123").max_retries(0));
-  EXPECT_THROW(client.get("not a url"), fw::InvalidUrl);
+  EXPECT_THROW(client.get("not a url"), fw::InvalidUrlError);
   // Port 9 (discard) on loopback: nothing listens there.
   EXPECT_THROW(client.get("http://127.0.0.1:9/echo"), fw::NetworkError);
 }
@@ -305,7 +305,7 @@ TEST_F(Client, InsecureUrlAndAllowInsecureHttp) {
   try {
     insecure.whoami();
     FAIL() << "no exception";
-  } catch (const fw::InsecureUrl& e) {
+  } catch (const fw::InsecureUrlError& e) {
     EXPECT_FALSE(has(e.what(), "fake_token_123")) << e.what();
   }
   // ...unless explicitly allowed.
@@ -318,7 +318,7 @@ TEST_F(Client, InsecureUrlAndAllowInsecureHttp) {
 
 TEST_F(Client, ProxyOptionAndUntrustedOrigin) {
   // A SOCKS proxy is refused, never bypassed.
-  EXPECT_THROW(fw::Options().proxy("socks5://127.0.0.1:1080"), fw::InvalidArgument);
+  EXPECT_THROW(fw::Options().proxy("socks5://127.0.0.1:1080"), fw::InvalidArgumentError);
   // Loopback never goes through a proxy (nothing listens on port 9).
   fw::Client client(std::nullopt, opts("fake_token_123").proxy("http://127.0.0.1:9"));
   EXPECT_TRUE(has(client.whoami(), "Ada Lovelace"));
@@ -326,15 +326,20 @@ TEST_F(Client, ProxyOptionAndUntrustedOrigin) {
   try {
     client.get(server().other_url() + "/auth/api/v1/user/me");
     FAIL() << "no exception";
-  } catch (const fw::UntrustedOrigin& e) {
+  } catch (const fw::UntrustedOriginError& e) {
     EXPECT_TRUE(has(e.what(), server().other_url())) << e.what();
-    EXPECT_TRUE(has(e.what(), "fw_options_add_trusted_origin")) << e.what();
+    EXPECT_TRUE(has(e.what(), "; to trust it, call Options::add_trusted_origin(\"" +
+                                  server().other_url() + "\")"))
+        << e.what();
+    EXPECT_FALSE(has(e.what(), "fw_")) << e.what();
+    EXPECT_EQ(e.remedy(), FW_REMEDY_TRUST_ORIGIN);
+    EXPECT_EQ(e.remedy_data(), std::optional<std::string>(server().other_url()));
   }
 }
 
 TEST_F(Client, SharedByThreads) {
   // Bounded, so that a request the server never answers fails in seconds
-  // (as fw::Timeout) instead of hanging the test.
+  // (as fw::TimeoutError) instead of hanging the test.
   using namespace std::chrono_literals;
   fw::Client client("minnie65_public", opts("fake_token_123").timeout(2000ms, 10000ms));
   std::vector<std::thread> threads;
@@ -389,7 +394,7 @@ TEST_F(Client, StreamReadsABodyAboveTheBufferedCap) {
   o.max_body_bytes(1 << 20);
   const fw::Client client(std::nullopt, o);
   const std::string url = server().url() + "/fault/big?bytes=3145728";
-  EXPECT_THROW(client.get(url), fw::BadResponse);
+  EXPECT_THROW(client.get(url), fw::BadResponseError);
   fw::Stream s = client.open("GET", url);
   EXPECT_EQ(s.status(), 200);
   EXPECT_EQ(s.header("content-length"), "3145728");
@@ -416,7 +421,7 @@ TEST_F(Client, StreamSlowDripTimesOut) {
       {
         for (std::size_t n; (n = s.read(buf, sizeof buf)) > 0;) got += n;
       },
-      fw::Timeout);
+      fw::TimeoutError);
   EXPECT_GT(got, 0u);
 }
 

@@ -80,25 +80,25 @@ TEST(ErrorCodes, SpecificTypesCatchTheirCode) {
       return false;
     }
   };
-  EXPECT_TRUE(catches(FW_ERR_INVALID_ARGUMENT, fw::InvalidArgument(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_INVALID_TOKEN_FORMAT, fw::InvalidTokenFormat(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_TOKEN_EXISTS, fw::TokenExists(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_INVALID_ARGUMENT, fw::InvalidArgumentError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_INVALID_TOKEN_FORMAT, fw::InvalidTokenFormatError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_TOKEN_EXISTS, fw::TokenExistsError(fw::Error(FW_OK))));
   EXPECT_TRUE(catches(FW_ERR_IO, fw::IoError(fw::Error(FW_OK))));
   EXPECT_TRUE(catches(FW_ERR_SECRET_FILE, fw::SecretFileError(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_NOT_AUTHENTICATED, fw::NotAuthenticated(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_INVALID_TOKEN, fw::InvalidToken(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_BAD_AUTH_HEADER, fw::BadAuthHeader(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_MISSING_TOS, fw::MissingTos(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_FORBIDDEN, fw::Forbidden(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_HTTP_STATUS, fw::HttpError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_NOT_AUTHENTICATED, fw::NotAuthenticatedError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_INVALID_TOKEN, fw::InvalidTokenError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_BAD_AUTH_HEADER, fw::BadAuthHeaderError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_MISSING_TOS, fw::MissingTosError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_FORBIDDEN, fw::ForbiddenError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_HTTP_STATUS, fw::HttpStatusError(fw::Error(FW_OK))));
   EXPECT_TRUE(catches(FW_ERR_NETWORK, fw::NetworkError(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_TIMEOUT, fw::Timeout(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_TIMEOUT, fw::TimeoutError(fw::Error(FW_OK))));
   EXPECT_TRUE(catches(FW_ERR_TLS, fw::TlsError(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_INSECURE_URL, fw::InsecureUrl(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_INVALID_URL, fw::InvalidUrl(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_BAD_RESPONSE, fw::BadResponse(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_UNTRUSTED_ORIGIN, fw::UntrustedOrigin(fw::Error(FW_OK))));
-  EXPECT_TRUE(catches(FW_ERR_PANIC, fw::Panic(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_INSECURE_URL, fw::InsecureUrlError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_INVALID_URL, fw::InvalidUrlError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_BAD_RESPONSE, fw::BadResponseError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_UNTRUSTED_ORIGIN, fw::UntrustedOriginError(fw::Error(FW_OK))));
+  EXPECT_TRUE(catches(FW_ERR_PANIC, fw::PanicError(fw::Error(FW_OK))));
   // Every one is also an fw::Error and a std::runtime_error.
   EXPECT_TRUE(catches(FW_ERR_TIMEOUT, fw::Error(FW_OK)));
   try {
@@ -118,7 +118,7 @@ TEST(ErrorCodes, UnknownNumberIsTheGenericError) {
 
 TEST(ErrorCodes, ErrorIsCheapToCopy) {
   static_assert(std::is_nothrow_copy_constructible_v<fw::Error>);
-  static_assert(std::is_nothrow_copy_constructible_v<fw::TokenExists>);
+  static_assert(std::is_nothrow_copy_constructible_v<fw::TokenExistsError>);
   const fw::Error e(FW_ERR_FORBIDDEN);
   const fw::Error copy = e;  // NOLINT(performance-unnecessary-copy-initialization)
   EXPECT_EQ(copy.code(), FW_ERR_FORBIDDEN);

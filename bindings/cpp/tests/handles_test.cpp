@@ -31,9 +31,9 @@ TEST_F(Handles, AuthMove) {
   EXPECT_EQ(a.capi(), nullptr);  // NOLINT(bugprone-use-after-move)
   EXPECT_EQ(b.token(), "fake_token_123");
   // Using the moved-from object: the library's NULL-argument error.
-  EXPECT_THROW(a.token(), fw::InvalidArgument);     // NOLINT(bugprone-use-after-move)
-  EXPECT_THROW(a.layout(), fw::InvalidArgument);    // NOLINT(bugprone-use-after-move)
-  EXPECT_THROW(a.set_token("x"), fw::InvalidArgument);  // NOLINT(bugprone-use-after-move)
+  EXPECT_THROW(a.token(), fw::InvalidArgumentError);     // NOLINT(bugprone-use-after-move)
+  EXPECT_THROW(a.layout(), fw::InvalidArgumentError);    // NOLINT(bugprone-use-after-move)
+  EXPECT_THROW(a.set_token("x"), fw::InvalidArgumentError);  // NOLINT(bugprone-use-after-move)
   // Assigning to it revives it.
   a = std::move(b);
   EXPECT_EQ(a.token(), "fake_token_123");
@@ -46,9 +46,9 @@ TEST_F(Handles, ClientMove) {
   fw::Client d = std::move(c);
   EXPECT_EQ(c.capi(), nullptr);  // NOLINT(bugprone-use-after-move)
   EXPECT_EQ(d.auth().token(), "fake_token_123");
-  EXPECT_THROW(c.auth(), fw::InvalidArgument);            // NOLINT(bugprone-use-after-move)
-  EXPECT_THROW(c.server_address(), fw::InvalidArgument);  // NOLINT(bugprone-use-after-move)
-  EXPECT_THROW(c.whoami(), fw::InvalidArgument);          // NOLINT(bugprone-use-after-move)
+  EXPECT_THROW(c.auth(), fw::InvalidArgumentError);            // NOLINT(bugprone-use-after-move)
+  EXPECT_THROW(c.server_address(), fw::InvalidArgumentError);  // NOLINT(bugprone-use-after-move)
+  EXPECT_THROW(c.whoami(), fw::InvalidArgumentError);          // NOLINT(bugprone-use-after-move)
   std::vector<fw::Client> v;
   v.push_back(std::move(d));
   v.emplace_back("minnie65_public");
@@ -60,7 +60,7 @@ TEST_F(Handles, OptionsMove) {
   o.token("fake_token_123");
   fw::Options p = std::move(o);
   EXPECT_EQ(o.capi(), nullptr);  // NOLINT(bugprone-use-after-move)
-  EXPECT_THROW(o.token("x"), fw::InvalidArgument);  // NOLINT(bugprone-use-after-move)
+  EXPECT_THROW(o.token("x"), fw::InvalidArgumentError);  // NOLINT(bugprone-use-after-move)
   EXPECT_EQ(fw::Auth(p).token(), "fake_token_123");
   // A moved-from Options passes NULL, which means "defaults" to the library.
   EXPECT_EQ(fw::Auth(o).token(), std::nullopt);  // NOLINT(bugprone-use-after-move)
@@ -92,7 +92,7 @@ TEST_F(Handles, CapiInterop) {
   EXPECT_EQ(e.code(), FW_ERR_INVALID_TOKEN_FORMAT);
   EXPECT_STREQ(e.what(), fw_error_message(err));
   fw_error_free(err);
-  EXPECT_THROW(fw::detail::raise(e), fw::InvalidTokenFormat);
+  EXPECT_THROW(fw::detail::raise(e), fw::InvalidTokenFormatError);
   fw_auth_free(raw);
   const fw::Client& cc = c;
   EXPECT_EQ(cc.capi(), c.capi());

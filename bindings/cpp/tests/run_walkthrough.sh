@@ -45,8 +45,8 @@ expect() {
 }
 expect "My current token is: None"
 expect "New tokens need to be acquired by hand."
-expect 'C++: auth.save_token("PASTE_YOUR_TOKEN_HERE");'
-expect 'C++: auth.set_token("PASTE_YOUR_TOKEN_HERE");'
+expect 'C++:    auth.save_token("PASTE_YOUR_TOKEN_HERE");'
+expect 'C++:    auth.set_token("PASTE_YOUR_TOKEN_HERE");'
 expect "My token is now: fake_token_123"
 expect "Now my basic token is: fake_token_123"
 expect "A directly specified token is: another_fake_token_678"

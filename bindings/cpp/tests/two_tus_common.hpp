@@ -32,7 +32,7 @@ std::string exercise() {
              : "|urls";
   try {
     a.set_token("bad token");
-  } catch (const fw::InvalidTokenFormat& e) {
+  } catch (const fw::InvalidTokenFormatError& e) {
     out += "|" + std::string(e.name());
   }
   try {

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
       wrong.whoami();
       std::cerr << "consumer_cpp: a wrong token was accepted\n";
       return 1;
-    } catch (const fw::InvalidToken& e) {
+    } catch (const fw::InvalidTokenError& e) {
       if (e.http_status() != 401) {
         std::cerr << "consumer_cpp: wrong status " << e.http_status() << "\n";
         return 1;

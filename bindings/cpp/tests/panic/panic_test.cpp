@@ -1,6 +1,6 @@
 // The panic boundary seen from C++: fw_test_panic (a library built with the
 // test-panic feature only; declared here) panics inside the boundary, and
-// the wrapper's error mapping throws fw::Panic with the library's message.
+// the wrapper's error mapping throws fw::PanicError with the library's message.
 // Built and run by `make test-panic` against target/panic-test.
 #include <fwclient.hpp>
 
@@ -19,15 +19,15 @@ int main() {
     fw::detail::ErrorHolder err;
     fw::detail::check(fw_test_panic(&err.p), err);
     check(false, "fw_test_panic throws");
-  } catch (const fw::Panic& e) {
-    check(e.code() == FW_ERR_PANIC, "fw::Panic with FW_ERR_PANIC");
+  } catch (const fw::PanicError& e) {
+    check(e.code() == FW_ERR_PANIC, "fw::PanicError with FW_ERR_PANIC");
     check(e.name() == "FW_ERR_PANIC", "named FW_ERR_PANIC");
     check(std::string(e.what()).find("panic was caught") != std::string::npos,
           "what() is the library's message");
     std::printf("     what(): %s\n", e.what());
   } catch (const std::exception& e) {
     std::printf("     threw %s\n", e.what());
-    check(false, "fw_test_panic throws fw::Panic");
+    check(false, "fw_test_panic throws fw::PanicError");
   }
   // The library still works afterwards.
   try {
