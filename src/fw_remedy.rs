@@ -86,7 +86,7 @@ pub fn in_c(remedy: &Remedy) -> Option<String> {
         Remedy::SetServer => "name the server with fw_options_set_server_address".to_owned(),
         Remedy::UseAddress(address) => format!("use \"{address}\""),
         Remedy::UnsetVariable(variable) => format!("unset ${variable}"),
-        Remedy::LogIn => "save a token with fw_auth_save_token (fw_auth_get_new_token \
+        Remedy::LogIn => "then save it with fw_auth_save_token (fw_auth_get_new_token \
                           gives the steps)"
             .to_owned(),
         Remedy::AcceptTerms(url) => format!("open {url} in a browser and accept them"),

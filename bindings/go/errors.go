@@ -139,7 +139,7 @@ func (r Remedy) inGo(data string) string {
 	case RemedyUnsetVariable:
 		return "unset $" + data
 	case RemedyLogIn:
-		return "save a token with Auth.SaveToken (Auth.GetNewToken gives the steps)"
+		return "then save it with Auth.SaveToken (Auth.GetNewToken gives the steps)"
 	case RemedyAcceptTerms:
 		return "open " + data + " in a browser and accept them"
 	case RemedyRunCommand:

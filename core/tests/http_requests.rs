@@ -147,7 +147,7 @@ fn no_token_is_not_authenticated_with_how_to_get_one() {
         "{}",
         e.message()
     );
-    assert!(e.message().ends_with("and save it"), "{}", e.message());
+    assert!(e.message().ends_with("/auth/api/v1/create_token"), "{}", e.message());
     assert_eq!(e.remedy(), &Remedy::LogIn);
 }
 

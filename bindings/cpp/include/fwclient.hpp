@@ -140,7 +140,7 @@ class Error : public std::runtime_error {
       case FW_REMEDY_SET_SERVER: return "name the server with Options::server_address";
       case FW_REMEDY_USE_ADDRESS: return "use \"" + data + "\"";
       case FW_REMEDY_UNSET_VARIABLE: return "unset $" + data;
-      case FW_REMEDY_LOG_IN: return "save a token with Auth::save_token (Auth::get_new_token gives the steps)";
+      case FW_REMEDY_LOG_IN: return "then save it with Auth::save_token (Auth::get_new_token gives the steps)";
       case FW_REMEDY_ACCEPT_TERMS: return "open " + data + " in a browser and accept them";
       case FW_REMEDY_RUN_COMMAND: return "run `" + data + "`";
       case FW_REMEDY_CHOOSE_PROXY:

@@ -16,30 +16,9 @@ fwclient, else the system loader. Failures raise FwError subclasses, one
 per fw_result code.
 """
 
-from ._constants import Layout, SaveFlags, Source
-from ._errors import (
-    BadAuthHeaderError,
-    BadResponseError,
-    ForbiddenError,
-    FwError,
-    FwTimeoutError,
-    HttpStatusError,
-    InsecureUrlError,
-    InvalidArgumentError,
-    InvalidTokenError,
-    InvalidTokenFormatError,
-    InvalidUrlError,
-    IoError,
-    MissingTosError,
-    NetworkError,
-    NotAuthenticatedError,
-    PanicError,
-    SecretFileError,
-    TlsError,
-    TokenExistsError,
-    UntrustedOriginError,
-    CanceledError,
-)
+from . import _errors
+from ._constants import Layout, Remedy, SaveFlags, Source
+from ._errors import FwError, FwTimeoutError
 from ._loader import LibraryNotFoundError
 from ._native import lib as _lib
 from ._native import library_path
@@ -55,13 +34,12 @@ def library_version():
     return _lib.fw_version().decode("ascii")
 
 
+# The error classes are made from the header's list (see _errors), so that
+# a code added there has its class here.
+globals().update(_errors.CLASSES)
+
 __all__ = [
     "Auth", "Client", "Options", "Response", "TokenSource", "Layout", "SaveFlags", "Source",
-    "FwError", "LibraryNotFoundError", "library_path", "library_version",
-    "BadAuthHeaderError", "BadResponseError", "ForbiddenError", "FwTimeoutError",
-    "HttpStatusError", "InsecureUrlError", "InvalidArgumentError", "InvalidTokenError",
-    "InvalidTokenFormatError", "InvalidUrlError", "IoError", "MissingTosError", "NetworkError",
-    "NotAuthenticatedError", "PanicError", "SecretFileError", "TlsError", "TokenExistsError",
-    "UntrustedOriginError",
-    "CanceledError",
+    "Remedy", "LibraryNotFoundError", "library_path", "library_version",
+    *_errors.__all__,
 ]

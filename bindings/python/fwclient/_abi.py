@@ -66,7 +66,7 @@ RESULTS = {
     "FW_ERR_PANIC": 99,
 }
 
-# Integer constants of the header (token sources, layouts, save flags).
+# Integer constants of the header (token sources, layouts, save flags, remedies).
 CONSTANTS = {
     "FW_SOURCE_NONE": 0,
     "FW_SOURCE_EXPLICIT": 1,
@@ -83,6 +83,18 @@ CONSTANTS = {
     "FW_SAVE_NO_LOCAL_SERVER": 8,
     "FW_SAVE_STRICT_READONLY": 16,
     "FW_SAVE_REPLACE_INVALID": 32,
+    "FW_REMEDY_NONE": 0,
+    "FW_REMEDY_OVERWRITE": 1,
+    "FW_REMEDY_REPLACE_INVALID": 2,
+    "FW_REMEDY_TRUST_ORIGIN": 3,
+    "FW_REMEDY_ALLOW_INSECURE_HTTP": 4,
+    "FW_REMEDY_SET_SERVER": 5,
+    "FW_REMEDY_USE_ADDRESS": 6,
+    "FW_REMEDY_UNSET_VARIABLE": 7,
+    "FW_REMEDY_LOG_IN": 8,
+    "FW_REMEDY_ACCEPT_TERMS": 9,
+    "FW_REMEDY_RUN_COMMAND": 10,
+    "FW_REMEDY_CHOOSE_PROXY": 11,
 }
 
 RESULT = c_uint32  # fw_result
@@ -139,6 +151,9 @@ FUNCTIONS = {
     "fw_client_get_user_information": (RESULT, [HANDLE, POINTER(c_uint64), c_size_t, OUT_STR, ERR]),
     "fw_client_get_group_users": (RESULT, [HANDLE, c_uint64, OUT_STR, ERR]),
     "fw_error_message": (STR, [HANDLE]),
+    "fw_error_problem": (STR, [HANDLE]),
+    "fw_error_remedy": (c_uint32, [HANDLE]),
+    "fw_error_remedy_data": (STR, [HANDLE]),
     "fw_error_code": (RESULT, [HANDLE]),
     "fw_error_http_status": (c_uint16, [HANDLE]),
     "fw_error_server_id": (STR, [HANDLE]),

@@ -1,4 +1,4 @@
-"""The header's token sources, layouts and save flags as Python enums."""
+"""The header's token sources, layouts, save flags and remedies as Python enums."""
 
 import enum
 
@@ -33,3 +33,10 @@ class SaveFlags(enum.IntFlag):
     NO_LOCAL_SERVER = _C["FW_SAVE_NO_LOCAL_SERVER"]
     STRICT_READONLY = _C["FW_SAVE_STRICT_READONLY"]
     REPLACE_INVALID = _C["FW_SAVE_REPLACE_INVALID"]
+
+
+# What fixes an error (FW_REMEDY_*), every value of the header's list.
+Remedy = enum.IntEnum("Remedy", {
+    name[len("FW_REMEDY_"):]: value for name, value in _C.items() if name.startswith("FW_REMEDY_")
+}, module=__name__)
+Remedy.__doc__ = "What fixes an error (FW_REMEDY_*): FwError.remedy."

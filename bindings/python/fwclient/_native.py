@@ -12,7 +12,7 @@ import os
 import threading
 from contextlib import contextmanager
 
-from . import _abi, _errors, _loader
+from . import _abi, _constants, _errors, _loader
 
 lib, library_path = _loader.load()
 
@@ -52,6 +52,14 @@ def borrowed_bytes(name, handle):
     return ctypes.string_at(data, size.value) if data else b""
 
 
+def _remedy(number):
+    """The Remedy for `number`; NONE for one this package does not know."""
+    try:
+        return _constants.Remedy(number)
+    except ValueError:
+        return _constants.Remedy.NONE
+
+
 def _error_from(name, code, err):
     """The FwError for result `code` of function `name`; frees `err`."""
     code_name = lib.fw_result_name(code).decode("ascii")
@@ -62,12 +70,14 @@ def _error_from(name, code, err):
         return _errors.error_class(code)(
             code,
             code_name,
-            _borrowed_str(lib.fw_error_message(err)) or f"{name} failed",
+            _borrowed_str(lib.fw_error_problem(err)) or f"{name} failed",
             http_status=lib.fw_error_http_status(err),
             server_id=_borrowed_str(lib.fw_error_server_id(err)),
             url=_borrowed_str(lib.fw_error_url(err)),
             tos_form_url=_borrowed_str(lib.fw_error_tos_form_url(err)),
             body=body,
+            remedy=_remedy(lib.fw_error_remedy(err)),
+            remedy_data=_borrowed_str(lib.fw_error_remedy_data(err)),
         )
     finally:
         lib.fw_error_free(err)

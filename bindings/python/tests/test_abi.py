@@ -1,8 +1,10 @@
 """The package against the header: every function with its parameters,
 every result code with its exception, every constant; and the loader."""
 
+import builtins
 import ctypes
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -102,11 +104,30 @@ def test_every_error_code_has_its_own_exception(parsed):
     assert _errors.error_class(12345) is fwclient.FwError
 
 
+def test_error_classes_follow_the_headers_naming_rule_and_builtins(header):
+    # FW_ERRORS lists X(FW_ERR_<STEM>, <Stem>): every binding's class is <Stem>Error.
+    with open(header, encoding="utf-8") as f:
+        stems = re.findall(r"X\((FW_ERR_[A-Z0-9_]+), ([A-Za-z0-9]+)\)", f.read())
+    assert len(stems) == len(_abi.RESULTS) - 1
+    for result, stem in stems:
+        cls = getattr(fwclient, stem + "Error")
+        assert cls.result == result and issubclass(cls, fwclient.FwError)
+    assert issubclass(fwclient.HttpStatusError, fwclient.FwError)
+    assert issubclass(fwclient.IoError, OSError) and issubclass(fwclient.NetworkError, OSError)
+    assert issubclass(fwclient.TimeoutError, builtins.TimeoutError)
+    assert issubclass(fwclient.InvalidArgumentError, ValueError)
+    assert not issubclass(fwclient.ForbiddenError, OSError)
+    # A star import must not hide the builtin TimeoutError.
+    assert "TimeoutError" not in fwclient.__all__ and "FwTimeoutError" in fwclient.__all__
+    assert sorted(fwclient.Remedy.__members__) == sorted(
+        n[len("FW_REMEDY_"):] for n in _abi.CONSTANTS if n.startswith("FW_REMEDY_"))
+
+
 def test_every_constant_is_the_headers(header, cc, parsed):
     ffi, _, lib = parsed
     ints = check_header.integer_macros(header, cc)
     enums = {}
-    for enum in ("fw_layout", "fw_token_source", "fw_save_flags"):
+    for enum in ("fw_layout", "fw_token_source", "fw_save_flags", "fw_remedy"):
         enums.update(ffi.typeof(f"enum {enum}").relements)
     assert _abi.CONSTANTS == enums
     for name, value in _abi.CONSTANTS.items():

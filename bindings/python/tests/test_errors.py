@@ -29,6 +29,13 @@ def test_save_over_an_existing_key_is_refused_and_writes_nothing(saved):
             auth.save_token("other_fake_token_1")
         assert e.value.code == 3 and e.value.name == "FW_ERR_TOKEN_EXISTS"
         assert "other_fake_token_1" not in str(e.value)
+        # caveclient's words (and its ValueError) for the problem, the fix in Python's.
+        assert isinstance(e.value, ValueError)
+        assert e.value.problem == f'Key "token" already exists in token file "{saved}"'
+        assert e.value.message == (
+            f"{e.value.problem}; to replace it, call "
+            "Auth.save_token(token, flags=SaveFlags.OVERWRITE)")
+        assert e.value.remedy == fwclient.Remedy.OVERWRITE and e.value.remedy_data is None
         assert saved.read_bytes() == SAVED
         auth.save_token("other_fake_token_1", flags=SaveFlags.OVERWRITE)
     assert saved.read_bytes() == b'{"token": "other_fake_token_1"}'
@@ -63,6 +70,11 @@ def test_an_unreadable_secret_file_names_the_file(home, secret_file):
             auth.token
     assert str(secret_file) in e.value.message
     assert '{"token": "<your token>"}' in e.value.message
+    # The fix in Python's words, never a C flag.
+    assert "flags=SaveFlags.OVERWRITE | SaveFlags.REPLACE_INVALID" in e.value.message
+    assert "FW_SAVE" not in e.value.message and "fw_" not in e.value.message
+    assert e.value.remedy == fwclient.Remedy.REPLACE_INVALID
+    assert e.value.remedy_data == str(secret_file)
     assert secret_file.read_bytes() == b"{not json"
 
 

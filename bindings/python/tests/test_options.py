@@ -23,6 +23,18 @@ def test_the_token_goes_to_a_trusted_origin_only(home, devserver):
         assert echo(client, devserver.other_url)["authorization"] == "Bearer fake_token_123"
 
 
+def test_a_withheld_token_says_how_to_trust_the_origin_in_python(home, devserver):
+    opts = Options(server_address=devserver.url, token="fake_token_123")
+    with fwclient.Client(DATASTACK, opts) as client:
+        with pytest.raises(fwclient.UntrustedOriginError) as e:
+            client.get(f"{devserver.other_url}/auth/api/v1/user/me")
+    assert e.value.remedy == fwclient.Remedy.TRUST_ORIGIN
+    assert e.value.remedy_data == devserver.other_url
+    assert e.value.message == (
+        f'{e.value.problem}; to trust it, pass Options(trusted_origins=["{devserver.other_url}"])')
+    assert "fw_" not in e.value.message and "withheld" in e.value.problem
+
+
 def test_limits_and_timeouts(home, devserver):
     url = devserver.url
     opts = Options(server_address=url, token="fake_token_123", max_body_bytes=100,
@@ -31,8 +43,9 @@ def test_limits_and_timeouts(home, devserver):
         assert len(client.get(f"{url}/fault/big?bytes=100").body) == 100
         with pytest.raises(fwclient.BadResponseError):
             client.get(f"{url}/fault/big?bytes=101")
-        with pytest.raises(fwclient.FwTimeoutError):
+        with pytest.raises(TimeoutError) as e:  # the builtin: fwclient.TimeoutError is one
             client.get(f"{url}/fault/stall?ms=3000")
+        assert type(e.value) is fwclient.TimeoutError is fwclient.FwTimeoutError
         with pytest.raises(fwclient.HttpStatusError) as e:
             client.get(f"{url}/fault/flaky?key=py&fail=1")
         assert e.value.http_status == 503

@@ -25,7 +25,10 @@ def test_seed_walkthrough(home, secret_file, devserver):
         assert refused.value.http_status == 401
         assert refused.value.server_id == "no_token"
         assert refused.value.name == "FW_ERR_NOT_AUTHENTICATED"
-        assert "auth.save_token in Python" in refused.value.message
+        # The fix in Python's words.
+        assert refused.value.remedy == fwclient.Remedy.LOG_IN
+        assert refused.value.message.endswith(
+            "; then save it with Auth.save_token (Auth.get_new_token() gives the steps)")
 
         # auth.get_new_token(): the steps, with the page that makes a token.
         instructions = auth.get_new_token()

@@ -6,7 +6,10 @@
 1. The header with its #include lines removed, after `CC -E -P`, must be
    accepted by cffi.FFI().cdef() unchanged (no function-like macros,
    static inline bodies, attributes or non-standard types).
-2. The macros the header defines: a function-like macro fails; a plain
+2. The macros the header defines: a function-like macro fails, but for
+   an X-macro list (`#define NAME(X) X(VALUE, Stem) ...`) of values an
+   enum declares, which C and C++ expand and generators read from the
+   enum; a plain
    integer is given to cdef() too (`#define NAME 42`, as cffi reads it);
    a string is reported (a generator may skip it: fw_version() has it at
    run time); anything else (an expression such as `(8 * 1024)`) fails.
@@ -65,6 +68,17 @@ def macros(header, cc="cc"):
     return {k: v for k, v in defined(text).items() if k not in builtin}
 
 
+# The body of an X-macro list: `X(NAME, Stem)` entries and nothing else.
+X_LIST = re.compile(r"(\s*X\(\w+, \w+\)\s*)+")
+
+
+def enum_values(ffi, header):
+    """Every value of every enum the header declares."""
+    with open(header, encoding="utf-8") as f:
+        names = set(re.findall(r"^enum (\w+)", f.read(), re.MULTILINE))
+    return {v for n in names for v in ffi.typeof(f"enum {n}").relements}
+
+
 def integer_macros(header, cc="cc"):
     """{name: int} of the header's plain integer macros."""
     return {
@@ -82,7 +96,16 @@ def check(header, lib=None, cc="cc"):
         return [f"cffi.FFI().cdef() refused the preprocessed header: {e}"], notes
     ints = 0
     for name, (params, value) in sorted(macros(header, cc).items()):
-        if params is not None:
+        if params == "(X)" and X_LIST.fullmatch(value):
+            # An X-macro list for C and C++ of values an enum declares,
+            # which generators read from the enum itself.
+            listed = re.findall(r"X\((\w+),", value)
+            unknown = [v for v in listed if v not in enum_values(ffi, header)]
+            if unknown:
+                problems.append(f"#define {name}(X): lists {unknown}, which no enum declares")
+            else:
+                notes.append(f"#define {name}(X): an X-macro list of {len(listed)} enum values")
+        elif params is not None:
             problems.append(f"#define {name}{params}: a function-like macro (no generator reads it)")
         elif INTEGER.match(value):
             try:

@@ -60,7 +60,7 @@ pub fn error_for(resp: &Response, ctx: &Context<'_>) -> Error {
                 ErrorKind::InvalidToken,
                 format!(
                     "the token was rejected as invalid or expired by {url} (HTTP 401); \
-                     get a new one at {} and save it",
+                     get a new one at {}",
                     ctx.new_token_url
                 ),
             )
@@ -128,7 +128,7 @@ pub fn login_redirect(url: &str, location: &str, ctx: &Context<'_>) -> Error {
     }
     let message = format!(
         "{url} sent the request to the login page: the token is invalid or expired; \
-         get a new one at {} and save it",
+         get a new one at {}",
         ctx.new_token_url
     );
     Error::http(ErrorKind::InvalidToken, message, detail).with_remedy(Remedy::LogIn)
@@ -146,8 +146,7 @@ fn not_authenticated(url: &str, ctx: &Context<'_>, detail: HttpDetail) -> Error 
             .with_remedy(withheld.remedy.clone());
     }
     let message = format!(
-        "not authenticated: {url} needs a token and none was sent; create one at {} \
-         and save it",
+        "not authenticated: {url} needs a token and none was sent; create one at {}",
         ctx.new_token_url
     );
     Error::http(ErrorKind::NotAuthenticated, message, detail).with_remedy(Remedy::LogIn)
