@@ -125,8 +125,13 @@ docs: $(HEADER) docs/Doxyfile
 
 # ---------------------------------------------------------------- lint
 
-.PHONY: lint fmt-check clippy
-lint: fmt-check clippy
+.PHONY: lint fmt-check clippy check-messages
+lint: fmt-check check-messages clippy
+
+# The core names no front end's API in a string, and no Rust code decides
+# on message text (tools/check-messages.py; DESIGN.md "Errors and their remedies").
+check-messages:
+	$(PYTHON) tools/check-messages.py .
 
 fmt-check:
 	$(CARGO) fmt --all --check
@@ -228,7 +233,7 @@ include mk/windows.mk
 # `make test` runs the steps one after the other, cheapest first, and
 # stops at the first failure; the C tests' summary is its last line.
 
-TEST_STEPS := fmt-check build header-check abi-check docs test-c test-c-valgrind test-panic clippy test-rust test-cpp test-go test-ffi-header test-python test-node test-install test-fwauth \
+TEST_STEPS := fmt-check check-messages build header-check abi-check docs test-c test-c-valgrind test-panic clippy test-rust test-cpp test-go test-ffi-header test-python test-node test-install test-fwauth \
     hardening-null-tests hardening-c-sanitize hardening-cpp-sanitize hardening-go-race \
     hardening-fuzz-smoke test-windows-if-available
 CLEAN_DIRS := $(BUILD_DIR) examples/node/node_modules
@@ -254,7 +259,7 @@ help:
 	@echo "make abi-check      abidiff the library against abi/libfwclient.abi (make abi-update rewrites it)"
 	@echo "make test-panic     a panic inside the library, seen from C, C++ and Go (feature test-panic)"
 	@echo "make docs           the HTML reference of $(HEADER) with Doxygen (warnings fail)"
-	@echo "make lint           cargo fmt --check and clippy -D warnings"
+	@echo "make lint           cargo fmt --check, check-messages (the core names no front end) and clippy -D warnings"
 	@echo "make test-rust      cargo test --workspace"
 	@echo "make test-c         C tests against $(LIB_SO)"
 	@echo "make test-c-valgrind  the same under valgrind (leaks and memory errors fail)"

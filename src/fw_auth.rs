@@ -10,7 +10,7 @@ use super::fw_options::{fw_layout, fw_options};
 use super::fw_result::fw_result;
 use super::handle::{Handle, out};
 use super::strings;
-use fwclient_core::auth::{Auth, ENV_TOKEN_FILE, SaveOptions, TokenSource, diagnose};
+use fwclient_core::auth::{Auth, ENV_TOKEN_FILE, SaveOptions, TokenSource};
 use fwclient_core::error::{Error, ErrorKind};
 use fwclient_core::options::Options;
 use fwclient_core::token::Token;
@@ -521,7 +521,7 @@ pub unsafe extern "C" fn fw_auth_diagnose(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { get_string(auth, json, "json", err, |a| diagnose::report(a).to_string()) }
+    unsafe { get_string(auth, json, "json", err, super::diagnosis::report) }
 }
 
 /// Releases this reference to the auth. Clients sharing it keep it alive.

@@ -9,6 +9,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 pub mod boundary;
+pub mod diagnosis;
 pub mod fw_auth;
 pub mod fw_cancel;
 pub mod fw_client;

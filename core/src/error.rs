@@ -165,6 +165,24 @@ impl Remedy {
             | Remedy::RunCommand(s) => Some(s),
         }
     }
+
+    /// The data, to mask a secret in it.
+    fn data_mut(&mut self) -> Option<&mut String> {
+        match self {
+            Remedy::None
+            | Remedy::Overwrite
+            | Remedy::SetServer
+            | Remedy::LogIn
+            | Remedy::ChooseProxy => None,
+            Remedy::ReplaceInvalid(s)
+            | Remedy::TrustOrigin(s)
+            | Remedy::AllowInsecureHttp(s)
+            | Remedy::UseAddress(s)
+            | Remedy::UnsetVariable(s)
+            | Remedy::AcceptTerms(s)
+            | Remedy::RunCommand(s) => Some(s),
+        }
+    }
 }
 
 /// An error of the library: a kind, a message for people, the details of
@@ -246,8 +264,8 @@ impl Error {
     }
 
     /// The same error with every copy of `secret` (a token) masked in its
-    /// message and details, in any form: literal, percent-encoded or
-    /// case-changed (the matcher of `http::secrets`).
+    /// message, details and remedy, in any form: literal, percent-encoded
+    /// or case-changed (the matcher of `http::secrets`).
     pub fn redact(mut self, secret: &str) -> Error {
         use crate::http::secrets::{mask, mask_str};
         let hide = |s: &mut String| {
@@ -256,6 +274,9 @@ impl Error {
             }
         };
         hide(&mut self.message);
+        if let Some(data) = self.remedy.data_mut() {
+            hide(data);
+        }
         if let Some(d) = self.detail.as_deref_mut() {
             for field in [
                 &mut d.server_id,
@@ -304,11 +325,13 @@ mod tests {
             body: b"no fake_sekrit_1 here, fake_sekrit_1".to_vec(),
             ..HttpDetail::default()
         };
-        let e =
-            Error::http(ErrorKind::HttpStatus, "bad FAKE_SEKRIT_1", detail).redact("fake_sekrit_1");
+        let e = Error::http(ErrorKind::HttpStatus, "bad FAKE_SEKRIT_1", detail)
+            .with_remedy(Remedy::AcceptTerms("https://x/?t=fake_sekrit_1".into()))
+            .redact("fake_sekrit_1");
         let shown = format!("{e:?} {e}").to_ascii_lowercase();
         assert!(!shown.contains("fake_sekrit_1"), "{shown}");
         assert_eq!(e.detail().unwrap().body, b"no <redacted> here, <redacted>");
+        assert_eq!(e.remedy().data(), Some("https://x/?t=<redacted>"));
         let encoded =
             Error::new(ErrorKind::HttpStatus, "at /fake%5Fsekrit%5f1/ttl").redact("fake_sekrit_1");
         assert_eq!(encoded.message(), "at /<redacted>/ttl");

@@ -147,7 +147,11 @@ fn no_token_is_not_authenticated_with_how_to_get_one() {
         "{}",
         e.message()
     );
-    assert!(e.message().ends_with("/auth/api/v1/create_token"), "{}", e.message());
+    assert!(
+        e.message().ends_with("/auth/api/v1/create_token"),
+        "{}",
+        e.message()
+    );
     assert_eq!(e.remedy(), &Remedy::LogIn);
 }
 
@@ -189,7 +193,13 @@ fn missing_tos_carries_the_form_url() {
     assert_eq!(d.server_id.as_deref(), Some("missing_tos"));
     let form = d.tos_form_url.as_deref().unwrap();
     assert_eq!(form, format!("{}/sticky_auth/api/v1/tos/7/accept", s.url));
-    assert!(e.message().contains(form));
+    // The form is the remedy's data: each front end says to open it.
+    assert_eq!(e.remedy(), &Remedy::AcceptTerms(form.to_owned()));
+    assert!(
+        e.message().contains("(HTTP 403 missing_tos)"),
+        "{}",
+        e.message()
+    );
 }
 
 #[test]

@@ -643,12 +643,10 @@ fn the_report_says_caveclient_looks_elsewhere_than_cloud_volume_dir() {
             cv_file.display()
         )
     );
+    // The fix as facts: save the token in use to the file caveclient reads.
     assert_eq!(
         d[0]["fix"],
-        format!(
-            "fwauth token --show | fwauth save-token --overwrite --file \"{}\"",
-            home_file.display()
-        )
+        serde_json::json!({ "save_token_in_use_to": home_file.display().to_string() })
     );
 }
 

@@ -150,7 +150,7 @@ fn line(name: &str, value: impl std::fmt::Display) {
 fn status(p: &Parsed<'_>) -> Outcome {
     let opts = options(&p.globals);
     let auth = Arc::new(Auth::new(&opts)?);
-    let report = diagnose::report(&auth);
+    let report = crate::remedy::diagnosis_with_commands(diagnose::report(&auth));
     if p.flag("json") {
         println!(
             "{}",

@@ -2,7 +2,9 @@
 //! and options of this program, never a library call.
 
 use fwclient_core::Remedy;
+use fwclient_core::auth::diagnose::{SAVE_TOKEN_FOUND_IN, SAVE_TOKEN_IN_USE_TO};
 use fwclient_core::secrets::file::INVALID_SUFFIX;
+use serde_json::Value;
 
 /// The fix for `remedy`, for the end of an error's line; `fwauth` is how
 /// the user ran this program (`fwauth --server URL` when they named one).
@@ -33,6 +35,31 @@ pub fn in_fwauth(remedy: &Remedy, fwauth: &str) -> Option<String> {
                                 http) to an http:// proxy"
             .to_owned(),
     })
+}
+
+/// `report` (the library's diagnosis) with the fix of each disagreement
+/// said as the commands that do it.
+pub fn diagnosis_with_commands(mut report: Value) -> Value {
+    if let Some(list) = report
+        .get_mut("disagreements")
+        .and_then(Value::as_array_mut)
+    {
+        for d in list {
+            let fix = d.get("fix").unwrap_or(&Value::Null);
+            let text = |key| fix.get(key).and_then(Value::as_str);
+            let command = match (text(SAVE_TOKEN_IN_USE_TO), text(SAVE_TOKEN_FOUND_IN)) {
+                (Some(file), _) => {
+                    format!("fwauth token --show | fwauth save-token --overwrite --file \"{file}\"")
+                }
+                (None, Some(dir)) => {
+                    format!("FW_SECRETS_DIR=\"{dir}\" fwauth token --show | fwauth save-token")
+                }
+                (None, None) => continue,
+            };
+            d["fix"] = Value::String(command);
+        }
+    }
+    report
 }
 
 #[cfg(test)]

@@ -10,11 +10,12 @@
 //     that fw::detail::raise maps the code to (one per code).
 //
 // Errors. A call that fails throws the subclass of fw::Error for its code
-// (fw::TokenExistsError, fw::InvalidTokenError, ...); what() is the library's message
-// (fw_error_message), which every C function returning fw_result gives. An
-// argument the C ABI cannot carry (a string holding a NUL byte, a negative
-// timeout) throws fw::InvalidArgumentError with a message saying so, instead of
-// being silently cut or wrapped.
+// (fw::TokenExistsError, fw::InvalidTokenError, ...: fw::<Stem>Error for
+// FW_ERR_<STEM>); what() is the library's statement of the problem
+// (fw_error_problem), then what fixes it (remedy(), fw_error_remedy) in
+// this header's words. An argument the C ABI cannot carry (a string
+// holding a NUL byte, a negative timeout) throws fw::InvalidArgumentError
+// with a message saying so, instead of being silently cut or wrapped.
 //
 // Moved-from objects hold NULL: destroying or assigning them is safe; any
 // other call passes NULL to the library, which answers FW_ERR_INVALID_ARGUMENT
@@ -71,8 +72,8 @@ inline std::string_view result_name(fw_result code) {
 class Error : public std::runtime_error {
  public:
   /// Copies the detail of `err` (which may be NULL) and leaves it to the
-  /// caller to free. The message is fw_error_message, or the code's name
-  /// when there is no fw_error.
+  /// caller to free. The message is the problem (fw_error_problem) and
+  /// its fix in C++'s words, or the code's name when there is no fw_error.
   Error(fw_result code, const fw_error* err)
       : std::runtime_error(message_of(code, err)), detail_(make_detail(code, err)) {}
 

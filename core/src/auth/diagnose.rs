@@ -1,6 +1,7 @@
 //! One report of every place a token can come from, in precedence order,
 //! what each holds (masked), which one wins, which file each Python tool
-//! would read, and every disagreement with the command that fixes it.
+//! would read, and every disagreement with what fixes it (as facts, which
+//! each front end says as a command).
 //! `fw_auth_diagnose` hands it to C as JSON; `fwauth status` prints it.
 //!
 //! The tools' rules, read from their sources:
@@ -30,6 +31,13 @@ use crate::secrets::layout::{
     self, CAVE_FILE, DEFAULT_KEY, ENV_CLOUD_VOLUME_DIR, FRAMEWORK_FILE, env_nonempty,
 };
 use crate::token::Token;
+
+/// A disagreement's `fix` when this library has a token: save it (with
+/// overwrite) to the file named here, which the tool reads.
+pub const SAVE_TOKEN_IN_USE_TO: &str = "save_token_in_use_to";
+/// A disagreement's `fix` when only the tool finds a token: save the token
+/// found in the secrets directory named here where this library reads it.
+pub const SAVE_TOKEN_FOUND_IN: &str = "save_token_found_in";
 
 /// The token hidden: one `*` per character (at most 40) and the length.
 pub fn mask(token: &Token) -> String {
@@ -328,15 +336,12 @@ fn disagreement(
         ),
         (None, None) => String::new(),
     };
+    // The fix as facts; each front end says it in its own words.
     let fix = match in_use {
-        Some(_) => format!(
-            "fwauth token --show | fwauth save-token --overwrite --file \"{}\"",
-            target.display()
-        ),
-        None => format!(
-            "FW_SECRETS_DIR=\"{}\" fwauth token --show | fwauth save-token",
-            target.parent().unwrap_or(Path::new("")).display()
-        ),
+        Some(_) => json!({ SAVE_TOKEN_IN_USE_TO: target.display().to_string() }),
+        None => json!({
+            SAVE_TOKEN_FOUND_IN: target.parent().unwrap_or(Path::new("")).display().to_string()
+        }),
     };
     json!({ "tool": tool.name, "problem": problem, "fix": fix })
 }
