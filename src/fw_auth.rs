@@ -10,7 +10,7 @@ use super::fw_options::{fw_layout, fw_options};
 use super::fw_result::fw_result;
 use super::handle::{Handle, out};
 use super::strings;
-use fwclient_core::auth::{Auth, ENV_TOKEN_FILE, SaveOptions, TokenSource};
+use fwclient_core::auth::{Auth, SaveOptions, TokenFileVariable, TokenSource};
 use fwclient_core::error::{Error, ErrorKind};
 use fwclient_core::options::Options;
 use fwclient_core::token::Token;
@@ -45,10 +45,10 @@ impl From<&TokenSource> for fw_token_source {
             TokenSource::Environment => fw_token_source::FW_SOURCE_ENV,
             TokenSource::File { .. } => fw_token_source::FW_SOURCE_FILE,
             TokenSource::CaveEnvironment => fw_token_source::FW_SOURCE_ENV_CAVE_TOKEN,
-            TokenSource::VariableFile { variable, .. } if *variable == ENV_TOKEN_FILE => {
-                fw_token_source::FW_SOURCE_ENV_TOKEN_FILE
-            }
-            TokenSource::VariableFile { .. } => fw_token_source::FW_SOURCE_ENV_CAVE_TOKEN_FILE,
+            TokenSource::VariableFile { variable, .. } => match variable {
+                TokenFileVariable::FwAuthTokenFile => fw_token_source::FW_SOURCE_ENV_TOKEN_FILE,
+                TokenFileVariable::CaveTokenFile => fw_token_source::FW_SOURCE_ENV_CAVE_TOKEN_FILE,
+            },
         }
     }
 }

@@ -20,7 +20,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use fwclient_core::auth::diagnose;
+use fwclient_core::auth::{TokenFileVariable, diagnose};
 use fwclient_core::{AddressSource, Auth, Client, ErrorKind, Options, Token, TokenSource};
 use serde_json::Value;
 
@@ -282,7 +282,7 @@ fn fw_auth_token_file_beats_cave_token_file() {
     assert_eq!(
         a.source(),
         TokenSource::VariableFile {
-            variable: "FW_AUTH_TOKEN_FILE",
+            variable: TokenFileVariable::FwAuthTokenFile,
             path: env.home().join("fw-token")
         }
     );
@@ -300,7 +300,7 @@ fn cave_token_file_beats_the_explicit_file_and_the_secret_files() {
     assert_eq!(
         a.source(),
         TokenSource::VariableFile {
-            variable: "CAVE_TOKEN_FILE",
+            variable: TokenFileVariable::CaveTokenFile,
             path: env.home().join("cave-token")
         }
     );

@@ -23,6 +23,31 @@ pub const ENV_TOKEN_FILE: &str = "FW_AUTH_TOKEN_FILE";
 /// The same, under the downstream name; after `$FW_AUTH_TOKEN_FILE`.
 pub const ENV_CAVE_TOKEN_FILE: &str = "CAVE_TOKEN_FILE";
 
+/// Which variable named the file a token came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenFileVariable {
+    /// `$FW_AUTH_TOKEN_FILE`.
+    FwAuthTokenFile,
+    /// `$CAVE_TOKEN_FILE`.
+    CaveTokenFile,
+}
+
+impl TokenFileVariable {
+    /// The variable's name, without `$`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TokenFileVariable::FwAuthTokenFile => ENV_TOKEN_FILE,
+            TokenFileVariable::CaveTokenFile => ENV_CAVE_TOKEN_FILE,
+        }
+    }
+}
+
+impl std::fmt::Display for TokenFileVariable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// Every variable that can give the token, first one wins.
 pub const VARIABLES: [&str; 4] = [
     ENV_TOKEN,
@@ -64,8 +89,13 @@ pub fn read(name: &'static str) -> Result<Given> {
         }
         _ => {
             let path: PathBuf = layout::expand_file_path(&value)?;
+            let variable = if name == ENV_TOKEN_FILE {
+                TokenFileVariable::FwAuthTokenFile
+            } else {
+                TokenFileVariable::CaveTokenFile
+            };
             let source = TokenSource::VariableFile {
-                variable: name,
+                variable,
                 path: path.clone(),
             };
             Ok(match file::read_plain_token(&path) {

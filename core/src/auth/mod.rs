@@ -21,7 +21,7 @@ use crate::token::Token;
 
 pub use save::SaveOptions;
 
-pub use env::{ENV_CAVE_TOKEN, ENV_CAVE_TOKEN_FILE, ENV_TOKEN, ENV_TOKEN_FILE};
+pub use env::{ENV_CAVE_TOKEN, ENV_CAVE_TOKEN_FILE, ENV_TOKEN, ENV_TOKEN_FILE, TokenFileVariable};
 
 /// Where the token in use came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub enum TokenSource {
     /// A file holding just the token, named by `variable`
     /// (`$FW_AUTH_TOKEN_FILE` or `$CAVE_TOKEN_FILE`).
     VariableFile {
-        variable: &'static str,
+        variable: TokenFileVariable,
         path: PathBuf,
     },
     /// Read from (or last saved to) a secret file, under a key.
