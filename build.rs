@@ -70,7 +70,7 @@ fn document_enum_typedefs(text: String) -> String {
 /// table); the rest is derived here from the generated header: for each, the
 /// X-macro the bindings build their lists from, and (OUT_DIR/<enum>_table.rs)
 /// the Rust `ALL`, `from_u32` and `name`. `(enum, X-macro, skipped value)`.
-const LISTS: [(&str, &str, &str, &str); 2] = [
+const LISTS: [(&str, &str, &str, &str); 4] = [
     (
         "fw_result",
         "FW_ERRORS",
@@ -81,6 +81,8 @@ const LISTS: [(&str, &str, &str, &str); 2] = [
          fw::HttpStatusError, fwclient.HttpStatusError, fwclient.ErrHTTPStatus.",
     ),
     ("fw_remedy", "FW_REMEDIES", "", ""),
+    ("fw_token_source", "FW_TOKEN_SOURCES", "", ""),
+    ("fw_layout", "FW_LAYOUTS", "", ""),
 ];
 
 /// `text` with the X-macros of `LISTS` before its include guard's end;

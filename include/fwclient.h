@@ -1638,4 +1638,25 @@ uint32_t fw_version_number(void);
   X(FW_REMEDY_RUN_COMMAND, RunCommand) \
   X(FW_REMEDY_CHOOSE_PROXY, ChooseProxy)
 
+/**
+ * Every fw_token_source value, as X(NAME, Stem): the stem is NAME without
+ * `FW_SOURCE_`, in CamelCase. The bindings derive their lists from it.
+ */
+#define FW_TOKEN_SOURCES(X) \
+  X(FW_SOURCE_NONE, None) \
+  X(FW_SOURCE_EXPLICIT, Explicit) \
+  X(FW_SOURCE_ENV, Env) \
+  X(FW_SOURCE_FILE, File) \
+  X(FW_SOURCE_ENV_CAVE_TOKEN, EnvCaveToken) \
+  X(FW_SOURCE_ENV_TOKEN_FILE, EnvTokenFile) \
+  X(FW_SOURCE_ENV_CAVE_TOKEN_FILE, EnvCaveTokenFile)
+
+/**
+ * Every fw_layout value, as X(NAME, Stem): the stem is NAME without
+ * `FW_LAYOUT_`, in CamelCase. The bindings derive their lists from it.
+ */
+#define FW_LAYOUTS(X) \
+  X(FW_LAYOUT_FRAMEWORK, Framework) \
+  X(FW_LAYOUT_CAVE, Cave)
+
 #endif  /* FWCLIENT_H */

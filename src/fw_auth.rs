@@ -53,6 +53,8 @@ impl From<&TokenSource> for fw_token_source {
     }
 }
 
+include!(concat!(env!("OUT_DIR"), "/fw_token_source_table.rs"));
+
 /// Flags of fw_auth_save_token, a bit set: pass a uint32_t holding the
 /// bitwise OR of any of these (0: caveclient's defaults).
 #[repr(u32)]

@@ -35,14 +35,15 @@ impl From<Layout> for fw_layout {
     }
 }
 
+include!(concat!(env!("OUT_DIR"), "/fw_layout_table.rs"));
+
 impl fw_layout {
     /// The core's layout for a number received from C.
     fn to_core(code: u32) -> Option<Layout> {
-        match code {
-            c if c == fw_layout::FW_LAYOUT_FRAMEWORK as u32 => Some(Layout::Framework),
-            c if c == fw_layout::FW_LAYOUT_CAVE as u32 => Some(Layout::Cave),
-            _ => None,
-        }
+        fw_layout::from_u32(code).map(|l| match l {
+            fw_layout::FW_LAYOUT_FRAMEWORK => Layout::Framework,
+            fw_layout::FW_LAYOUT_CAVE => Layout::Cave,
+        })
     }
 }
 

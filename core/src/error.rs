@@ -3,10 +3,24 @@
 
 use std::fmt;
 
-/// The class of an error. The C ABI gives each kind a number of its own
-/// (`fw_result`); this crate knows none of them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ErrorKind {
+/// Declares `ErrorKind` and its `ALL` from one list of its variants.
+macro_rules! error_kinds {
+    ($($(#[doc = $doc:literal])* $kind:ident,)*) => {
+        /// The class of an error. The C ABI gives each kind a number of its own
+        /// (`fw_result`); this crate knows none of them.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum ErrorKind {
+            $($(#[doc = $doc])* $kind,)*
+        }
+
+        impl ErrorKind {
+            /// Every kind, in declaration order.
+            pub const ALL: [ErrorKind; [$(stringify!($kind)),*].len()] = [$(ErrorKind::$kind),*];
+        }
+    };
+}
+
+error_kinds! {
     /// A parameter is missing, not UTF-8, out of range or otherwise unusable.
     InvalidArgument,
     /// A token is empty, longer than MAX_TOKEN_BYTES (8192), or holds
@@ -48,31 +62,6 @@ pub enum ErrorKind {
     UntrustedOrigin,
     /// The request's cancel flag was raised (see `http::cancel`).
     Canceled,
-}
-
-impl ErrorKind {
-    /// Every kind.
-    pub const ALL: [ErrorKind; 19] = [
-        ErrorKind::InvalidArgument,
-        ErrorKind::InvalidTokenFormat,
-        ErrorKind::TokenExists,
-        ErrorKind::Io,
-        ErrorKind::SecretFile,
-        ErrorKind::NotAuthenticated,
-        ErrorKind::InvalidToken,
-        ErrorKind::BadAuthHeader,
-        ErrorKind::MissingTos,
-        ErrorKind::Forbidden,
-        ErrorKind::HttpStatus,
-        ErrorKind::Network,
-        ErrorKind::Timeout,
-        ErrorKind::Tls,
-        ErrorKind::InsecureUrl,
-        ErrorKind::InvalidUrl,
-        ErrorKind::BadResponse,
-        ErrorKind::UntrustedOrigin,
-        ErrorKind::Canceled,
-    ];
 }
 
 /// What a server's error answer carried, kept for the caller.
