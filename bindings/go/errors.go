@@ -106,9 +106,15 @@ func errorFrom(rc C.fw_result, e *C.fw_error) error {
 	out.Problem = C.GoString(C.fw_error_problem(e))
 	out.Remedy = Remedy(C.fw_error_remedy(e))
 	out.RemedyData = optGoString(C.fw_error_remedy_data(e))
-	out.Message = out.Problem
-	if fix := out.Remedy.inGo(out.RemedyData); fix != "" {
-		out.Message += "; " + fix
+	switch fix := out.Remedy.inGo(out.RemedyData); {
+	case fix != "":
+		out.Message = out.Problem + "; " + fix
+	case out.Remedy != RemedyNone:
+		// A remedy this package does not know (a newer library): the
+		// library's message, which says the fix in C's words.
+		out.Message = C.GoString(C.fw_error_message(e))
+	default:
+		out.Message = out.Problem
 	}
 	out.HTTPStatus = int(C.fw_error_http_status(e))
 	out.ServerID = optGoString(C.fw_error_server_id(e))

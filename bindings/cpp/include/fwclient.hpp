@@ -154,12 +154,16 @@ class Error : public std::runtime_error {
   static std::optional<std::string> opt(const char* s) {
     return s != nullptr ? std::optional<std::string>(s) : std::nullopt;
   }
-  /// The problem, then the fix in this binding's words.
+  /// The problem, then the fix in this binding's words; for a remedy this
+  /// header does not know (a newer library), the library's message, which
+  /// says the fix in C's words (fw_error_message).
   static std::string message_of(fw_result code, const fw_error* err) {
     const char* m = err != nullptr ? fw_error_problem(err) : nullptr;
     if (m == nullptr) return std::string(fw_result_name(static_cast<std::uint32_t>(code)));
     const char* data = fw_error_remedy_data(err);
-    std::string fix = fix_of(fw_error_remedy(err), data != nullptr ? data : "");
+    const fw_remedy remedy = fw_error_remedy(err);
+    std::string fix = fix_of(remedy, data != nullptr ? data : "");
+    if (fix.empty() && remedy != FW_REMEDY_NONE) return fw_error_message(err);
     return fix.empty() ? std::string(m) : std::string(m) + "; " + fix;
   }
   static std::shared_ptr<const Detail> make_detail(fw_result code, const fw_error* err) {

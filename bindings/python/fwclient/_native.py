@@ -52,12 +52,14 @@ def borrowed_bytes(name, handle):
     return ctypes.string_at(data, size.value) if data else b""
 
 
-def _remedy(number):
-    """The Remedy for `number`; NONE for one this package does not know."""
+def _problem_and_remedy(err):
+    """The problem of error `err` and its Remedy; for a remedy this package
+    does not know (a newer library), the library's message, which says the
+    fix in C's words, and Remedy.NONE."""
     try:
-        return _constants.Remedy(number)
+        return lib.fw_error_problem(err), _constants.Remedy(lib.fw_error_remedy(err))
     except ValueError:
-        return _constants.Remedy.NONE
+        return lib.fw_error_message(err), _constants.Remedy.NONE
 
 
 def _error_from(name, code, err):
@@ -67,16 +69,17 @@ def _error_from(name, code, err):
         return _errors.error_class(code)(code, code_name, f"{name} failed")
     try:
         body = borrowed_bytes("fw_error_body", err)
+        problem, remedy = _problem_and_remedy(err)
         return _errors.error_class(code)(
             code,
             code_name,
-            _borrowed_str(lib.fw_error_problem(err)) or f"{name} failed",
+            _borrowed_str(problem) or f"{name} failed",
             http_status=lib.fw_error_http_status(err),
             server_id=_borrowed_str(lib.fw_error_server_id(err)),
             url=_borrowed_str(lib.fw_error_url(err)),
             tos_form_url=_borrowed_str(lib.fw_error_tos_form_url(err)),
             body=body,
-            remedy=_remedy(lib.fw_error_remedy(err)),
+            remedy=remedy,
             remedy_data=_borrowed_str(lib.fw_error_remedy_data(err)),
         )
     finally:
