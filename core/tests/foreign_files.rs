@@ -14,7 +14,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 use common::{Sandbox, is_root, mode, path_str, save_default, set_mode, tok, token_of};
-use fwclient_core::{Auth, ErrorKind, Options, SaveOptions};
+use fwclient_core::{Auth, ErrorKind, Options, Remedy, SaveOptions};
 
 /// The other user (`nobody` on Debian).
 const OTHER: u32 = 65534;
@@ -100,8 +100,9 @@ fn a_world_writable_directory_is_refused_with_the_fix() {
     set_mode(&sb.file(FILE), 0o600);
     let e = auth_error(&sb);
     assert_eq!(e.kind(), ErrorKind::SecretFile);
-    let want = format!("`chmod o-w \"{}\"`", sb.secrets().display());
-    assert!(e.message().contains(&want), "{}", e.message());
+    // The fix is a remedy: the command, which every front end shows.
+    let want = format!("chmod o-w \"{}\"", sb.secrets().display());
+    assert_eq!(e.remedy(), &Remedy::RunCommand(want));
     assert!(e.message().contains("writable by every user (mode 0777)"));
 
     // Saving there is refused too, and writes nothing.
@@ -130,8 +131,12 @@ fn a_token_file_writable_by_others_is_refused() {
     set_mode(&path, 0o666);
     let e = auth_error(&sb);
     assert_eq!(e.kind(), ErrorKind::SecretFile);
-    let want = format!("`chmod 600 \"{}\"`", path.display());
-    assert!(e.message().contains(&want), "{}", e.message());
+    let want = format!("chmod 600 \"{}\"", path.display());
+    assert_eq!(e.remedy(), &Remedy::RunCommand(want));
+    assert!(
+        e.message()
+            .ends_with("is writable by every user (mode 0666)")
+    );
     let before = fs::read(&path).unwrap();
     let auth = Auth::new(&Options {
         token: Some(tok("new_fake_token")),

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::super::file::secret_error;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 
 /// `$HOME`, else the password database: what `os.path.expanduser("~")` uses.
 pub(crate) fn home_dir() -> Option<PathBuf> {
@@ -57,11 +57,14 @@ pub(crate) fn check_read(path: &Path, meta: &Metadata) -> Result<()> {
         return Err(secret_error(
             path,
             &format!(
-                "is writable by every user (mode {:04o}); run `chmod 600 \"{}\"`",
-                meta.mode() & 0o7777,
-                path.display()
+                "is writable by every user (mode {:04o})",
+                meta.mode() & 0o7777
             ),
-        ));
+        )
+        .with_remedy(Remedy::RunCommand(format!(
+            "chmod 600 \"{}\"",
+            path.display()
+        ))));
     }
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => check_dir(dir),
@@ -81,12 +84,15 @@ pub(crate) fn check_dir(dir: &Path) -> Result<()> {
             ErrorKind::SecretFile,
             format!(
                 "secrets directory \"{}\" is writable by every user (mode {:04o}), so anyone \
-                 can replace its files; run `chmod o-w \"{}\"` (or `chmod 700`)",
+                 can replace its files",
                 dir.display(),
                 mode & 0o7777,
-                dir.display()
             ),
-        ));
+        )
+        .with_remedy(Remedy::RunCommand(format!(
+            "chmod o-w \"{}\"",
+            dir.display()
+        ))));
     }
     Ok(())
 }
