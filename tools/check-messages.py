@@ -7,8 +7,8 @@
    own words. Environment variables such as $FW_SECRETS_DIR are the
    user's, not an API, and are allowed.
 2. Nothing decides on message text: no Rust code of the core, the ABI crate
-   or fwauth reads an error's message to choose what to do (it reads the
-   kind and the remedy).
+   or fwauth, and no source of the Go, Python or C++ binding, reads an
+   error's message to choose what to do (it reads the kind and the remedy).
 
     check-messages.py [ROOT]   (default: the current directory)
 
@@ -59,6 +59,21 @@ DECIDES_ON_TEXT = re.compile(
     r"strip_\w+|replace\w*)\b|==\s*[\w.]+\.message\(\)|\.message\(\)\s*==")
 
 
+# The same in the bindings (their sources, not their tests): Go's Message,
+# Python's message, C++'s what().
+BINDING_DECIDES_ON_TEXT = re.compile(
+    r"strings\.\w+\([^)]*\.(?:Message|Problem)\b|\.(?:Message|Problem)\s*==\s*\"[^\"]|"
+    r"\bin\s+[\w.]*\.(?:message|problem)\b|\.(?:message|problem)\.(?:startswith|endswith|find|split)|"
+    r"what\(\)\)?\.find\(|\bstrstr\(\s*fw_error_(?:message|problem)")
+
+
+def binding_sources(root):
+    b = root / "bindings"
+    files = [p for p in b.glob("go/*.go") if not p.name.endswith("_test.go")]
+    files += sorted(b.glob("python/fwclient/*.py")) + sorted(b.glob("cpp/include/*.hpp"))
+    return files
+
+
 def without_tests(path):
     return re.split(r"#\[cfg\(test\)\]\s*mod ", path.read_text(encoding="utf-8"), maxsplit=1)[0]
 
@@ -86,12 +101,20 @@ def main(argv):
             n = code.count("\n", 0, m.start()) + 1
             print(f"{path}:{n}: decides on message text: {m.group(0)}", file=sys.stderr)
             found += 1
+    bindings = binding_sources(root)
+    for path in bindings:
+        code = path.read_text(encoding="utf-8")
+        for m in BINDING_DECIDES_ON_TEXT.finditer(code):
+            n = code.count("\n", 0, m.start()) + 1
+            print(f"{path}:{n}: decides on message text: {m.group(0)}", file=sys.stderr)
+            found += 1
     if found:
         print("check-messages: state the problem and attach a Remedy (core/src/error.rs); "
               "the front ends say the fix; decide on the kind and the remedy", file=sys.stderr)
         return 1
     print(f"check-messages: {len(core)} files of core/src name no front end; "
-          f"{len(rust)} Rust files decide nothing on message text")
+          f"{len(rust)} Rust files and {len(bindings)} binding sources decide nothing on "
+          "message text")
     return 0
 
 
