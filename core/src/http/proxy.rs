@@ -340,6 +340,7 @@ mod tests {
             assert!(e.message().contains(var), "{}", e.message());
             assert!(e.message().contains("not sent direct"), "{}", e.message());
             assert!(!e.message().contains("secret"), "{}", e.message());
+            assert_eq!(e.remedy(), &Remedy::ChooseProxy);
             // Loopback still goes direct.
             assert_eq!(route(&p, "https://127.0.0.1/").unwrap(), Route::Direct);
         }
