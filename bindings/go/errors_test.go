@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	fwclient "github.com/fwclient/fwclient/bindings/go"
@@ -49,6 +50,19 @@ func TestListsAreTheHeaders(t *testing.T) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Fatal("lists_gen.go differs from the header's lists: run go generate in bindings/go")
+	}
+}
+
+// Every remedy of the header is said in Go's words, naming no C call.
+func TestEveryRemedyHasAFixInGo(t *testing.T) {
+	for _, r := range fwclient.Remedies() {
+		fix := fwclient.FixInGo(r, "DATA")
+		if (fix == "") != (r == fwclient.RemedyNone) || strings.Contains(fix, "fw_") || strings.Contains(fix, "FW_") {
+			t.Errorf("%v: %q", r, fix)
+		}
+	}
+	if got := fwclient.Remedy(999).String(); got != "FW_REMEDY_999" {
+		t.Errorf("unknown remedy named %q", got)
 	}
 }
 

@@ -41,6 +41,13 @@ def test_save_over_an_existing_key_is_refused_and_writes_nothing(saved):
     assert saved.read_bytes() == b'{"token": "other_fake_token_1"}'
 
 
+def test_every_remedy_has_a_fix_in_python_words():
+    for remedy in fwclient.Remedy:
+        fix = fwclient._errors.fix_in_python(remedy, "DATA")
+        assert (fix is None) == (remedy == fwclient.Remedy.NONE), remedy
+        assert fix is None or ("fw_" not in fix and "FW_" not in fix), fix
+
+
 def test_a_malformed_token_is_refused_without_echoing_it(saved):
     with fwclient.Auth() as auth:
         with pytest.raises(fwclient.InvalidTokenFormatError) as e:
