@@ -860,7 +860,7 @@ def server_addresses_as_typed(home):
     check(r.code == OK and "minnie65_public" in r.out, f"a trailing slash is dropped\n{r}")
     r = fwauth(home, "--server", "global.daf-apis.com/", "status", "--offline")
     check("server:       https://global.daf-apis.com (from --server)" in r.out, r)
-    for bad, fix in (("ftp://h.org", "https://h.org"), ("https://h.org/?x=1", "https://h.org"), ("http:/h.org", "https://h.org")):
+    for bad, fix in (("ftp://h.org", "https://h.org"), ("https://h.org/?x=1", "https://h.org"), ("http:/h.org", "http://h.org")):
         r = fwauth(home, "--server", bad, "status", "--offline")
         check(r.code == USAGE and f'use "{fix}"' in r.err, f"{bad}: {r}")
 
