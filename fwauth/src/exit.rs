@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use fwclient_core::secrets::file::{FIX_OVERWRITE, FIX_REPLACE_INVALID};
-use fwclient_core::{Error, ErrorKind};
+use fwclient_core::{Error, ErrorKind, Remedy};
+
+use crate::remedy;
 
 /// Success (what `ExitCode::SUCCESS` gives; no library error maps to it).
 #[cfg(test)]
@@ -64,6 +66,8 @@ pub struct CliError {
     /// Whether to add how to set up a token (not when the user has one
     /// and it was withheld from an untrusted origin).
     setup_hint: bool,
+    /// What fixes it, said after the message in fwauth's words.
+    remedy: Remedy,
 }
 
 impl CliError {
@@ -72,7 +76,14 @@ impl CliError {
             code,
             message: message.into(),
             setup_hint: true,
+            remedy: Remedy::None,
         }
+    }
+
+    /// The same error with `remedy` said after it.
+    pub fn with_remedy(mut self, remedy: Remedy) -> CliError {
+        self.remedy = remedy;
+        self
     }
 
     /// Prints the message (and a hint for token problems) and gives the
@@ -94,11 +105,18 @@ impl CliError {
                 &format!("run `{fwauth} save-token --overwrite`"),
             );
         eprintln!("fwauth: {message}");
+        if let Some(fix) = remedy::render(&self.remedy) {
+            eprintln!("fwauth: fix: {fix}");
+        }
         match self.code {
-            NO_TOKEN | TOKEN_REJECTED if self.setup_hint => eprintln!(
-                "fwauth: to set up a token: {fwauth} setup-token (guided), or {fwauth} new-token \
+            NO_TOKEN | TOKEN_REJECTED
+                if self.setup_hint && !remedy::replaces_setup_hint(&self.remedy) =>
+            {
+                eprintln!(
+                    "fwauth: to set up a token: {fwauth} setup-token (guided), or {fwauth} new-token \
                  and then {fwauth} save-token"
-            ),
+                )
+            }
             TOKEN_EXISTS => {
                 eprintln!("fwauth: add --overwrite to replace the saved token")
             }
@@ -112,6 +130,7 @@ impl From<Error> for CliError {
     fn from(e: Error) -> CliError {
         CliError {
             setup_hint: e.kind() != ErrorKind::UntrustedOrigin,
+            remedy: e.remedy().clone(),
             ..CliError::new(for_kind(e.kind()), cli_message(&e))
         }
     }

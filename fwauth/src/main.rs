@@ -8,6 +8,7 @@ mod cli;
 mod commands;
 mod exit;
 mod prompt;
+mod remedy;
 
 use std::process::ExitCode;
 

@@ -132,9 +132,7 @@ pub(super) fn failure(
     match plain_http.then(|| http_origin(url)).flatten() {
         Some(origin) => Error::new(
             ErrorKind::Tls,
-            format!(
-                "{url} answered in plain http, not https: the server speaks http (TLS failure: {shown})"
-            ),
+            format!("{url}: the server answered in plain http, not https (TLS failure: {shown})"),
         )
         .with_remedy(Remedy::UseAddress(origin)),
         None => Error::new(ErrorKind::Tls, format!("TLS failure with {url}: {shown}")),
