@@ -170,6 +170,7 @@ pub const COMMANDS: &[Command] = &[
         ],
         about: "caveclient's `setup-token` flow for SERVER (default: --server, else the\n\
                 library's default server):\n\
+                \x20 0. checks that the server answers, before asking for anything;\n\
                 \x20 1. shows the page of your tokens ({server}/sticky_auth/settings/tokens);\n\
                 \x20 2. reads the pasted token from a prompt that does not echo (standard input\n\
                 \x20    when it is not a terminal) and removes surrounding spaces; a token that\n\
@@ -182,7 +183,9 @@ pub const COMMANDS: &[Command] = &[
                 \x20    kept aside and replaced as in save-token);\n\
                 \x20 5. offers to save it for each datastack's local server too (Y/n/exit):\n\
                 \x20    the local server's {netloc}-cave-secret.json, and the datastack's\n\
-                \x20    server in cave_datastack_to_server_map.json.\n\
+                \x20    server in cave_datastack_to_server_map.json;\n\
+                \x20 6. says which file each Python tool will read (and which variable, such\n\
+                \x20    as $FW_AUTH_TOKEN, still wins over the saved token, if one does).\n\
                 Uses the cave layout (caveclient's files) unless --layout or\n\
                 $FW_SECRETS_LAYOUT says otherwise; the framework layout has no per-datastack\n\
                 files, so step 5 is skipped there. A browser is opened only with --open.\n\
