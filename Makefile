@@ -188,8 +188,8 @@ $(DEMO_BIN): examples/c/walkthrough.c $(HEADER) $(LIB_SO)
 demo: $(DEMO_DEPS) cpp-build go-walkthrough
 	@FW_DEVSERVER_BIN=$(DEVSERVER) tools/with-devserver.sh \
 	    $(MAKE) --no-print-directory demo-c demo-cpp demo-go
-	@echo "demo: done. Next: docs/first-hour.md takes you from here to your own C, C++,"
-	@echo "      Go, Python and Node programs with your token (fwauth setup-token), step by step."
+	@echo "demo: done. Next: docs/first-hour.md takes you from here to your own C, C++"
+	@echo "      and Go programs with your token (fwauth setup-token), step by step."
 
 # The C walkthrough alone: against $FW_DEVSERVER_URL when set, else offline.
 demo-c: $(DEMO_BIN)

@@ -12,8 +12,7 @@ use fwclient_core::secrets::audit::permission_warnings;
 use fwclient_core::secrets::file::{self, Saved};
 use fwclient_core::secrets::layout::{CAVE_FILE, ENV_LAYOUT, FRAMEWORK_FILE};
 use fwclient_core::{
-    AddressSource, Auth, Client, Error, ErrorKind, Layout, Options, Remedy, SaveOptions, Token,
-    TokenSource,
+    AddressSource, Auth, Client, Error, Layout, Options, Remedy, SaveOptions, Token, TokenSource,
     auth::diagnose,
     http::{Request, Stream},
     setup,
@@ -24,6 +23,7 @@ use crate::browser;
 use crate::cli::{Globals, Parsed};
 use crate::exit::{self, CliError};
 use crate::prompt;
+use crate::remedy;
 
 type Outcome = Result<(), CliError>;
 
@@ -103,27 +103,6 @@ fn no_token(auth: &Auth) -> CliError {
             fallback.display()
         ),
     )
-}
-
-/// The variable whose token wins over every saved file, when one does.
-fn winning_variable(source: &TokenSource) -> Option<&'static str> {
-    match source {
-        TokenSource::Environment => Some(ENV_TOKEN),
-        TokenSource::CaveEnvironment => Some(ENV_CAVE_TOKEN),
-        TokenSource::VariableFile { variable, .. } => Some(variable),
-        _ => None,
-    }
-}
-
-/// A token a variable gave, refused by the server: saving another token
-/// (setup-token) changes nothing while the variable is set, so the fix is
-/// unsetting it.
-fn blame_variable(auth: &Auth, e: Error) -> Error {
-    let refused = matches!(e.kind(), ErrorKind::InvalidToken | ErrorKind::BadAuthHeader);
-    match winning_variable(&auth.source()) {
-        Some(variable) if refused => e.with_remedy(Remedy::UnsetVariable(variable.to_owned())),
-        _ => e,
-    }
 }
 
 /// For users of the framework layout's file who also use caveclient: how
@@ -256,7 +235,7 @@ fn status(p: &Parsed<'_>) -> Outcome {
     if let Some(note) = caveclient_layout_note(&p.globals, &auth) {
         line("caveclient", note);
     }
-    print_report(&report, winning_variable(&auth.source()));
+    print_report(&report, remedy::winning_variable(&auth.source()));
     if let Some(problem) = problem {
         return Err(problem.into());
     }
@@ -282,7 +261,7 @@ fn status(p: &Parsed<'_>) -> Outcome {
                     "server not reachable"
                 },
             );
-            return Err(blame_variable(&auth, e).into());
+            return Err(remedy::blame_variable(&auth, e).into());
         }
     }
     line(
@@ -530,7 +509,7 @@ fn whoami(p: &Parsed<'_>) -> Outcome {
     }
     let me = client
         .whoami()
-        .map_err(|e| blame_variable(client.auth(), e))?;
+        .map_err(|e| remedy::blame_variable(client.auth(), e))?;
     if p.flag("json") {
         println!(
             "{}",
@@ -551,7 +530,7 @@ fn get(p: &Parsed<'_>) -> Outcome {
     } else {
         target.clone()
     };
-    let blame = |e| blame_variable(client.auth(), e);
+    let blame = |e| remedy::blame_variable(client.auth(), e);
     if client.datastack().is_some() {
         // Learning the local server makes it a trusted origin.
         client.datastack_info().map_err(blame)?;
@@ -649,7 +628,7 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
     // Before asking for anything: a server that cannot be reached (or an
     // https address for a plain-http one) ends here.
     setup::reach(&auth, &opts)?;
-    if let Some(variable) = winning_variable(&Auth::new(&opts)?.source()) {
+    if let Some(variable) = remedy::winning_variable(&Auth::new(&opts)?.source()) {
         println!(
             "Note: ${variable} is set: it wins over the token saved here until you run \
              `unset {variable}`."
@@ -749,7 +728,7 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
 /// default, how to make it one.
 fn finish_setup(auth: &Auth, opts: &Options, token: &Token, note: &str) -> Outcome {
     let now = Auth::new(opts)?;
-    let overridden = match winning_variable(&now.source()) {
+    let overridden = match remedy::winning_variable(&now.source()) {
         Some(variable) if now.token().as_ref() != Some(token) => Some(variable),
         _ => None,
     };

@@ -1,8 +1,10 @@
-//! The core's remedies (what fixes an error) in fwauth's words: the option,
-//! the variable or the shell command a user types.
+//! What fixes an error: the core's remedies in fwauth's words (the option,
+//! the variable or the shell command a user types), and the one fwauth
+//! finds itself, a variable whose token wins over the saved one.
 
-use fwclient_core::Remedy;
 use fwclient_core::address::ENV_SERVER_ADDRESS;
+use fwclient_core::auth::{ENV_CAVE_TOKEN, ENV_TOKEN};
+use fwclient_core::{Auth, Error, ErrorKind, Remedy, TokenSource};
 
 /// The line that tells a shell user how to fix an error with `remedy`, or
 /// `None` when fwauth has nothing to add to the message (the remedies said
@@ -32,6 +34,27 @@ pub fn replaces_setup_hint(remedy: &Remedy) -> bool {
         remedy,
         Remedy::UseAddress(_) | Remedy::SetServer | Remedy::UnsetVariable(_)
     )
+}
+
+/// The variable whose token wins over every saved file, when one does.
+pub fn winning_variable(source: &TokenSource) -> Option<&'static str> {
+    match source {
+        TokenSource::Environment => Some(ENV_TOKEN),
+        TokenSource::CaveEnvironment => Some(ENV_CAVE_TOKEN),
+        TokenSource::VariableFile { variable, .. } => Some(variable),
+        _ => None,
+    }
+}
+
+/// A token a variable gave, refused by the server: saving another token
+/// (setup-token) changes nothing while the variable is set, so the fix is
+/// unsetting it.
+pub fn blame_variable(auth: &Auth, e: Error) -> Error {
+    let refused = matches!(e.kind(), ErrorKind::InvalidToken | ErrorKind::BadAuthHeader);
+    match winning_variable(&auth.source()) {
+        Some(variable) if refused => e.with_remedy(Remedy::UnsetVariable(variable.to_owned())),
+        _ => e,
+    }
 }
 
 #[cfg(test)]
