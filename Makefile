@@ -193,6 +193,8 @@ $(DEMO_BIN): examples/c/walkthrough.c $(HEADER) $(LIB_SO)
 demo: $(DEMO_DEPS) cpp-build go-walkthrough
 	@FW_DEVSERVER_BIN=$(DEVSERVER) tools/with-devserver.sh \
 	    $(MAKE) --no-print-directory demo-c demo-cpp demo-go
+	@echo "demo: done. Next: docs/first-hour.md takes you from here to your own C, C++"
+	@echo "      and Go programs with your token (fwauth setup-token), step by step."
 
 # The C walkthrough alone: against $FW_DEVSERVER_URL when set, else offline.
 demo-c: $(DEMO_BIN)
@@ -275,7 +277,8 @@ help:
 	@echo "make bench          benchmarks against the bare alternatives, written to BENCHMARKS.md"
 	@echo "make install        PREFIX=/usr/local [DESTDIR=]: library, headers, pkg-config, CMake package, fwauth"
 	@echo "make test-install   install into a temporary prefix and build C, C++, static and Go consumers"
-	@echo "make test-windows   fwclient.dll (mingw) and its Rust, C and Go tests under Wine"
+	@echo "make test-windows   fwclient.dll (mingw) and its Rust, C and Go tests under Wine; the prefix and zip used as a user would"
+	@echo "make dist-windows   build/windows/dist/fwclient-X.Y.Z-windows-x86_64.zip: DLL, import library, .def, headers, CMake, pkg-config, fwauth.exe"
 	@echo "make test-fwauth    the fwauth command against fw-devserver, prompts through a pseudo-terminal"
 	@echo "make clean          cargo clean and rm -rf $(BUILD_DIR)"
 	@echo "variables: PROFILE=$(PROFILE) CARGO=$(CARGO) CC=$(CC) LIBDIR=$(LIBDIR) DATASTACK=$(DATASTACK)"

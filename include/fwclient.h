@@ -414,6 +414,18 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * The name of a token source, e.g. "FW_SOURCE_ENV" (for logs and
+ * messages; Go's TokenSource.String, Python's TokenSource name).
+ *
+ * @param source  A fw_token_source value (any number).
+ * @return A static string (never to be freed); "FW_UNKNOWN_SOURCE" for a
+ *         number that is not a token source.
+ *
+ * Thread safety: may be called from any thread at any time.
+ */
+const char *fw_token_source_name(fw_token_source source);
+
+/**
  * Finds the user's token as the Python clients do: explicit token >
  * $FW_AUTH_TOKEN > token file (and key) > the layout's files. Reads files
  * only: no network I/O, no directory created.

@@ -55,6 +55,27 @@ impl From<&TokenSource> for fw_token_source {
 
 include!(concat!(env!("OUT_DIR"), "/fw_token_source_table.rs"));
 
+/// A fw_token_source number as it crosses the ABI (any uint32_t, known or
+/// not); the header spells it `fw_token_source` (cbindgen.toml renames it).
+#[allow(non_camel_case_types)]
+pub type fw_token_source_value = u32;
+
+/// The name of a token source, e.g. "FW_SOURCE_ENV" (for logs and
+/// messages; Go's TokenSource.String, Python's TokenSource name).
+///
+/// @param source  A fw_token_source value (any number).
+/// @return A static string (never to be freed); "FW_UNKNOWN_SOURCE" for a
+///         number that is not a token source.
+///
+/// Thread safety: may be called from any thread at any time.
+#[unsafe(no_mangle)]
+pub extern "C" fn fw_token_source_name(source: fw_token_source_value) -> *const c_char {
+    boundary::run_or(c"FW_UNKNOWN_SOURCE".as_ptr(), || {
+        fw_token_source::from_u32(source)
+            .map_or(c"FW_UNKNOWN_SOURCE".as_ptr(), |s| s.name().as_ptr())
+    })
+}
+
 /// Flags of fw_auth_save_token, a bit set: pass a uint32_t holding the
 /// bitwise OR of any of these (0: caveclient's defaults).
 #[repr(u32)]
@@ -535,4 +556,24 @@ pub unsafe extern "C" fn fw_auth_diagnose(
 pub unsafe extern "C" fn fw_auth_free(auth: *mut fw_auth) {
     // SAFETY: NULL or live and not used afterwards.
     boundary::run_or((), || unsafe { fw_auth::free(auth) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_token_source_is_named_as_the_header_names_it() {
+        for s in fw_token_source::ALL {
+            assert_eq!(fw_token_source::from_u32(s as u32), Some(s));
+            assert_eq!(s.name().to_str().unwrap(), format!("{s:?}"));
+            // SAFETY: a static NUL-terminated string.
+            let shown = unsafe { CStr::from_ptr(fw_token_source_name(s as u32)) };
+            assert_eq!(shown, s.name());
+        }
+        // SAFETY: as above.
+        let unknown = unsafe { CStr::from_ptr(fw_token_source_name(7)) };
+        assert_eq!(unknown, c"FW_UNKNOWN_SOURCE");
+        assert_eq!(fw_token_source::from_u32(u32::MAX), None);
+    }
 }

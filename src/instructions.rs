@@ -1,6 +1,7 @@
 //! The steps to get and save a token, as fw_auth_get_new_token gives them:
 //! the core's steps with C's lines, and beside them those of the bindings
-//! built on this library (C++, Go, Python), so that one text serves each.
+//! built on this library (C++, Go, Python, and Node through koffi calling
+//! the C functions as examples/node does), so that one text serves each.
 
 use fwclient_core::auth::Auth;
 use fwclient_core::auth::instructions::Lines;
@@ -12,16 +13,18 @@ const PASTE: &str = "\"PASTE_YOUR_TOKEN_HERE\"";
 /// token is saved already.
 pub fn new_token(auth: &Auth) -> String {
     let steps = auth.new_token_steps();
-    let (c_flags, cpp_save, go_opts, py_flags) = if steps.saved {
+    let (c_flags, cpp_save, go_opts, py_flags, node_flags) = if steps.saved {
         (
             "FW_SAVE_OVERWRITE",
             format!("fw::SaveOptions o; o.overwrite = true; auth.save_token({PASTE}, o);"),
             "&fwclient.SaveOptions{Overwrite: true}",
             ", flags=fwclient.SaveFlags.OVERWRITE",
+            "1 /* FW_SAVE_OVERWRITE */",
         )
     } else {
-        ("0", format!("auth.save_token({PASTE});"), "nil", "")
+        ("0", format!("auth.save_token({PASTE});"), "nil", "", "0")
     };
+    const NODE_PASTE: &str = "'PASTE_YOUR_TOKEN_HERE'";
     steps.render(&[
         Lines {
             label: "C",
@@ -42,6 +45,11 @@ pub fn new_token(auth: &Auth) -> String {
             label: "Python",
             save: format!("auth.save_token({PASTE}{py_flags})"),
             set: format!("auth.set_token({PASTE})"),
+        },
+        Lines {
+            label: "Node",
+            save: format!("fw_auth_save_token(auth, {NODE_PASTE}, null, null, {node_flags}, null)"),
+            set: format!("fw_auth_set_token(auth, {NODE_PASTE}, null)"),
         },
     ])
 }

@@ -4,11 +4,19 @@
 # command, and stops the server by its PID whatever happens.
 #
 #   tools/with-devserver.sh [--bin PATH] COMMAND [ARGS...]
+#
+# The server: --bin PATH, else $FW_DEVSERVER_BIN, else the clone's
+# target/release/fw-devserver (found from this script, so it works from any
+# directory, examples/node included).
 set -euo pipefail
 
-bin=${FW_DEVSERVER_BIN:-target/release/fw-devserver}
+bin=${FW_DEVSERVER_BIN:-$(cd "$(dirname "$0")/.." && pwd)/target/release/fw-devserver}
 if [ "${1:-}" = "--bin" ]; then bin=$2; shift 2; fi
-[ -x "$bin" ] || { echo "with-devserver: no server at $bin (run make first)" >&2; exit 2; }
+[ -x "$bin" ] || {
+    echo "with-devserver: no fw-devserver at $bin; build it (make), or name it with" \
+         "--bin PATH or FW_DEVSERVER_BIN=PATH" >&2
+    exit 2
+}
 
 urls=$(mktemp)
 "$bin" --port 0 --quiet >"$urls" &

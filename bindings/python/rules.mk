@@ -102,6 +102,12 @@ node-walkthrough: $(NODE_READY) py-rust
 	    $(NODE) '$(NODE_DIR)/walkthrough.mjs'; \
 	printf '{"token": "fake_token_123"}' | cmp - "$$home/.cloudvolume/secrets/chunkedgraph-secret.json"; \
 	echo "test-node: the walkthrough passed; the secret file holds the seed's bytes"
+	@# The README's command finds fw-devserver from examples/node, and a
+	@# missing server names both ways to give one.
+	cd '$(NODE_DIR)' && env -u FW_DEVSERVER_BIN ../../tools/with-devserver.sh true
+	@msg=$$(cd '$(NODE_DIR)' && ../../tools/with-devserver.sh --bin ./no-such-server true 2>&1 || true); \
+	case "$$msg" in *"--bin PATH or FW_DEVSERVER_BIN=PATH"*) echo "test-node: a missing server names --bin and FW_DEVSERVER_BIN";; \
+	    *) echo "test-node: unexpected message: $$msg" >&2; exit 1;; esac
 
 clean-python:
 	rm -rf '$(PY_BUILD)' '$(NODE_DIR)/node_modules'

@@ -10,7 +10,7 @@
 //! compute. Anything else that is not a usable http(s) address is refused,
 //! with the corrected form in the message when there is one.
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::secrets::{datastack_map, layout};
 
 /// The global server the Python clients use by default.
@@ -53,11 +53,12 @@ pub fn normalize(address: &str) -> Result<String> {
     let (scheme, rest) = match address.split_once("://") {
         Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
         None => match scheme_typo(address) {
-            Some(rest) => {
+            Some((scheme, rest)) => {
+                // The user's scheme is kept: `http:/h` means http.
                 return Err(refused(
                     address,
                     "has a malformed scheme (it needs \"://\")",
-                    normalize(rest).ok(),
+                    normalize(&format!("{scheme}://{rest}")).ok(),
                 ));
             }
             None => ("https".to_owned(), address),
@@ -96,33 +97,39 @@ pub fn normalize(address: &str) -> Result<String> {
     Ok(normal)
 }
 
-/// For `http:/host`, `https:host` and the like: the address after the
-/// mistyped scheme.
-fn scheme_typo(address: &str) -> Option<&str> {
+/// For `http:/host`, `https:host` and the like: the scheme meant (lower
+/// case) and the address after the mistyped scheme.
+fn scheme_typo(address: &str) -> Option<(&'static str, &str)> {
     let lower = address.get(..6)?.to_ascii_lowercase();
-    let scheme_len = if lower.starts_with("https:") {
-        6
+    let scheme = if lower.starts_with("https:") {
+        "https"
     } else if lower.starts_with("http:") {
-        5
+        "http"
     } else {
         return None;
     };
-    let rest = address[scheme_len..].trim_start_matches('/');
+    let rest = address[scheme.len() + 1..].trim_start_matches('/');
     // `http:8080` is a host named http with a port, not a typo.
-    (!rest.is_empty() && !rest.bytes().all(|b| b.is_ascii_digit())).then_some(rest)
+    (!rest.is_empty() && !rest.bytes().all(|b| b.is_ascii_digit())).then_some((scheme, rest))
 }
 
+/// The refusal of `address`, with the corrected form `instead` (also as
+/// the error's [`Remedy::UseAddress`]) when there is one.
 fn refused(address: &str, what: &str, instead: Option<String>) -> Error {
-    let fix = match instead {
+    let fix = match &instead {
         Some(good) => format!("; use \"{good}\""),
         None => format!(
             "; a server address looks like \"{DEFAULT_SERVER_ADDRESS}\" or \"http://127.0.0.1:8080\""
         ),
     };
-    Error::new(
+    let error = Error::new(
         ErrorKind::InvalidUrl,
         format!("server address \"{address}\" {what}{fix}"),
-    )
+    );
+    match instead {
+        Some(good) => error.with_remedy(Remedy::UseAddress(good)),
+        None => error,
+    }
 }
 
 /// The server address in use and where it came from: `chosen` (an option)
@@ -150,6 +157,7 @@ pub fn resolve_for(
         return normalize(&address)
             .map(|a| (a, AddressSource::DatastackMap))
             .map_err(|e| {
+                let remedy = e.remedy().clone();
                 Error::new(
                     e.kind(),
                     format!(
@@ -160,12 +168,14 @@ pub fn resolve_for(
                         e.message()
                     ),
                 )
+                .with_remedy(remedy)
             });
     }
     match layout::env_nonempty(ENV_SERVER_ADDRESS)? {
         Some(value) => normalize(&value)
             .map(|a| (a, AddressSource::Environment))
             .map_err(|e| {
+                let remedy = e.remedy().clone();
                 Error::new(
                     e.kind(),
                     format!(
@@ -173,6 +183,7 @@ pub fn resolve_for(
                         e.message()
                     ),
                 )
+                .with_remedy(remedy)
             }),
         None => Ok((DEFAULT_SERVER_ADDRESS.to_owned(), AddressSource::Default)),
     }
@@ -218,7 +229,8 @@ mod tests {
         for (given, shown) in [
             (" https://h.org ", "use \"https://h.org\""),
             ("ftp://h.org", "use \"https://h.org\""),
-            ("http:/h.org", "use \"https://h.org\""),
+            ("http:/h.org", "use \"http://h.org\""),
+            ("HTTP:/127.0.0.1:39741", "use \"http://127.0.0.1:39741\""),
             ("https:h.org", "use \"https://h.org\""),
             ("https://h.org/?x=1", "use \"https://h.org\""),
             ("https://h.org#top", "use \"https://h.org\""),
@@ -230,6 +242,11 @@ mod tests {
             let e = normalize(given).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidUrl, "{given}");
             assert!(e.message().contains(shown), "{given}: {}", e.message());
+            // The corrected form is also the remedy, for front ends to say.
+            match e.remedy() {
+                Remedy::UseAddress(good) => assert!(shown.contains(&format!("\"{good}\""))),
+                other => assert!(shown == "looks like" && *other == Remedy::None, "{given}"),
+            }
         }
     }
 }

@@ -3,7 +3,8 @@
 //! terminal: every rule of the flow lives here; asking the user is the
 //! caller's part (the `fwauth setup-token` command).
 //!
-//! The flow: show the tokens page; read a pasted token; [`accept_pasted`]
+//! The flow: [`reach`] the server (before asking for anything); show the
+//! tokens page; read a pasted token; [`accept_pasted`]
 //! (strip; any valid token, [`looks_like_global_token`] or not: other
 //! deployments and fw-devserver issue other forms); [`validate`] it with
 //! `GET {server}/info/api/v2/datastacks`, asking again when
@@ -17,9 +18,11 @@ use std::sync::Arc;
 use serde_json::Value;
 use zeroize::Zeroizing;
 
+use crate::address::AddressSource;
 use crate::auth::{Auth, SaveOptions};
 use crate::client::Client;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
+use crate::http::{Request, Transport};
 use crate::options::Options;
 use crate::secrets::datastack_map;
 use crate::secrets::file::Saved;
@@ -90,6 +93,25 @@ pub fn validate(token: &Token, opts: &Options) -> Result<Vec<String>> {
     with_token.token = Some(token.clone());
     let client = Client::new(None, &with_token)?;
     datastack_names(&client.datastacks()?)
+}
+
+/// Checks that the server answers at all, before the user is asked for a
+/// token: `GET {server}/info/api/v2/datastacks` without any token (any
+/// HTTP answer, 401 included, will do). A server that cannot be reached
+/// (network, TLS, timeout) is the error; when no server was named and the
+/// default one is unreachable, its remedy is [`Remedy::SetServer`] (unless
+/// the error knows a more precise one).
+pub fn reach(auth: &Auth, opts: &Options) -> Result<()> {
+    let transport = Transport::new(&opts.http, auth.server_address(), auth.new_token_url())?;
+    let url = format!("{}/info/api/v2/datastacks", auth.server_address());
+    match transport.send(&Request::get(&url), None) {
+        Ok(_) => Ok(()),
+        Err(e) if e.http_status() != 0 => Ok(()),
+        Err(e) if auth.server_source() == AddressSource::Default && *e.remedy() == Remedy::None => {
+            Err(e.with_remedy(Remedy::SetServer))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// Whether a [`validate`] error means "this token did not work" (ask for

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use fwclient_core::http::Request;
 use fwclient_core::{Client, ErrorKind, Options, Remedy, Token};
 use serde_json::Value;
-use support::{Canned, CannedServer, DevServer, KeepAliveServer, http_answer};
+use support::{Canned, CannedServer, DevServer, KeepAliveServer, assert_no_token, http_answer};
 
 const GOOD: &str = "fake_token_123";
 const WRONG: &str = "another_fake_token_678";
@@ -611,4 +611,36 @@ fn the_devserver_log_never_holds_a_token() {
         "{log}"
     );
     assert!(!log.contains(GOOD), "{log}");
+}
+
+#[test]
+fn an_https_address_for_a_plain_http_server_names_the_http_one() {
+    // The first-hour mistake: 127.0.0.1:PORT without a scheme is https,
+    // and the server answers the TLS handshake in plain http.
+    let s = CannedServer::start(vec![Canned::Reply(http_answer(
+        400,
+        "text/plain",
+        "Bad Request",
+    ))]);
+    let plain = s.url.strip_prefix("http://").unwrap().to_owned();
+    let (c, _d) = client(&plain, None, Some(GOOD));
+    assert_eq!(c.server_address(), format!("https://{plain}"));
+    let e = c
+        .get(&format!("https://{plain}/info/api/v2/datastacks"))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Tls);
+    assert_eq!(e.remedy(), &Remedy::UseAddress(s.url.clone()));
+    assert!(
+        e.message()
+            .contains("the server answered in plain http, not https"),
+        "{}",
+        e.message()
+    );
+    // What reached it was a TLS handshake, never the token in clear.
+    let received = s.requests.lock().unwrap().clone();
+    assert_eq!(received.len(), 1, "one try: a TLS failure is not retried");
+    for r in &received {
+        assert!(!r.starts_with("GET "), "a plain request was sent");
+        assert_no_token(r.as_bytes(), GOOD, "the plain-http server");
+    }
 }

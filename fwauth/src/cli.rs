@@ -170,6 +170,7 @@ pub const COMMANDS: &[Command] = &[
         ],
         about: "caveclient's `setup-token` flow for SERVER (default: --server, else the\n\
                 library's default server):\n\
+                \x20 0. checks that the server answers, before asking for anything;\n\
                 \x20 1. shows the page of your tokens ({server}/sticky_auth/settings/tokens);\n\
                 \x20 2. reads the pasted token from a prompt that does not echo (standard input\n\
                 \x20    when it is not a terminal) and removes surrounding spaces; a token that\n\
@@ -182,7 +183,9 @@ pub const COMMANDS: &[Command] = &[
                 \x20    kept aside and replaced as in save-token);\n\
                 \x20 5. offers to save it for each datastack's local server too (Y/n/exit):\n\
                 \x20    the local server's {netloc}-cave-secret.json, and the datastack's\n\
-                \x20    server in cave_datastack_to_server_map.json.\n\
+                \x20    server in cave_datastack_to_server_map.json;\n\
+                \x20 6. says which file each Python tool will read (and which variable, such\n\
+                \x20    as $FW_AUTH_TOKEN, still wins over the saved token, if one does).\n\
                 Uses the cave layout (caveclient's files) unless --layout or\n\
                 $FW_SECRETS_LAYOUT says otherwise; the framework layout has no per-datastack\n\
                 files, so step 5 is skipped there. A browser is opened only with --open.\n\
@@ -277,6 +280,32 @@ fn usage_error(message: String, command: Option<&Command>) -> CliError {
     CliError::new(exit::USAGE, format!("{message} (see {hint})"))
 }
 
+/// The command `typed` is most likely a typo of: the closest name (by
+/// edits, a swap of two letters counting as one) within a third of its
+/// length. A token typed by mistake is never close to any.
+fn nearest_command(typed: &str) -> Option<&'static str> {
+    COMMANDS
+        .iter()
+        .map(|c| (strsim::damerau_levenshtein(typed, c.name), c.name))
+        .filter(|(edits, name)| *edits <= (name.len() / 3).max(1))
+        .min_by_key(|(edits, _)| *edits)
+        .map(|(_, name)| name)
+}
+
+/// An unknown command: the nearest one when there is one, else the list
+/// (never the word typed, which may be a token). `help` is "help " when
+/// it followed `fwauth help`.
+fn unknown_command(typed: &str, what: &str, help: &str) -> CliError {
+    let message = match nearest_command(typed) {
+        Some(name) => format!("{what}; did you mean `fwauth {help}{name}`?"),
+        None => {
+            let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+            format!("{what}; the commands are {}", names.join(", "))
+        }
+    };
+    usage_error(message, None)
+}
+
 /// Parses the arguments after the program name.
 pub fn parse(argv: &[String]) -> Result<Invocation<'static>, CliError> {
     let mut globals = Globals::default();
@@ -295,18 +324,12 @@ pub fn parse(argv: &[String]) -> Result<Invocation<'static>, CliError> {
                 None if arg == "help" && !only_args => help = true,
                 None if help => {
                     return find(arg).map(|c| Invocation::Help(Some(c))).ok_or_else(|| {
-                        usage_error("unknown command after `help`".to_owned(), None)
+                        unknown_command(arg, "unknown command after `help`", "help ")
                     });
                 }
                 None => {
-                    command = Some(find(arg).ok_or_else(|| {
-                        usage_error(
-                            "unknown command; the commands are token, status, save-token, \
-                             new-token, setup-token, whoami and get"
-                                .to_owned(),
-                            None,
-                        )
-                    })?);
+                    command =
+                        Some(find(arg).ok_or_else(|| unknown_command(arg, "unknown command", ""))?);
                 }
                 Some(_) => args.push(arg.clone()),
             }
@@ -587,6 +610,30 @@ mod tests {
     }
 
     #[test]
+    fn typos_name_the_nearest_command() {
+        for (typed, meant) in [
+            (&["stauts"][..], "did you mean `fwauth status`?"),
+            (
+                &["help", "stauts"][..],
+                "did you mean `fwauth help status`?",
+            ),
+            (&["whomai"][..], "did you mean `fwauth whoami`?"),
+            (
+                &["setup-tokne", "--server", "h"][..],
+                "did you mean `fwauth setup-token`?",
+            ),
+            (&["tokne"][..], "did you mean `fwauth token`?"),
+        ] {
+            let e = err(typed);
+            assert_eq!(e.code, exit::USAGE);
+            assert!(e.message.contains(meant), "{typed:?}: {}", e.message);
+            let word = typed.iter().find(|w| **w != "help").unwrap();
+            assert!(!e.message.contains(word), "{}", e.message);
+        }
+        assert!(err(&["frobnicate"]).message.contains("the commands are"));
+    }
+
+    #[test]
     fn errors_never_repeat_values_or_arguments() {
         let secret = "0123456789abcdef0123456789abcdef";
         for s in [
@@ -602,6 +649,11 @@ mod tests {
             assert!(!e.message.contains(secret), "{s:?}: {}", e.message);
         }
         assert!(err(&["save-token", "x"]).message.contains("shell history"));
+        assert!(
+            err(&[secret])
+                .message
+                .contains("the commands are token, status")
+        );
         assert!(err(&["get"]).message.contains("missing argument URL"));
         assert!(err(&[]).message.contains("no command"));
         assert!(err(&["get", "-o"]).message.contains("needs a value"));

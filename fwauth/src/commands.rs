@@ -12,7 +12,7 @@ use fwclient_core::secrets::audit::permission_warnings;
 use fwclient_core::secrets::file::{self, Saved};
 use fwclient_core::secrets::layout::{CAVE_FILE, ENV_LAYOUT, FRAMEWORK_FILE};
 use fwclient_core::{
-    AddressSource, Auth, Client, Layout, Options, SaveOptions, Token, TokenSource,
+    AddressSource, Auth, Client, Layout, Options, Remedy, SaveOptions, Token, TokenSource,
     auth::diagnose,
     http::{Request, Stream},
     setup,
@@ -23,6 +23,7 @@ use crate::browser;
 use crate::cli::{Globals, Parsed};
 use crate::exit::{self, CliError};
 use crate::prompt;
+use crate::remedy;
 
 type Outcome = Result<(), CliError>;
 
@@ -102,6 +103,20 @@ fn no_token(auth: &Auth) -> CliError {
             fallback.display()
         ),
     )
+}
+
+/// For users of the framework layout's file who also use caveclient: how
+/// to share caveclient's files instead (caveclient reads
+/// chunkedgraph-secret.json only as a deprecated fallback, with a warning).
+fn caveclient_layout_note(g: &Globals, auth: &Auth) -> Option<String> {
+    let chosen = g.layout_given || std::env::var_os(ENV_LAYOUT).is_some_and(|v| !v.is_empty());
+    (auth.layout() == Layout::Framework && !chosen).then(|| {
+        format!(
+            "caveclient reads {CAVE_FILE} and warns that {FRAMEWORK_FILE} is deprecated; \
+             to share caveclient's files, choose the cave layout: export {ENV_LAYOUT}=cave \
+             (or --layout cave), then save the token again (fwauth save-token --overwrite)"
+        )
+    })
 }
 
 fn why_layout(g: &Globals, auth: &Auth) -> String {
@@ -217,7 +232,10 @@ fn status(p: &Parsed<'_>) -> Outcome {
     for warning in permission_warnings(auth.secrets_dir(), &files) {
         line("warning", warning);
     }
-    print_report(&report);
+    if let Some(note) = caveclient_layout_note(&p.globals, &auth) {
+        line("caveclient", note);
+    }
+    print_report(&report, remedy::winning_variable(&auth.source()));
     if let Some(problem) = problem {
         return Err(problem.into());
     }
@@ -243,7 +261,7 @@ fn status(p: &Parsed<'_>) -> Outcome {
                     "server not reachable"
                 },
             );
-            return Err(e.into());
+            return Err(remedy::blame_variable(&auth, e).into());
         }
     }
     line(
@@ -258,7 +276,8 @@ fn status(p: &Parsed<'_>) -> Outcome {
 }
 
 /// The diagnosis's places, tools and disagreements, for people.
-fn print_report(report: &Value) {
+/// `variable`: the variable whose token is in use, if one is.
+fn print_report(report: &Value, variable: Option<&str>) {
     let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     let list = |k: &str| {
         report
@@ -284,8 +303,37 @@ fn print_report(report: &Value) {
         };
         println!("  {mark} {}{at}: {what}", text(&place, "place"));
     }
+    print_tools(report);
+    let disagreements = list("disagreements");
+    if disagreements.is_empty() {
+        println!("disagreements: none");
+    }
+    for d in disagreements {
+        println!("disagreement: {}", text(&d, "problem"));
+        if let Some(variable) = variable {
+            // Copying the variable's token over the files is right only
+            // when the variable holds the good token.
+            println!("  fix: if the file's token is the right one: unset {variable}");
+            println!(
+                "  or, if ${variable} holds the right one: {}",
+                text(&d, "fix")
+            );
+        } else {
+            println!("  fix: {}", text(&d, "fix"));
+        }
+    }
+}
+
+/// The diagnosis's list of the file each Python tool reads.
+fn print_tools(report: &Value) {
+    let text = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
     println!("what the Python tools read:");
-    for tool in list("tools") {
+    let tools = report
+        .get("tools")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for tool in tools {
         let agrees = tool.get("agrees") == Some(&Value::Bool(true));
         let uses = match (tool.get("uses").and_then(Value::as_str), agrees) {
             (Some(path), true) => format!("{path}, {} (the same token)", text(&tool, "token")),
@@ -294,14 +342,6 @@ fn print_report(report: &Value) {
             (None, false) => "no token (DIFFERENT)".to_owned(),
         };
         println!("    {:<26}{uses}", text(&tool, "tool"));
-    }
-    let disagreements = list("disagreements");
-    if disagreements.is_empty() {
-        println!("disagreements: none");
-    }
-    for d in disagreements {
-        println!("disagreement: {}", text(&d, "problem"));
-        println!("  fix: {}", text(&d, "fix"));
     }
 }
 
@@ -461,7 +501,9 @@ fn whoami(p: &Parsed<'_>) -> Outcome {
     if client.auth().usable_token()?.is_none() {
         return Err(no_token(client.auth()));
     }
-    let me = client.whoami()?;
+    let me = client
+        .whoami()
+        .map_err(|e| remedy::blame_variable(client.auth(), e))?;
     if p.flag("json") {
         println!(
             "{}",
@@ -482,14 +524,15 @@ fn get(p: &Parsed<'_>) -> Outcome {
     } else {
         target.clone()
     };
+    let blame = |e| remedy::blame_variable(client.auth(), e);
     if client.datastack().is_some() {
         // Learning the local server makes it a trusted origin.
-        client.datastack_info()?;
+        client.datastack_info().map_err(blame)?;
     }
     // The body is streamed, never held whole: to a temporary file beside
     // FILE, renamed over it at the end (a failure leaves no partial file),
     // or to standard output as it arrives.
-    let mut stream = client.open(&Request::get(&url))?;
+    let mut stream = client.open(&Request::get(&url)).map_err(blame)?;
     match p.value("output") {
         Some(out) => write_file_atomically(Path::new(out), &mut stream)?,
         None => {
@@ -576,6 +619,15 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
     let opts = setup::options(&opts)?;
     let auth = Arc::new(Auth::new(&opts)?);
     let server = auth.server_address().to_owned();
+    // Before asking for anything: a server that cannot be reached (or an
+    // https address for a plain-http one) ends here.
+    setup::reach(&auth, &opts)?;
+    if let Some(variable) = remedy::winning_variable(&Auth::new(&opts)?.source()) {
+        println!(
+            "Note: ${variable} is set: it wins over the token saved here until you run \
+             `unset {variable}`."
+        );
+    }
     let page = auth.token_page_url();
     if p.flag("open") {
         open_in_browser(&page);
@@ -618,15 +670,14 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
         println!("{}", saved_line(&path, saved));
     }
     if datastacks.is_empty() {
-        println!("No datastacks found. Setup complete!");
-        return finish_setup(&auth);
+        return finish_setup(&auth, &opts, &token, "No datastacks found. ");
     }
     if !setup::offers_datastack_step(&auth) {
-        println!(
-            "The {} layout keeps no per-datastack files. Setup complete!",
+        let note = format!(
+            "The {} layout keeps no per-datastack files. ",
             Layout::Framework.name()
         );
-        return finish_setup(&auth);
+        return finish_setup(&auth, &opts, &token, &note);
     }
     println!("Datastacks you can see: {}", datastacks.join(", "));
     let chosen = choose_datastacks(&datastacks)?;
@@ -657,10 +708,7 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
         }
     }
     match first_failure {
-        None => {
-            println!("Setup complete!");
-            finish_setup(&auth)
-        }
+        None => finish_setup(&auth, &opts, &token, ""),
         Some(e) => {
             println!("Setup complete, except for the datastacks above that failed.");
             Err(e)
@@ -668,8 +716,24 @@ fn setup_token(p: &Parsed<'_>) -> Outcome {
     }
 }
 
-/// After a setup for a server that is not the default: how to make it one.
-fn finish_setup(auth: &Auth) -> Outcome {
+/// The end of a setup: "Setup complete!" after `note`, unless a variable
+/// still wins over the saved token (then what to unset, and exit status
+/// 1); the file each Python tool reads; and, for a server that is not the
+/// default, how to make it one.
+fn finish_setup(auth: &Auth, opts: &Options, token: &Token, note: &str) -> Outcome {
+    let now = Auth::new(opts)?;
+    let overridden = match remedy::winning_variable(&now.source()) {
+        Some(variable) if now.token().as_ref() != Some(token) => Some(variable),
+        _ => None,
+    };
+    match overridden {
+        None => println!("{note}Setup complete!"),
+        Some(variable) => println!(
+            "{note}The token is saved, but ${variable} is set and wins over it: \
+             every program (fwauth, libfwclient) still uses the token from ${variable}."
+        ),
+    }
+    print_tools(&diagnose::report(&Arc::new(now)));
     let server = auth.server_address();
     if auth.server_source() == AddressSource::Option && server != DEFAULT_SERVER_ADDRESS {
         let current = std::env::var(ENV_SERVER_ADDRESS).ok();
@@ -681,7 +745,14 @@ fn finish_setup(auth: &Auth) -> Outcome {
             );
         }
     }
-    Ok(())
+    match overridden {
+        None => Ok(()),
+        Some(variable) => Err(CliError::new(
+            exit::FAILURE,
+            format!("the saved token is not used while ${variable} is set"),
+        )
+        .with_remedy(Remedy::UnsetVariable(variable.to_owned()))),
+    }
 }
 
 /// A yes/no question whose default is yes; end of input is no.

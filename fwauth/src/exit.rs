@@ -75,6 +75,12 @@ impl CliError {
         }
     }
 
+    /// The same error with `remedy` said after it.
+    pub fn with_remedy(mut self, remedy: Remedy) -> CliError {
+        self.remedy = remedy;
+        self
+    }
+
     /// Prints the message with its fix (and how to set up a token, for
     /// token problems no other fix covers) and gives the status. `server`:
     /// the --server (or setup-token SERVER) the user gave, kept in every
@@ -84,9 +90,9 @@ impl CliError {
             Some(s) => format!("fwauth --server {s}"),
             None => "fwauth".to_owned(),
         };
-        match remedy::in_fwauth(&self.remedy, &fwauth) {
-            Some(fix) => eprintln!("fwauth: {}; {fix}", self.message),
-            None => eprintln!("fwauth: {}", self.message),
+        eprintln!("fwauth: {}", self.message);
+        if let Some(fix) = remedy::in_fwauth(&self.remedy, &fwauth) {
+            eprintln!("fwauth: fix: {fix}");
         }
         let no_other_fix = matches!(self.remedy, Remedy::None | Remedy::LogIn);
         if matches!(self.code, NO_TOKEN | TOKEN_REJECTED) && no_other_fix {

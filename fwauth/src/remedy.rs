@@ -1,9 +1,12 @@
 //! What fixes a library error (its `Remedy`), in fwauth's words: commands
-//! and options of this program, never a library call.
+//! and options of this program, never a library call; and the one fix
+//! fwauth finds itself, a variable whose token wins over the saved one.
 
-use fwclient_core::Remedy;
+use fwclient_core::address::ENV_SERVER_ADDRESS;
 use fwclient_core::auth::diagnose::{SAVE_TOKEN_FOUND_IN, SAVE_TOKEN_IN_USE_TO};
+use fwclient_core::auth::{ENV_CAVE_TOKEN, ENV_TOKEN};
 use fwclient_core::secrets::file::INVALID_SUFFIX;
+use fwclient_core::{Auth, Error, ErrorKind, Remedy, TokenSource};
 use serde_json::Value;
 
 /// The fix for `remedy`, for the end of an error's line; `fwauth` is how
@@ -26,15 +29,45 @@ pub fn in_fwauth(remedy: &Remedy, fwauth: &str) -> Option<String> {
         Remedy::AllowInsecureHttp(_) => {
             "fwauth sends a token over plain http only to loopback; use https".to_owned()
         }
-        Remedy::SetServer => "name the server with --server URL".to_owned(),
-        Remedy::UseAddress(address) => format!("use --server {address}"),
-        Remedy::UnsetVariable(variable) => format!("unset ${variable}"),
+        Remedy::SetServer => format!(
+            "name the server: --server URL, or export {ENV_SERVER_ADDRESS}=URL for the whole \
+             shell (fw-devserver prints its URL when it starts)"
+        ),
+        Remedy::UseAddress(address) => format!(
+            "use {address}: --server {address}, or export {ENV_SERVER_ADDRESS}={address} \
+             for the whole shell"
+        ),
+        Remedy::UnsetVariable(variable) => format!(
+            "${variable} is set and wins over every saved token; run `unset {variable}` \
+             (and remove it from your shell's startup file) to use the saved one"
+        ),
         Remedy::AcceptTerms(url) => format!("open {url} in a browser and accept them"),
         Remedy::RunCommand(command) => format!("run `{command}`"),
         Remedy::ChooseProxy => "set NO_PROXY for this host, or HTTPS_PROXY (HTTP_PROXY for \
                                 http) to an http:// proxy"
             .to_owned(),
     })
+}
+
+/// The variable whose token wins over every saved file, when one does.
+pub fn winning_variable(source: &TokenSource) -> Option<&'static str> {
+    match source {
+        TokenSource::Environment => Some(ENV_TOKEN),
+        TokenSource::CaveEnvironment => Some(ENV_CAVE_TOKEN),
+        TokenSource::VariableFile { variable, .. } => Some(variable.name()),
+        _ => None,
+    }
+}
+
+/// A token a variable gave, refused by the server: saving another token
+/// (setup-token) changes nothing while the variable is set, so the fix is
+/// unsetting it.
+pub fn blame_variable(auth: &Auth, e: Error) -> Error {
+    let refused = matches!(e.kind(), ErrorKind::InvalidToken | ErrorKind::BadAuthHeader);
+    match winning_variable(&auth.source()) {
+        Some(variable) if refused => e.with_remedy(Remedy::UnsetVariable(variable.to_owned())),
+        _ => e,
+    }
 }
 
 /// `report` (the library's diagnosis) with the fix of each disagreement
@@ -96,5 +129,13 @@ mod tests {
                 .ends_with("add --datastack NAME")
         );
         assert_eq!(in_fwauth(&Remedy::LogIn, "fwauth"), None);
+        let r = in_fwauth(
+            &Remedy::UseAddress("http://127.0.0.1:39741".into()),
+            "fwauth",
+        )
+        .unwrap();
+        assert!(r.starts_with("use http://127.0.0.1:39741: --server http://127.0.0.1:39741"));
+        let r = in_fwauth(&Remedy::UnsetVariable("CAVE_TOKEN".into()), "fwauth").unwrap();
+        assert!(r.contains("`unset CAVE_TOKEN`"), "{r}");
     }
 }

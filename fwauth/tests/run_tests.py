@@ -23,11 +23,13 @@ import select
 import shlex
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
 import tempfile
 import termios
+import threading
 import time
 import traceback
 
@@ -751,6 +753,7 @@ def setup_token_overwrites_and_respects_the_layout(home):
 def setup_token_stops_when_the_server_is_unreachable(home):
     r = fwauth(home, "setup-token", "http://127.0.0.1:1", stdin=f"{HEX}\n")
     check(r.code == NETWORK and home.files() == [], r)
+    check("Visit" not in r.out, f"the server is reached before the token is asked for\n{r}")
 
 
 # ------------------------------------------------------------------ the first hour (issue 13)
@@ -861,7 +864,7 @@ def server_addresses_as_typed(home):
     check(r.code == OK and "minnie65_public" in r.out, f"a trailing slash is dropped\n{r}")
     r = fwauth(home, "--server", "global.daf-apis.com/", "status", "--offline")
     check("server:       https://global.daf-apis.com (from --server)" in r.out, r)
-    for bad, fix in (("ftp://h.org", "https://h.org"), ("https://h.org/?x=1", "https://h.org"), ("http:/h.org", "https://h.org")):
+    for bad, fix in (("ftp://h.org", "https://h.org"), ("https://h.org/?x=1", "https://h.org"), ("http:/h.org", "http://h.org")):
         r = fwauth(home, "--server", bad, "status", "--offline")
         check(r.code == USAGE and f'use "{fix}"' in r.err, f"{bad}: {r}")
 
@@ -924,6 +927,147 @@ def status_says_when_the_secrets_directory_does_not_exist(home):
     home.write("cave-secret.json", json.dumps({"token": SEED}))
     r = fwauth(home, "status", "--offline")
     check("cave (chosen: the secrets directory holds cave-secret.json and no chunkedgraph-secret.json)" in r.out, r)
+
+
+# ------------------------------------------------------------------ the first hour, round two (issue 22)
+
+
+@test
+def an_https_address_for_a_plain_http_server_names_the_http_one(home):
+    plain = netloc(url())  # 127.0.0.1:PORT without a scheme is https
+    r = fwauth(home, "setup-token", plain, stdin=f"{HEX}\nexit\n")
+    check(r.code == NETWORK and "the server answered in plain http, not https" in r.err, r)
+    check(f"fwauth: fix: use http://{plain}: --server http://{plain}, or export FW_SERVER_ADDRESS=http://{plain}" in r.err, r)
+    check("InvalidContentType" in r.err and "Visit" not in r.out and home.files() == [], f"stopped before asking\n{r}")
+    check("setup-token (guided)" not in r.err, f"no setup hint for an address problem\n{r}")
+    home.write("chunkedgraph-secret.json", json.dumps({"token": SEED}))
+    r = fwauth(home, "--server", plain, "whoami")
+    check(r.code == NETWORK and f"fix: use http://{plain}:" in r.err, r)
+    # A mistyped scheme keeps the user's scheme.
+    r = fwauth(home, "--server", f"http:/{plain}", "status", "--offline")
+    check(r.code == USAGE and f'use "http://{plain}"' in r.err and f"fix: use http://{plain}:" in r.err, r)
+    r = fwauth(home, "--server", f"http://{plain}", "whoami")
+    check(r.code == OK and "Ada Lovelace" in r.out, r)
+
+
+class RecordingProxy:
+    """A proxy on 127.0.0.1 that records what each connection sends first,
+    then closes it: where a request would have gone, without going there."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.received = []
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                conn.settimeout(10)
+                data = b""
+                while b"\r\n\r\n" not in data:
+                    try:
+                        chunk = conn.recv(4096)
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    data += chunk
+                self.received.append(data)
+
+    def close(self):
+        self.sock.close()
+
+
+@test
+def setup_token_without_a_server_stops_before_asking_and_names_the_way(home):
+    proxy = RecordingProxy()
+    try:
+        env = home.env(HTTPS_PROXY=proxy.url, https_proxy=None, NO_PROXY="", no_proxy="")
+        r = fwauth(home, "setup-token", stdin=f"{HEX}\nexit\n", env=env)
+    finally:
+        proxy.close()
+    check(r.code == NETWORK and "Visit" not in r.out and home.files() == [], r)
+    check("fwauth: fix: name the server: --server URL, or export FW_SERVER_ADDRESS=URL" in r.err, r)
+    check(proxy.received and all(b.startswith(b"CONNECT global.daf-apis.com:443 ") for b in proxy.received), proxy.received)
+    check(not any(HEX.encode() in b for b in proxy.received), "no token went anywhere")
+
+
+@test
+def a_variable_that_overrides_the_saved_token_is_named_with_its_unset(home):
+    env = home.env(FW_AUTH_TOKEN=WRONG)
+    r = fwauth(home, "setup-token", url(), stdin=f"{HEX}\nexit\n", env=env)
+    check(r.code == FAILURE and "Setup complete!" not in r.out, r)
+    check("Note: $FW_AUTH_TOKEN is set: it wins over the token saved here until you run `unset FW_AUTH_TOKEN`." in r.out, r)
+    check("The token is saved, but $FW_AUTH_TOKEN is set and wins over it" in r.out, r)
+    check("fwauth: fix: $FW_AUTH_TOKEN is set and wins over every saved token; run `unset FW_AUTH_TOKEN`" in r.err, r)
+    check(json.loads(home.read("cave-secret.json")) == {"token": HEX}, home.files())
+    # whoami and status do not send the user back to setup-token.
+    r = fwauth(home, "--server", url(), "whoami", env=env)
+    check(r.code == REJECTED and "run `unset FW_AUTH_TOKEN`" in r.err and "setup-token" not in r.err, r)
+    r = fwauth(home, "--server", url(), "status", env=env)
+    check(r.code == REJECTED and "run `unset FW_AUTH_TOKEN`" in r.err and "setup-token" not in r.err, r)
+    check("  fix: if the file's token is the right one: unset FW_AUTH_TOKEN\n" in r.out, r)
+    r = fwauth(home, "--server", url(), "get", "/info/api/v2/datastacks", env=env)
+    check(r.code == REJECTED and "run `unset FW_AUTH_TOKEN`" in r.err, r)
+    # Every variable that wins is named (the token source tells which).
+    wrong_file = os.path.join(home.dir, "wrong-token")
+    with open(wrong_file, "w") as f:
+        f.write(WRONG + "\n")
+    for var, value in (("CAVE_TOKEN", WRONG), ("FW_AUTH_TOKEN_FILE", wrong_file), ("CAVE_TOKEN_FILE", wrong_file)):
+        r = fwauth(home, "--server", url(), "whoami", env=home.env(**{var: value}))
+        check(r.code == REJECTED and f"run `unset {var}`" in r.err, f"{var}: {r}")
+    # Once it is unset, the saved token is used.
+    r = fwauth(home, "--server", url(), "whoami")
+    check(r.code == OK and "Ada Lovelace" in r.out, r)
+    # The same token in the variable and the file: nothing to unset.
+    r = fwauth(home, "setup-token", url(), stdin=f"{HEX}\nexit\n", env=home.env(FW_AUTH_TOKEN=HEX))
+    check(r.code == OK and "Setup complete!" in r.out, r)
+
+
+@test
+def typos_name_the_nearest_command(home):
+    for typed, meant in ((["stauts"], "fwauth status"), (["help", "stauts"], "fwauth help status"), (["whomai"], "fwauth whoami")):
+        r = fwauth(home, *typed)
+        check(r.code == USAGE and f"did you mean `{meant}`?" in r.err, f"{typed}: {r}")
+    r = fwauth(home, HEX)
+    check(r.code == USAGE and "did you mean" not in r.err and "the commands are" in r.err, r)
+
+
+@test
+def a_bare_token_in_a_secret_file_is_called_that(home):
+    home.write("chunkedgraph-secret.json", SEED + "\n")
+    r = fwauth(home, "--server", url(), "whoami")
+    check(r.code == FILES and "it holds a bare token, without the JSON object around it" in r.err, r)
+    check(FORM in r.err and "expected" not in r.err, r)
+
+
+@test
+def status_and_setup_tell_caveclient_users_about_the_cave_layout(home):
+    home.write("chunkedgraph-secret.json", json.dumps({"token": SEED}))
+    r = fwauth(home, "--server", url(), "status", "--offline")
+    check(r.code == OK and "caveclient:   caveclient reads cave-secret.json and warns that chunkedgraph-secret.json is deprecated" in r.out, r)
+    check("export FW_SECRETS_LAYOUT=cave" in r.out, r)
+    r = fwauth(home, "--server", url(), "status", "--offline", env=home.env(FW_SECRETS_LAYOUT="framework"))
+    check(r.code == OK and "caveclient:" not in r.out, f"a chosen layout is the user's choice\n{r}")
+    # setup-token ends with the file each Python tool reads.
+    home2 = Home()
+    try:
+        r = fwauth(home2, "setup-token", url(), stdin=f"{HEX}\nexit\n")
+        check(r.code == OK and "Setup complete!" in r.out, r)
+        caveclient = re.search(r"^    caveclient +(\S+), ", r.out, re.M)
+        check(caveclient and caveclient.group(1) == home2.path(f"{netloc(url())}-cave-secret.json"), r)
+        for tool in ("cloud-volume", "cloud-files"):
+            check(re.search(rf"^    {tool} +\S+, .*\(the same token\)$", r.out, re.M), f"{tool}\n{r}")
+    finally:
+        home2.cleanup()
 
 
 # ------------------------------------------------------------------ main

@@ -342,6 +342,51 @@ void test_result_names(void) {
     CHECK(FW_OK == 0);
 }
 
+/* Every token source of the header, by name (enum fw_token_source). */
+#define FW_ALL_SOURCES(X)                                                                          \
+    X(FW_SOURCE_NONE)                                                                              \
+    X(FW_SOURCE_EXPLICIT)                                                                          \
+    X(FW_SOURCE_ENV)                                                                               \
+    X(FW_SOURCE_FILE)                                                                              \
+    X(FW_SOURCE_ENV_CAVE_TOKEN)                                                                    \
+    X(FW_SOURCE_ENV_TOKEN_FILE)                                                                    \
+    X(FW_SOURCE_ENV_CAVE_TOKEN_FILE)
+
+void test_token_source_names(void) {
+    fw_token_source known[] = {
+#define AS_SOURCE(source) source,
+        FW_ALL_SOURCES(AS_SOURCE)
+#undef AS_SOURCE
+    };
+#define CHECK_SOURCE_NAME(source) CHECK_STR(fw_token_source_name(source), #source);
+    FW_ALL_SOURCES(CHECK_SOURCE_NAME)
+#undef CHECK_SOURCE_NAME
+    size_t count = sizeof known / sizeof known[0];
+    /* Every number past the last one is unknown, and the string is static. */
+    for (uint32_t n = (uint32_t)count; n <= 1000; n++) {
+        CHECK_STR(fw_token_source_name(n), "FW_UNKNOWN_SOURCE");
+    }
+    CHECK_STR(fw_token_source_name(UINT32_MAX), "FW_UNKNOWN_SOURCE");
+    CHECK(fw_token_source_name(FW_SOURCE_ENV) == fw_token_source_name(FW_SOURCE_ENV));
+
+    /* What a program prints for the token in use. */
+    th_home h;
+    fw_auth *a = NULL;
+    fw_error *err = NULL;
+    fw_token_source kind = 99;
+    if (!th_home_enter(&h)) {
+        return;
+    }
+    setenv("FW_AUTH_TOKEN", "fake_token_123", 1);
+    if (CHECK_OK(fw_auth_new(NULL, &a, &err), err) &&
+        CHECK_OK(fw_auth_token_source(a, &kind, NULL, NULL, &err), err)) {
+        CHECK_STR(fw_token_source_name(kind), "FW_SOURCE_ENV");
+    }
+    unsetenv("FW_AUTH_TOKEN");
+    fw_auth_free(a);
+    th_home_leave(&h);
+}
+
 void test_version(void) {
     char want[64];
     const char *v = fw_version();

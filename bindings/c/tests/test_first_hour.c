@@ -59,6 +59,9 @@ void test_broken_secret_file_has_a_way_out(void) {
                 const char *m = fw_error_message(err);
                 CHECK_CONTAINS(m, file);
                 CHECK_CONTAINS(m, "is not valid JSON");
+                /* A token pasted alone is called that, in plain words. */
+                CHECK_CONTAINS(m, i == 0 ? "it holds a bare token, without the JSON object around it"
+                                         : "trailing comma at line 1");
                 CHECK_CONTAINS(m, "It should hold a JSON object such as {\"token\": \"<your token>\"}");
                 CHECK_CONTAINS(m, "FW_SAVE_OVERWRITE | FW_SAVE_REPLACE_INVALID");
                 CHECK_CONTAINS(m, ".invalid-<timestamp>");
@@ -105,6 +108,7 @@ void test_instructions_work_when_a_token_is_saved(void) {
         if (CHECK_OK(fw_auth_get_new_token(a, &how, &err), err)) {
             CHECK_CONTAINS(how, "fw_auth_save_token(auth, \"PASTE_YOUR_TOKEN_HERE\", NULL, NULL, 0, &err);");
             CHECK_CONTAINS(how, "auth.SaveToken(\"PASTE_YOUR_TOKEN_HERE\", nil)");
+            CHECK_CONTAINS(how, "Node: fw_auth_save_token(auth, 'PASTE_YOUR_TOKEN_HERE', null, null, 0, null)");
         }
         CLEAR_STR(how);
         CHECK_OK(fw_auth_save_token(a, "fake_token_123", NULL, NULL, 0, &err), err);
@@ -113,6 +117,8 @@ void test_instructions_work_when_a_token_is_saved(void) {
                                 "FW_SAVE_OVERWRITE, &err);");
             CHECK_CONTAINS(how, "o.overwrite = true; auth.save_token(\"PASTE_YOUR_TOKEN_HERE\", o);");
             CHECK_CONTAINS(how, "auth.SaveToken(\"PASTE_YOUR_TOKEN_HERE\", &fwclient.SaveOptions{Overwrite: true})");
+            CHECK_CONTAINS(how, "Node: fw_auth_save_token(auth, 'PASTE_YOUR_TOKEN_HERE', null, null, "
+                                "1 /* FW_SAVE_OVERWRITE */, null)");
         }
         CLEAR_STR(how);
         /* As the instructions say, with the new token pasted in. */

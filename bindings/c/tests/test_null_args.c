@@ -234,6 +234,7 @@ void test_null_arguments(void) {
     /* Strings */
     fw_string_free(NULL);
     CHECK(fw_result_name(FW_OK) != NULL);
+    CHECK(fw_token_source_name(FW_SOURCE_NONE) != NULL);
     CHECK(fw_version() != NULL);
     CHECK(fw_version_number() == FW_VERSION_NUMBER);
 

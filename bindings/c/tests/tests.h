@@ -19,6 +19,7 @@
     X(test_token_lookup_conventions)                                                               \
     X(test_bad_values)                                                                             \
     X(test_result_names)                                                                           \
+    X(test_token_source_names)                                                                     \
     X(test_version)                                                                                \
     X(test_error_accessors)                                                                        \
     X(test_null_arguments)                                                                         \

@@ -341,6 +341,12 @@ enum class TokenSourceKind : std::uint32_t {
   EnvCaveTokenFile = FW_SOURCE_ENV_CAVE_TOKEN_FILE,
 };
 
+/// The C name of a token source (fw_token_source_name), e.g.
+/// "FW_SOURCE_ENV"; "FW_UNKNOWN_SOURCE" for a number that is not one.
+inline std::string_view token_source_name(TokenSourceKind kind) {
+  return fw_token_source_name(static_cast<fw_token_source>(kind));
+}
+
 /// Settings for fw::Auth and fw::Client (fw_options). Each setter calls the
 /// C setter at once and throws if it refuses the value. Not thread-safe;
 /// move-only; may be destroyed as soon as the Auth or Client exists.

@@ -147,6 +147,8 @@ TEST_F(Auth, EnvironmentToken) {
   fw::Auth auth;
   EXPECT_EQ(auth.token(), "fake_token_123");
   EXPECT_EQ(auth.source().kind, fw::TokenSourceKind::Env);
+  EXPECT_EQ(fw::token_source_name(auth.source().kind), "FW_SOURCE_ENV");
+  EXPECT_EQ(fw::token_source_name(static_cast<fw::TokenSourceKind>(99)), "FW_UNKNOWN_SOURCE");
 }
 
 TEST_F(Auth, CaveLayout) {

@@ -191,6 +191,7 @@ FUNCTIONS = {
     "fw_stream_free": (None, [HANDLE]),
     "fw_string_free": (None, [c_void_p]),
     "fw_result_name": (STR, [c_uint32]),
+    "fw_token_source_name": (STR, [c_uint32]),
     "fw_version": (STR, []),
     "fw_version_number": (c_uint32, []),
 }

@@ -3,7 +3,7 @@
 
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::secrets::layout::{env_nonempty, expand_path};
 
 /// Environment variable naming a CA bundle trusted in addition to the system's.
@@ -112,4 +112,68 @@ fn with_system_roots(mut extra: Vec<Certificate<'static>>) -> Vec<Certificate<'s
             .map(|der| Certificate::from_der(der.as_ref()).to_owned()),
     );
     extra
+}
+
+/// The error for a TLS failure with `url`, from rustls's `cause`. A plain
+/// http answer to the handshake (its first bytes are not a TLS record: an
+/// `https://` address for a server that speaks http, such as fw-devserver)
+/// says so, with the `http://` origin as [`Remedy::UseAddress`].
+pub(super) fn failure(
+    url: &str,
+    cause: Option<&rustls::Error>,
+    shown: &dyn std::fmt::Display,
+) -> Error {
+    let plain_http = matches!(
+        cause,
+        Some(rustls::Error::InvalidMessage(
+            rustls::InvalidMessage::InvalidContentType
+        ))
+    );
+    match plain_http.then(|| http_origin(url)).flatten() {
+        Some(origin) => Error::new(
+            ErrorKind::Tls,
+            format!("{url}: the server answered in plain http, not https (TLS failure: {shown})"),
+        )
+        .with_remedy(Remedy::UseAddress(origin)),
+        None => Error::new(ErrorKind::Tls, format!("TLS failure with {url}: {shown}")),
+    }
+}
+
+/// `http://host[:port]` for an `https://` URL (no user-info, path or query).
+fn http_origin(url: &str) -> Option<String> {
+    let uri = url.parse::<ureq::http::Uri>().ok()?;
+    if uri.scheme_str() != Some("https") {
+        return None;
+    }
+    let authority = uri.authority()?;
+    let host_port = authority
+        .as_str()
+        .rsplit_once('@')
+        .map_or(authority.as_str(), |(_, h)| h);
+    Some(format!("http://{host_port}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plain_http_answer_names_the_http_address() {
+        let cause = rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType);
+        let e = failure(
+            "https://u:p@127.0.0.1:39741/info/x?y=1",
+            Some(&cause),
+            &cause,
+        );
+        assert_eq!(e.kind(), ErrorKind::Tls);
+        assert_eq!(
+            e.remedy(),
+            &Remedy::UseAddress("http://127.0.0.1:39741".to_owned())
+        );
+        assert!(e.message().contains("plain http"), "{}", e.message());
+        let other = rustls::Error::DecryptError;
+        let e = failure("https://h.org/x", Some(&other), &other);
+        assert_eq!(e.remedy(), &Remedy::None);
+        assert!(e.message().starts_with("TLS failure with https://h.org/x"));
+    }
 }

@@ -727,15 +727,14 @@ pub(super) fn classify(e: ureq::Error, url: &str, opts: &HttpOptions) -> Failure
             transient: false,
         },
         ureq::Error::Io(io) => {
-            if io
+            if let Some(cause) = io
                 .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
             {
-                return fail(
-                    ErrorKind::Tls,
-                    format!("TLS failure with {url}: {io}"),
-                    false,
-                );
+                return Failure {
+                    error: tls::failure(url, Some(cause), &io),
+                    transient: false,
+                };
             }
             match io.kind() {
                 IoKind::TimedOut | IoKind::WouldBlock => Failure {
@@ -762,14 +761,14 @@ pub(super) fn classify(e: ureq::Error, url: &str, opts: &HttpOptions) -> Failure
             format!("cannot reach {url}: {e}"),
             false,
         ),
-        ureq::Error::Tls(_)
-        | ureq::Error::Rustls(_)
-        | ureq::Error::Pem(_)
-        | ureq::Error::TlsRequired => fail(
-            ErrorKind::Tls,
-            format!("TLS failure with {url}: {e}"),
-            false,
-        ),
+        ureq::Error::Rustls(ref cause) => Failure {
+            error: tls::failure(url, Some(cause), &e),
+            transient: false,
+        },
+        ureq::Error::Tls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => Failure {
+            error: tls::failure(url, None, &e),
+            transient: false,
+        },
         ureq::Error::BadUri(_) | ureq::Error::Http(_) => fail(
             ErrorKind::InvalidUrl,
             format!("invalid URL \"{url}\": {e}"),

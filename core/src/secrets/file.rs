@@ -26,8 +26,7 @@ pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
     match parsed {
         Ok(Value::Object(map)) => Ok(Some(map)),
         Ok(_) => Err(unparseable(path, "does not hold a JSON object")),
-        // serde_json's message gives line and column, never the file's text.
-        Err(e) => Err(unparseable(path, &format!("is not valid JSON ({e})"))),
+        Err(e) => Err(unparseable(path, &not_json(&text, &e))),
     }
 }
 
@@ -206,8 +205,7 @@ fn token_in(path: &Path, text: &[u8], key: &str) -> Result<Option<Token>> {
         if e.is_data() {
             unparseable(path, "does not hold a JSON object")
         } else {
-            // serde_json's message gives line and column, never the file's text.
-            unparseable(path, &format!("is not valid JSON ({e})"))
+            unparseable(path, &not_json(text, &e))
         }
     })?;
     match value {
@@ -405,6 +403,20 @@ pub const EXPECTED_FORM: &str =
 pub const INVALID_SUFFIX: &str = ".invalid-";
 
 /// A file that is not a JSON object: it cannot be merged into, only replaced.
+/// What is wrong with `text`, which `e` says is not JSON, in plain words:
+/// a token pasted alone (the usual mistake) is called that; anything else
+/// keeps serde_json's line and column (never the file's text).
+fn not_json(text: &[u8], e: &serde_json::Error) -> String {
+    let trimmed = String::from_utf8_lossy(text.trim_ascii()).into_owned();
+    let bare_token = !trimmed.starts_with(['{', '[', '"'])
+        && Token::new(&zeroize::Zeroizing::new(trimmed)).is_ok();
+    if bare_token {
+        "is not valid JSON: it holds a bare token, without the JSON object around it".to_owned()
+    } else {
+        format!("is not valid JSON ({e})")
+    }
+}
+
 fn unparseable(path: &Path, what: &str) -> Error {
     secret_error(path, &format!("{what}. {EXPECTED_FORM}"))
         .with_remedy(Remedy::ReplaceInvalid(path.display().to_string()))
