@@ -84,7 +84,9 @@ pub struct HttpDetail {
     pub server_id: Option<String>,
     /// The URL the request went to (never holds a token: tokens are never put in URLs).
     pub url: Option<String>,
-    /// The raw body of the answer.
+    /// The raw body of the answer, its first
+    /// [`ERROR_BODY_LIMIT`](crate::http::transport::ERROR_BODY_LIMIT) bytes
+    /// (64 KiB) at most: an excerpt for the error, never read further.
     pub body: Vec<u8>,
     /// `data.tos_form_url` of a `missing_tos` answer.
     pub tos_form_url: Option<String>,

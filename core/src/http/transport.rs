@@ -22,7 +22,7 @@ use super::cancel::{self, RequestOptions};
 use super::origin::{Origin, parse_uri, resolve_location};
 use super::proxy::Proxies;
 use super::response::Response;
-use super::stream::{BodyReader, Stream};
+use super::stream::{BodyReader, Limits, Stream};
 use super::{resolve, retry, secrets, tls};
 use crate::error::{Error, ErrorKind, HttpDetail, Result};
 use crate::options::HttpOptions;
@@ -36,6 +36,9 @@ const USER_AGENT: &str = concat!("fwclient/", env!("CARGO_PKG_VERSION"));
 /// earlier than it a read or write that starts in a request's first
 /// AGENT_TIMEOUT_SLACK may time out (see `Transport::new`).
 const AGENT_TIMEOUT_SLACK: Duration = Duration::from_millis(1);
+/// How much of the body of an answer that is not 2xx is read: the excerpt
+/// an error carries (`HttpDetail::body`), all that is parsed and redacted.
+pub const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 /// Sent with every request that carries no token, so services answer JSON
 /// errors, not a login page (an `Authorization` header does that already).
 const X_REQUESTED_WITH: HeaderName = HeaderName::from_static("x-requested-with");
@@ -246,11 +249,16 @@ impl Transport {
     ) -> Result<Stream> {
         let secrets = Secrets([token, None]);
         let total = per_request.timeout.unwrap_or(self.opts.total_timeout);
+        let limits = Limits {
+            cancel: per_request.cancel.clone(),
+            deadline: deadline_after(total),
+            total,
+        };
         let (head, reader) = cancel::scope(per_request.cancel.as_ref(), || {
             self.send_inner(req, token, None, &secrets, BodyMode::Stream, total)
         })
         .map_err(|e| secrets.redact(e))?;
-        Ok(Stream::new(head, reader, self.opts.clone()))
+        Ok(Stream::new(head, reader, self.opts.clone(), limits))
     }
 
     fn send_inner(
@@ -263,7 +271,7 @@ impl Transport {
         total: Duration,
     ) -> Result<Answer> {
         refuse_token_in_url(req.url)?;
-        let deadline = Instant::now() + total;
+        let deadline = deadline_after(total);
         let first_uri = parse_uri(req.url)?;
         let first = Origin::of_uri(&first_uri, req.url)?;
         // Borrowed until a redirect changes them.
@@ -334,7 +342,7 @@ impl Transport {
                 token: send_token,
                 route: route.index(),
             };
-            let (mut resp, reader, tries) = self.with_retries(&call, deadline, mode, total)?;
+            let (mut resp, reader, note) = self.with_retries(&call, deadline, mode, total)?;
             let location = match resp.status {
                 301 | 302 | 303 | 307 | 308 => resp.header("location"),
                 _ => None,
@@ -397,7 +405,7 @@ impl Transport {
             return if resp.is_success() {
                 Ok((resp, reader))
             } else {
-                Err(answer::error_for(&resp, &ctx).note(&tries_note(tries)))
+                Err(answer::error_for(&resp, &ctx).note(&note))
             };
         }
         Err(Error::new(
@@ -430,8 +438,9 @@ impl Transport {
     }
 
     /// Tries `call` until an answer that is not worth retrying, the last
-    /// try allowed, or the deadline; returns the last outcome and the number
-    /// of tries made. Every try of every request goes through this loop
+    /// try allowed, or the deadline; returns the last outcome and the note
+    /// for its error (the number of tries made, and a server's wait that
+    /// would have ended past the deadline). Every try of every request goes through this loop
     /// (the one place a per-request check between tries belongs).
     fn with_retries(
         &self,
@@ -439,7 +448,7 @@ impl Transport {
         deadline: Instant,
         mode: BodyMode,
         total: Duration,
-    ) -> Result<(Response, Option<BodyReader>, u32)> {
+    ) -> Result<(Response, Option<BodyReader>, String)> {
         let idempotent = retry::is_idempotent(call.method);
         let mut tries = 0;
         loop {
@@ -450,7 +459,7 @@ impl Transport {
             if remaining.is_zero() {
                 return Err(timeout(call.url, total).note(&tries_note(tries)));
             }
-            let outcome = self.attempt(call, remaining, mode);
+            let outcome = self.attempt(call, remaining, mode, total);
             tries += 1;
             // The one cancel check point of an attempt: whatever failed
             // after the flag was raised failed because of it.
@@ -474,14 +483,24 @@ impl Transport {
             );
             // A pause that would end past the deadline is not taken: the
             // caller gets this answer now rather than a timeout later.
-            if give_up || pause >= deadline.saturating_duration_since(Instant::now()) {
+            let past_deadline = pause >= deadline.saturating_duration_since(Instant::now());
+            if give_up || past_deadline {
+                let mut note = tries_note(tries);
+                if let Some(after) = retry_after.filter(|_| !give_up) {
+                    note.push_str(&format!(
+                        " (the server asked to wait {} s before another try, past the \
+                         request's deadline)",
+                        after.as_secs()
+                    ));
+                }
                 return match outcome {
-                    Ok((resp, reader)) => Ok((resp, reader, tries)),
-                    Err(f) => Err(f.error.note(&tries_note(tries))),
+                    Ok((resp, reader)) => Ok((resp, reader, note)),
+                    Err(f) => Err(f.error.note(&note)),
                 };
             }
-            // The pause notices a cancel within cancel::CHECK_EVERY.
-            let wake = Instant::now() + pause;
+            // The pause notices a cancel within cancel::CHECK_EVERY (it
+            // ends before the deadline, checked above).
+            let wake = deadline_after(pause);
             while !cancel::triggered() && Instant::now() < wake {
                 std::thread::sleep(
                     cancel::CHECK_EVERY.min(wake.saturating_duration_since(Instant::now())),
@@ -495,6 +514,7 @@ impl Transport {
         call: &Call<'_>,
         remaining: Duration,
         mode: BodyMode,
+        total: Duration,
     ) -> std::result::Result<Answer, Failure> {
         let request = call.build().map_err(|error| Failure {
             error,
@@ -514,7 +534,7 @@ impl Transport {
         // bounds a first try; a retry or a redirect gets what is left.
         let agent = self.agents.get(call.route);
         let request = if remaining <= self.opts.total_timeout
-            && remaining + AGENT_TIMEOUT_SLACK >= self.opts.total_timeout
+            && remaining.saturating_add(AGENT_TIMEOUT_SLACK) >= self.opts.total_timeout
         {
             request
         } else {
@@ -525,7 +545,7 @@ impl Transport {
         };
         let mut resp = agent
             .run(request)
-            .map_err(|e| classify(e, call.url, &self.opts))?;
+            .map_err(|e| classify(e, call.url, &self.opts, total))?;
         let status = resp.status().as_u16();
         let headers = std::mem::take(resp.headers_mut());
         let head = |headers, body| Response {
@@ -538,6 +558,22 @@ impl Transport {
         if mode == BodyMode::Stream && (200..300).contains(&status) {
             let reader = (call.method != "HEAD").then(|| resp.into_body().into_reader());
             return Ok((head(headers, Vec::new()), reader));
+        }
+        if !(200..300).contains(&status) {
+            // Not a body the caller asked for: an excerpt for the error
+            // (the rest is never read, and the connection is closed).
+            let mut excerpt = Vec::new();
+            if call.method != "HEAD" {
+                resp.body_mut()
+                    .as_reader()
+                    .take(ERROR_BODY_LIMIT)
+                    .read_to_end(&mut excerpt)
+                    .map_err(|e| Failure {
+                        transient: false,
+                        ..classify(ureq::Error::from(e), call.url, &self.opts, total)
+                    })?;
+            }
+            return Ok((head(headers, excerpt), None));
         }
         let limit = self.opts.max_body_bytes;
         let declared = headers
@@ -564,7 +600,7 @@ impl Transport {
                 // Bytes of the answer arrived: never tried again.
                 .map_err(|e| Failure {
                     transient: false,
-                    ..classify(ureq::Error::from(e), call.url, &self.opts)
+                    ..classify(ureq::Error::from(e), call.url, &self.opts, total)
                 })?;
             body
         };
@@ -668,6 +704,13 @@ fn steady_io_timeout(total: Duration) -> Option<Duration> {
         .filter(|t| *t >= AGENT_TIMEOUT_SLACK)
 }
 
+/// The instant `after` from now; a wait too long for the clock (a
+/// timeout of centuries) is cut to a century, which no request outlives.
+fn deadline_after(after: Duration) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    Instant::now() + after.min(CENTURY)
+}
+
 /// How many tries a request took, for its error message ("" for one).
 fn tries_note(tries: u32) -> String {
     if tries > 1 {
@@ -678,7 +721,7 @@ fn tries_note(tries: u32) -> String {
 }
 
 /// The overall limit of a request (all tries and redirects) was reached.
-fn timeout(url: &str, after: Duration) -> Error {
+pub(super) fn timeout(url: &str, after: Duration) -> Error {
     Error::new(
         ErrorKind::Timeout,
         format!(
@@ -688,8 +731,9 @@ fn timeout(url: &str, after: Duration) -> Error {
     )
 }
 
-/// The error for a timeout the agent reports: connecting, or the rest.
-fn agent_timeout(which: ureq::Timeout, url: &str, opts: &HttpOptions) -> Error {
+/// The error for a timeout the agent reports: connecting, or the rest
+/// (`total`, the request's limit).
+fn agent_timeout(which: ureq::Timeout, url: &str, opts: &HttpOptions, total: Duration) -> Error {
     match which {
         ureq::Timeout::Connect | ureq::Timeout::Resolve => Error::new(
             ErrorKind::Timeout,
@@ -698,7 +742,7 @@ fn agent_timeout(which: ureq::Timeout, url: &str, opts: &HttpOptions) -> Error {
                 opts.connect_timeout.as_millis()
             ),
         ),
-        _ => timeout(url, opts.total_timeout),
+        _ => timeout(url, total),
     }
 }
 
@@ -709,15 +753,17 @@ fn too_large(url: &str, limit: u64) -> Error {
     )
 }
 
-/// The error kind of a failed exchange, and whether it is worth retrying.
-pub(super) fn classify(e: ureq::Error, url: &str, opts: &HttpOptions) -> Failure {
+/// The error kind of a failed exchange, and whether it is worth retrying;
+/// `total` is the request's overall limit (its own timeout, or the
+/// client's), named when it ran out.
+pub(super) fn classify(e: ureq::Error, url: &str, opts: &HttpOptions, total: Duration) -> Failure {
     let fail = |kind, what: String, transient| Failure {
         error: Error::new(kind, what),
         transient,
     };
     match e {
         ureq::Error::Timeout(which) => Failure {
-            error: agent_timeout(which, url, opts),
+            error: agent_timeout(which, url, opts, total),
             transient: false,
         },
         ureq::Error::BodyExceedsLimit(limit) => Failure {
@@ -737,7 +783,7 @@ pub(super) fn classify(e: ureq::Error, url: &str, opts: &HttpOptions) -> Failure
             }
             match io.kind() {
                 IoKind::TimedOut | IoKind::WouldBlock => Failure {
-                    error: timeout(url, opts.total_timeout),
+                    error: timeout(url, total),
                     transient: false,
                 },
                 IoKind::ConnectionReset
