@@ -33,7 +33,7 @@ impl Origin<'_> {
     /// redirect's target), before any connection. Proxy URLs do not: a
     /// proxy's user and password go to the proxy alone, by the proxy rules.
     pub fn of_uri<'u>(uri: &'u Uri, url: &str) -> Result<Origin<'u>> {
-        if let Some((_, host)) = uri.authority().and_then(|a| a.as_str().rsplit_once('@')) {
+        if let Some(host) = host_after_user_info(uri) {
             return Err(user_info_refused(uri, host));
         }
         let scheme = uri.scheme_str().ok_or_else(|| {
@@ -120,6 +120,12 @@ impl std::fmt::Display for Origin<'_> {
             write!(f, "{}://{}:{}", self.scheme, self.host, self.port)
         }
     }
+}
+
+/// The host of a URL that has user-info (`None` for one without).
+fn host_after_user_info(uri: &Uri) -> Option<&str> {
+    let (_, host) = uri.authority()?.as_str().rsplit_once('@')?;
+    Some(host)
 }
 
 /// The error for a URL holding user-info: it names the URL without it
@@ -214,6 +220,10 @@ pub fn resolve_location(base: &str, location: &str) -> Result<String> {
     // What is followed is what this parser reads: the origin checks and the
     // request see the same URL.
     let uri = parse_uri(&out).map_err(|e| bad(e.message()))?;
+    if let Some(host) = host_after_user_info(&uri) {
+        // Refused as the caller's own URL would be (INVALID_URL).
+        return Err(user_info_refused(&uri, host).context(&format!("{base} redirected: ")));
+    }
     Origin::of_uri(&uri, &out).map_err(|e| bad(e.message()))?;
     Ok(out)
 }
