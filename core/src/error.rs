@@ -226,9 +226,10 @@ impl Error {
     /// case-changed (the matcher of `http::secrets`).
     pub fn redact(mut self, secret: &str) -> Error {
         use crate::http::secrets::{mask, mask_str};
+        // What is replaced held the secret: zeroed, not just freed.
         let hide = |s: &mut String| {
             if let Some(masked) = mask_str(s, secret) {
-                *s = masked;
+                zeroize::Zeroize::zeroize(&mut std::mem::replace(s, masked));
             }
         };
         hide(&mut self.message);
@@ -246,7 +247,7 @@ impl Error {
                 hide(field);
             }
             if let Some(masked) = mask(&d.body, secret.as_bytes()) {
-                d.body = masked;
+                zeroize::Zeroize::zeroize(&mut std::mem::replace(&mut d.body, masked));
             }
         }
         self

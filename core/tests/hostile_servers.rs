@@ -132,7 +132,11 @@ fn escapes_body(conn: &mut TcpStream, _head: &str, seen: &Counters) {
     let chunk = "%%30".repeat(16 * 1024).into_bytes();
     let mut sent = 0;
     while sent < TOTAL {
-        let piece = if first.is_empty() { &chunk[..] } else { &first[..] };
+        let piece = if first.is_empty() {
+            &chunk[..]
+        } else {
+            &first[..]
+        };
         let piece = &piece[..piece.len().min(TOTAL - sent)];
         if conn.write_all(piece).is_err() {
             break;
@@ -154,7 +158,11 @@ fn an_error_body_of_nested_escapes_is_cut_to_an_excerpt_and_redacted_in_linear_w
     let body = &e.detail().unwrap().body;
     // The excerpt, no more: the rest was never read.
     assert!(body.len() as u64 <= ERROR_BODY_LIMIT, "{}", body.len());
-    assert!(body.starts_with(b"x <redacted> y %%30%%30"), "{:?}", &body[..40]);
+    assert!(
+        body.starts_with(b"x <redacted> y %%30%%30"),
+        "{:?}",
+        &body[..40]
+    );
     assert_no_token(body, TOKEN, "the error body");
     assert_no_token(format!("{e:?} {e}").as_bytes(), TOKEN, "the error");
     // The matcher's work on what was kept stays within its bound per byte.
@@ -181,7 +189,8 @@ fn answer_with_retry_after(status: u16, value: &str) -> Vec<u8> {
 fn a_retry_after_too_large_for_any_clock_ends_at_once_with_the_servers_wait() {
     for value in ["99999999999999999999999", "18446744073709551615"] {
         for status in [429, 503] {
-            let srv = CannedServer::start(vec![Canned::Reply(answer_with_retry_after(status, value))]);
+            let srv =
+                CannedServer::start(vec![Canned::Reply(answer_with_retry_after(status, value))]);
             let (c, _d) = client_with(&srv.url, |o| {
                 o.http.retry_base_delay = Duration::from_millis(1000);
                 o.http.max_retries = 3;
@@ -206,7 +215,9 @@ fn a_huge_per_request_timeout_does_not_overflow_the_deadline() {
         503,
         "18446744073709551615",
     ))]);
-    let (c, _d) = client_with(&srv.url, |o| o.http.retry_base_delay = Duration::from_secs(1));
+    let (c, _d) = client_with(&srv.url, |o| {
+        o.http.retry_base_delay = Duration::from_secs(1)
+    });
     let view = c.with_request_options(RequestOptions {
         timeout: Some(Duration::MAX),
         cancel: None,
@@ -320,7 +331,11 @@ fn a_per_request_timeout_ending_a_read_names_its_own_limit() {
     let (read, result) = drain(&mut stream);
     let e = result.unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout, "{}", e.message());
-    assert!(e.message().contains("(overall limit 700 ms)"), "{}", e.message());
+    assert!(
+        e.message().contains("(overall limit 700 ms)"),
+        "{}",
+        e.message()
+    );
     assert!(!e.message().contains("30000"), "{}", e.message());
     assert!(read < 100, "{read}");
 }

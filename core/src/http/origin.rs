@@ -316,15 +316,25 @@ mod tests {
     #[test]
     fn user_info_is_refused_and_not_repeated() {
         for (url, without) in [
-            ("http://u:p@127.0.0.1:8080/x?q=1", "http://127.0.0.1:8080/x?q=1"),
-            ("http://127.0.0.1:18777@127.0.0.1:18778/a", "http://127.0.0.1:18778/a"),
+            (
+                "http://u:p@127.0.0.1:8080/x?q=1",
+                "http://127.0.0.1:8080/x?q=1",
+            ),
+            (
+                "http://127.0.0.1:18777@127.0.0.1:18778/a",
+                "http://127.0.0.1:18778/a",
+            ),
             ("https://user@host.org", "https://host.org/"),
             ("https://@host.org/", "https://host.org/"),
         ] {
             let e = Origin::of(url).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidUrl, "{url}");
             assert_eq!(e.remedy(), &Remedy::UseAddress(without.into()), "{url}");
-            assert!(!e.message().contains(":p@") && !e.message().contains("u:p"), "{}", e.message());
+            assert!(
+                !e.message().contains(":p@") && !e.message().contains("u:p"),
+                "{}",
+                e.message()
+            );
         }
         assert!(Origin::of_server("u:p@host.org").is_err());
     }

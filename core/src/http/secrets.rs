@@ -112,7 +112,11 @@ impl Scan {
                 }
             }
             let ks = std::mem::take(&mut active[slot]);
-            let units = if p < text.len() { table.units(p, 0) } else { &[] };
+            let units = if p < text.len() {
+                table.units(p, 0)
+            } else {
+                &[]
+            };
             for &k in &ks {
                 let start = best[row + k];
                 best[row + k] = NONE;
@@ -279,7 +283,9 @@ mod tests {
     #[test]
     fn work_is_linear_in_the_text() {
         let secrets: [&[u8]; 3] = [T.as_bytes(), b"%41%", b"0000000000"];
-        for piece in ["%%30", "%25", "%", "%%%%2525", "%2%25%30", "%%%30%30", "0", "fake_T"] {
+        for piece in [
+            "%%30", "%25", "%", "%%%%2525", "%2%25%30", "%%%30%30", "0", "fake_T",
+        ] {
             for secret in secrets {
                 let small = piece.repeat(2000);
                 let big = piece.repeat(4000);

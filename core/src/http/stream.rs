@@ -96,7 +96,12 @@ impl Stream {
         if self.reader.is_none() || buf.is_empty() {
             return Ok(0);
         }
-        let stop = if self.limits.cancel.as_ref().is_some_and(Cancel::is_triggered) {
+        let stop = if self
+            .limits
+            .cancel
+            .as_ref()
+            .is_some_and(Cancel::is_triggered)
+        {
             Some(cancel::canceled(&self.head.url))
         } else if Instant::now() >= self.limits.deadline {
             Some(timeout(&self.head.url, self.limits.total))
@@ -128,7 +133,12 @@ impl Stream {
 
     fn failure(&self, e: std::io::Error) -> Error {
         let url = &self.head.url;
-        let error = if self.limits.cancel.as_ref().is_some_and(Cancel::is_triggered) {
+        let error = if self
+            .limits
+            .cancel
+            .as_ref()
+            .is_some_and(Cancel::is_triggered)
+        {
             cancel::canceled(url)
         } else {
             classify(ureq::Error::from(e), url, &self.opts, self.limits.total).error

@@ -23,7 +23,7 @@ use super::origin::{Origin, parse_uri, resolve_location};
 use super::proxy::Proxies;
 use super::response::Response;
 use super::stream::{BodyReader, Limits, Stream};
-use super::{resolve, retry, secrets, tls};
+use super::{resolve, retry, secret_url, secrets, tls};
 use crate::error::{Error, ErrorKind, HttpDetail, Result};
 use crate::options::HttpOptions;
 use crate::token::{TOKEN_COOKIE, Token};
@@ -272,8 +272,17 @@ impl Transport {
     ) -> Result<Answer> {
         refuse_token_in_url(req.url)?;
         let deadline = deadline_after(total);
-        let first_uri = parse_uri(req.url)?;
+        // A URL holding a secret is parsed over memory zeroed on drop, and
+        // is named in messages and answers only masked (`shown`).
+        let first_uri = match url_secret {
+            Some(_) => secret_url::parse(req.url)?,
+            None => parse_uri(req.url)?,
+        };
         let first = Origin::of_uri(&first_uri, req.url)?;
+        let shown_first = match url_secret {
+            Some(s) => Cow::Owned(secrets::mask_str(req.url, s.expose()).unwrap_or_default()),
+            None => Cow::Borrowed(req.url),
+        };
         // Borrowed until a redirect changes them.
         let (mut method, mut body, mut url) =
             (Cow::Borrowed(req.method), req.body, Cow::Borrowed(req.url));
@@ -283,6 +292,7 @@ impl Transport {
             // The first URL is parsed already (once: origin and request share
             // it); a redirect's is parsed here.
             let (hop_uri, here);
+            let shown: &str = if hop == 0 { &shown_first } else { &url };
             let (uri, origin) = if hop == 0 {
                 (&first_uri, &first)
             } else {
@@ -335,7 +345,7 @@ impl Transport {
             };
             let call = Call {
                 method: &method,
-                url: &url,
+                url: shown,
                 uri,
                 body,
                 content_type: req.content_type,
@@ -355,7 +365,7 @@ impl Transport {
                     return Err(Error::new(
                         ErrorKind::BadResponse,
                         format!(
-                            "{url} redirected to a URL holding the token; not followed, \
+                            "{shown} redirected to a URL holding the token; not followed, \
                              so that the token is not sent in a URL"
                         ),
                     ));
@@ -365,13 +375,13 @@ impl Transport {
                     return Err(Error::new(
                         ErrorKind::BadResponse,
                         format!(
-                            "{url} redirected to a URL holding the token; not followed, \
+                            "{shown} redirected to a URL holding the token; not followed, \
                              so that the token is not sent in a URL"
                         ),
                     ));
                 }
                 if path_of(&next).ends_with(LOGIN_PATH) {
-                    return Err(answer::login_redirect(&url, &next, &ctx));
+                    return Err(answer::login_redirect(shown, &next, &ctx));
                 }
                 let next_origin = Origin::of(&next)?;
                 let keeps_method =
@@ -382,13 +392,13 @@ impl Transport {
                     return Err(Error::http(
                         ErrorKind::BadResponse,
                         format!(
-                            "{url} answered {} to {next_origin}, another origin; not followed, \
+                            "{shown} answered {} to {next_origin}, another origin; not followed, \
                              so that the request body is not sent there",
                             resp.status
                         ),
                         HttpDetail {
                             status: resp.status,
-                            url: Some(url.to_string()),
+                            url: Some(shown.to_owned()),
                             ..HttpDetail::default()
                         },
                     ));
@@ -410,10 +420,7 @@ impl Transport {
         }
         Err(Error::new(
             ErrorKind::BadResponse,
-            format!(
-                "more than {MAX_REDIRECTS} redirects starting at {}",
-                req.url
-            ),
+            format!("more than {MAX_REDIRECTS} redirects starting at {shown_first}"),
         ))
     }
 
@@ -611,6 +618,7 @@ impl Transport {
 /// One HTTP exchange of a request (one redirect hop).
 struct Call<'a> {
     method: &'a str,
+    /// The URL as messages and the answer name it (a secret in it masked).
     url: &'a str,
     /// `url`, parsed.
     uri: &'a http::Uri,

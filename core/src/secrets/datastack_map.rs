@@ -134,11 +134,18 @@ fn only_mine(file: &Path, path: &Path, is_dir: bool) -> Result<()> {
     let me = unsafe { libc::geteuid() };
     let (problem, fix) = if meta.uid() != me && meta.uid() != 0 {
         (
-            format!("{what} \"{shown}\" belongs to user id {}, not to you", meta.uid()),
+            format!(
+                "{what} \"{shown}\" belongs to user id {}, not to you",
+                meta.uid()
+            ),
             format!("chown {me} \"{shown}\""),
         )
     } else if meta.mode() & 0o022 != 0 {
-        let who = if meta.mode() & 0o002 != 0 { "every user" } else { "its group" };
+        let who = if meta.mode() & 0o002 != 0 {
+            "every user"
+        } else {
+            "its group"
+        };
         (
             format!(
                 "{what} \"{shown}\" is writable by {who} (mode {:04o})",
