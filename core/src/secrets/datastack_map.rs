@@ -102,10 +102,10 @@ fn read_file(file: &Path) -> Result<Map<String, Value>> {
     if let Some(dir) = file.parent().filter(|d| d.is_dir()) {
         only_mine(file, dir, true)?;
     }
+    only_mine(file, file, false)?;
     let Some(text) = read_text(file)? else {
         return Ok(Map::new());
     };
-    only_mine(file, file, false)?;
     if let Ok(target) = file.canonicalize()
         && let Some(dir) = target.parent().filter(|d| Some(*d) != file.parent())
     {
