@@ -17,10 +17,9 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
-
 use super::file::{create_private_dir, read_text, remove_stale_temp_files, write_atomic};
 use super::lock::SaveLock;
+use super::pyload::{self, PyObject, PyStr, PyValue};
 use super::{layout, platform, pyjson};
 use crate::error::{Error, Result};
 
@@ -44,10 +43,7 @@ pub fn caveclient_entry(datastack: &str) -> Result<Option<(PathBuf, String)>> {
     let Some(file) = caveclient_path() else {
         return Ok(None);
     };
-    let server = read_file(&file)?
-        .get(datastack)
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+    let server = entry(&read_file(&file)?, datastack);
     Ok(server.map(|s| (file, s)))
 }
 
@@ -58,16 +54,21 @@ pub fn path(secrets_dir: &Path) -> PathBuf {
 
 /// The map in `secrets_dir`. A missing or malformed file is an empty map,
 /// as in caveclient; one someone else controls is an error.
-pub fn read(secrets_dir: &Path) -> Result<Map<String, Value>> {
+pub fn read(secrets_dir: &Path) -> Result<PyObject> {
     read_file(&path(secrets_dir))
 }
 
 /// The server recorded for `datastack`, if any.
 pub fn server_for(secrets_dir: &Path, datastack: &str) -> Result<Option<String>> {
-    Ok(read(secrets_dir)?
-        .get(datastack)
-        .and_then(Value::as_str)
-        .map(str::to_owned))
+    Ok(entry(&read(secrets_dir)?, datastack))
+}
+
+/// The string entry of `map` for `datastack`.
+fn entry(map: &PyObject, datastack: &str) -> Option<String> {
+    match map.get(&PyStr::from(datastack)) {
+        Some(PyValue::Str(s)) => s.as_str().map(str::to_owned),
+        _ => None,
+    }
 }
 
 /// Records `datastack → server`. Writes only when the stored value differs;
@@ -85,10 +86,10 @@ pub fn record(secrets_dir: &Path, datastack: &str, server: &str) -> Result<bool>
     let _lock = SaveLock::acquire(secrets_dir)?;
     remove_stale_temp_files(secrets_dir);
     let mut map = read_file(&file)?;
-    if map.get(datastack).and_then(Value::as_str) == Some(server) {
+    if entry(&map, datastack).as_deref() == Some(server) {
         return Ok(false);
     }
-    map.insert(datastack.to_owned(), Value::String(server.to_owned()));
+    map.insert(datastack.into(), PyValue::Str(server.into()));
     write_atomic(&file, secrets_dir, pyjson::dump_object(&map).as_bytes())?;
     Ok(true)
 }
@@ -96,7 +97,7 @@ pub fn record(secrets_dir: &Path, datastack: &str, server: &str) -> Result<bool>
 /// The map in `file`: empty when absent or not a JSON object (caveclient's
 /// rule); an error when anyone but the user could have written it, or it
 /// is not a regular file of reasonable size (the secret files' rules).
-fn read_file(file: &Path) -> Result<Map<String, Value>> {
+fn read_file(file: &Path) -> Result<PyObject> {
     // The directory first: once no one else can write it, no one else can
     // swap the file between the checks and the read.
     if let Some(dir) = file.parent().filter(|d| d.is_dir()) {
@@ -104,7 +105,7 @@ fn read_file(file: &Path) -> Result<Map<String, Value>> {
     }
     only_mine(file, file, false)?;
     let Some(text) = read_text(file)? else {
-        return Ok(Map::new());
+        return Ok(PyObject::new());
     };
     if let Ok(target) = file.canonicalize()
         && let Some(dir) = target.parent().filter(|d| Some(*d) != file.parent())
@@ -112,9 +113,9 @@ fn read_file(file: &Path) -> Result<Map<String, Value>> {
         // A link to a file elsewhere: that file's directory counts too.
         only_mine(file, dir, true)?;
     }
-    match serde_json::from_slice::<Value>(&text) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Ok(Map::new()),
+    match pyload::parse(&text) {
+        Ok(PyValue::Object(map)) => Ok(map),
+        _ => Ok(PyObject::new()),
     }
 }
 
