@@ -21,6 +21,7 @@ use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
 
 use common::{is_root, set_mode};
+use fwclient_core::secrets::datastack_map;
 use fwclient_core::{AddressSource, Client, ErrorKind, Options, Remedy, Token};
 
 const MAP: &str = "cave_datastack_to_server_map.json";
@@ -143,8 +144,15 @@ fn a_map_in_a_group_writable_directory_is_not_used() {
         "is writable by its group (mode 0770)",
     );
     assert_eq!(attacker.connections(), 0);
+    // What `fwauth status` says: the same refusal, with its fix.
+    let said = datastack_map::caveclient_refusal().expect("a refusal");
+    assert_eq!(
+        said.remedy(),
+        &Remedy::RunCommand(format!("chmod go-w \"{dir}\""))
+    );
     // The fix the error names makes the map usable again.
     set_mode(&home.secrets(), 0o700);
+    assert!(datastack_map::caveclient_refusal().is_none());
     let c = Client::new(Some("ds1"), &options(&home.secrets())).unwrap();
     assert_eq!(c.auth().server_address(), attacker.url);
     assert_eq!(c.auth().server_source(), AddressSource::DatastackMap);

@@ -217,6 +217,14 @@ fn status(p: &Parsed<'_>) -> Outcome {
     for warning in permission_warnings(auth.secrets_dir(), &files) {
         line("warning", warning);
     }
+    if let Some(e) = fwclient_core::secrets::datastack_map::caveclient_refusal() {
+        match e.remedy() {
+            fwclient_core::Remedy::RunCommand(fix) => {
+                line("warning", format!("{}; run `{fix}`", e.message()))
+            }
+            _ => line("warning", e.message()),
+        }
+    }
     print_report(&report);
     if let Some(problem) = problem {
         return Err(problem.into());

@@ -38,9 +38,8 @@ pub fn mask(text: &[u8], secret: &[u8]) -> Option<Vec<u8>> {
     let mut done = 0;
     let mut spans = spans.into_iter().peekable();
     while let Some((start, mut end)) = spans.next() {
-        while let Some(&(s, e)) = spans.peek().filter(|(s, _)| *s <= end) {
+        while let Some(&(_, e)) = spans.peek().filter(|(s, _)| *s <= end) {
             end = end.max(e);
-            let _ = s;
             spans.next();
         }
         out.extend_from_slice(&text[done..start]);

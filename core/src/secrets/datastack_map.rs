@@ -98,25 +98,37 @@ pub fn record(secrets_dir: &Path, datastack: &str, server: &str) -> Result<bool>
 /// rule); an error when anyone but the user could have written it, or it
 /// is not a regular file of reasonable size (the secret files' rules).
 fn read_file(file: &Path) -> Result<PyObject> {
-    // The directory first: once no one else can write it, no one else can
-    // swap the file between the checks and the read.
-    if let Some(dir) = file.parent().filter(|d| d.is_dir()) {
-        only_mine(file, dir, true)?;
-    }
-    only_mine(file, file, false)?;
+    check_only_mine(file)?;
     let Some(text) = read_text(file)? else {
         return Ok(PyObject::new());
     };
-    if let Ok(target) = file.canonicalize()
-        && let Some(dir) = target.parent().filter(|d| Some(*d) != file.parent())
-    {
-        // A link to a file elsewhere: that file's directory counts too.
-        only_mine(file, dir, true)?;
-    }
     match pyload::parse(&text) {
         Ok(PyValue::Object(map)) => Ok(map),
         _ => Ok(PyObject::new()),
     }
+}
+
+/// Why caveclient's map is not used, when it is not (for `fwauth status`):
+/// the error a client that needs it gets, with its remedy.
+pub fn caveclient_refusal() -> Option<Error> {
+    check_only_mine(&caveclient_path()?).err()
+}
+
+/// Refuses the map `file` when anyone but the user could have written it:
+/// its directory first (once no one else can write it, no one else can
+/// swap the file before it is read), the file, and for a link the
+/// directory of the file it points to.
+fn check_only_mine(file: &Path) -> Result<()> {
+    if let Some(dir) = file.parent().filter(|d| d.is_dir()) {
+        only_mine(file, dir, true)?;
+    }
+    only_mine(file, file, false)?;
+    if let Ok(target) = file.canonicalize()
+        && let Some(dir) = target.parent().filter(|d| Some(*d) != file.parent())
+    {
+        only_mine(file, dir, true)?;
+    }
+    Ok(())
 }
 
 /// Refuses the map `file` when `path` (the map, or a directory it is in)
