@@ -296,6 +296,38 @@ mod tests {
         }
     }
 
+    /// Random texts over the bytes escapes are made of (where the work
+    /// could grow): the bound per byte holds for each.
+    #[test]
+    fn work_stays_within_its_bound_on_random_escapes() {
+        const ALPHABET: &[u8] = b"%%%%%0123456789aAbBcCdDeEfF_tT52";
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut worst = 0.0f64;
+        for _ in 0..3000 {
+            let n = (next() % 400) as usize;
+            let text: Vec<u8> = (0..n).map(|_| ALPHABET[(next() % 32) as usize]).collect();
+            let m = 1 + (next() % 12) as usize;
+            let secret: Vec<u8> = (0..m)
+                .map(|_| ALPHABET[5 + (next() % 27) as usize])
+                .collect();
+            let spent = work(&text, &secret);
+            let per = spent as f64 / ((n as f64 + 1.0) * (m as f64 + 1.0));
+            worst = worst.max(per);
+            assert!(
+                per <= MAX_WORK_PER_BYTE as f64,
+                "{per} for {:?}",
+                String::from_utf8_lossy(&text)
+            );
+        }
+        assert!(worst > 0.0);
+    }
+
     #[test]
     fn a_secret_holding_a_percent_is_found_literally_too() {
         assert!(contains(b"x ab%41 y", b"ab%41"));
