@@ -1204,7 +1204,8 @@ const char *fw_error_tos_form_url(const fw_error *e);
 
 /**
  * The body of the server's answer that caused the error (any token in it
- * masked).
+ * masked): its first 64 KiB at most, an excerpt (the rest of the body of
+ * an error answer is never read).
  *
  * @param e    The error (NULL allowed).
  * @param len  Receives the body's length in bytes; 0 when there is none
@@ -1540,8 +1541,9 @@ fw_result fw_stream_header_at(const fw_stream *stream,
 
 /**
  * Reads the next bytes of the body: blocks until at least one byte is
- * there, the body ends, or the request's total timeout (counted from
- * fw_client_open) elapses. Network I/O.
+ * there, the body ends, the request's total timeout (counted from
+ * fw_client_open) elapses, or the cancel of the view it was opened on is
+ * triggered (noticed within about 20 ms). Network I/O.
  *
  * @param stream  The stream.
  * @param buf     Receives up to @p cap bytes; NULL allowed when @p cap is 0.
@@ -1549,7 +1551,8 @@ fw_result fw_stream_header_at(const fw_stream *stream,
  * @param n       Receives the number of bytes read: 0 at the end of the body
  *                (and when @p cap is 0); 0 on failure.
  * @param err     NULL, or a pointer to NULL that receives the error on failure.
- * @return FW_OK; FW_ERR_TIMEOUT, FW_ERR_NETWORK, FW_ERR_TLS,
+ * @return FW_OK; FW_ERR_CANCELED, FW_ERR_TIMEOUT (its message names the
+ *         limit that ran out), FW_ERR_NETWORK, FW_ERR_TLS,
  *         FW_ERR_BAD_RESPONSE when the body cannot be read (the stream is at
  *         its end then, its connection closed: a body is never retried);
  *         FW_ERR_INVALID_ARGUMENT for a NULL argument.

@@ -226,7 +226,8 @@ pub unsafe extern "C" fn fw_error_tos_form_url(e: *const fw_error) -> *const c_c
 }
 
 /// The body of the server's answer that caused the error (any token in it
-/// masked).
+/// masked): its first 64 KiB at most, an excerpt (the rest of the body of
+/// an error answer is never read).
 ///
 /// @param e    The error (NULL allowed).
 /// @param len  Receives the body's length in bytes; 0 when there is none

@@ -596,8 +596,20 @@ fn a_file_holding_an_overflowing_number_stays_readable_after_a_save() {
         std::fs::read_to_string(&file).unwrap(),
         r#"{"x": -Infinity, "y": [Infinity], "s": "Infinity", "token": "fake_token_123", "second": "another_fake_token_678"}"#
     );
-    // NaN has no number to stand for it: still a clear error, file unchanged.
+    // NaN is read as Python's json.load reads it (issue 20), and written
+    // back as json.dump writes it.
     std::fs::write(&file, r#"{"x": NaN}"#).unwrap();
-    let e = lookup_err(&opts_for(dir.path()));
-    assert_eq!(e.kind(), ErrorKind::SecretFile);
+    let nan = Auth::new(&opts_for(dir.path())).expect("Python reads NaN");
+    assert!(nan.token().is_none());
+    nan.save_token(
+        Some(&Token::new("fake_token_123").unwrap()),
+        None,
+        None,
+        SaveOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        r#"{"x": NaN, "token": "fake_token_123"}"#
+    );
 }

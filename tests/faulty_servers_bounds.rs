@@ -285,7 +285,9 @@ fn endless_answers_cost_bounded_memory() {
             endless_unsized_200,
             "BadResponse",
         ),
-        ("endless 500 body", endless_unsized_500, "BadResponse"),
+        // An error answer's body is read to a 64 KiB excerpt only (issue
+        // 20): the 500 itself, not a body too large.
+        ("endless 500 body", endless_unsized_500, "HttpStatus"),
         ("endless header line", endless_header_line, "BadResponse"),
         ("endless headers", endless_headers, "BadResponse"),
     ];

@@ -153,7 +153,11 @@ pub fn resolve_for(
     if let Some(address) = chosen {
         return Ok((normalize(address)?, AddressSource::Option));
     }
-    if let Some((file, address)) = datastack.and_then(datastack_map::caveclient_entry) {
+    let entry = match datastack {
+        Some(d) => datastack_map::caveclient_entry(d)?,
+        None => None,
+    };
+    if let Some((file, address)) = entry {
         return normalize(&address)
             .map(|a| (a, AddressSource::DatastackMap))
             .map_err(|e| {

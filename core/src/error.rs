@@ -73,7 +73,9 @@ pub struct HttpDetail {
     pub server_id: Option<String>,
     /// The URL the request went to (never holds a token: tokens are never put in URLs).
     pub url: Option<String>,
-    /// The raw body of the answer.
+    /// The raw body of the answer, its first
+    /// [`ERROR_BODY_LIMIT`](crate::http::transport::ERROR_BODY_LIMIT) bytes
+    /// (64 KiB) at most: an excerpt for the error, never read further.
     pub body: Vec<u8>,
     /// `data.tos_form_url` of a `missing_tos` answer.
     pub tos_form_url: Option<String>,
@@ -257,9 +259,10 @@ impl Error {
     /// or case-changed (the matcher of `http::secrets`).
     pub fn redact(mut self, secret: &str) -> Error {
         use crate::http::secrets::{mask, mask_str};
+        // What is replaced held the secret: zeroed, not just freed.
         let hide = |s: &mut String| {
             if let Some(masked) = mask_str(s, secret) {
-                *s = masked;
+                zeroize::Zeroize::zeroize(&mut std::mem::replace(s, masked));
             }
         };
         hide(&mut self.message);
@@ -280,7 +283,7 @@ impl Error {
                 hide(field);
             }
             if let Some(masked) = mask(&d.body, secret.as_bytes()) {
-                d.body = masked;
+                zeroize::Zeroize::zeroize(&mut std::mem::replace(&mut d.body, masked));
             }
         }
         self

@@ -17,9 +17,9 @@ use std::sync::OnceLock;
 
 use fwclient_core::secrets::file::{self, Saved};
 use fwclient_core::secrets::pyjson;
+use fwclient_core::secrets::pyload::{PyObject, PyStr, PyValue};
 use fwclient_core::{ErrorKind, Token};
 use libfuzzer_sys::fuzz_target;
-use serde_json::{Map, Value};
 
 /// Keys a save may use; bit 7 of the first byte instead picks the file's
 /// own first key (so that existing keys are hit often).
@@ -54,10 +54,10 @@ impl<'a> Input<'a> {
         let (&choice, content) = data.split_first()?;
         let mut key = KEYS[usize::from(choice >> 1) & 7].to_owned();
         if choice & 0x80 != 0
-            && let Ok(serde_json::Value::Object(m)) = serde_json::from_slice(content)
-            && let Some(k) = m.keys().next()
+            && let Ok(PyValue::Object(m)) = fwclient_core::secrets::pyload::parse(content)
+            && let Some(k) = m.keys().next().and_then(PyStr::as_str)
         {
-            key = k.clone();
+            key = k.to_owned();
         }
         Some(Input {
             content,
@@ -83,7 +83,7 @@ fn dir() -> &'static Path {
     .path()
 }
 
-fn object_of(bytes: &[u8], path: &Path) -> Option<Map<String, Value>> {
+fn object_of(bytes: &[u8], path: &Path) -> Option<PyObject> {
     std::fs::write(path, bytes).unwrap();
     file::read_object(path).ok().flatten()
 }
@@ -115,14 +115,15 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    match old.get(&input.key) {
+    let key = PyStr::from(input.key.as_str());
+    match old.get(&key) {
         Some(_) if !input.overwrite => {
             let err = result.expect_err("an existing key needs overwrite");
             assert_eq!(err.kind(), ErrorKind::TokenExists, "{err}");
             assert_eq!(after, input.content, "a refused save changed the file");
             return;
         }
-        Some(Value::String(s)) if s == token.expose() => {
+        Some(PyValue::Str(s)) if s.as_str() == Some(token.expose()) => {
             assert_eq!(result.expect("an identical save"), Saved::Unchanged);
             assert_eq!(after, input.content, "an identical save rewrote the file");
             return;
@@ -133,7 +134,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(saved, Saved::Written);
 
     let mut expected = old.clone();
-    expected.insert(input.key.clone(), Value::String(token.expose().to_owned()));
+    expected.insert(key.clone(), PyValue::Str(token.expose().into()));
     let expected_bytes = pyjson::dump_object(&expected);
     assert_eq!(
         String::from_utf8_lossy(&after),
@@ -144,21 +145,24 @@ fuzz_target!(|data: &[u8]| {
     // The written file is readable again, by the library's own reader.
     let reread = object_of(&after, &dir().join("reread.json"))
         .expect("the written file must parse as a JSON object");
-    let old_keys: Vec<&String> = old.keys().collect();
-    let new_keys: Vec<&String> = reread.keys().collect();
+    let old_keys: Vec<&PyStr> = old.keys().collect();
+    let new_keys: Vec<&PyStr> = reread.keys().collect();
     let kept = new_keys
         .iter()
-        .filter(|k| ***k != input.key)
+        .filter(|k| ***k != key)
         .copied()
         .collect::<Vec<_>>();
     let old_kept = old_keys
         .iter()
-        .filter(|k| ***k != input.key)
+        .filter(|k| ***k != key)
         .copied()
         .collect::<Vec<_>>();
     assert_eq!(kept, old_kept, "keys lost or reordered");
     assert_eq!(
-        reread.get(&input.key).and_then(Value::as_str),
+        match reread.get(&key) {
+            Some(PyValue::Str(s)) => s.as_str(),
+            _ => None,
+        },
         Some(token.expose()),
         "the token is not in the written file"
     );

@@ -9,14 +9,16 @@
 //! segment of unreserved characters and escapes that decodes back to the
 //! input; a token (a realistic shape) is found in a text in every form the
 //! input applies (literal, case-changed, percent-encoded in part or twice),
-//! and masking leaves none (for tokens that are not a piece of the mask).
+//! and masking leaves none (for tokens that are not a piece of the mask);
+//! the matcher's work stays within its bound per byte of text and secret
+//! (`MAX_WORK_PER_BYTE`), whatever the text holds.
 #![no_main]
 
 use fwclient_core::ErrorKind;
 use fwclient_core::http::Origin;
 use fwclient_core::http::origin::{parse_uri, resolve_location};
 use fwclient_core::http::path::segment;
-use fwclient_core::http::secrets::{contains, mask};
+use fwclient_core::http::secrets::{MAX_WORK_PER_BYTE, contains, mask, work};
 use libfuzzer_sys::fuzz_target;
 
 const BASES: [&str; 4] = [
@@ -84,6 +86,9 @@ fn check_segment(part: &str) {
 }
 
 fn check_matcher(choice: u8, token: &str, text: &str) {
+    let bound = MAX_WORK_PER_BYTE * (text.len() as u64 + 1) * (token.len() as u64 + 1);
+    let spent = work(text.as_bytes(), token.as_bytes());
+    assert!(spent <= bound, "{spent} steps for {} bytes", text.len());
     // Tokens have these characters (hex, urlsafe base64): none of them is
     // part of the mask, so a masked text cannot spell one anew.
     if token.is_empty()

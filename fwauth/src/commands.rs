@@ -235,6 +235,12 @@ fn status(p: &Parsed<'_>) -> Outcome {
     if let Some(note) = caveclient_layout_note(&p.globals, &auth) {
         line("caveclient", note);
     }
+    if let Some(e) = fwclient_core::secrets::datastack_map::caveclient_refusal() {
+        match remedy::in_fwauth(e.remedy(), "fwauth") {
+            Some(fix) => line("warning", format!("{}; {fix}", e.message())),
+            None => line("warning", e.message()),
+        }
+    }
     print_report(&report, remedy::winning_variable(&auth.source()));
     if let Some(problem) = problem {
         return Err(problem.into());

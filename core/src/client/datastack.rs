@@ -58,13 +58,19 @@ impl Client {
     /// the token to; otherwise records why not.
     fn adopt_local_server(&self, datastack: &str, local: &str) -> Result<()> {
         let origin = Origin::of_server(local).map_err(|e| {
+            // A URL with user-info stays INVALID_URL, as wherever a URL enters.
+            let kind = match e.remedy() {
+                Remedy::UseAddress(_) => e.kind(),
+                _ => ErrorKind::BadResponse,
+            };
             Error::new(
-                ErrorKind::BadResponse,
+                kind,
                 format!(
                     "the info of datastack \"{datastack}\" names an unusable local server: {}",
                     e.message()
                 ),
             )
+            .with_remedy(e.remedy().clone())
         })?;
         if origin.is_https()
             || self.transport.is_loopback(&origin)

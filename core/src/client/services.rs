@@ -4,6 +4,7 @@ use serde_json::Value;
 
 use super::{Client, parse_json};
 use crate::error::{Error, ErrorKind, Result};
+use crate::http::secret_url::SecretUrl;
 use crate::http::{Request, path};
 use crate::token::Token;
 
@@ -58,11 +59,14 @@ impl Client {
     /// percent-encoded path segment), so the URL is guarded like the token
     /// itself and the token is masked in any error.
     pub fn token_ttl(&self, token: &Token) -> Result<i64> {
-        let url = self.auth_url(&format!(
-            "user/token/{}/ttl",
-            path::segment(token.expose(), "token")?
-        ));
-        let resp = self.request_with_url_secret(&Request::get(&url), Some(token))?;
+        let segment = path::secret_segment(token.expose(), "token")?;
+        let url = SecretUrl::join(&[
+            self.server_address(),
+            "/auth/api/v1/user/token/",
+            &segment,
+            "/ttl",
+        ]);
+        let resp = self.request_with_url_secret(&Request::get(url.expose()), Some(token))?;
         let value = parse_json(&resp).map_err(|e| e.redact(token.expose()))?;
         value.as_i64().ok_or_else(|| {
             Error::new(

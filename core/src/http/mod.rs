@@ -10,6 +10,7 @@ pub mod proxy;
 mod resolve;
 pub mod response;
 pub mod retry;
+pub mod secret_url;
 pub mod secrets;
 pub mod stream;
 pub mod tls;

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use ureq::http::Uri;
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 
 /// The scheme, host and port of a URL: credentials go only to trusted origins.
 /// The host is in lower case, without IPv6 brackets; it borrows from the URL
@@ -24,8 +24,18 @@ impl Origin<'_> {
         Ok(Origin::of_uri(&parse_uri(url)?, url)?.into_owned())
     }
 
-    /// The origin of `uri`, parsed from `url` (named in errors).
+    /// The origin of `uri`, parsed from `url` (named in errors). A URL
+    /// with user-info (`http://user:password@host/`) is refused: an HTTP
+    /// agent would turn it into an `Authorization: Basic` header, and the
+    /// library sends only the credentials it was given through its API.
+    /// Every URL a request goes to passes here (the caller's, the server
+    /// address, trusted origins, a datastack's local server, each
+    /// redirect's target), before any connection. Proxy URLs do not: a
+    /// proxy's user and password go to the proxy alone, by the proxy rules.
     pub fn of_uri<'u>(uri: &'u Uri, url: &str) -> Result<Origin<'u>> {
+        if let Some(host) = host_after_user_info(uri) {
+            return Err(user_info_refused(uri, host));
+        }
         let scheme = uri.scheme_str().ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidUrl,
@@ -112,6 +122,29 @@ impl std::fmt::Display for Origin<'_> {
     }
 }
 
+/// The host of a URL that has user-info (`None` for one without).
+fn host_after_user_info(uri: &Uri) -> Option<&str> {
+    let (_, host) = uri.authority()?.as_str().rsplit_once('@')?;
+    Some(host)
+}
+
+/// The error for a URL holding user-info: it names the URL without it
+/// (the user-info may be a password) and gives that form as the remedy.
+fn user_info_refused(uri: &Uri, host: &str) -> Error {
+    let scheme = uri.scheme_str().unwrap_or("https");
+    let rest = uri.path_and_query().map_or("", |p| p.as_str());
+    let without = format!("{scheme}://{host}{rest}");
+    Error::new(
+        ErrorKind::InvalidUrl,
+        format!(
+            "refusing a URL with a user name or password before its host \
+             (user-info, \"...@{host}\"): only the token is sent, in a header; \
+             the URL without it is \"{without}\""
+        ),
+    )
+    .with_remedy(Remedy::UseAddress(without))
+}
+
 /// `url` parsed, or FW_ERR_INVALID_URL.
 pub fn parse_uri(url: &str) -> Result<Uri> {
     url.parse()
@@ -187,6 +220,10 @@ pub fn resolve_location(base: &str, location: &str) -> Result<String> {
     // What is followed is what this parser reads: the origin checks and the
     // request see the same URL.
     let uri = parse_uri(&out).map_err(|e| bad(e.message()))?;
+    if let Some(host) = host_after_user_info(&uri) {
+        // Refused as the caller's own URL would be (INVALID_URL).
+        return Err(user_info_refused(&uri, host).context(&format!("{base} redirected: ")));
+    }
     Origin::of_uri(&uri, &out).map_err(|e| bad(e.message()))?;
     Ok(out)
 }
@@ -275,6 +312,32 @@ fn remove_dot_segments(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn user_info_is_refused_and_not_repeated() {
+        for (url, without) in [
+            (
+                "http://u:p@127.0.0.1:8080/x?q=1",
+                "http://127.0.0.1:8080/x?q=1",
+            ),
+            (
+                "http://127.0.0.1:18777@127.0.0.1:18778/a",
+                "http://127.0.0.1:18778/a",
+            ),
+            ("https://user@host.org", "https://host.org/"),
+            ("https://@host.org/", "https://host.org/"),
+        ] {
+            let e = Origin::of(url).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidUrl, "{url}");
+            assert_eq!(e.remedy(), &Remedy::UseAddress(without.into()), "{url}");
+            assert!(
+                !e.message().contains(":p@") && !e.message().contains("u:p"),
+                "{}",
+                e.message()
+            );
+        }
+        assert!(Origin::of_server("u:p@host.org").is_err());
+    }
 
     #[test]
     fn origins() {

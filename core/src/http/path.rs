@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
 
@@ -19,6 +20,23 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 /// (FW_ERR_INVALID_ARGUMENT for an empty value, `.` or `..`, which a server
 /// would read as "this directory" or "the parent").
 pub fn segment<'a>(value: &'a str, what: &str) -> Result<Cow<'a, str>> {
+    check(value, what)?;
+    Ok(utf8_percent_encode(value, SEGMENT).into())
+}
+
+/// [`segment`] for a secret (a token): built in one buffer of its final
+/// size that is zeroed on drop, so no copy is left behind.
+pub fn secret_segment(value: &str, what: &str) -> Result<Zeroizing<String>> {
+    check(value, what)?;
+    let mut out = Zeroizing::new(String::with_capacity(value.len() * 3));
+    for piece in utf8_percent_encode(value, SEGMENT) {
+        out.push_str(piece);
+    }
+    Ok(out)
+}
+
+/// Refuses what is not one usable path segment (see [`segment`]).
+fn check(value: &str, what: &str) -> Result<()> {
     match value {
         "" => Err(Error::invalid_argument(format!(
             "the {what} must not be empty"
@@ -26,7 +44,7 @@ pub fn segment<'a>(value: &'a str, what: &str) -> Result<Cow<'a, str>> {
         "." | ".." => Err(Error::invalid_argument(format!(
             "the {what} must not be \"{value}\" (a relative path segment)"
         ))),
-        _ => Ok(utf8_percent_encode(value, SEGMENT).into()),
+        _ => Ok(()),
     }
 }
 
@@ -53,5 +71,7 @@ mod tests {
             assert!(e.message().contains("datastack name"), "{}", e.message());
         }
         assert_eq!(segment("...", "name").unwrap(), "...");
+        assert_eq!(*secret_segment("a/b c", "token").unwrap(), "a%2Fb%20c");
+        assert!(secret_segment("..", "token").is_err());
     }
 }

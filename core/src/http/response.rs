@@ -12,7 +12,8 @@ pub struct Response {
     /// after the earlier values of its name.
     pub headers: HeaderMap,
     pub body: Vec<u8>,
-    /// The URL that answered (after redirects).
+    /// The URL that answered (after redirects); a URL holding a secret
+    /// (the token of a TTL call) is given with the secret masked.
     pub url: String,
     /// Whether a redirect took the request to another origin on the way.
     pub crossed_origin: bool,

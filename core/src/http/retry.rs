@@ -36,11 +36,13 @@ pub fn is_idempotent(method: &str) -> bool {
 /// The pause before try number `tries + 1`, after `tries` tries (1 or more)
 /// failed: full jitter over the exponential backoff of `base`, or
 /// `retry_after` plus a jitter below `base` when the server said when to
-/// come back. `unit` is a uniform draw in `[0, 1)`.
+/// come back. `unit` is a uniform draw in `[0, 1)`. Saturates: a
+/// `Retry-After` of any size is a long pause, never an overflow (the
+/// caller compares it with the deadline).
 pub fn pause(tries: u32, base: Duration, retry_after: Option<Duration>, unit: f64) -> Duration {
     let unit = unit.clamp(0.0, 1.0);
     match retry_after {
-        Some(after) => after + base.min(MAX_BACKOFF).mul_f64(unit),
+        Some(after) => after.saturating_add(base.min(MAX_BACKOFF).mul_f64(unit)),
         None => {
             let exp = tries.saturating_sub(1).min(20);
             let ceiling = base.saturating_mul(1u32 << exp).min(MAX_BACKOFF);
@@ -101,6 +103,20 @@ mod tests {
         assert_eq!(pause(1, BASE, Some(after), 0.0), after);
         let most = pause(5, BASE, Some(after), 0.999_999);
         assert!(most >= after && most < after + BASE, "{most:?}");
+    }
+
+    #[test]
+    fn a_huge_retry_after_saturates_instead_of_overflowing() {
+        let now = SystemTime::UNIX_EPOCH;
+        for text in ["99999999999999999999999", "18446744073709551615"] {
+            let after = parse_retry_after(text, now);
+            assert_eq!(after, Some(Duration::from_secs(u64::MAX)), "{text}");
+            for base in [Duration::from_millis(1000), Duration::from_secs(3600)] {
+                let p = pause(1, base, after, 0.999_999);
+                assert!(p >= Duration::from_secs(u64::MAX), "{text}: {p:?}");
+            }
+        }
+        assert_eq!(pause(1, BASE, Some(Duration::MAX), 0.5), Duration::MAX);
     }
 
     #[test]

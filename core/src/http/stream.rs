@@ -2,11 +2,19 @@
 //! the caller reads it, never held whole. The connection goes back to the
 //! pool only when the body was read to its end; a stream dropped earlier
 //! closes it (the rest of the body is never read, nor waited for).
+//!
+//! A stream keeps its request's cancel flag and deadline for its whole
+//! life: every read runs in the flag's [`cancel::scope`] (so a raised flag
+//! ends a read waiting for the server within [`cancel::CHECK_EVERY`]), and
+//! a read that times out names the limit in effect (the request's own
+//! timeout when it set one).
 
 use std::io::Read;
+use std::time::{Duration, Instant};
 
+use super::cancel::{self, Cancel};
 use super::response::Response;
-use super::transport::classify;
+use super::transport::{classify, timeout};
 use crate::error::{Error, Result};
 use crate::options::HttpOptions;
 
@@ -24,15 +32,32 @@ pub struct Stream {
     /// Bytes read so far.
     read: u64,
     opts: HttpOptions,
+    /// The request's limits, kept while the body is read.
+    limits: Limits,
+}
+
+/// What bounds a request for as long as its body is read: its cancel
+/// flag, its deadline and the total time that deadline stands for.
+#[derive(Clone, Debug)]
+pub(crate) struct Limits {
+    pub(crate) cancel: Option<Cancel>,
+    pub(crate) deadline: Instant,
+    pub(crate) total: Duration,
 }
 
 impl Stream {
-    pub(crate) fn new(head: Response, reader: Option<BodyReader>, opts: HttpOptions) -> Stream {
+    pub(crate) fn new(
+        head: Response,
+        reader: Option<BodyReader>,
+        opts: HttpOptions,
+        limits: Limits,
+    ) -> Stream {
         Stream {
             head,
             reader,
             read: 0,
             opts,
+            limits,
         }
     }
 
@@ -64,15 +89,32 @@ impl Stream {
     /// Reads the next bytes of the body into `buf`; 0 at the end (and for
     /// an empty `buf`). After an error the stream is at its end and its
     /// connection closed: a read-timeout or reset is never retried (bytes
-    /// of the answer may have been handed out already).
+    /// of the answer may have been handed out already). A raised cancel
+    /// flag ends a read with [`ErrorKind::Canceled`](crate::ErrorKind::Canceled), a passed
+    /// deadline with [`ErrorKind::Timeout`](crate::ErrorKind::Timeout).
     pub fn read_chunk(&mut self, buf: &mut [u8]) -> Result<usize> {
-        let Some(reader) = self.reader.as_mut() else {
-            return Ok(0);
-        };
-        if buf.is_empty() {
+        if self.reader.is_none() || buf.is_empty() {
             return Ok(0);
         }
-        match reader.read(buf) {
+        let stop = if self
+            .limits
+            .cancel
+            .as_ref()
+            .is_some_and(Cancel::is_triggered)
+        {
+            Some(cancel::canceled(&self.head.url))
+        } else if Instant::now() >= self.limits.deadline {
+            Some(timeout(&self.head.url, self.limits.total))
+        } else {
+            None
+        };
+        if let Some(e) = stop {
+            self.reader = None;
+            return Err(self.after_bytes(e));
+        }
+        let reader = self.reader.as_mut().expect("checked above");
+        let got = cancel::scope(self.limits.cancel.as_ref(), || reader.read(buf));
+        match got {
             Ok(0) => {
                 // The end: the reader has given the connection back.
                 self.reader = None;
@@ -91,9 +133,21 @@ impl Stream {
 
     fn failure(&self, e: std::io::Error) -> Error {
         let url = &self.head.url;
-        classify(ureq::Error::from(e), url, &self.opts)
-            .error
-            .context(&format!("reading the body after {} bytes: ", self.read))
+        let error = if self
+            .limits
+            .cancel
+            .as_ref()
+            .is_some_and(Cancel::is_triggered)
+        {
+            cancel::canceled(url)
+        } else {
+            classify(ureq::Error::from(e), url, &self.opts, self.limits.total).error
+        };
+        self.after_bytes(error)
+    }
+
+    fn after_bytes(&self, e: Error) -> Error {
+        e.context(&format!("reading the body after {} bytes: ", self.read))
     }
 }
 

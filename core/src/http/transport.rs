@@ -22,8 +22,8 @@ use super::cancel::{self, RequestOptions};
 use super::origin::{Origin, parse_uri, resolve_location};
 use super::proxy::Proxies;
 use super::response::Response;
-use super::stream::{BodyReader, Stream};
-use super::{resolve, retry, secrets, tls};
+use super::stream::{BodyReader, Limits, Stream};
+use super::{resolve, retry, secret_url, secrets, tls};
 use crate::error::{Error, ErrorKind, HttpDetail, Remedy, Result};
 use crate::options::HttpOptions;
 use crate::token::{TOKEN_COOKIE, Token};
@@ -36,6 +36,9 @@ const USER_AGENT: &str = concat!("fwclient/", env!("CARGO_PKG_VERSION"));
 /// earlier than it a read or write that starts in a request's first
 /// AGENT_TIMEOUT_SLACK may time out (see `Transport::new`).
 const AGENT_TIMEOUT_SLACK: Duration = Duration::from_millis(1);
+/// How much of the body of an answer that is not 2xx is read: the excerpt
+/// an error carries (`HttpDetail::body`), all that is parsed and redacted.
+pub const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 /// Sent with every request that carries no token, so services answer JSON
 /// errors, not a login page (an `Authorization` header does that already).
 const X_REQUESTED_WITH: HeaderName = HeaderName::from_static("x-requested-with");
@@ -246,11 +249,16 @@ impl Transport {
     ) -> Result<Stream> {
         let secrets = Secrets([token, None]);
         let total = per_request.timeout.unwrap_or(self.opts.total_timeout);
+        let limits = Limits {
+            cancel: per_request.cancel.clone(),
+            deadline: deadline_after(total),
+            total,
+        };
         let (head, reader) = cancel::scope(per_request.cancel.as_ref(), || {
             self.send_inner(req, token, None, &secrets, BodyMode::Stream, total)
         })
         .map_err(|e| secrets.redact(e))?;
-        Ok(Stream::new(head, reader, self.opts.clone()))
+        Ok(Stream::new(head, reader, self.opts.clone(), limits))
     }
 
     fn send_inner(
@@ -263,9 +271,18 @@ impl Transport {
         total: Duration,
     ) -> Result<Answer> {
         refuse_token_in_url(req.url)?;
-        let deadline = Instant::now() + total;
-        let first_uri = parse_uri(req.url)?;
+        let deadline = deadline_after(total);
+        // A URL holding a secret is parsed over memory zeroed on drop, and
+        // is named in messages and answers only masked (`shown`).
+        let first_uri = match url_secret {
+            Some(_) => secret_url::parse(req.url)?,
+            None => parse_uri(req.url)?,
+        };
         let first = Origin::of_uri(&first_uri, req.url)?;
+        let shown_first = match url_secret {
+            Some(s) => Cow::Owned(secrets::mask_str(req.url, s.expose()).unwrap_or_default()),
+            None => Cow::Borrowed(req.url),
+        };
         // Borrowed until a redirect changes them.
         let (mut method, mut body, mut url) =
             (Cow::Borrowed(req.method), req.body, Cow::Borrowed(req.url));
@@ -275,6 +292,7 @@ impl Transport {
             // The first URL is parsed already (once: origin and request share
             // it); a redirect's is parsed here.
             let (hop_uri, here);
+            let shown: &str = if hop == 0 { &shown_first } else { &url };
             let (uri, origin) = if hop == 0 {
                 (&first_uri, &first)
             } else {
@@ -330,14 +348,14 @@ impl Transport {
             };
             let call = Call {
                 method: &method,
-                url: &url,
+                url: shown,
                 uri,
                 body,
                 content_type: req.content_type,
                 token: send_token,
                 route: route.index(),
             };
-            let (mut resp, reader, tries) = self.with_retries(&call, deadline, mode, total)?;
+            let (mut resp, reader, note) = self.with_retries(&call, deadline, mode, total)?;
             let location = match resp.status {
                 301 | 302 | 303 | 307 | 308 => resp.header("location"),
                 _ => None,
@@ -350,7 +368,7 @@ impl Transport {
                     return Err(Error::new(
                         ErrorKind::BadResponse,
                         format!(
-                            "{url} redirected to a URL holding the token; not followed, \
+                            "{shown} redirected to a URL holding the token; not followed, \
                              so that the token is not sent in a URL"
                         ),
                     ));
@@ -360,13 +378,13 @@ impl Transport {
                     return Err(Error::new(
                         ErrorKind::BadResponse,
                         format!(
-                            "{url} redirected to a URL holding the token; not followed, \
+                            "{shown} redirected to a URL holding the token; not followed, \
                              so that the token is not sent in a URL"
                         ),
                     ));
                 }
                 if path_of(&next).ends_with(LOGIN_PATH) {
-                    return Err(answer::login_redirect(&url, &next, &ctx));
+                    return Err(answer::login_redirect(shown, &next, &ctx));
                 }
                 let next_origin = Origin::of(&next)?;
                 let keeps_method =
@@ -377,13 +395,13 @@ impl Transport {
                     return Err(Error::http(
                         ErrorKind::BadResponse,
                         format!(
-                            "{url} answered {} to {next_origin}, another origin; not followed, \
+                            "{shown} answered {} to {next_origin}, another origin; not followed, \
                              so that the request body is not sent there",
                             resp.status
                         ),
                         HttpDetail {
                             status: resp.status,
-                            url: Some(url.to_string()),
+                            url: Some(shown.to_owned()),
                             ..HttpDetail::default()
                         },
                     ));
@@ -400,15 +418,12 @@ impl Transport {
             return if resp.is_success() {
                 Ok((resp, reader))
             } else {
-                Err(answer::error_for(&resp, &ctx).note(&tries_note(tries)))
+                Err(answer::error_for(&resp, &ctx).note(&note))
             };
         }
         Err(Error::new(
             ErrorKind::BadResponse,
-            format!(
-                "more than {MAX_REDIRECTS} redirects starting at {}",
-                req.url
-            ),
+            format!("more than {MAX_REDIRECTS} redirects starting at {shown_first}"),
         ))
     }
 
@@ -440,8 +455,9 @@ impl Transport {
     }
 
     /// Tries `call` until an answer that is not worth retrying, the last
-    /// try allowed, or the deadline; returns the last outcome and the number
-    /// of tries made. Every try of every request goes through this loop
+    /// try allowed, or the deadline; returns the last outcome and the note
+    /// for its error (the number of tries made, and a server's wait that
+    /// would have ended past the deadline). Every try of every request goes through this loop
     /// (the one place a per-request check between tries belongs).
     fn with_retries(
         &self,
@@ -449,7 +465,7 @@ impl Transport {
         deadline: Instant,
         mode: BodyMode,
         total: Duration,
-    ) -> Result<(Response, Option<BodyReader>, u32)> {
+    ) -> Result<(Response, Option<BodyReader>, String)> {
         let idempotent = retry::is_idempotent(call.method);
         let mut tries = 0;
         loop {
@@ -460,7 +476,7 @@ impl Transport {
             if remaining.is_zero() {
                 return Err(timeout(call.url, total).note(&tries_note(tries)));
             }
-            let outcome = self.attempt(call, remaining, mode);
+            let outcome = self.attempt(call, remaining, mode, total);
             tries += 1;
             // The one cancel check point of an attempt: whatever failed
             // after the flag was raised failed because of it.
@@ -484,14 +500,24 @@ impl Transport {
             );
             // A pause that would end past the deadline is not taken: the
             // caller gets this answer now rather than a timeout later.
-            if give_up || pause >= deadline.saturating_duration_since(Instant::now()) {
+            let past_deadline = pause >= deadline.saturating_duration_since(Instant::now());
+            if give_up || past_deadline {
+                let mut note = tries_note(tries);
+                if let Some(after) = retry_after.filter(|_| !give_up) {
+                    note.push_str(&format!(
+                        " (the server asked to wait {} s before another try, past the \
+                         request's deadline)",
+                        after.as_secs()
+                    ));
+                }
                 return match outcome {
-                    Ok((resp, reader)) => Ok((resp, reader, tries)),
-                    Err(f) => Err(f.error.note(&tries_note(tries))),
+                    Ok((resp, reader)) => Ok((resp, reader, note)),
+                    Err(f) => Err(f.error.note(&note)),
                 };
             }
-            // The pause notices a cancel within cancel::CHECK_EVERY.
-            let wake = Instant::now() + pause;
+            // The pause notices a cancel within cancel::CHECK_EVERY (it
+            // ends before the deadline, checked above).
+            let wake = deadline_after(pause);
             while !cancel::triggered() && Instant::now() < wake {
                 std::thread::sleep(
                     cancel::CHECK_EVERY.min(wake.saturating_duration_since(Instant::now())),
@@ -505,6 +531,7 @@ impl Transport {
         call: &Call<'_>,
         remaining: Duration,
         mode: BodyMode,
+        total: Duration,
     ) -> std::result::Result<Answer, Failure> {
         let request = call.build().map_err(|error| Failure {
             error,
@@ -524,7 +551,7 @@ impl Transport {
         // bounds a first try; a retry or a redirect gets what is left.
         let agent = self.agents.get(call.route);
         let request = if remaining <= self.opts.total_timeout
-            && remaining + AGENT_TIMEOUT_SLACK >= self.opts.total_timeout
+            && remaining.saturating_add(AGENT_TIMEOUT_SLACK) >= self.opts.total_timeout
         {
             request
         } else {
@@ -535,7 +562,7 @@ impl Transport {
         };
         let mut resp = agent
             .run(request)
-            .map_err(|e| classify(e, call.url, &self.opts))?;
+            .map_err(|e| classify(e, call.url, &self.opts, total))?;
         let status = resp.status().as_u16();
         let headers = std::mem::take(resp.headers_mut());
         let head = |headers, body| Response {
@@ -548,6 +575,22 @@ impl Transport {
         if mode == BodyMode::Stream && (200..300).contains(&status) {
             let reader = (call.method != "HEAD").then(|| resp.into_body().into_reader());
             return Ok((head(headers, Vec::new()), reader));
+        }
+        if !(200..300).contains(&status) {
+            // Not a body the caller asked for: an excerpt for the error
+            // (the rest is never read, and the connection is closed).
+            let mut excerpt = Vec::new();
+            if call.method != "HEAD" {
+                resp.body_mut()
+                    .as_reader()
+                    .take(ERROR_BODY_LIMIT)
+                    .read_to_end(&mut excerpt)
+                    .map_err(|e| Failure {
+                        transient: false,
+                        ..classify(ureq::Error::from(e), call.url, &self.opts, total)
+                    })?;
+            }
+            return Ok((head(headers, excerpt), None));
         }
         let limit = self.opts.max_body_bytes;
         let declared = headers
@@ -574,7 +617,7 @@ impl Transport {
                 // Bytes of the answer arrived: never tried again.
                 .map_err(|e| Failure {
                     transient: false,
-                    ..classify(ureq::Error::from(e), call.url, &self.opts)
+                    ..classify(ureq::Error::from(e), call.url, &self.opts, total)
                 })?;
             body
         };
@@ -585,6 +628,7 @@ impl Transport {
 /// One HTTP exchange of a request (one redirect hop).
 struct Call<'a> {
     method: &'a str,
+    /// The URL as messages and the answer name it (a secret in it masked).
     url: &'a str,
     /// `url`, parsed.
     uri: &'a http::Uri,
@@ -670,6 +714,13 @@ fn steady_io_timeout(total: Duration) -> Option<Duration> {
         .filter(|t| *t >= AGENT_TIMEOUT_SLACK)
 }
 
+/// The instant `after` from now; a wait too long for the clock (a
+/// timeout of centuries) is cut to a century, which no request outlives.
+fn deadline_after(after: Duration) -> Instant {
+    const CENTURY: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+    Instant::now() + after.min(CENTURY)
+}
+
 /// How many tries a request took, for its error message ("" for one).
 fn tries_note(tries: u32) -> String {
     if tries > 1 {
@@ -680,7 +731,7 @@ fn tries_note(tries: u32) -> String {
 }
 
 /// The overall limit of a request (all tries and redirects) was reached.
-fn timeout(url: &str, after: Duration) -> Error {
+pub(super) fn timeout(url: &str, after: Duration) -> Error {
     Error::new(
         ErrorKind::Timeout,
         format!(
@@ -690,8 +741,9 @@ fn timeout(url: &str, after: Duration) -> Error {
     )
 }
 
-/// The error for a timeout the agent reports: connecting, or the rest.
-fn agent_timeout(which: ureq::Timeout, url: &str, opts: &HttpOptions) -> Error {
+/// The error for a timeout the agent reports: connecting, or the rest
+/// (`total`, the request's limit).
+fn agent_timeout(which: ureq::Timeout, url: &str, opts: &HttpOptions, total: Duration) -> Error {
     match which {
         ureq::Timeout::Connect | ureq::Timeout::Resolve => Error::new(
             ErrorKind::Timeout,
@@ -700,7 +752,7 @@ fn agent_timeout(which: ureq::Timeout, url: &str, opts: &HttpOptions) -> Error {
                 opts.connect_timeout.as_millis()
             ),
         ),
-        _ => timeout(url, opts.total_timeout),
+        _ => timeout(url, total),
     }
 }
 
@@ -711,15 +763,17 @@ fn too_large(url: &str, limit: u64) -> Error {
     )
 }
 
-/// The error kind of a failed exchange, and whether it is worth retrying.
-pub(super) fn classify(e: ureq::Error, url: &str, opts: &HttpOptions) -> Failure {
+/// The error kind of a failed exchange, and whether it is worth retrying;
+/// `total` is the request's overall limit (its own timeout, or the
+/// client's), named when it ran out.
+pub(super) fn classify(e: ureq::Error, url: &str, opts: &HttpOptions, total: Duration) -> Failure {
     let fail = |kind, what: String, transient| Failure {
         error: Error::new(kind, what),
         transient,
     };
     match e {
         ureq::Error::Timeout(which) => Failure {
-            error: agent_timeout(which, url, opts),
+            error: agent_timeout(which, url, opts, total),
             transient: false,
         },
         ureq::Error::BodyExceedsLimit(limit) => Failure {
@@ -738,7 +792,7 @@ pub(super) fn classify(e: ureq::Error, url: &str, opts: &HttpOptions) -> Failure
             }
             match io.kind() {
                 IoKind::TimedOut | IoKind::WouldBlock => Failure {
-                    error: timeout(url, opts.total_timeout),
+                    error: timeout(url, total),
                     transient: false,
                 },
                 IoKind::ConnectionReset

@@ -6,16 +6,20 @@
 //!
 //! Written like the secret files: Python `json.dump` bytes, every other entry
 //! kept in its place, a temporary file renamed over the old one under the
-//! directory's save lock; a new file is 0600 and a new directory 0700. A map
-//! someone else controls (see `platform::check_read`) is refused: it says
-//! where the token goes.
+//! directory's save lock; a new file is 0600 and a new directory 0700.
+//!
+//! The map says where the token goes, so it is held to more than a secret
+//! file: a map that anyone but the user could have written (the file or its
+//! directory writable by the group or by everyone, or owned by another user,
+//! root excepted) is not used, and the client that needed it is not made
+//! (an error with the `chmod` that fixes it, never a silent fallback to
+//! another server).
 
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
-
 use super::file::{create_private_dir, read_text, remove_stale_temp_files, write_atomic};
 use super::lock::SaveLock;
+use super::pyload::{self, PyObject, PyStr, PyValue};
 use super::{layout, platform, pyjson};
 use crate::error::{Error, Result};
 
@@ -33,15 +37,14 @@ pub fn caveclient_path() -> Option<PathBuf> {
 }
 
 /// caveclient's map file and its entry for `datastack`, if it has a
-/// string one.
-pub fn caveclient_entry(datastack: &str) -> Option<(PathBuf, String)> {
-    let file = caveclient_path()?;
-    let server = read_file(&file)
-        .ok()?
-        .get(datastack)
-        .and_then(Value::as_str)
-        .map(str::to_owned)?;
-    Some((file, server))
+/// string one; an error when the map is one someone else could have
+/// written (see the module's text).
+pub fn caveclient_entry(datastack: &str) -> Result<Option<(PathBuf, String)>> {
+    let Some(file) = caveclient_path() else {
+        return Ok(None);
+    };
+    let server = entry(&read_file(&file)?, datastack);
+    Ok(server.map(|s| (file, s)))
 }
 
 /// The map file in `secrets_dir`.
@@ -51,16 +54,21 @@ pub fn path(secrets_dir: &Path) -> PathBuf {
 
 /// The map in `secrets_dir`. A missing or malformed file is an empty map,
 /// as in caveclient; one someone else controls is an error.
-pub fn read(secrets_dir: &Path) -> Result<Map<String, Value>> {
+pub fn read(secrets_dir: &Path) -> Result<PyObject> {
     read_file(&path(secrets_dir))
 }
 
 /// The server recorded for `datastack`, if any.
 pub fn server_for(secrets_dir: &Path, datastack: &str) -> Result<Option<String>> {
-    Ok(read(secrets_dir)?
-        .get(datastack)
-        .and_then(Value::as_str)
-        .map(str::to_owned))
+    Ok(entry(&read(secrets_dir)?, datastack))
+}
+
+/// The string entry of `map` for `datastack`.
+fn entry(map: &PyObject, datastack: &str) -> Option<String> {
+    match map.get(&PyStr::from(datastack)) {
+        Some(PyValue::Str(s)) => s.as_str().map(str::to_owned),
+        _ => None,
+    }
 }
 
 /// Records `datastack → server`. Writes only when the stored value differs;
@@ -78,25 +86,104 @@ pub fn record(secrets_dir: &Path, datastack: &str, server: &str) -> Result<bool>
     let _lock = SaveLock::acquire(secrets_dir)?;
     remove_stale_temp_files(secrets_dir);
     let mut map = read_file(&file)?;
-    if map.get(datastack).and_then(Value::as_str) == Some(server) {
+    if entry(&map, datastack).as_deref() == Some(server) {
         return Ok(false);
     }
-    map.insert(datastack.to_owned(), Value::String(server.to_owned()));
+    map.insert(datastack.into(), PyValue::Str(server.into()));
     write_atomic(&file, secrets_dir, pyjson::dump_object(&map).as_bytes())?;
     Ok(true)
 }
 
 /// The map in `file`: empty when absent or not a JSON object (caveclient's
-/// rule); an error when someone else controls it, or it is not a regular
-/// file of reasonable size (the secret files' rules).
-fn read_file(file: &Path) -> Result<Map<String, Value>> {
+/// rule); an error when anyone but the user could have written it, or it
+/// is not a regular file of reasonable size (the secret files' rules).
+fn read_file(file: &Path) -> Result<PyObject> {
+    check_only_mine(file)?;
     let Some(text) = read_text(file)? else {
-        return Ok(Map::new());
+        return Ok(PyObject::new());
     };
-    match serde_json::from_slice::<Value>(&text) {
-        Ok(Value::Object(map)) => Ok(map),
-        _ => Ok(Map::new()),
+    match pyload::parse(&text) {
+        Ok(PyValue::Object(map)) => Ok(map),
+        _ => Ok(PyObject::new()),
     }
+}
+
+/// Why caveclient's map is not used, when it is not (for `fwauth status`):
+/// the error a client that needs it gets, with its remedy.
+pub fn caveclient_refusal() -> Option<Error> {
+    check_only_mine(&caveclient_path()?).err()
+}
+
+/// Refuses the map `file` when anyone but the user could have written it:
+/// its directory first (once no one else can write it, no one else can
+/// swap the file before it is read), the file, and for a link the
+/// directory of the file it points to.
+fn check_only_mine(file: &Path) -> Result<()> {
+    if let Some(dir) = file.parent().filter(|d| d.is_dir()) {
+        only_mine(file, dir, true)?;
+    }
+    only_mine(file, file, false)?;
+    if let Ok(target) = file.canonicalize()
+        && let Some(dir) = target.parent().filter(|d| Some(*d) != file.parent())
+    {
+        only_mine(file, dir, true)?;
+    }
+    Ok(())
+}
+
+/// Refuses the map `file` when `path` (the map, or a directory it is in)
+/// could have been written by anyone but the user: writable by its group or
+/// by everyone (a sticky directory is not excepted: a member may still
+/// create the map there), or owned by another user (root excepted).
+#[cfg(unix)]
+fn only_mine(file: &Path, path: &Path, is_dir: bool) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(());
+    };
+    let what = if is_dir { "its directory" } else { "the file" };
+    let shown = path.display();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    let (problem, fix) = if meta.uid() != me && meta.uid() != 0 {
+        (
+            format!(
+                "{what} \"{shown}\" belongs to user id {}, not to you",
+                meta.uid()
+            ),
+            format!("chown {me} \"{shown}\""),
+        )
+    } else if meta.mode() & 0o022 != 0 {
+        let who = if meta.mode() & 0o002 != 0 {
+            "every user"
+        } else {
+            "its group"
+        };
+        (
+            format!(
+                "{what} \"{shown}\" is writable by {who} (mode {:04o})",
+                meta.mode() & 0o7777
+            ),
+            format!("chmod go-w \"{shown}\""),
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Error::new(
+        crate::error::ErrorKind::SecretFile,
+        format!(
+            "the datastack map \"{}\" is not used: {problem}, so someone else could choose \
+             the server that receives your token",
+            file.display()
+        ),
+    )
+    .with_remedy(crate::error::Remedy::RunCommand(fix)))
+}
+
+/// Not checked on Windows, as for the secret files (`platform::check_read`).
+#[cfg(not(unix))]
+fn only_mine(_file: &Path, _path: &Path, _is_dir: bool) -> Result<()> {
+    Ok(())
 }
 
 #[cfg(test)]
@@ -143,6 +230,12 @@ mod tests {
             r#"{"b": "https://y", "a": 1, "c": "https://z"}"#
         );
         fs::write(&file, "{not json").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).unwrap();
+            fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).unwrap();
+        }
         assert!(read(dir.path()).unwrap().is_empty());
         assert!(record(dir.path(), "d", "https://w").unwrap());
         assert_eq!(fs::read_to_string(&file).unwrap(), r#"{"d": "https://w"}"#);

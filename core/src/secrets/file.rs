@@ -7,9 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
-use serde_json::{Map, Value};
-
 use super::lock::{LOCK_TIMEOUT, SaveLock};
+use super::pyload::{self, PyObject, PyValue};
 use super::{platform, pyjson};
 use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::token::Token;
@@ -17,15 +16,16 @@ use crate::token::Token;
 /// A secret file larger than this is refused: it cannot be a token file.
 pub(crate) const MAX_SECRET_FILE_BYTES: u64 = 4 * 1024 * 1024;
 
-/// The JSON object in `path`, or `None` when there is no such file.
-pub fn read_object(path: &Path) -> Result<Option<Map<String, Value>>> {
+/// The JSON object in `path` as Python's `json.load` reads it
+/// ([`pyload`], the one reader), or `None` when there is no such file.
+pub fn read_object(path: &Path) -> Result<Option<PyObject>> {
     let Some(text) = read_text(path)? else {
         return Ok(None);
     };
-    let parsed = parse_python_json(&text, |t| serde_json::from_slice::<Value>(t));
-    match parsed {
-        Ok(Value::Object(map)) => Ok(Some(map)),
+    match pyload::parse(&text) {
+        Ok(PyValue::Object(map)) => Ok(Some(map)),
         Ok(_) => Err(unparseable(path, "does not hold a JSON object")),
+        // The message gives line and column, never the file's text.
         Err(e) => Err(unparseable(path, &not_json(&text, &e))),
     }
 }
@@ -88,54 +88,6 @@ fn read_text_if_present(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>
         .read_to_end(&mut text)
         .map_err(|e| Error::io("reading", path, &e))?;
     Ok(Some(text))
-}
-
-/// `parse(text)`, or, when that fails, `parse` of the text with Python's
-/// `Infinity` / `-Infinity` read as numbers (see
-/// [`python_infinities_as_numbers`]); the first error when both fail.
-fn parse_python_json<T>(
-    text: &[u8],
-    parse: impl Fn(&[u8]) -> serde_json::Result<T>,
-) -> serde_json::Result<T> {
-    parse(text).or_else(|e| {
-        python_infinities_as_numbers(text)
-            .and_then(|t| parse(&t).ok())
-            .ok_or(e)
-    })
-}
-
-/// Python's `json` writes `Infinity` and `-Infinity` for floats JSON cannot
-/// hold (`json.dump` of a file holding `1e400` writes `Infinity`, and so does
-/// [`pyjson`], byte for byte), and reads them back. This gives the text with
-/// each such word outside strings replaced by `1e999`, a number that reads as
-/// an infinity and that [`pyjson`] writes back as `Infinity`; `None` when
-/// there is none. (`NaN` has no such number and stays an error.)
-fn python_infinities_as_numbers(text: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> {
-    const WORD: &[u8] = b"Infinity";
-    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(text.len()));
-    let (mut in_string, mut escaped, mut found) = (false, false, false);
-    let mut i = 0;
-    while i < text.len() {
-        let b = text[i];
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if text[i..].starts_with(WORD) {
-            out.extend_from_slice(b"1e999");
-            i += WORD.len();
-            found = true;
-            continue;
-        }
-        out.push(b);
-        i += 1;
-    }
-    found.then_some(out)
 }
 
 /// The token stored under `key` in `path`; `None` when the file or key is absent.
@@ -201,16 +153,15 @@ pub fn read_token_if_present(path: &Path, key: &str) -> Result<Found> {
 
 /// The token under `key` in `text`, the bytes of secret file `path`.
 fn token_in(path: &Path, text: &[u8], key: &str) -> Result<Option<Token>> {
-    let value = parse_python_json(text, |t| super::key::value_of(t, key)).map_err(|e| {
-        if e.is_data() {
-            unparseable(path, "does not hold a JSON object")
-        } else {
-            unparseable(path, &not_json(text, &e))
-        }
-    })?;
-    match value {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Token::new(&zeroize::Zeroizing::new(s))
+    let value = match pyload::value_of(text, key) {
+        Ok(Ok(value)) => value,
+        Ok(Err(())) => return Err(unparseable(path, "does not hold a JSON object")),
+        // The message gives line and column, never the file's text.
+        Err(e) => return Err(unparseable(path, &not_json(text, &e))),
+    };
+    match &value {
+        None | Some(PyValue::Null) => Ok(None),
+        Some(PyValue::Str(s)) => Token::new(s.as_str().unwrap_or("\u{fffd}"))
             .map(Some)
             .map_err(|e| {
                 bad_value(
@@ -251,7 +202,7 @@ pub fn check_save(path: &Path, key: &str, overwrite: bool) -> Result<()> {
     check_name(path)?;
     if let Some(map) = read_object(path)?
         && !overwrite
-        && map.contains_key(key)
+        && map.contains_key(&pyload::PyStr::from(key))
     {
         return Err(exists_error(path, key));
     }
@@ -285,25 +236,20 @@ pub fn save(
     }
     let _lock = SaveLock::acquire(dir)?;
     remove_stale_temp_files(dir);
+    // Strings of the object are zeroed when it is dropped (pyload::PyStr).
     let mut map = read_object(&target)?.unwrap_or_default();
-    match map.get(key) {
+    let name = pyload::PyStr::from(key);
+    match map.get(&name) {
         Some(_) if !overwrite => return Err(exists_error(path, key)),
-        Some(Value::String(old)) if old == token.expose() => return Ok(Saved::Unchanged),
+        Some(PyValue::Str(old)) if old.as_str() == Some(token.expose()) => {
+            return Ok(Saved::Unchanged);
+        }
         _ => {}
     }
-    map.insert(key.to_owned(), Value::String(token.expose().to_owned()));
+    map.insert(name, PyValue::Str(token.expose().into()));
     let bytes = zeroize::Zeroizing::new(pyjson::dump_object(&map));
-    zeroize_map(&mut map);
     write_atomic(&target, dir, bytes.as_bytes())?;
     Ok(Saved::Written)
-}
-
-fn zeroize_map(map: &mut Map<String, Value>) {
-    for (_, v) in map.iter_mut() {
-        if let Value::String(s) = v {
-            zeroize::Zeroize::zeroize(s);
-        }
-    }
 }
 
 /// The file a write to `path` must replace: the target of a symbolic link.
@@ -406,7 +352,9 @@ pub const INVALID_SUFFIX: &str = ".invalid-";
 /// What is wrong with `text`, which `e` says is not JSON, in plain words:
 /// a token pasted alone (the usual mistake) is called that; anything else
 /// keeps serde_json's line and column (never the file's text).
-fn not_json(text: &[u8], e: &serde_json::Error) -> String {
+/// "is not valid JSON", said in plain words when the file holds a bare
+/// token (pasted without the object around it). Never quotes the text.
+fn not_json(text: &[u8], e: &impl std::fmt::Display) -> String {
     let trimmed = String::from_utf8_lossy(text.trim_ascii()).into_owned();
     let bare_token = !trimmed.starts_with(['{', '[', '"'])
         && Token::new(&zeroize::Zeroizing::new(trimmed)).is_ok();

@@ -3,8 +3,8 @@
 pub mod audit;
 pub mod datastack_map;
 pub mod file;
-pub mod key;
 pub mod layout;
 pub(crate) mod lock;
 mod platform;
 pub mod pyjson;
+pub mod pyload;

@@ -8,37 +8,73 @@
 //! UTF-16 surrogate pair), keys in insertion order, `allow_nan=True`, and no
 //! trailing newline.
 //!
-//! Numbers are written from serde_json's original text (the crate is built
-//! with `arbitrary_precision`), converted the way Python's `json.loads`
+//! Values are what [`super::pyload`] read (the one reader). Numbers are
+//! written from their text, converted the way Python's `json.load`
 //! followed by `json.dump` would: integer text becomes an arbitrary-precision
 //! `int` written in canonical decimal, any text with `.`, `e` or `E` becomes a
-//! `float` written as `float.__repr__`.
+//! `float` written as `float.__repr__`, and `NaN`, `Infinity`, `-Infinity`
+//! stay as they are. A string holding a lone surrogate is written with it
+//! escaped, as Python writes it.
+//!
+//! The output is built in a buffer sized to it first (no regrowth), since
+//! it holds tokens: callers keep it in zeroing storage.
 
-use serde_json::{Map, Number, Value};
+use super::pyload::{PyObject, PyStr, PyValue};
 
 /// The bytes Python's `json.dump(value, f)` writes (default arguments): one line,
 /// separators ", " and ": ", ensure_ascii escapes, insertion order, no trailing newline.
-pub fn dump(value: &Value) -> String {
-    let mut out = String::new();
+pub fn dump(value: &PyValue) -> String {
+    let mut size = Sized(0);
+    write_value(&mut size, value);
+    let mut out = String::with_capacity(size.0);
     write_value(&mut out, value);
     out
 }
 
 /// Same for an object.
-pub fn dump_object(map: &Map<String, Value>) -> String {
-    let mut out = String::new();
+pub fn dump_object(map: &PyObject) -> String {
+    let mut size = Sized(0);
+    write_object(&mut size, map);
+    let mut out = String::with_capacity(size.0);
     write_object(&mut out, map);
     out
 }
 
-fn write_value(out: &mut String, value: &Value) {
+/// Where the text goes: a string, or a count of its bytes.
+trait Out {
+    fn push(&mut self, c: char);
+    fn push_str(&mut self, s: &str);
+}
+
+impl Out for String {
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+}
+
+/// Counts the bytes that would be written.
+struct Sized(usize);
+
+impl Out for Sized {
+    fn push(&mut self, c: char) {
+        self.0 += c.len_utf8();
+    }
+    fn push_str(&mut self, s: &str) {
+        self.0 += s.len();
+    }
+}
+
+fn write_value(out: &mut impl Out, value: &PyValue) {
     match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Number(n) => write_number(out, n),
-        Value::String(s) => write_string(out, s),
-        Value::Array(items) => {
+        PyValue::Null => out.push_str("null"),
+        PyValue::Bool(true) => out.push_str("true"),
+        PyValue::Bool(false) => out.push_str("false"),
+        PyValue::Number(n) => write_number(out, n),
+        PyValue::Str(s) => write_py_string(out, s),
+        PyValue::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -48,49 +84,53 @@ fn write_value(out: &mut String, value: &Value) {
             }
             out.push(']');
         }
-        Value::Object(map) => write_object(out, map),
+        PyValue::Object(map) => write_object(out, map),
     }
 }
 
-fn write_object(out: &mut String, map: &Map<String, Value>) {
+fn write_object(out: &mut impl Out, map: &PyObject) {
     out.push('{');
     for (i, (key, value)) in map.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        write_string(out, key);
+        write_py_string(out, key);
         out.push_str(": ");
         write_value(out, value);
     }
     out.push('}');
 }
 
-/// Python's `py_encode_basestring_ascii`: `"` and `\` backslashed, the five
-/// short escapes, everything else outside `' '..='~'` as `\uXXXX` (lowercase).
-fn write_string(out: &mut String, s: &str) {
+fn write_py_string(out: &mut impl Out, s: &PyStr) {
+    match s {
+        PyStr::Text(t) => write_units(out, t.encode_utf16()),
+        PyStr::Units(u) => write_units(out, u.iter().copied()),
+    }
+}
+
+/// Python's `py_encode_basestring_ascii` over UTF-16 units (a character
+/// outside the BMP is its surrogate pair, a lone surrogate itself): `"` and
+/// `\` backslashed, the five short escapes, everything else outside
+/// `' '..='~'` as `\uXXXX` (lowercase).
+fn write_units(out: &mut impl Out, units: impl Iterator<Item = u16>) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    push_u_escape(out, *unit);
-                }
-            }
+    for unit in units {
+        match unit {
+            0x22 => out.push_str("\\\""),
+            0x5c => out.push_str("\\\\"),
+            0x0a => out.push_str("\\n"),
+            0x0d => out.push_str("\\r"),
+            0x09 => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            0x20..=0x7e => out.push(char::from(unit as u8)),
+            _ => push_u_escape(out, unit),
         }
     }
     out.push('"');
 }
 
-fn push_u_escape(out: &mut String, unit: u16) {
+fn push_u_escape(out: &mut impl Out, unit: u16) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push_str("\\u");
     for shift in [12, 8, 4, 0] {
@@ -98,9 +138,8 @@ fn push_u_escape(out: &mut String, unit: u16) {
     }
 }
 
-fn write_number(out: &mut String, n: &Number) {
-    let text = n.as_str();
-    if text.contains(['.', 'e', 'E']) {
+fn write_number(out: &mut impl Out, text: &str) {
+    if matches!(text, "NaN" | "Infinity" | "-Infinity") || text.contains(['.', 'e', 'E']) {
         write_float(out, text);
     } else {
         write_int(out, text);
@@ -108,7 +147,7 @@ fn write_number(out: &mut String, n: &Number) {
 }
 
 /// Python's `int(text)` then `int.__repr__`: canonical decimal, `-0` is `0`.
-fn write_int(out: &mut String, text: &str) {
+fn write_int(out: &mut impl Out, text: &str) {
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text.strip_prefix('+').unwrap_or(text)),
@@ -126,14 +165,14 @@ fn write_int(out: &mut String, text: &str) {
 
 /// Python's `float(text)` then `float.__repr__` (as `json.dump` writes it,
 /// with `Infinity` / `-Infinity` for overflow).
-fn write_float(out: &mut String, text: &str) {
+fn write_float(out: &mut impl Out, text: &str) {
     // Rust's parse, like Python's float(), rounds correctly; out-of-range text
-    // becomes an infinity. Text serde_json accepted as a number always parses.
+    // becomes an infinity. Text the reader accepted as a number always parses.
     let f: f64 = text.parse().unwrap_or(f64::NAN);
     write_f64(out, f);
 }
 
-fn write_f64(out: &mut String, f: f64) {
+fn write_f64(out: &mut impl Out, f: f64) {
     if f.is_nan() {
         out.push_str("NaN");
         return;
@@ -250,9 +289,9 @@ fn increment(digits: &str, exp: i32) -> (String, i32) {
 mod tests {
     use super::*;
 
-    /// Parses `text` with serde_json and dumps it.
+    /// Reads `text` as `json.load` does and dumps it.
     fn py(text: &str) -> String {
-        let value: Value = serde_json::from_str(text).expect("test input is valid JSON");
+        let value = super::super::pyload::parse(text.as_bytes()).expect("valid JSON");
         dump(&value)
     }
 
@@ -291,12 +330,27 @@ mod tests {
 
     #[test]
     fn dump_object_matches_dump() {
-        let mut map = Map::new();
-        map.insert("token".into(), Value::String("abc".into()));
-        map.insert("n".into(), Value::from(5));
+        let mut map = PyObject::new();
+        map.insert("token".into(), PyValue::Str("abc".into()));
+        map.insert("n".into(), PyValue::Number("5".into()));
         assert_eq!(dump_object(&map), r#"{"token": "abc", "n": 5}"#);
-        assert_eq!(dump_object(&map), dump(&Value::Object(map)));
-        assert_eq!(dump_object(&Map::new()), "{}");
+        assert_eq!(dump_object(&map), dump(&PyValue::Object(map)));
+        assert_eq!(dump_object(&PyObject::new()), "{}");
+    }
+
+    #[test]
+    fn pythons_extensions_are_written_back_as_python_writes_them() {
+        // python3: json.dump(json.loads(text)) for each.
+        assert_eq!(
+            py(r#"{"token": "t1", "other": "\ud800", "n": NaN}"#),
+            r#"{"token": "t1", "other": "\ud800", "n": NaN}"#
+        );
+        assert_eq!(
+            py("[Infinity, -Infinity, NaN]"),
+            "[Infinity, -Infinity, NaN]"
+        );
+        assert_eq!(py(r#""\udc00\ud800x\uDBFF""#), r#""\udc00\ud800x\udbff""#);
+        assert_eq!(py(r#""\ud83d\ude00""#), r#""\ud83d\ude00""#);
     }
 
     #[test]
@@ -342,8 +396,8 @@ mod tests {
             py("123456789012345678901234567890123456789012345678901234567890"),
             "123456789012345678901234567890123456789012345678901234567890"
         );
-        assert_eq!(dump(&Value::from(u64::MAX)), "18446744073709551615");
-        assert_eq!(dump(&Value::from(i64::MIN)), "-9223372036854775808");
+        assert_eq!(py("18446744073709551615"), "18446744073709551615");
+        assert_eq!(py("-9223372036854775808"), "-9223372036854775808");
     }
 
     #[test]
@@ -404,13 +458,6 @@ mod tests {
         assert_eq!(py("1e-400"), "0.0");
         assert_eq!(py("-1e-400"), "-0.0");
         assert_eq!(py("[1e999, -1.5e99999]"), "[Infinity, -Infinity]");
-    }
-
-    #[test]
-    fn floats_built_in_rust() {
-        assert_eq!(dump(&Value::from(1.5f64)), "1.5");
-        assert_eq!(dump(&Value::from(1e20f64)), "1e+20");
-        assert_eq!(dump(&Value::from(100.0f64)), "100.0");
     }
 
     #[test]
