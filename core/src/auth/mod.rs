@@ -105,6 +105,7 @@ impl Auth {
     /// address in `opts`, caveclient's datastack map names the server (see
     /// [`crate::address::resolve_for`]).
     pub fn for_datastack(datastack: Option<&str>, opts: &Options) -> Result<Auth> {
+        opts.validate()?;
         let (server_address, server_source) =
             crate::address::resolve_for(opts.server_address.as_deref(), datastack)?;
         let (secrets_dir, secrets_dir_source) =

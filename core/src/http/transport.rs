@@ -115,6 +115,7 @@ impl Transport {
         server_address: &str,
         new_token_url: String,
     ) -> Result<Transport> {
+        opts.validate()?;
         let mut trusted = vec![Origin::of_server(server_address)?];
         for origin in &opts.trusted_origins {
             trusted.push(Origin::of_server(origin)?);
