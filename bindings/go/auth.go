@@ -281,7 +281,7 @@ func (a *Auth) SaveToken(token string, opts *SaveOptions) error {
 // get_new_token text, with C, C++ and Go calls). It never opens a browser.
 func (a *Auth) GetNewToken() (string, error) {
 	return a.stringCall(func(p *C.fw_auth, s **C.char, e **C.fw_error) C.fw_result {
-		return C.fw_auth_get_new_token(p, s, e)
+		return C.fw_auth_new_token_instructions(p, s, e)
 	})
 }
 

@@ -34,7 +34,7 @@ export const PROTOTYPES = [
   'void fw_client_free(fw_client *client)',
   'fw_result fw_auth_token(const fw_auth *auth, _Out_ fw_string *token, _Out_ fw_error **err)',
   'fw_result fw_auth_token_file(const fw_auth *auth, _Out_ fw_string *path, _Out_ fw_error **err)',
-  'fw_result fw_auth_get_new_token(const fw_auth *auth, _Out_ fw_string *instructions, _Out_ fw_error **err)',
+  'fw_result fw_auth_new_token_instructions(const fw_auth *auth, _Out_ fw_string *instructions, _Out_ fw_error **err)',
   'fw_result fw_auth_save_token(fw_auth *auth, const char *token, const char *token_key, const char *token_file, uint32_t flags, _Out_ fw_error **err)',
   'void fw_auth_free(fw_auth *auth)',
   'const char *fw_error_message(const fw_error *e)',

@@ -111,7 +111,7 @@ function main() {
     if (server) expectRefusal('without a token', c.client, abi.FW_ERR_NOT_AUTHENTICATED);
 
     // auth.get_new_token()
-    process.stdout.write(out('fw_auth_get_new_token', c.auth));
+    process.stdout.write(out('fw_auth_new_token_instructions', c.auth));
 
     // auth.save_token(token=new_token)
     call('fw_auth_save_token', [c.auth, 'fake_token_123', null, null, 0]);

@@ -307,7 +307,7 @@ unsafe fn auth_ops(a: *mut fw_auth, ops: &[AuthOp<'_>]) {
                     assert_eq!(take_string(key).is_some(), kind == 3);
                     for call in [
                         fw_auth_token_file,
-                        fw_auth_get_new_token,
+                        fw_auth_new_token_instructions,
                         fw_auth_new_token_url,
                     ] {
                         let mut s = ptr::null_mut();

@@ -87,8 +87,8 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_auth_set_token(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_reload(NULL, ERRP));
     EXPECT_INVALID(fw_auth_save_token(NULL, "fake_token_123", NULL, NULL, 0, ERRP));
-    EXPECT_INVALID(fw_auth_get_new_token(NULL, &s, ERRP));
-    EXPECT_INVALID(fw_auth_get_new_token(a, NULL, ERRP));
+    EXPECT_INVALID(fw_auth_new_token_instructions(NULL, &s, ERRP));
+    EXPECT_INVALID(fw_auth_new_token_instructions(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_new_token_url(NULL, &s, ERRP));
     EXPECT_INVALID(fw_auth_new_token_url(a, NULL, ERRP));
     EXPECT_INVALID(fw_auth_diagnose(NULL, &s, ERRP));
@@ -115,10 +115,6 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_client_request(c, "GET", NULL, NULL, 0, NULL, &resp_out, ERRP));
     EXPECT_INVALID(fw_client_request(c, "POST", "http://127.0.0.1:9/x", NULL, 5, NULL, &resp_out, ERRP));
     EXPECT_INVALID(fw_client_request(c, "GET", "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, ERRP));
-    EXPECT_INVALID(fw_client_request_with(NULL, "GET", "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, &resp_out, ERRP));
-    EXPECT_INVALID(fw_client_request_with(c, NULL, "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, &resp_out, ERRP));
-    EXPECT_INVALID(fw_client_request_with(c, "GET", NULL, NULL, 0, NULL, NULL, &resp_out, ERRP));
-    EXPECT_INVALID(fw_client_request_with(c, "GET", "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, NULL, ERRP));
 
     /* fw_cancel_*, fw_request_options_* */
     EXPECT_INVALID(fw_client_with_request_options(NULL, NULL, &client_out, ERRP));

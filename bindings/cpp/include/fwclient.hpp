@@ -551,7 +551,7 @@ class Auth {
   std::string get_new_token() const {
     detail::ErrorHolder err;
     detail::OwnedString s;
-    detail::check(fw_auth_get_new_token(h_.get(), &s.p, &err.p), err);
+    detail::check(fw_auth_new_token_instructions(h_.get(), &s.p, &err.p), err);
     return s.str();
   }
   /// Where a user creates a token.

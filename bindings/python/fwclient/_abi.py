@@ -102,7 +102,7 @@ FUNCTIONS = {
     "fw_auth_token_file": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_set_token": (RESULT, [HANDLE, STR, ERR]),
     "fw_auth_save_token": (RESULT, [HANDLE, STR, STR, STR, c_uint32, ERR]),
-    "fw_auth_get_new_token": (RESULT, [HANDLE, OUT_STR, ERR]),
+    "fw_auth_new_token_instructions": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_new_token_url": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_token_page_url": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_request_header": (RESULT, [HANDLE, OUT_STR, ERR]),

@@ -90,7 +90,7 @@ class Auth(Handle):
     def get_new_token(self):
         """The steps to get a new token and save it, with the URL (no browser)."""
         with self._use() as a:
-            return string_out("fw_auth_get_new_token", a)
+            return string_out("fw_auth_new_token_instructions", a)
 
     @property
     def new_token_url(self):
