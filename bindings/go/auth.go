@@ -277,9 +277,9 @@ func (a *Auth) SaveToken(token string, opts *SaveOptions) error {
 	})
 }
 
-// GetNewToken returns how to get a new token and save it (caveclient's
+// NewTokenInstructions returns how to get a new token and save it (caveclient's
 // get_new_token text, with C, C++ and Go calls). It never opens a browser.
-func (a *Auth) GetNewToken() (string, error) {
+func (a *Auth) NewTokenInstructions() (string, error) {
 	return a.stringCall(func(p *C.fw_auth, s **C.char, e **C.fw_error) C.fw_result {
 		return C.fw_auth_new_token_instructions(p, s, e)
 	})

@@ -7,7 +7,7 @@ A thin ctypes binding (no compiled extension) over the C library:
     with fwclient.Client("minnie65_public") as client:
         auth = client.auth
         print(f"My current token is: {auth.token}")
-        print(auth.get_new_token())
+        print(auth.new_token_instructions())
         auth.save_token("fake_token_123")
         info = client.datastack_info()
 

@@ -27,8 +27,8 @@ def test_seed_walkthrough(home, secret_file, devserver):
         assert refused.value.name == "FW_ERR_NOT_AUTHENTICATED"
         assert "auth.save_token in Python" in refused.value.message
 
-        # auth.get_new_token(): the steps, with the page that makes a token.
-        instructions = auth.get_new_token()
+        # auth.new_token_instructions(): the steps, with the page that makes a token.
+        instructions = auth.new_token_instructions()
         assert f"{url}/auth/api/v1/create_token" in instructions
         assert auth.new_token_url == f"{url}/auth/api/v1/create_token"
         assert 'Python: auth.save_token("PASTE_YOUR_TOKEN_HERE")' in instructions
