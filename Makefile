@@ -6,16 +6,16 @@
 # A new binding (C++, Go, install) adds its own settings and section and
 # hooks into `test` / `clean` through TEST_STEPS and CLEAN_DIRS.
 
-SHELL := bash
-.SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := build
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
 
 # ---------------------------------------------------------------- settings
 
-CARGO    ?= cargo
-PYTHON   ?= python3
+# Tools, warning flags and the version, shared with every fragment.
+include mk/common.mk
+ROOT := $(FW_ROOT)
+
 # Cargo profile: release (default) or dev (libraries in target/debug).
 PROFILE  ?= release
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
@@ -33,24 +33,16 @@ HEADER   := include/fwclient.h
 BUILD_DIR ?= build
 C_BUILD_DIR := $(BUILD_DIR)/$(PROFILE_DIR)/c
 
-# C toolchain (`make CC=clang` works; make's built-in default `cc` is not used).
-ifeq ($(origin CC),default)
-CC := gcc
-endif
-C_STD_FLAGS := -std=c11 -Wall -Wextra -Werror -pedantic
 CFLAGS   ?= -g -O1
 C_INCLUDES := -Iinclude
 # The shared library, found at run time through an rpath to LIBDIR.
 C_LDFLAGS  := -L$(LIBDIR) -Wl,-rpath,$(abspath $(LIBDIR))
 C_LDLIBS   := -lfwclient
 
-VALGRIND ?= valgrind
 # Suppression files, if ever needed (none is: the Rust runtime's one-time
 # allocations are "still reachable" or "possibly lost", which do not fail).
 VALGRIND_SUPPRESSIONS ?=
-VALGRIND_FLAGS := --error-exitcode=1 --leak-check=full \
-    --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
-    $(addprefix --suppressions=,$(VALGRIND_SUPPRESSIONS))
+VALGRIND_FLAGS := $(VALGRIND_FLAGS_BASE) $(addprefix --suppressions=,$(VALGRIND_SUPPRESSIONS))
 
 # The demo's datastack (the walkthrough's argv[1]).
 DATASTACK ?= minnie65_public
@@ -110,7 +102,7 @@ header-abi-rule:
 
 DOXYGEN ?= doxygen
 DOCS_DIR := $(BUILD_DIR)/docs
-PKG_DOC_VERSION = $(shell sed -n '/^\[package\]/,/^\[/{s/^version *= *"\([^"]*\)".*/\1/p;}' Cargo.toml | head -n 1)
+PKG_DOC_VERSION = $(FW_VERSION)
 
 .PHONY: docs
 docs: $(HEADER) docs/Doxyfile
@@ -204,7 +196,6 @@ demo-c: $(DEMO_BIN)
 # demo-<lang>, clean-<lang>); they build the library themselves when run
 # alone.
 
-ROOT := $(CURDIR)
 include bindings/cpp/rules.mk
 include bindings/go/rules.mk
 # FFI from other languages: the cffi check of the header, the Python

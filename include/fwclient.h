@@ -70,13 +70,13 @@
 /** Major version of this header (the library's is in fw_version()). */
 #define FW_VERSION_MAJOR 0
 /** Minor version of this header; while the major is 0, a new minor may break the ABI (new soname). */
-#define FW_VERSION_MINOR 2
+#define FW_VERSION_MINOR 3
 /** Patch version of this header. */
 #define FW_VERSION_PATCH 0
 /** (major << 16) | (minor << 8) | patch; compare with fw_version_number(). */
-#define FW_VERSION_NUMBER 512
+#define FW_VERSION_NUMBER 768
 /** The version of this header as text; compare with fw_version(). */
-#define FW_VERSION_STRING "0.2.0"
+#define FW_VERSION_STRING "0.3.0"
 
 
 /**

@@ -18,10 +18,9 @@
 # Targets here must not become the including Makefile's default goal.
 _go_saved_default_goal := $(.DEFAULT_GOAL)
 
-ROOT ?= $(CURDIR)
+# Tools and shared settings (ROOT, CARGO, ...): mk/common.mk.
+include $(dir $(lastword $(MAKEFILE_LIST)))../../mk/common.mk
 LIBDIR ?= $(ROOT)/target/release
-GO ?= go
-CARGO ?= cargo
 GO_ROOT := $(abspath $(ROOT))
 GO_LIBDIR := $(abspath $(LIBDIR))
 GO_PKG_DIR := $(GO_ROOT)/bindings/go

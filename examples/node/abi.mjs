@@ -15,7 +15,7 @@
 import koffi from 'koffi';
 
 // The library version these declarations describe (0.x: major.minor).
-export const ABI_VERSION = '0.2';
+export const ABI_VERSION = '0.3';
 
 export const FW_OK = 0;
 export const FW_ERR_NOT_AUTHENTICATED = 10;

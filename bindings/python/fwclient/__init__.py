@@ -46,17 +46,20 @@ from ._native import library_path
 from .auth import Auth, TokenSource
 from .client import Client, Response
 from .options import Options
+from .per_request import Cancel, RequestOptions
+from .stream import Stream
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 
 def library_version():
-    """The version of the libfwclient loaded, e.g. "0.2.0"."""
+    """The version of the libfwclient loaded, e.g. "0.3.0"."""
     return _lib.fw_version().decode("ascii")
 
 
 __all__ = [
     "Auth", "Client", "Options", "Response", "TokenSource", "Layout", "SaveFlags", "Source",
+    "Cancel", "RequestOptions", "Stream",
     "FwError", "LibraryNotFoundError", "library_path", "library_version",
     "BadAuthHeaderError", "BadResponseError", "ForbiddenError", "FwTimeoutError",
     "HttpStatusError", "InsecureUrlError", "InvalidArgumentError", "InvalidTokenError",

@@ -7,6 +7,8 @@ from contextlib import ExitStack
 from ._native import Handle, borrowed_bytes, c_str, call, lib, string_out, take_string
 from .auth import Auth
 from .options import pointer_of
+from .per_request import RequestOptions
+from .stream import Stream
 
 
 class Response:
@@ -43,6 +45,13 @@ class Response:
         return f"<fwclient.Response {self.status}, {len(self.body)} bytes>"
 
 
+def _body_bytes(body):
+    """A request body (bytes-like or None) as bytes."""
+    if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
+        raise TypeError(f"body must be bytes, not {type(body).__name__}")
+    return bytes(body) if body is not None else b""
+
+
 def _copy_response(r):
     status = lib.fw_response_status(r)
     body = borrowed_bytes("fw_response_body", r)
@@ -70,7 +79,11 @@ class Client(Handle):
 
     free_name = "fw_client_free"
 
-    def __init__(self, datastack, options=None, *, auth=None):
+    def __init__(self, datastack, options=None, *, auth=None, _ptr=None):
+        if _ptr is not None:  # a view (with_options)
+            super().__init__(_ptr)
+            self._auth = None
+            return
         out = ctypes.c_void_p()
         with ExitStack() as use:
             if auth is None:
@@ -159,9 +172,7 @@ class Client(Handle):
 
     def request(self, method, url, body=None, content_type=None):
         """A request with any method and an optional body (bytes); a Response."""
-        if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
-            raise TypeError(f"body must be bytes, not {type(body).__name__}")
-        body = bytes(body) if body is not None else b""
+        body = _body_bytes(body)
         out = ctypes.c_void_p()
         with self._use() as c:
             call("fw_client_request", c, c_str(method, "method"), c_str(url, "url"),
@@ -171,6 +182,37 @@ class Client(Handle):
             return _copy_response(out.value)
         finally:
             lib.fw_response_free(out.value)
+
+    def open(self, method, url, body=None, content_type=None):
+        """Sends a request as request() does and returns its 2xx answer as a
+        Stream (a binary file-like object) once the headers are in, the body
+        left to read. Use it in a `with` block: closing it early closes the
+        connection."""
+        body = _body_bytes(body)
+        out = ctypes.c_void_p()
+        with self._use() as c:
+            call("fw_client_open", c, c_str(method, "method"), c_str(url, "url"),
+                 body or None, len(body), c_str(content_type, "content_type"),
+                 ctypes.byref(out))
+        try:
+            return Stream(out.value)
+        except BaseException:
+            lib.fw_stream_free(out.value)
+            raise
+
+    def with_options(self, request_options):
+        """A view of this client (the same auth, connections, trusted
+        origins and datastack info) whose every call, open() included, has
+        `request_options`' timeout and Cancel; they are copied now. Cheap:
+        made for one call or a few. Close it (or use `with`) when done."""
+        if not isinstance(request_options, RequestOptions):
+            raise TypeError(
+                f"request_options must be a RequestOptions, not {type(request_options).__name__}"
+            )
+        out = ctypes.c_void_p()
+        with self._use() as c, request_options._use() as ro:
+            call("fw_client_with_request_options", c, ro, ctypes.byref(out))
+        return Client(None, _ptr=out.value)
 
     def __repr__(self):
         state = "closed" if self.closed else "open"
