@@ -57,10 +57,16 @@ def library_version():
     return _lib.fw_version().decode("ascii")
 
 
+def library_version_number():
+    """The same as (major << 16) | (minor << 8) | patch, e.g. 0x000300."""
+    return _lib.fw_version_number()
+
+
 __all__ = [
     "Auth", "Client", "Options", "Response", "TokenSource", "Layout", "SaveFlags", "Source",
     "Cancel", "RequestOptions", "Stream",
     "FwError", "LibraryNotFoundError", "library_path", "library_version",
+    "library_version_number",
     "BadAuthHeaderError", "BadResponseError", "ForbiddenError", "FwTimeoutError",
     "HttpStatusError", "InsecureUrlError", "InvalidArgumentError", "InvalidTokenError",
     "InvalidTokenFormatError", "InvalidUrlError", "IoError", "MissingTosError", "NetworkError",

@@ -54,6 +54,8 @@ def borrowed_bytes(name, handle):
 
 def _error_from(name, code, err):
     """The FwError for result `code` of function `name`; frees `err`."""
+    if err:
+        code = lib.fw_error_code(err) or code  # the same code, as the error holds it
     code_name = lib.fw_result_name(code).decode("ascii")
     if not err:
         return _errors.error_class(code)(code, code_name, f"{name} failed")

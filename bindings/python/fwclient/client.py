@@ -19,12 +19,13 @@ class Response:
     than once has one entry per value, its later ones after its first).
     """
 
-    __slots__ = ("status", "body", "headers")
+    __slots__ = ("status", "body", "headers", "_joined")
 
-    def __init__(self, status, body, headers):
+    def __init__(self, status, body, headers, joined=None):
         self.status = status
         self.body = body
         self.headers = headers
+        self._joined = joined or {}
 
     def header_values(self, name):
         """Every value of header `name` (case-insensitive), in order; [] when absent."""
@@ -35,8 +36,7 @@ class Response:
         """The value of header `name` (case-insensitive), or None; the values
         of a header received more than once joined with ", " (RFC 9110), as
         fw_response_header gives them."""
-        values = self.header_values(name)
-        return ", ".join(values) if values else None
+        return self._joined.get(name.lower())
 
     def json(self):
         return json.loads(self.body)
@@ -63,7 +63,15 @@ def _copy_response(r):
         finally:
             name_str, value_bytes = take_string(name), take_string(value, decode=False)
         headers.append((name_str, value_bytes.decode("latin-1")))
-    return Response(status, body, headers)
+    joined = {}
+    for name in dict.fromkeys(n for n, _ in headers):
+        out = ctypes.c_void_p()
+        try:
+            call("fw_response_header", r, name.encode("latin-1"), ctypes.byref(out))
+        finally:
+            value = take_string(out, decode=False)
+        joined[name] = value.decode("latin-1")
+    return Response(status, body, headers, joined)
 
 
 class Client(Handle):
@@ -168,7 +176,13 @@ class Client(Handle):
 
         Any answer other than 2xx raises the FwError of its kind.
         """
-        return self.request("GET", url)
+        out = ctypes.c_void_p()
+        with self._use() as c:
+            call("fw_client_get", c, c_str(url, "url"), ctypes.byref(out))
+        try:
+            return _copy_response(out.value)
+        finally:
+            lib.fw_response_free(out.value)
 
     def request(self, method, url, body=None, content_type=None):
         """A request with any method and an optional body (bytes); a Response."""
