@@ -524,7 +524,11 @@ pub unsafe extern "C" fn fw_auth_diagnose(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { get_string(auth, out_json, "out_json", err, |a| diagnose::report(a).to_string()) }
+    unsafe {
+        get_string(auth, out_json, "out_json", err, |a| {
+            diagnose::report(a).to_string()
+        })
+    }
 }
 
 /// Releases this reference to the auth. Clients sharing it keep it alive.

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use super::boundary;
 use super::fw_auth::fw_auth;
-use super::fw_request_options::fw_request_options;
 use super::fw_error::fw_error;
 use super::fw_options::fw_options;
+use super::fw_request_options::fw_request_options;
 use super::fw_response::{ResponseBox, fw_response};
 use super::fw_result::fw_result;
 use super::fw_stream::{StreamBox, fw_stream};
@@ -466,7 +466,11 @@ pub unsafe extern "C" fn fw_client_whoami(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { string_call(client, out_json, "out_json", err, |cl| Ok(cl.whoami()?.to_string())) }
+    unsafe {
+        string_call(client, out_json, "out_json", err, |cl| {
+            Ok(cl.whoami()?.to_string())
+        })
+    }
 }
 
 /// The user's API keys (`auth/api/v1/user/token`). Network I/O.

@@ -176,9 +176,7 @@ pub unsafe extern "C" fn fw_options_set_server_address(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe {
-        set_str(opts, url, "url", err, Options::set_server_address)
-    }
+    unsafe { set_str(opts, url, "url", err, Options::set_server_address) }
 }
 
 /// The secrets directory (default $FW_SECRETS_DIR, else
@@ -242,7 +240,8 @@ pub unsafe extern "C" fn fw_options_set_timeout_ms(
     // SAFETY: forwarded.
     unsafe {
         set_value(opts, err, |o| {
-            o.http.set_connect_timeout(Duration::from_millis(connect_ms));
+            o.http
+                .set_connect_timeout(Duration::from_millis(connect_ms));
             o.http.set_total_timeout(Duration::from_millis(total_ms));
             Ok(())
         })
@@ -290,7 +289,8 @@ pub unsafe extern "C" fn fw_options_set_retry_base_delay_ms(
     // SAFETY: forwarded.
     unsafe {
         set_value(opts, err, |o| {
-            o.http.set_retry_base_delay(Duration::from_millis(u64::from(ms)));
+            o.http
+                .set_retry_base_delay(Duration::from_millis(u64::from(ms)));
             Ok(())
         })
     }
@@ -309,9 +309,7 @@ pub unsafe extern "C" fn fw_options_set_max_body_bytes(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe {
-        set_value(opts, err, |o| o.http.set_max_body_bytes(n))
-    }
+    unsafe { set_value(opts, err, |o| o.http.set_max_body_bytes(n)) }
 }
 
 /// A PEM file of CA certificates trusted in addition to the system's
@@ -401,9 +399,7 @@ pub unsafe extern "C" fn fw_options_set_proxy(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe {
-        set_str(opts, proxy, "proxy", err, |o, p| o.http.set_proxy(p))
-    }
+    unsafe { set_str(opts, proxy, "proxy", err, |o, p| o.http.set_proxy(p)) }
 }
 
 /// Frees options.

@@ -141,8 +141,11 @@ fn thirty_two_threads_share_one_client_and_one_auth() {
                                 );
                                 let h = take(h).expect("a header");
                                 assert!(valid(h.strip_prefix("Bearer ").unwrap()), "header {h}");
-                                let (mut kind, mut path, mut key) =
-                                    (fw_token_source::FW_SOURCE_NONE, ptr::null_mut(), ptr::null_mut());
+                                let (mut kind, mut path, mut key) = (
+                                    fw_token_source::FW_SOURCE_NONE,
+                                    ptr::null_mut(),
+                                    ptr::null_mut(),
+                                );
                                 ok(
                                     "fw_auth_token_source",
                                     fw_auth_token_source(a, &mut kind, &mut path, &mut key, &mut e),

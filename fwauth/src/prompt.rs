@@ -23,10 +23,10 @@ pub fn stdin_is_tty() -> bool {
 /// off when standard input is one, else the next line of standard input
 /// (the prompt then goes to standard error). `None` at end of input.
 pub fn read_secret(prompt: &str) -> io::Result<Option<Zeroizing<String>>> {
-    if stdin_is_tty() {
-        if let Ok(tty) = OpenOptions::new().read(true).write(true).open("/dev/tty") {
-            return read_hidden(&tty, prompt);
-        }
+    if stdin_is_tty()
+        && let Ok(tty) = OpenOptions::new().read(true).write(true).open("/dev/tty")
+    {
+        return read_hidden(&tty, prompt);
     }
     eprint!("{prompt}");
     read_line()
