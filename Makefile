@@ -91,9 +91,17 @@ header-check: cargo-build header-abi-rule
 	@echo "header-check: $(HEADER) is what src/ generates; every macro is FW_-prefixed"
 
 # The error rule, read from the header: every function returning fw_result
-# takes `fw_error **err` as its last parameter.
+# takes `fw_error **err` as its last parameter; out-parameters are named
+# out_*, shared handles are const.
 header-abi-rule:
 	@$(PYTHON) tools/check-error-rule.py $(HEADER)
+	@$(PYTHON) tools/check-abi-conventions.py $(HEADER)
+
+# Every rule stated once: the lookup order, the secrets directory's default
+# and the version read the same in every document as in the core.
+.PHONY: doc-facts
+doc-facts:
+	@$(PYTHON) tools/check-doc-facts.py
 
 # ---------------------------------------------------------------- docs
 # The HTML reference of the header, with Doxygen (Debian `doxygen`):
@@ -219,12 +227,26 @@ include mk/windows.mk
 # `make test` runs the steps one after the other, cheapest first, and
 # stops at the first failure; the C tests' summary is its last line.
 
-TEST_STEPS := fmt-check build header-check abi-check docs test-c test-c-valgrind test-panic clippy test-rust test-cpp test-go test-ffi-header test-python test-node test-install test-fwauth \
+TEST_STEPS := fmt-check build header-check doc-facts abi-check docs test-c test-c-valgrind test-panic clippy test-rust test-cpp test-go test-ffi-header test-python test-node test-install test-fwauth \
     hardening-null-tests hardening-c-sanitize hardening-cpp-sanitize hardening-go-race \
     hardening-fuzz-smoke test-windows-if-available
 CLEAN_DIRS := $(BUILD_DIR) examples/node/node_modules
 
-.PHONY: test clean help
+# `make check`: the quick loop before a commit (a few minutes): formatting,
+# lints, the header and the documents' facts, every Rust test and the C
+# tests. `make test` adds valgrind, C++, Go, Python, Node, install,
+# fwauth, sanitizers and Windows.
+CHECK_STEPS := fmt-check header-check doc-facts clippy test-rust test-c
+
+.PHONY: test check clean help
+check:
+	@for step in $(CHECK_STEPS); do \
+	    echo "==> make $$step"; \
+	    $(MAKE) --no-print-directory $$step || { echo "==> make check: '$$step' failed" >&2; exit 1; }; \
+	done
+	@echo "==> make check: all steps passed ($(CHECK_STEPS)); C tests:"
+	@cat $(C_TEST_SUMMARY) 2>/dev/null
+
 test:
 	@rm -f $(C_TEST_SUMMARY)
 	@for step in $(TEST_STEPS); do \
@@ -249,7 +271,9 @@ help:
 	@echo "make test-rust      cargo test --workspace"
 	@echo "make test-c         C tests against $(LIB_SO)"
 	@echo "make test-c-valgrind  the same under valgrind (leaks and memory errors fail)"
-	@echo "make test           all of the above, failing fast"
+	@echo "make check          the quick loop: fmt, clippy, header, doc facts, Rust and C tests"
+	@echo "make doc-facts      the lookup order, secrets directory and version stated alike everywhere"
+	@echo "make test           every step (check's and the bindings', install, hardening), failing fast"
 	@echo "make demo           the seed walkthrough in C, C++ and Go against fw-devserver, each in a temporary HOME"
 	@echo "make test-cpp       C++ binding tests (CMake + GoogleTest)"
 	@echo "make test-go        Go binding tests (vet, -race, GOGC=1 with cgocheck)"

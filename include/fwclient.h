@@ -1027,15 +1027,15 @@ const char *fw_error_tos_form_url(const fw_error *e);
  * The body of the server's answer that caused the error (any token in it
  * masked).
  *
- * @param e    The error (NULL allowed).
- * @param len  Receives the body's length in bytes; 0 when there is none
- *             (NULL allowed when not wanted).
+ * @param e        The error (NULL allowed).
+ * @param out_len  Receives the body's length in bytes; 0 when there is none
+ *                 (NULL allowed when not wanted).
  * @return     The bytes (not NUL-terminated), borrowed from @p e until
  *             fw_error_free; NULL when there is no body or @p e is NULL.
  *
  * Thread safety: may be called from several threads at once.
  */
-const uint8_t *fw_error_body(const fw_error *e, size_t *len);
+const uint8_t *fw_error_body(const fw_error *e, size_t *out_len);
 
 /**
  * Frees an error.
@@ -1461,7 +1461,7 @@ void fw_string_free(char *s);
 const char *fw_result_name(uint32_t code);
 
 /**
- * The library's version, e.g. "0.2.0" (compare with FW_VERSION_STRING).
+ * The library's version, e.g. "0.3.0" (compare with FW_VERSION_STRING).
  *
  * @return A static string.
  */
