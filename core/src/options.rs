@@ -159,6 +159,13 @@ fn or_default(value: Duration, default: Duration) -> Duration {
     if value.is_zero() { default } else { value }
 }
 
+/// `origin` normalised as a server address, if it is one.
+fn trusted_origin(origin: &str) -> Result<String> {
+    let origin = address::normalize(non_empty(origin, "a trusted origin")?)?;
+    Origin::of_server(&origin)?;
+    Ok(origin)
+}
+
 /// `InvalidArgument` unless `value` holds something.
 fn non_empty<'v>(value: &'v str, what: &str) -> Result<&'v str> {
     if value.is_empty() {
@@ -269,11 +276,12 @@ impl HttpOptions {
     }
 
     /// Also sends the token to `origin` (`https://host[:port]`, or a host
-    /// alone, https assumed); `InvalidUrl` for what is not an origin, here
-    /// rather than when the client is created.
+    /// alone, https assumed), normalised as a server address is
+    /// ([`address::normalize`]); `InvalidUrl` for what is not an origin,
+    /// here rather than when the client is created.
     pub fn add_trusted_origin(&mut self, origin: &str) -> Result<()> {
-        Origin::of_server(non_empty(origin, "a trusted origin")?)?;
-        self.trusted_origins.push(origin.to_owned());
+        let origin = trusted_origin(origin)?;
+        self.trusted_origins.push(origin);
         Ok(())
     }
 
@@ -299,7 +307,7 @@ impl HttpOptions {
             non_empty(ca, "the CA file")?;
         }
         for origin in &self.trusted_origins {
-            Origin::of_server(non_empty(origin, "a trusted origin")?)?;
+            trusted_origin(origin)?;
         }
         Ok(())
     }

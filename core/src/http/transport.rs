@@ -293,7 +293,8 @@ impl Transport {
                 return Err(Error::new(
                     ErrorKind::UntrustedOrigin,
                     format!(
-                        "refusing to send a token in the URL to {origin}, which is not a trusted                          origin; {}",
+                        "refusing to send a token in the URL to {origin}, which is not a trusted \
+                         origin; {}",
                         how_to_trust(origin)
                     ),
                 ));
