@@ -90,10 +90,11 @@ impl std::fmt::Debug for Auth {
 impl Auth {
     /// Finds the token, first found wins (the lookup order, stated here
     /// once; every other statement of it must read the same, as
-    /// `tools/check-doc-facts.py` checks): explicit token > `$FW_AUTH_TOKEN`
-    /// > `$CAVE_TOKEN` > `$FW_AUTH_TOKEN_FILE` > `$CAVE_TOKEN_FILE` > token
-    /// file > the layout's files > the other layout's default file. Reads
-    /// files and nothing else: no network, no directory created.
+    /// `tools/check-doc-facts.py` checks): explicit token >
+    /// `$FW_AUTH_TOKEN` > `$CAVE_TOKEN` > `$FW_AUTH_TOKEN_FILE` >
+    /// `$CAVE_TOKEN_FILE` > token file > the layout's files > the other
+    /// layout's default file. Reads files and nothing else: no network, no
+    /// directory created.
     ///
     /// A secret file that cannot be read or is malformed does not fail the
     /// construction (a program must be able to save a token over it): the
