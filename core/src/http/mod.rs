@@ -4,6 +4,7 @@
 mod agents;
 pub mod answer;
 pub mod cancel;
+mod failure;
 pub mod origin;
 pub mod path;
 pub mod proxy;

@@ -5,8 +5,8 @@
 
 use std::io::Read;
 
+use super::failure::classify;
 use super::response::Response;
-use super::transport::classify;
 use crate::error::{Error, Result};
 use crate::options::HttpOptions;
 

@@ -9,7 +9,7 @@
 //! ([`Transport::open`]): the same path, the same rules.
 
 use std::borrow::Cow;
-use std::io::{ErrorKind as IoKind, Read};
+use std::io::Read;
 use std::sync::{OnceLock, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -19,6 +19,7 @@ use ureq::http::{self, HeaderName, HeaderValue, header};
 use super::agents::{self, Agents};
 use super::answer::{self, Context, LOGIN_PATH};
 use super::cancel::{self, RequestOptions};
+use super::failure::{Failure, classify, timeout, too_large};
 use super::origin::{Origin, parse_uri, resolve_location};
 use super::proxy::Proxies;
 use super::response::Response;
@@ -85,12 +86,6 @@ impl std::fmt::Debug for Transport {
             .field("proxies", &self.proxies.routes.len())
             .finish()
     }
-}
-
-/// A failed attempt, and whether trying again may help.
-pub(super) struct Failure {
-    pub(super) error: Error,
-    transient: bool,
 }
 
 /// How the body of a successful answer is read.
@@ -676,116 +671,5 @@ fn tries_note(tries: u32) -> String {
         format!(" (after {tries} tries)")
     } else {
         String::new()
-    }
-}
-
-/// The overall limit of a request (all tries and redirects) was reached.
-fn timeout(url: &str, after: Duration) -> Error {
-    Error::new(
-        ErrorKind::Timeout,
-        format!(
-            "request to {url} timed out (overall limit {} ms)",
-            after.as_millis()
-        ),
-    )
-}
-
-/// The error for a timeout the agent reports: connecting, or the rest.
-fn agent_timeout(which: ureq::Timeout, url: &str, opts: &HttpOptions) -> Error {
-    match which {
-        ureq::Timeout::Connect | ureq::Timeout::Resolve => Error::new(
-            ErrorKind::Timeout,
-            format!(
-                "connecting to {url} timed out (connect limit {} ms)",
-                opts.connect_timeout.as_millis()
-            ),
-        ),
-        _ => timeout(url, opts.total_timeout),
-    }
-}
-
-fn too_large(url: &str, limit: u64) -> Error {
-    Error::new(
-        ErrorKind::BadResponse,
-        format!("the answer of {url} is larger than the limit of {limit} bytes"),
-    )
-}
-
-/// The error kind of a failed exchange, and whether it is worth retrying.
-pub(super) fn classify(e: ureq::Error, url: &str, opts: &HttpOptions) -> Failure {
-    let fail = |kind, what: String, transient| Failure {
-        error: Error::new(kind, what),
-        transient,
-    };
-    match e {
-        ureq::Error::Timeout(which) => Failure {
-            error: agent_timeout(which, url, opts),
-            transient: false,
-        },
-        ureq::Error::BodyExceedsLimit(limit) => Failure {
-            error: too_large(url, limit),
-            transient: false,
-        },
-        ureq::Error::Io(io) => {
-            if io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>())
-            {
-                return fail(
-                    ErrorKind::Tls,
-                    format!("TLS failure with {url}: {io}"),
-                    false,
-                );
-            }
-            match io.kind() {
-                IoKind::TimedOut | IoKind::WouldBlock => Failure {
-                    error: timeout(url, opts.total_timeout),
-                    transient: false,
-                },
-                IoKind::ConnectionReset
-                | IoKind::ConnectionAborted
-                | IoKind::BrokenPipe
-                | IoKind::UnexpectedEof => fail(
-                    ErrorKind::Network,
-                    format!("connection to {url} was reset: {io}"),
-                    true,
-                ),
-                _ => fail(
-                    ErrorKind::Network,
-                    format!("cannot reach {url}: {io}"),
-                    false,
-                ),
-            }
-        }
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => fail(
-            ErrorKind::Network,
-            format!("cannot reach {url}: {e}"),
-            false,
-        ),
-        ureq::Error::Tls(_)
-        | ureq::Error::Rustls(_)
-        | ureq::Error::Pem(_)
-        | ureq::Error::TlsRequired => fail(
-            ErrorKind::Tls,
-            format!("TLS failure with {url}: {e}"),
-            false,
-        ),
-        ureq::Error::BadUri(_) | ureq::Error::Http(_) => fail(
-            ErrorKind::InvalidUrl,
-            format!("invalid URL \"{url}\": {e}"),
-            false,
-        ),
-        ureq::Error::Protocol(_)
-        | ureq::Error::LargeResponseHeader(..)
-        | ureq::Error::BodyStalled => fail(
-            ErrorKind::BadResponse,
-            format!("malformed answer from {url}: {e}"),
-            false,
-        ),
-        other => fail(
-            ErrorKind::Network,
-            format!("request to {url} failed: {other}"),
-            false,
-        ),
     }
 }
