@@ -20,7 +20,17 @@ pub struct DevServer {
     child: Child,
     pub url: String,
     pub other_url: String,
-    pub log: Arc<std::sync::Mutex<String>>,
+    log: Arc<Log>,
+}
+
+/// What the devserver wrote to stderr so far, and a signal for each chunk
+/// (so a test waits for a line instead of sleeping).
+#[derive(Default)]
+struct Log {
+    text: std::sync::Mutex<String>,
+    /// Whether stderr is closed (the devserver ended).
+    ended: std::sync::Mutex<bool>,
+    grew: std::sync::Condvar,
 }
 
 fn devserver_binary() -> PathBuf {
@@ -79,7 +89,7 @@ impl DevServer {
         };
         let url = read_var("FW_DEVSERVER_URL");
         let other_url = read_var("FW_DEVSERVER_OTHER_URL");
-        let log = Arc::new(std::sync::Mutex::new(String::new()));
+        let log = Arc::new(Log::default());
         let mut err = child.stderr.take().unwrap();
         let sink = Arc::clone(&log);
         std::thread::spawn(move || {
@@ -88,10 +98,14 @@ impl DevServer {
                 if n == 0 {
                     break;
                 }
-                sink.lock()
+                sink.text
+                    .lock()
                     .unwrap()
                     .push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.grew.notify_all();
             }
+            *sink.ended.lock().unwrap() = true;
+            sink.grew.notify_all();
         });
         DevServer {
             child,
@@ -101,8 +115,26 @@ impl DevServer {
         }
     }
 
+    /// What the devserver logged so far.
     pub fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
+        self.log.text.lock().unwrap().clone()
+    }
+
+    /// The log once it holds `needle` (each request is logged as it is
+    /// served, so a test waits for its last request's line rather than
+    /// sleeping); panics if the devserver ends first.
+    pub fn log_with(&self, needle: &str) -> String {
+        let mut text = self.log.text.lock().unwrap();
+        loop {
+            if text.contains(needle) {
+                return text.clone();
+            }
+            assert!(
+                !*self.log.ended.lock().unwrap(),
+                "the devserver ended without logging {needle:?}:\n{text}"
+            );
+            text = self.log.grew.wait(text).unwrap();
+        }
     }
 }
 
