@@ -186,7 +186,7 @@ endif
 
 test-install: pkg-cargo-build
 	@ROOT='$(PKG_ROOT)' LIBDIR='$(PKG_LIBDIR)' MAKE='$(MAKE)' CC='$(PKG_CC)' \
-	    bash '$(PKG_ROOT)/tests/consumer/run.sh'
+	    FW_VERSION='$(FW_VERSION)' bash '$(PKG_ROOT)/tests/consumer/run.sh'
 
 test-fwauth: pkg-cargo-build
 	$(PYTHON) '$(PKG_ROOT)/fwauth/tests/run_tests.py' --root '$(PKG_ROOT)' \

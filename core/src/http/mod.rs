@@ -8,6 +8,8 @@ mod failure;
 pub mod origin;
 pub mod path;
 pub mod proxy;
+mod redirect;
+mod request_secrets;
 mod resolve;
 pub mod response;
 pub mod retry;

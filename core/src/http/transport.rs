@@ -17,15 +17,17 @@ use ureq::AsSendBody;
 use ureq::http::{self, HeaderName, HeaderValue, header};
 
 use super::agents::{self, Agents};
-use super::answer::{self, Context, LOGIN_PATH};
+use super::answer::{self, Context};
 use super::cancel::{self, RequestOptions};
 use super::failure::{Failure, classify, timeout, too_large};
-use super::origin::{Origin, parse_uri, resolve_location};
+use super::origin::{Origin, parse_uri};
 use super::proxy::Proxies;
+use super::redirect::{self, Answered};
+use super::request_secrets::Secrets;
 use super::response::Response;
 use super::stream::{BodyReader, Stream};
-use super::{resolve, retry, secrets, tls};
-use crate::error::{Error, ErrorKind, HttpDetail, Result};
+use super::{resolve, retry, tls};
+use crate::error::{Error, ErrorKind, Result};
 use crate::options::HttpOptions;
 use crate::token::{TOKEN_COOKIE, Token};
 
@@ -332,62 +334,22 @@ impl Transport {
                 route: route.index(),
             };
             let (mut resp, reader, tries) = self.with_retries(&call, deadline, mode, total)?;
-            let location = match resp.status {
-                301 | 302 | 303 | 307 | 308 => resp.header("location"),
-                _ => None,
-            };
-            if let Some(location) = location {
-                // A server echoing a secret into a redirect would have it
-                // sent in a URL (to another origin, even): never follow,
-                // whatever its form (percent-encoded, case-changed).
-                if secrets.found_in(location.as_bytes()) {
-                    return Err(Error::new(
-                        ErrorKind::BadResponse,
-                        format!(
-                            "{url} redirected to a URL holding the token; not followed, \
-                             so that the token is not sent in a URL"
-                        ),
-                    ));
-                }
-                let next = resolve_location(&url, &location)?;
-                if secrets.found_in(next.as_bytes()) {
-                    return Err(Error::new(
-                        ErrorKind::BadResponse,
-                        format!(
-                            "{url} redirected to a URL holding the token; not followed, \
-                             so that the token is not sent in a URL"
-                        ),
-                    ));
-                }
-                if path_of(&next).ends_with(LOGIN_PATH) {
-                    return Err(answer::login_redirect(&url, &next, &ctx));
-                }
-                let next_origin = Origin::of(&next)?;
-                let keeps_method =
-                    !(resp.status == 303 || (matches!(resp.status, 301 | 302) && method != "HEAD"));
-                // A 307/308 resends the body: never to another origin (nor
-                // from https to http, another origin too).
-                if keeps_method && body.is_some() && next_origin != *origin {
-                    return Err(Error::http(
-                        ErrorKind::BadResponse,
-                        format!(
-                            "{url} answered {} to {next_origin}, another origin; not followed, \
-                             so that the request body is not sent there",
-                            resp.status
-                        ),
-                        HttpDetail {
-                            status: resp.status,
-                            url: Some(url.to_string()),
-                            ..HttpDetail::default()
-                        },
-                    ));
-                }
-                if !keeps_method {
+            let next = redirect::follow(&Answered {
+                resp: &resp,
+                url: &url,
+                origin,
+                method: &method,
+                has_body: body.is_some(),
+                secrets,
+                ctx: &ctx,
+            })?;
+            if let Some(next) = next {
+                if !next.keeps_method {
                     method = Cow::Borrowed("GET");
                     body = None;
                 }
-                crossed |= next_origin != first;
-                url = Cow::Owned(next);
+                crossed |= next.origin != first;
+                url = Cow::Owned(next.url);
                 continue;
             }
             resp.crossed_origin = crossed;
@@ -610,24 +572,6 @@ impl Call<'_> {
     }
 }
 
-/// The secrets of one request: the token it may carry and a token in its URL.
-struct Secrets<'a>([Option<&'a Token>; 2]);
-
-impl Secrets<'_> {
-    /// Whether `text` holds any of them, in any form.
-    fn found_in(&self, text: &[u8]) -> bool {
-        self.0
-            .iter()
-            .flatten()
-            .any(|t| secrets::contains(text, t.expose().as_bytes()))
-    }
-
-    /// `e` with every one of them masked.
-    fn redact(&self, e: Error) -> Error {
-        self.0.iter().flatten().fold(e, |e, t| e.redact(t.expose()))
-    }
-}
-
 /// How to make `origin` trusted, for messages.
 pub fn how_to_trust(origin: &Origin<'_>) -> String {
     format!(
@@ -650,12 +594,6 @@ fn refuse_token_in_url(url: &str) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-fn path_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let path = rest.find('/').map_or("", |i| &rest[i..]);
-    path.split(['?', '#']).next().unwrap_or("")
 }
 
 /// See `Transport::new`; none for an overall timeout too short to shave.
