@@ -11,8 +11,6 @@
 #![cfg(unix)]
 
 mod hardening;
-#[path = "../core/tests/support/responder.rs"]
-mod responder;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -21,8 +19,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fwclient_core::{Client, ErrorKind, Options, Token};
+use hardening::support::responder::{Responder, Threads, read_request};
 use hardening::{CANARY_A, assert_no_canary};
-use responder::{Responder, Threads, read_request};
 
 /// What the server does with a connection, after reading the request head.
 type Behaviour = fn(&mut TcpStream);

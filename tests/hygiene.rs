@@ -7,8 +7,6 @@
 
 mod hardening;
 // The servers of the core's HTTP tests (fw-devserver, canned answers).
-#[path = "../core/tests/support/mod.rs"]
-mod support;
 
 use std::ffi::CStr;
 use std::io::Read;
@@ -20,11 +18,11 @@ use fwclient_core::http::Request;
 use fwclient_core::{
     Auth, Client, Error, ErrorKind, Layout, Options, SaveOptions, Token, TokenSource,
 };
+use hardening::support::{Canned, CannedServer, DevServer, http_answer};
 use hardening::{
     CANARIES, CANARY_A, CANARY_B, CANARY_C, CountingServer, assert_no_canary, canary_fixture,
     lookup_err,
 };
-use support::{Canned, CannedServer, DevServer, http_answer};
 
 fn tok(s: &str) -> Token {
     Token::new(s).unwrap()

@@ -11,8 +11,6 @@
 
 mod hardening;
 // The servers of the core's HTTP tests (fw-devserver, canned answers).
-#[path = "../core/tests/support/mod.rs"]
-mod support;
 
 use std::ffi::{CStr, CString};
 use std::ptr;
@@ -24,8 +22,8 @@ use fwclient::fw_error::*;
 use fwclient::fw_options::*;
 use fwclient::fw_response::*;
 use fwclient::fw_result::fw_result;
+use hardening::support::DevServer;
 use hardening::{CANARY_A, CANARY_B, abi_options, canary_fixture, take};
-use support::DevServer;
 
 const THREADS: usize = 32;
 const ROUNDS: usize = 12;

@@ -4,8 +4,10 @@
 //! of a whole directory tree.
 #![allow(dead_code)]
 
-#[path = "../../core/tests/support/responder.rs"]
-mod responder;
+/// The core tests' servers (fw-devserver, the responder and its
+/// behaviours), shared rather than copied.
+#[path = "../../core/tests/support/mod.rs"]
+pub mod support;
 
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString, c_char};
@@ -19,7 +21,7 @@ use fwclient::fw_options::{
     fw_options_set_server_address, fw_options_set_token,
 };
 use fwclient::fw_result::fw_result;
-use responder::{Responder, Threads};
+use support::{Responder, Threads};
 
 /// The distinctive fake tokens: a test fails when one of them shows where a
 /// token must never be. All are valid tokens; none is a piece of another
