@@ -761,10 +761,9 @@ fw_result fw_client_request(const fw_client *client,
  * A view of @p client whose every request (fw_client_get,
  * fw_client_request, fw_client_open, the service calls, everything) has
  * @p request_opts' timeout and cancel object: the one way to give a
- * request options of its own. It
- * shares the client's auth, connections, trusted origins and datastack
- * info; freeing either leaves the other working. Cheap: made for one call
- * or a few, as Go's context is. No I/O.
+ * request options of its own. It shares the client's auth, connections,
+ * trusted origins and datastack info; freeing either leaves the other
+ * working. Cheap: made for one call or a few, as Go's context is. No I/O.
  *
  * @param client        The client.
  * @param request_opts  The per-request options, read during the call (the

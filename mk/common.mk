@@ -33,6 +33,11 @@ C_STD_FLAGS := -std=c11 -Wall -Wextra -Werror -pedantic
 VALGRIND_FLAGS_BASE := --error-exitcode=1 --leak-check=full \
     --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
 
+# cgo's C flags: go's build cache does not see a header outside the package
+# (include/fwclient.h), so the header's digest is part of the flags and a
+# changed header (new macros, a new version) is compiled again.
+FW_CGO_CFLAGS := -g -O2 -DFWCLIENT_HEADER_ID=$(shell cksum < '$(FW_ROOT)/include/fwclient.h' | cut -d' ' -f1)
+
 # The version, read once, from the [workspace.package] table of Cargo.toml
 # (every crate takes it from there; build.rs writes the header's macros
 # from it). The soname carries major.minor while the major is 0 (a 0.x

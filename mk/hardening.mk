@@ -56,7 +56,7 @@ H_SAN_ENV := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:exitco
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=24
 H_VALGRIND_FLAGS := $(VALGRIND_FLAGS_BASE)
 H_GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1 \
-    CGO_LDFLAGS='-L$(H_LIBDIR) -Wl,-rpath,$(H_LIBDIR)'
+    CGO_CFLAGS='$(FW_CGO_CFLAGS)' CGO_LDFLAGS='-L$(H_LIBDIR) -Wl,-rpath,$(H_LIBDIR)'
 
 .PHONY: test-hardening fuzz tsan clean-hardening hardening-build hardening-rust \
     hardening-null-tests hardening-c-sanitize hardening-cpp-sanitize hardening-go-race \

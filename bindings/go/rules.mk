@@ -36,6 +36,7 @@ FW_DEVSERVER_URL ?=
 
 # The environment of every go command: offline, this repository's library.
 GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1 \
+    CGO_CFLAGS='$(FW_CGO_CFLAGS)' \
     CGO_LDFLAGS='-L$(GO_LIBDIR) -Wl,-rpath,$(GO_LIBDIR)'
 # go test starts this fw-devserver (not one from FW_DEVSERVER_URL) and fails
 # when it cannot.
