@@ -101,6 +101,7 @@ header-abi-rule:
 # and the version read the same in every document as in the core.
 .PHONY: doc-facts
 doc-facts:
+	@$(PYTHON) tools/test_checks.py
 	@$(PYTHON) tools/check-doc-facts.py
 
 # ---------------------------------------------------------------- docs
