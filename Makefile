@@ -156,12 +156,30 @@ $(C_TEST_BIN): $(C_TEST_SRCS) $(C_TEST_HDRS) $(HEADER) $(LIB_SO)
 	$(CC) $(C_STD_FLAGS) $(CFLAGS) $(C_INCLUDES) -I$(C_TEST_DIR) -o $@ $(C_TEST_SRCS) \
 	    $(C_LDFLAGS) $(C_LDLIBS)
 
-# Every function and result code of the header must be exercised.
-c-coverage:
-	@CC=$(CC) $(C_TEST_DIR)/check-coverage.sh $(HEADER) $(C_TEST_DIR)
+# The one NULL-argument test: generated from the header at every build
+# (never committed) by gen-null-tests.py, every function with NULL for each
+# pointer parameter in turn; mk/hardening.mk runs it under valgrind and the
+# sanitizers too.
+C_NULL_SRC := $(C_BUILD_DIR)/null_tests.c
+C_NULL_BIN := $(C_BUILD_DIR)/null_tests
+C_NULL_SUPPORT := $(C_TEST_DIR)/harness.c $(C_TEST_DIR)/helpers.c $(C_TEST_DIR)/devserver.c
+
+$(C_NULL_SRC): $(HEADER) $(C_TEST_DIR)/gen-null-tests.py
+	@mkdir -p $(@D)
+	$(PYTHON) $(C_TEST_DIR)/gen-null-tests.py $(HEADER) $@
+
+$(C_NULL_BIN): $(C_NULL_SRC) $(C_NULL_SUPPORT) $(C_TEST_HDRS) $(LIB_SO)
+	$(CC) $(C_STD_FLAGS) $(CFLAGS) $(C_INCLUDES) -I$(C_TEST_DIR) -o $@ $(C_NULL_SRC) \
+	    $(C_NULL_SUPPORT) $(C_LDFLAGS) $(C_LDLIBS)
+
+# Every function (in the generated NULL test) and result code of the header
+# must be exercised.
+c-coverage: $(C_NULL_SRC)
+	@CC=$(CC) $(C_TEST_DIR)/check-coverage.sh $(HEADER) $(C_TEST_DIR) $(C_NULL_SRC)
 
 # The request tests start $(DEVSERVER) themselves, with a free port.
-test-c: $(C_TEST_BIN) $(DEVSERVER) c-coverage
+test-c: $(C_TEST_BIN) $(C_NULL_BIN) $(DEVSERVER) c-coverage
+	FW_DEVSERVER_BIN=$(abspath $(DEVSERVER)) $(C_NULL_BIN)
 	FW_DEVSERVER_BIN=$(abspath $(DEVSERVER)) $(C_TEST_BIN) | tee $(C_TEST_SUMMARY).tmp
 	@tail -n 1 $(C_TEST_SUMMARY).tmp > $(C_TEST_SUMMARY); rm -f $(C_TEST_SUMMARY).tmp
 
