@@ -311,7 +311,8 @@ impl Transport {
                 return Err(Error::new(
                     ErrorKind::InsecureUrl,
                     format!(
-                        "refusing to send the token over plain http to {origin}{via}; use https,                          or allow it explicitly with fw_options_set_allow_insecure_http"
+                        "refusing to send the token over plain http to {origin}{via}; use https, \
+                         or allow it explicitly with fw_options_set_allow_insecure_http"
                     ),
                 ));
             }
