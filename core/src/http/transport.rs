@@ -21,7 +21,7 @@ use super::answer::{self, Context};
 use super::cancel::{self, RequestOptions};
 use super::failure::{Failure, classify, timeout, too_large};
 use super::origin::{Origin, parse_uri};
-use super::proxy::Proxies;
+use super::proxy::{Proxies, Route};
 use super::redirect::{self, Answered};
 use super::request_secrets::Secrets;
 use super::response::Response;
@@ -98,6 +98,16 @@ enum BodyMode {
     /// Left on the connection for the caller to read (a 2xx answer only;
     /// redirects and errors are read whole).
     Stream,
+}
+
+/// What the trust rule decided for one hop of a request.
+struct Hop<'t> {
+    /// The token to send, if it may go there.
+    send_token: Option<&'t Token>,
+    /// Direct, or through which proxy.
+    route: Route,
+    /// Why a token the request has was not sent there (for its error).
+    withheld: Option<String>,
 }
 
 /// An answer, with its body still on the connection when streamed.
@@ -280,46 +290,11 @@ impl Transport {
                 here = Origin::of_uri(&hop_uri, &url)?;
                 (&hop_uri, &here)
             };
-            let trusted = self.is_trusted(origin);
-            // Credentials never follow a redirect to another origin.
-            let send_token = token.filter(|_| trusted && *origin == first && !crossed);
-            // Only the first URL is the caller's; a redirect's was checked
-            // to hold no secret.
-            let secret_url = hop == 0 && url_secret.is_some();
-            if secret_url && !trusted {
-                return Err(Error::new(
-                    ErrorKind::UntrustedOrigin,
-                    format!(
-                        "refusing to send a token in the URL to {origin}, which is not a trusted \
-                         origin; {}",
-                        how_to_trust(origin)
-                    ),
-                ));
-            }
-            let loopback = self.is_loopback(origin);
-            let route = self.proxies.route(origin, loopback)?;
-            if (send_token.is_some() || secret_url)
-                && !origin.is_https()
-                && !loopback
-                && !self.opts.allow_insecure_http
-            {
-                let via = self
-                    .proxies
-                    .shown(route)
-                    .map(|p| format!(" (through the proxy {p})"))
-                    .unwrap_or_default();
-                return Err(Error::new(
-                    ErrorKind::InsecureUrl,
-                    format!(
-                        "refusing to send the token over plain http to {origin}{via}; use https, \
-                         or allow it explicitly with fw_options_set_allow_insecure_http"
-                    ),
-                ));
-            }
-            let withheld = match token {
-                Some(_) if send_token.is_none() => Some(self.why_withheld(origin, &first, crossed)),
-                _ => None,
-            };
+            let Hop {
+                send_token,
+                route,
+                withheld,
+            } = self.trust_hop(origin, &first, hop == 0, crossed, token, url_secret)?;
             let ctx = Context {
                 token_sent: send_token.is_some(),
                 withheld: withheld.as_deref(),
@@ -367,6 +342,68 @@ impl Transport {
                 req.url
             ),
         ))
+    }
+
+    /// The trust rule for one hop (to `origin`, of a request to `first`),
+    /// in one place: the token goes only to a trusted origin, and only to
+    /// the first one, never after a redirect went to another origin; a
+    /// token in the URL (only on the first hop, the caller's URL) only to a
+    /// trusted origin; neither over plain http, except to loopback or when
+    /// allowed. Also which route (proxy) the hop takes.
+    fn trust_hop<'t>(
+        &self,
+        origin: &Origin<'_>,
+        first: &Origin<'_>,
+        first_hop: bool,
+        crossed: bool,
+        token: Option<&'t Token>,
+        url_secret: Option<&Token>,
+    ) -> Result<Hop<'t>> {
+        let trusted = self.is_trusted(origin);
+        // Credentials never follow a redirect to another origin.
+        let send_token = token.filter(|_| trusted && *origin == *first && !crossed);
+        // Only the first URL is the caller's; a redirect's was checked to
+        // hold no secret.
+        let secret_url = first_hop && url_secret.is_some();
+        if secret_url && !trusted {
+            return Err(Error::new(
+                ErrorKind::UntrustedOrigin,
+                format!(
+                    "refusing to send a token in the URL to {origin}, which is not a trusted \
+                     origin; {}",
+                    how_to_trust(origin)
+                ),
+            ));
+        }
+        let loopback = self.is_loopback(origin);
+        let route = self.proxies.route(origin, loopback)?;
+        if (send_token.is_some() || secret_url)
+            && !origin.is_https()
+            && !loopback
+            && !self.opts.allow_insecure_http
+        {
+            let via = self
+                .proxies
+                .shown(route)
+                .map(|p| format!(" (through the proxy {p})"))
+                .unwrap_or_default();
+            return Err(Error::new(
+                ErrorKind::InsecureUrl,
+                format!(
+                    "refusing to send the token over plain http to {origin}{via}; use https, \
+                     or allow it explicitly with fw_options_set_allow_insecure_http"
+                ),
+            ));
+        }
+        let withheld = match token {
+            Some(_) if send_token.is_none() => Some(self.why_withheld(origin, first, crossed)),
+            _ => None,
+        };
+        Ok(Hop {
+            send_token,
+            route,
+            withheld,
+        })
     }
 
     /// Why a token was not sent to `origin` (a hop of a request to `first`).
