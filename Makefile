@@ -6,16 +6,16 @@
 # A new binding (C++, Go, install) adds its own settings and section and
 # hooks into `test` / `clean` through TEST_STEPS and CLEAN_DIRS.
 
-SHELL := bash
-.SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := build
 .DELETE_ON_ERROR:
 MAKEFLAGS += --no-builtin-rules
 
 # ---------------------------------------------------------------- settings
 
-CARGO    ?= cargo
-PYTHON   ?= python3
+# Tools, warning flags and the version, shared with every fragment.
+include mk/common.mk
+ROOT := $(FW_ROOT)
+
 # Cargo profile: release (default) or dev (libraries in target/debug).
 PROFILE  ?= release
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
@@ -33,24 +33,16 @@ HEADER   := include/fwclient.h
 BUILD_DIR ?= build
 C_BUILD_DIR := $(BUILD_DIR)/$(PROFILE_DIR)/c
 
-# C toolchain (`make CC=clang` works; make's built-in default `cc` is not used).
-ifeq ($(origin CC),default)
-CC := gcc
-endif
-C_STD_FLAGS := -std=c11 -Wall -Wextra -Werror -pedantic
 CFLAGS   ?= -g -O1
 C_INCLUDES := -Iinclude
 # The shared library, found at run time through an rpath to LIBDIR.
 C_LDFLAGS  := -L$(LIBDIR) -Wl,-rpath,$(abspath $(LIBDIR))
 C_LDLIBS   := -lfwclient
 
-VALGRIND ?= valgrind
 # Suppression files, if ever needed (none is: the Rust runtime's one-time
 # allocations are "still reachable" or "possibly lost", which do not fail).
 VALGRIND_SUPPRESSIONS ?=
-VALGRIND_FLAGS := --error-exitcode=1 --leak-check=full \
-    --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
-    $(addprefix --suppressions=,$(VALGRIND_SUPPRESSIONS))
+VALGRIND_FLAGS := $(VALGRIND_FLAGS_BASE) $(addprefix --suppressions=,$(VALGRIND_SUPPRESSIONS))
 
 # The demo's datastack (the walkthrough's argv[1]).
 DATASTACK ?= minnie65_public
@@ -99,9 +91,18 @@ header-check: cargo-build header-abi-rule
 	@echo "header-check: $(HEADER) is what src/ generates; every macro is FW_-prefixed"
 
 # The error rule, read from the header: every function returning fw_result
-# takes `fw_error **err` as its last parameter.
+# takes `fw_error **err` as its last parameter; out-parameters are named
+# out_*, shared handles are const.
 header-abi-rule:
 	@$(PYTHON) tools/check-error-rule.py $(HEADER)
+	@$(PYTHON) tools/check-abi-conventions.py $(HEADER)
+
+# Every rule stated once: the lookup order, the secrets directory's default
+# and the version read the same in every document as in the core.
+.PHONY: doc-facts
+doc-facts:
+	@$(PYTHON) tools/test_checks.py
+	@$(PYTHON) tools/check-doc-facts.py
 
 # ---------------------------------------------------------------- docs
 # The HTML reference of the header, with Doxygen (Debian `doxygen`):
@@ -110,7 +111,7 @@ header-abi-rule:
 
 DOXYGEN ?= doxygen
 DOCS_DIR := $(BUILD_DIR)/docs
-PKG_DOC_VERSION = $(shell sed -n '/^\[package\]/,/^\[/{s/^version *= *"\([^"]*\)".*/\1/p;}' Cargo.toml | head -n 1)
+PKG_DOC_VERSION = $(FW_VERSION)
 
 .PHONY: docs
 docs: $(HEADER) docs/Doxyfile
@@ -160,12 +161,30 @@ $(C_TEST_BIN): $(C_TEST_SRCS) $(C_TEST_HDRS) $(HEADER) $(LIB_SO)
 	$(CC) $(C_STD_FLAGS) $(CFLAGS) $(C_INCLUDES) -I$(C_TEST_DIR) -o $@ $(C_TEST_SRCS) \
 	    $(C_LDFLAGS) $(C_LDLIBS)
 
-# Every function and result code of the header must be exercised.
-c-coverage:
-	@CC=$(CC) $(C_TEST_DIR)/check-coverage.sh $(HEADER) $(C_TEST_DIR)
+# The one NULL-argument test: generated from the header at every build
+# (never committed) by gen-null-tests.py, every function with NULL for each
+# pointer parameter in turn; mk/hardening.mk runs it under valgrind and the
+# sanitizers too.
+C_NULL_SRC := $(C_BUILD_DIR)/null_tests.c
+C_NULL_BIN := $(C_BUILD_DIR)/null_tests
+C_NULL_SUPPORT := $(C_TEST_DIR)/harness.c $(C_TEST_DIR)/helpers.c $(C_TEST_DIR)/devserver.c
+
+$(C_NULL_SRC): $(HEADER) $(C_TEST_DIR)/gen-null-tests.py
+	@mkdir -p $(@D)
+	$(PYTHON) $(C_TEST_DIR)/gen-null-tests.py $(HEADER) $@
+
+$(C_NULL_BIN): $(C_NULL_SRC) $(C_NULL_SUPPORT) $(C_TEST_HDRS) $(LIB_SO)
+	$(CC) $(C_STD_FLAGS) $(CFLAGS) $(C_INCLUDES) -I$(C_TEST_DIR) -o $@ $(C_NULL_SRC) \
+	    $(C_NULL_SUPPORT) $(C_LDFLAGS) $(C_LDLIBS)
+
+# Every function (in the generated NULL test) and result code of the header
+# must be exercised.
+c-coverage: $(C_NULL_SRC)
+	@CC=$(CC) $(C_TEST_DIR)/check-coverage.sh $(HEADER) $(C_TEST_DIR) $(C_NULL_SRC)
 
 # The request tests start $(DEVSERVER) themselves, with a free port.
-test-c: $(C_TEST_BIN) $(DEVSERVER) c-coverage
+test-c: $(C_TEST_BIN) $(C_NULL_BIN) $(DEVSERVER) c-coverage
+	FW_DEVSERVER_BIN=$(abspath $(DEVSERVER)) $(C_NULL_BIN)
 	FW_DEVSERVER_BIN=$(abspath $(DEVSERVER)) $(C_TEST_BIN) | tee $(C_TEST_SUMMARY).tmp
 	@tail -n 1 $(C_TEST_SUMMARY).tmp > $(C_TEST_SUMMARY); rm -f $(C_TEST_SUMMARY).tmp
 
@@ -211,7 +230,6 @@ demo-c: $(DEMO_BIN)
 # demo-<lang>, clean-<lang>); they build the library themselves when run
 # alone.
 
-ROOT := $(CURDIR)
 include bindings/cpp/rules.mk
 include bindings/go/rules.mk
 # FFI from other languages: the cffi check of the header, the Python
@@ -235,12 +253,26 @@ include mk/windows.mk
 # `make test` runs the steps one after the other, cheapest first, and
 # stops at the first failure; the C tests' summary is its last line.
 
-TEST_STEPS := fmt-check check-messages build header-check abi-check docs test-c test-c-valgrind test-panic clippy test-rust test-cpp test-go test-ffi-header test-python test-node test-install test-fwauth \
+TEST_STEPS := fmt-check check-messages build header-check doc-facts abi-check docs test-c test-c-valgrind test-panic clippy test-rust test-cpp test-go test-ffi-header test-python test-node test-install test-fwauth \
     hardening-null-tests hardening-c-sanitize hardening-cpp-sanitize hardening-go-race \
     hardening-fuzz-smoke test-windows-if-available
 CLEAN_DIRS := $(BUILD_DIR) examples/node/node_modules
 
-.PHONY: test clean help
+# `make check`: the quick loop before a commit (a few minutes): formatting,
+# lints, the header and the documents' facts, every Rust test and the C
+# tests. `make test` adds valgrind, C++, Go, Python, Node, install,
+# fwauth, sanitizers and Windows.
+CHECK_STEPS := fmt-check header-check doc-facts clippy test-rust test-c
+
+.PHONY: test check clean help
+check:
+	@for step in $(CHECK_STEPS); do \
+	    echo "==> make $$step"; \
+	    $(MAKE) --no-print-directory $$step || { echo "==> make check: '$$step' failed" >&2; exit 1; }; \
+	done
+	@echo "==> make check: all steps passed ($(CHECK_STEPS)); C tests:"
+	@cat $(C_TEST_SUMMARY) 2>/dev/null
+
 test:
 	@rm -f $(C_TEST_SUMMARY)
 	@for step in $(TEST_STEPS); do \
@@ -265,7 +297,9 @@ help:
 	@echo "make test-rust      cargo test --workspace"
 	@echo "make test-c         C tests against $(LIB_SO)"
 	@echo "make test-c-valgrind  the same under valgrind (leaks and memory errors fail)"
-	@echo "make test           all of the above, failing fast"
+	@echo "make check          the quick loop: fmt, clippy, header, doc facts, Rust and C tests"
+	@echo "make doc-facts      the lookup order, secrets directory and version stated alike everywhere"
+	@echo "make test           every step (check's and the bindings', install, hardening), failing fast"
 	@echo "make demo           the seed walkthrough in C, C++ and Go against fw-devserver, each in a temporary HOME"
 	@echo "make test-cpp       C++ binding tests (CMake + GoogleTest)"
 	@echo "make test-go        Go binding tests (vet, -race, GOGC=1 with cgocheck)"

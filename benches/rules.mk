@@ -23,15 +23,13 @@
 # Targets here must not become the including Makefile's default goal.
 _bench_saved_default_goal := $(.DEFAULT_GOAL)
 
-ROOT ?= $(CURDIR)
+# Tools and shared settings (ROOT, CARGO, GO, VALGRIND, ...): mk/common.mk.
+include $(dir $(lastword $(MAKEFILE_LIST)))../mk/common.mk
 LIBDIR ?= $(ROOT)/target/release
 BENCH_ROOT := $(abspath $(ROOT))
 BENCH_LIBDIR := $(abspath $(LIBDIR))
-CARGO ?= cargo
-GO ?= go
 BENCH_CC ?= gcc
 BENCH_CXX ?= g++
-VALGRIND ?= valgrind
 BENCH_OUT ?= $(BENCH_ROOT)/BENCHMARKS.md
 BENCH_BUILD ?= $(BENCH_ROOT)/build/bench
 BENCH_TARGET_DIR ?= $(BENCH_ROOT)/target/bench

@@ -14,7 +14,11 @@
  *   trailing `fw_error **err`; no exceptions. Functions that cannot fail
  *   other than on NULL return their value directly, with a documented
  *   value for NULL.
- * - Out-parameters are written only on success.
+ * - Out-parameters are named `out_*` and written only on success, in every
+ *   function: a variable started at NULL (or 0) is still so after a failure.
+ * - A handle taken `const` is only read or shared by the call.
+ * - Strings passed in are NUL-terminated UTF-8, paths included (a path that
+ *   is not UTF-8 is refused with FW_ERR_INVALID_ARGUMENT).
  * - Strings returned through `char **` are NUL-terminated, owned by the
  *   caller, and freed with fw_string_free (which zeroes them first).
  * - Borrowed pointers (fw_error_message, fw_response_body, ...) live until
@@ -22,7 +26,12 @@
  * - No pointer passed in is kept after a call returns.
  * - A pointer-and-length pair may be (NULL, 0), meaning empty.
  * - Enumerations (fw_layout, fw_token_source, fw_save_flags) travel as
- *   uint32_t; an unknown number is refused with FW_ERR_INVALID_ARGUMENT.
+ *   uint32_t: out-parameters have the enumeration's type (a 32-bit number
+ *   in C), arguments are uint32_t and an unknown number is refused with
+ *   FW_ERR_INVALID_ARGUMENT.
+ * - Zero in a timeout or delay means "none set here": the default applies
+ *   (fw_options), or the client's value (fw_request_options). A count of
+ *   retries of 0 means none.
  * - Every _free function accepts NULL.
  *
  * @par Errors
@@ -61,13 +70,13 @@
 /** Major version of this header (the library's is in fw_version()). */
 #define FW_VERSION_MAJOR 0
 /** Minor version of this header; while the major is 0, a new minor may break the ABI (new soname). */
-#define FW_VERSION_MINOR 2
+#define FW_VERSION_MINOR 3
 /** Patch version of this header. */
 #define FW_VERSION_PATCH 0
 /** (major << 16) | (minor << 8) | patch; compare with fw_version_number(). */
-#define FW_VERSION_NUMBER 512
+#define FW_VERSION_NUMBER 768
 /** The version of this header as text; compare with fw_version(). */
-#define FW_VERSION_STRING "0.2.0"
+#define FW_VERSION_STRING "0.3.0"
 
 
 /**
@@ -183,6 +192,72 @@ typedef uint32_t fw_result;
 #endif // __cplusplus
 
 /**
+ * Where the token in use came from. Given as a uint32_t holding one of
+ * these values.
+ */
+enum fw_token_source
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * No token was found.
+   */
+  FW_SOURCE_NONE = 0,
+  /**
+   * The token was given by the caller.
+   */
+  FW_SOURCE_EXPLICIT = 1,
+  /**
+   * The token came from $FW_AUTH_TOKEN.
+   */
+  FW_SOURCE_ENV = 2,
+  /**
+   * The token came from a secret file, under a key.
+   */
+  FW_SOURCE_FILE = 3,
+  /**
+   * The token came from $CAVE_TOKEN (after $FW_AUTH_TOKEN).
+   */
+  FW_SOURCE_ENV_CAVE_TOKEN = 4,
+  /**
+   * The token came from the file named by $FW_AUTH_TOKEN_FILE (path given).
+   */
+  FW_SOURCE_ENV_TOKEN_FILE = 5,
+  /**
+   * The token came from the file named by $CAVE_TOKEN_FILE (path given).
+   */
+  FW_SOURCE_ENV_CAVE_TOKEN_FILE = 6,
+};
+#ifndef __cplusplus
+/** A fw_token_source value, as a fixed-width 32-bit number (see enum fw_token_source). */
+typedef uint32_t fw_token_source;
+#endif // __cplusplus
+
+/**
+ * The secret-file layout. Functions take and give it as a uint32_t holding
+ * one of these values.
+ */
+enum fw_layout
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * annotationframeworkclient 3.1 (`chunkedgraph-secret.json`), the default.
+   */
+  FW_LAYOUT_FRAMEWORK = 0,
+  /**
+   * caveclient 8.x (`cave-secret.json`, plus per-server files).
+   */
+  FW_LAYOUT_CAVE = 1,
+};
+#ifndef __cplusplus
+/** A fw_layout value, as a fixed-width 32-bit number (see enum fw_layout). */
+typedef uint32_t fw_layout;
+#endif // __cplusplus
+
+/**
  * What fixes an error, read with fw_error_remedy; its data (a path, an
  * origin, ...) with fw_error_remedy_data. Given as a uint32_t holding one
  * of these values. Numbers are fixed forever and never reused; a newer
@@ -230,7 +305,7 @@ enum fw_remedy
    */
   FW_REMEDY_UNSET_VARIABLE = 7,
   /**
-   * Get a token and save it (fw_auth_get_new_token gives the steps). No data.
+   * Get a token and save it (fw_auth_new_token_instructions gives the steps). No data.
    */
   FW_REMEDY_LOG_IN = 8,
   /**
@@ -250,72 +325,6 @@ enum fw_remedy
 #ifndef __cplusplus
 /** A fw_remedy value, as a fixed-width 32-bit number (see enum fw_remedy). */
 typedef uint32_t fw_remedy;
-#endif // __cplusplus
-
-/**
- * The secret-file layout. Functions take and give it as a uint32_t holding
- * one of these values.
- */
-enum fw_layout
-#ifdef __cplusplus
-  : uint32_t
-#endif // __cplusplus
- {
-  /**
-   * annotationframeworkclient 3.1 (`chunkedgraph-secret.json`), the default.
-   */
-  FW_LAYOUT_FRAMEWORK = 0,
-  /**
-   * caveclient 8.x (`cave-secret.json`, plus per-server files).
-   */
-  FW_LAYOUT_CAVE = 1,
-};
-#ifndef __cplusplus
-/** A fw_layout value, as a fixed-width 32-bit number (see enum fw_layout). */
-typedef uint32_t fw_layout;
-#endif // __cplusplus
-
-/**
- * Where the token in use came from. Given as a uint32_t holding one of
- * these values.
- */
-enum fw_token_source
-#ifdef __cplusplus
-  : uint32_t
-#endif // __cplusplus
- {
-  /**
-   * No token was found.
-   */
-  FW_SOURCE_NONE = 0,
-  /**
-   * The token was given by the caller.
-   */
-  FW_SOURCE_EXPLICIT = 1,
-  /**
-   * The token came from $FW_AUTH_TOKEN.
-   */
-  FW_SOURCE_ENV = 2,
-  /**
-   * The token came from a secret file, under a key.
-   */
-  FW_SOURCE_FILE = 3,
-  /**
-   * The token came from $CAVE_TOKEN (after $FW_AUTH_TOKEN).
-   */
-  FW_SOURCE_ENV_CAVE_TOKEN = 4,
-  /**
-   * The token came from the file named by $FW_AUTH_TOKEN_FILE (path given).
-   */
-  FW_SOURCE_ENV_TOKEN_FILE = 5,
-  /**
-   * The token came from the file named by $CAVE_TOKEN_FILE (path given).
-   */
-  FW_SOURCE_ENV_CAVE_TOKEN_FILE = 6,
-};
-#ifndef __cplusplus
-/** A fw_token_source value, as a fixed-width 32-bit number (see enum fw_token_source). */
-typedef uint32_t fw_token_source;
 #endif // __cplusplus
 
 /**
@@ -426,23 +435,26 @@ extern "C" {
 const char *fw_token_source_name(fw_token_source source);
 
 /**
- * Finds the user's token as the Python clients do: explicit token >
- * $FW_AUTH_TOKEN > token file (and key) > the layout's files. Reads files
- * only: no network I/O, no directory created.
+ * Finds the user's token as the Python clients do, first found wins:
+ * explicit token > $FW_AUTH_TOKEN > $CAVE_TOKEN > $FW_AUTH_TOKEN_FILE >
+ * $CAVE_TOKEN_FILE > token file > the layout's files > the other layout's
+ * default file. Reads files only: no network I/O, no directory created.
  *
- * @param opts      NULL for the defaults; only read during the call.
- * @param out_auth  Receives the auth, to release with fw_auth_free.
- * @param err       NULL, or a pointer to NULL that receives the error on failure.
  * A secret file that is malformed or cannot be read does not fail this
  * call (so that a token can be saved over it): fw_auth_token,
  * fw_auth_request_header and requests then fail with FW_ERR_SECRET_FILE
  * (or FW_ERR_IO) naming the file and the fix.
  *
+ * @param opts      NULL for the defaults; only read during the call.
+ * @param out_auth  Receives the auth, to release with fw_auth_free.
+ * @param err       NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK (also when no token is found: see fw_auth_token_source);
- *         FW_ERR_INVALID_TOKEN_FORMAT for an unusable $FW_AUTH_TOKEN;
- *         FW_ERR_INVALID_URL for an invalid server address (the message
- *         shows the corrected form); FW_ERR_INVALID_ARGUMENT for a NULL
- *         @p out_auth or a bad $FW_SECRETS_LAYOUT.
+ *         FW_ERR_INVALID_TOKEN_FORMAT for an unusable $FW_AUTH_TOKEN or
+ *         $CAVE_TOKEN; FW_ERR_INVALID_URL for an invalid server address
+ *         (the message shows the corrected form); FW_ERR_INVALID_ARGUMENT
+ *         for a NULL @p out_auth or a bad $FW_SECRETS_LAYOUT.
+ *
+ * Thread safety: may be called from several threads at once.
  */
 fw_result fw_auth_new(const fw_options *opts, fw_auth **out_auth, fw_error **err);
 
@@ -450,7 +462,7 @@ fw_result fw_auth_new(const fw_options *opts, fw_auth **out_auth, fw_error **err
  * The token in use.
  *
  * @param auth       The auth.
- * @param token      Receives a new string holding the token (free it with
+ * @param out_token  Receives a new string holding the token (free it with
  *                   fw_string_free, which zeroes it), or NULL when there is none.
  * @param err        NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_SECRET_FILE (or FW_ERR_IO) when the secret file
@@ -459,54 +471,54 @@ fw_result fw_auth_new(const fw_options *opts, fw_auth **out_auth, fw_error **err
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_auth_token(const fw_auth *auth, char **token, fw_error **err);
+fw_result fw_auth_token(const fw_auth *auth, char **out_token, fw_error **err);
 
 /**
  * Where the token in use came from.
  *
- * @param auth  The auth.
- * @param kind  Receives a fw_token_source value.
- * @param path  NULL allowed; for FW_SOURCE_FILE, FW_SOURCE_ENV_TOKEN_FILE
- *              and FW_SOURCE_ENV_CAVE_TOKEN_FILE receives the file as a new
- *              string (free with fw_string_free), otherwise NULL.
- * @param key   NULL allowed; for FW_SOURCE_FILE receives the key as a new
- *              string (free with fw_string_free), otherwise NULL.
- * @param err   NULL, or a pointer to NULL that receives the error on failure.
- * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p auth or @p kind;
- *         FW_ERR_IO when the file's path is not UTF-8.
+ * @param auth        The auth.
+ * @param out_source  Receives where the token came from.
+ * @param out_path    NULL allowed; for FW_SOURCE_FILE, FW_SOURCE_ENV_TOKEN_FILE
+ *                    and FW_SOURCE_ENV_CAVE_TOKEN_FILE receives the file as a
+ *                    new string (free with fw_string_free), otherwise NULL.
+ * @param out_key     NULL allowed; for FW_SOURCE_FILE receives the key as a
+ *                    new string (free with fw_string_free), otherwise NULL.
+ * @param err         NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p auth or
+ *         @p out_source; FW_ERR_IO when the file's path is not UTF-8.
  *
  * Thread safety: may be called from several threads at once.
  */
 fw_result fw_auth_token_source(const fw_auth *auth,
-                               uint32_t *kind,
-                               char **path,
-                               char **key,
+                               fw_token_source *out_source,
+                               char **out_path,
+                               char **out_key,
                                fw_error **err);
 
 /**
  * The layout of the secret files in use.
  *
- * @param auth    The auth.
- * @param layout  Receives a fw_layout value.
- * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @param auth        The auth.
+ * @param out_layout  Receives the layout.
+ * @param err         NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_auth_layout(const fw_auth *auth, uint32_t *layout, fw_error **err);
+fw_result fw_auth_layout(const fw_auth *auth, fw_layout *out_layout, fw_error **err);
 
 /**
  * The file a save without an explicit file writes to.
  *
- * @param auth  The auth.
- * @param path  Receives a new string (free with fw_string_free).
- * @param err   NULL, or a pointer to NULL that receives the error on failure.
+ * @param auth      The auth.
+ * @param out_path  Receives a new string (free with fw_string_free).
+ * @param err       NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument; FW_ERR_IO when
  *         the path is not UTF-8.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_auth_token_file(const fw_auth *auth, char **path, fw_error **err);
+fw_result fw_auth_token_file(const fw_auth *auth, char **out_path, fw_error **err);
 
 /**
  * Re-reads the token file now, when the token in use came from a file and
@@ -542,7 +554,7 @@ fw_result fw_auth_reload(const fw_auth *auth, fw_error **err);
  * Thread safety: may be called from several threads at once; requests
  * already under way keep the token they started with.
  */
-fw_result fw_auth_set_token(fw_auth *auth, const char *token, fw_error **err);
+fw_result fw_auth_set_token(const fw_auth *auth, const char *token, fw_error **err);
 
 /**
  * Saves a token as caveclient's `save_token` does. Writes are atomic
@@ -565,7 +577,7 @@ fw_result fw_auth_set_token(fw_auth *auth, const char *token, fw_error **err);
  * Thread safety: may be called from several threads at once (saves are
  * serialised by a lock file, also across processes).
  */
-fw_result fw_auth_save_token(fw_auth *auth,
+fw_result fw_auth_save_token(const fw_auth *auth,
                              const char *token,
                              const char *token_key,
                              const char *token_file,
@@ -573,55 +585,57 @@ fw_result fw_auth_save_token(fw_auth *auth,
                              fw_error **err);
 
 /**
- * How to get a new token and save it, in C, C++ and Go (caveclient's
- * get_new_token text). Never opens a browser; no network I/O.
+ * The steps to get a new token and save it, with the URL to open
+ * (caveclient's get_new_token text). Never opens a browser; no network I/O.
  *
- * @param auth          The auth.
- * @param instructions  Receives a new string (free with fw_string_free).
- * @param err           NULL, or a pointer to NULL that receives the error on failure.
+ * @param auth              The auth.
+ * @param out_instructions  Receives a new string (free with fw_string_free).
+ * @param err               NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_auth_get_new_token(const fw_auth *auth, char **instructions, fw_error **err);
+fw_result fw_auth_new_token_instructions(const fw_auth *auth,
+                                         char **out_instructions,
+                                         fw_error **err);
 
 /**
  * `{server}/auth/api/v1/create_token`, where a user creates a token.
  *
- * @param auth  The auth.
- * @param url   Receives a new string (free with fw_string_free).
- * @param err   NULL, or a pointer to NULL that receives the error on failure.
+ * @param auth     The auth.
+ * @param out_url  Receives a new string (free with fw_string_free).
+ * @param err      NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_auth_new_token_url(const fw_auth *auth, char **url, fw_error **err);
+fw_result fw_auth_new_token_url(const fw_auth *auth, char **out_url, fw_error **err);
 
 /**
  * `{server}/sticky_auth/settings/tokens`, the user's existing tokens.
  *
- * @param auth  The auth.
- * @param url   Receives a new string (free with fw_string_free).
- * @param err   NULL, or a pointer to NULL that receives the error on failure.
+ * @param auth     The auth.
+ * @param out_url  Receives a new string (free with fw_string_free).
+ * @param err      NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_auth_token_page_url(const fw_auth *auth, char **url, fw_error **err);
+fw_result fw_auth_token_page_url(const fw_auth *auth, char **out_url, fw_error **err);
 
 /**
  * The Authorization header value, "Bearer <token>", for a program that
  * makes its own requests (send it only where "Where the token goes" says).
  *
- * @param auth   The auth.
- * @param value  Receives a new string (free with fw_string_free, which
- *               zeroes it), or NULL without a token.
- * @param err    NULL, or a pointer to NULL that receives the error on failure.
+ * @param auth       The auth.
+ * @param out_value  Receives a new string (free with fw_string_free, which
+ *                   zeroes it), or NULL without a token.
+ * @param err        NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_auth_request_header(const fw_auth *auth, char **value, fw_error **err);
+fw_result fw_auth_request_header(const fw_auth *auth, char **out_value, fw_error **err);
 
 /**
  * A report, as one JSON object, of every place a token can come from (in
@@ -632,14 +646,14 @@ fw_result fw_auth_request_header(const fw_auth *auth, char **value, fw_error **e
  * the environment and the files now; no network. `fwauth status --json`
  * prints the same report; fwauth/README.md shows one.
  *
- * @param auth  The auth.
- * @param json  Receives a new string (free with fw_string_free).
- * @param err   NULL, or a pointer to NULL that receives the error on failure.
+ * @param auth      The auth.
+ * @param out_json  Receives a new string (free with fw_string_free).
+ * @param err       NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_auth_diagnose(const fw_auth *auth, char **json, fw_error **err);
+fw_result fw_auth_diagnose(const fw_auth *auth, char **out_json, fw_error **err);
 
 /**
  * Releases this reference to the auth. Clients sharing it keep it alive.
@@ -683,55 +697,6 @@ fw_result fw_cancel_trigger(const fw_cancel *cancel, fw_error **err);
 void fw_cancel_free(fw_cancel *cancel);
 
 /**
- * Creates per-request options: no timeout of their own (the client's
- * overall timeout applies) and no cancel object.
- *
- * @param out_opts  Receives the options, to free with fw_request_options_free.
- * @param err       NULL, or a pointer to NULL that receives the error on failure.
- * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p out_opts.
- */
-fw_result fw_request_options_new(fw_request_options **out_opts, fw_error **err);
-
-/**
- * Sets the request's total time (connect, retries, redirects, body),
- * replacing the client's overall timeout; it ends with FW_ERR_TIMEOUT.
- *
- * @param opts        The options.
- * @param timeout_ms  Milliseconds, more than 0; 0 goes back to the client's.
- * @param err         NULL, or a pointer to NULL that receives the error on failure.
- * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
- *
- * Thread safety: must not race another call on the same options.
- */
-fw_result fw_request_options_set_timeout_ms(fw_request_options *opts,
-                                            uint64_t timeout_ms,
-                                            fw_error **err);
-
-/**
- * Makes requests with these options end when @p cancel is triggered.
- *
- * @param opts    The options.
- * @param cancel  The cancel object (the options keep their own reference:
- *                it may be freed first); NULL removes it.
- * @param err     NULL, or a pointer to NULL that receives the error on failure.
- * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
- *
- * Thread safety: must not race another call on the same options.
- */
-fw_result fw_request_options_set_cancel(fw_request_options *opts,
-                                        const fw_cancel *cancel,
-                                        fw_error **err);
-
-/**
- * Frees per-request options.
- *
- * @param opts  The options; NULL is a no-op. Not to be used afterwards.
- *
- * Thread safety: must not race another call on the same options.
- */
-void fw_request_options_free(fw_request_options *opts);
-
-/**
  * Creates a client for a datastack, with the token found as fw_auth_new
  * finds it. Does no network I/O (the datastack's info is fetched on first
  * need).
@@ -772,7 +737,7 @@ fw_result fw_client_new(const char *datastack,
  */
 fw_result fw_client_new_with_auth(const char *datastack,
                                   const fw_options *opts,
-                                  fw_auth *auth,
+                                  const fw_auth *auth,
                                   fw_client **out_client,
                                   fw_error **err);
 
@@ -792,14 +757,14 @@ fw_result fw_client_auth(const fw_client *client, fw_auth **out_auth, fw_error *
 /**
  * The global server address.
  *
- * @param client  The client.
- * @param url     Receives a new string (free with fw_string_free).
- * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @param client   The client.
+ * @param out_url  Receives a new string (free with fw_string_free).
+ * @param err      NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_client_server_address(const fw_client *client, char **url, fw_error **err);
+fw_result fw_client_server_address(const fw_client *client, char **out_url, fw_error **err);
 
 /**
  * Frees a client. Its auth lives on while other references to it exist.
@@ -848,9 +813,10 @@ fw_result fw_client_get(const fw_client *client,
  * are retried on 429, 502, 503, 504 and on connection resets before any
  * byte of the answer, with backoff and Retry-After (see
  * fw_options_set_retry_base_delay_ms); an error after several tries says
- * how many. Network I/O.
+ * how many. For a timeout or cancel object of its own, call it on a view
+ * (fw_client_with_request_options). Network I/O.
  *
- * @param client        The client.
+ * @param client        The client (or a view of it).
  * @param method        "GET", "POST", ...
  * @param url           An absolute http(s) URL.
  * @param body          The body's bytes, read during the call; NULL allowed when @p body_len is 0.
@@ -858,7 +824,9 @@ fw_result fw_client_get(const fw_client *client,
  * @param content_type  The body's Content-Type; NULL allowed (none sent).
  * @param out_response  Receives the 2xx answer (free with fw_response_free).
  * @param err           NULL, or a pointer to NULL that receives the error on failure.
- * @return As fw_client_get.
+ * @return As fw_client_get; on a view, FW_ERR_CANCELED when its cancel
+ *         object was triggered (before or during the call) and
+ *         FW_ERR_TIMEOUT when its timeout elapsed.
  *
  * Thread safety: may be called from several threads at once.
  */
@@ -872,42 +840,12 @@ fw_result fw_client_request(const fw_client *client,
                             fw_error **err);
 
 /**
- * fw_client_request with per-request options: a timeout replacing the
- * client's overall one, and a cancel object that ends the request from
- * another thread (Go's context, C++'s stop token). Network I/O.
- *
- * @param client        The client.
- * @param method        "GET", "POST", ...
- * @param url           An absolute http(s) URL.
- * @param body          The body's bytes, read during the call; NULL allowed when @p body_len is 0.
- * @param body_len      The body's length; (NULL, 0) is no body.
- * @param content_type  The body's Content-Type; NULL allowed (none sent).
- * @param request_opts  NULL allowed (the client's settings alone); read
- *                      during the call, its cancel object watched throughout.
- * @param out_response  Receives the 2xx answer (free with fw_response_free).
- * @param err           NULL, or a pointer to NULL that receives the error on failure.
- * @return As fw_client_get; FW_ERR_CANCELED when the cancel object was
- *         triggered (before or during the call); FW_ERR_TIMEOUT when the
- *         request's timeout elapsed.
- *
- * Thread safety: may be called from several threads at once.
- */
-fw_result fw_client_request_with(const fw_client *client,
-                                 const char *method,
-                                 const char *url,
-                                 const uint8_t *body,
-                                 size_t body_len,
-                                 const char *content_type,
-                                 const fw_request_options *request_opts,
-                                 fw_response **out_response,
-                                 fw_error **err);
-
-/**
- * A view of @p client whose every request (fw_client_get, the service
- * calls, everything) has @p request_opts' timeout and cancel object. It
- * shares the client's auth, connections, trusted origins and datastack
- * info; freeing either leaves the other working. Cheap: made for one call
- * or a few, as Go's context is. No I/O.
+ * A view of @p client whose every request (fw_client_get,
+ * fw_client_request, fw_client_open, the service calls, everything) has
+ * @p request_opts' timeout and cancel object: the one way to give a
+ * request options of its own. It shares the client's auth, connections,
+ * trusted origins and datastack info; freeing either leaves the other
+ * working. Cheap: made for one call or a few, as Go's context is. No I/O.
  *
  * @param client        The client.
  * @param request_opts  The per-request options, read during the call (the
@@ -931,10 +869,13 @@ fw_result fw_client_with_request_options(const fw_client *client,
  * applies). The same rules as fw_client_request: the token only to trusted
  * origins, the same redirects and retries (before the answer: a body is
  * never retried); an error answer is read whole and is an error. The total
- * timeout bounds the reading of the body too. Network I/O; blocks until
- * the headers are read.
+ * timeout bounds the reading of the body too. On a view
+ * (fw_client_with_request_options) the view's timeout replaces the total
+ * timeout, and its cancel object ends the opening (fw_stream_read is
+ * bounded by the timeout alone). Network I/O; blocks until the headers
+ * are read.
  *
- * @param client        The client.
+ * @param client        The client (or a view of it).
  * @param method        "GET", "POST", ...
  * @param url           An absolute http(s) URL.
  * @param body          The request body's bytes, read during the call; NULL allowed when @p body_len is 0.
@@ -944,7 +885,7 @@ fw_result fw_client_with_request_options(const fw_client *client,
  *                      returns the connection to the pool only when the body
  *                      was read to its end).
  * @param err           NULL, or a pointer to NULL that receives the error on failure.
- * @return As fw_client_get.
+ * @return As fw_client_request.
  *
  * Thread safety: may be called from several threads at once; each stream
  * is used by one thread at a time.
@@ -962,9 +903,9 @@ fw_result fw_client_open(const fw_client *client,
  * The datastack's local server, from its info (fetched on first need
  * and cached: network I/O on the first call only).
  *
- * @param client  The client (made for a datastack).
- * @param url     Receives a new string (free with fw_string_free).
- * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @param client   The client (made for a datastack).
+ * @param out_url  Receives a new string (free with fw_string_free).
+ * @param err      NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument or a client
  *         without a datastack; FW_ERR_UNTRUSTED_ORIGIN when the info came
  *         through a redirect to another origin (not adopted); the errors of
@@ -972,56 +913,56 @@ fw_result fw_client_open(const fw_client *client,
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_client_local_server(const fw_client *client, char **url, fw_error **err);
+fw_result fw_client_local_server(const fw_client *client, char **out_url, fw_error **err);
 
 /**
  * The datastack's info (`info/api/v2/datastack/full/{datastack}`),
  * fetched once and cached: network I/O on the first call only.
  *
- * @param client  The client (made for a datastack).
- * @param json    Receives the JSON text (free with fw_string_free).
- * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @param client    The client (made for a datastack).
+ * @param out_json  Receives the JSON text (free with fw_string_free).
+ * @param err       NULL, or a pointer to NULL that receives the error on failure.
  * @return As fw_client_local_server.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_client_datastack_info(const fw_client *client, char **json, fw_error **err);
+fw_result fw_client_datastack_info(const fw_client *client, char **out_json, fw_error **err);
 
 /**
  * The datastacks the user may see (`info/api/v2/datastacks`). Network I/O.
  *
- * @param client  The client.
- * @param json    Receives the JSON text (free with fw_string_free).
- * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @param client    The client.
+ * @param out_json  Receives the JSON text (free with fw_string_free).
+ * @param err       NULL, or a pointer to NULL that receives the error on failure.
  * @return As fw_client_get.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_client_datastacks(const fw_client *client, char **json, fw_error **err);
+fw_result fw_client_datastacks(const fw_client *client, char **out_json, fw_error **err);
 
 /**
  * The user's profile (`auth/api/v1/user/me`). Network I/O.
  *
- * @param client  The client.
- * @param json    Receives the JSON text (free with fw_string_free).
- * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @param client    The client.
+ * @param out_json  Receives the JSON text (free with fw_string_free).
+ * @param err       NULL, or a pointer to NULL that receives the error on failure.
  * @return As fw_client_get.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_client_whoami(const fw_client *client, char **json, fw_error **err);
+fw_result fw_client_whoami(const fw_client *client, char **out_json, fw_error **err);
 
 /**
  * The user's API keys (`auth/api/v1/user/token`). Network I/O.
  *
- * @param client  The client.
- * @param json    Receives the JSON text (free with fw_string_free).
- * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @param client    The client.
+ * @param out_json  Receives the JSON text (free with fw_string_free).
+ * @param err       NULL, or a pointer to NULL that receives the error on failure.
  * @return As fw_client_get.
  *
  * Thread safety: may be called from several threads at once.
  */
-fw_result fw_client_get_tokens(const fw_client *client, char **json, fw_error **err);
+fw_result fw_client_get_tokens(const fw_client *client, char **out_json, fw_error **err);
 
 /**
  * Creates a new API key (`POST auth/api/v1/user/token`); existing keys
@@ -1030,7 +971,7 @@ fw_result fw_client_get_tokens(const fw_client *client, char **json, fw_error **
  *
  * @param client       The client.
  * @param description  NULL allowed (none sent).
- * @param token        Receives the new token (free with fw_string_free).
+ * @param out_token    Receives the new token (free with fw_string_free).
  * @param err          NULL, or a pointer to NULL that receives the error on failure.
  * @return As fw_client_get.
  *
@@ -1038,7 +979,7 @@ fw_result fw_client_get_tokens(const fw_client *client, char **json, fw_error **
  */
 fw_result fw_client_create_token(const fw_client *client,
                                  const char *description,
-                                 char **token,
+                                 char **out_token,
                                  fw_error **err);
 
 /**
@@ -1049,28 +990,28 @@ fw_result fw_client_create_token(const fw_client *client,
  * https unless loopback, never in a followed Location, masked in every
  * error.
  *
- * @param client   The client.
- * @param token    The token to ask about.
- * @param seconds  Receives the seconds; -1 means it never expires.
- * @param err      NULL, or a pointer to NULL that receives the error on failure.
+ * @param client       The client.
+ * @param token        The token to ask about.
+ * @param out_seconds  Receives the seconds; -1 means it never expires.
+ * @param err          NULL, or a pointer to NULL that receives the error on failure.
  * @return As fw_client_get; FW_ERR_INVALID_TOKEN_FORMAT for an unusable @p token.
  *
  * Thread safety: may be called from several threads at once.
  */
 fw_result fw_client_token_ttl(const fw_client *client,
                               const char *token,
-                              int64_t *seconds,
+                              int64_t *out_seconds,
                               fw_error **err);
 
 /**
  * Profiles of users (`auth/api/v1/user?id=...`; admin only on current
  * servers: others get FW_ERR_FORBIDDEN). Network I/O.
  *
- * @param client  The client.
- * @param ids     The user ids, read during the call; NULL allowed when @p n is 0.
- * @param n       How many; (NULL, 0) is an empty list, as (ids, 0) is.
- * @param json    Receives the JSON text (free with fw_string_free).
- * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @param client    The client.
+ * @param ids       The user ids, read during the call; NULL allowed when @p n is 0.
+ * @param n         How many; (NULL, 0) is an empty list, as (ids, 0) is.
+ * @param out_json  Receives the JSON text (free with fw_string_free).
+ * @param err       NULL, or a pointer to NULL that receives the error on failure.
  * @return As fw_client_get; FW_ERR_INVALID_ARGUMENT for an empty list.
  *
  * Thread safety: may be called from several threads at once.
@@ -1078,7 +1019,7 @@ fw_result fw_client_token_ttl(const fw_client *client,
 fw_result fw_client_get_user_information(const fw_client *client,
                                          const uint64_t *ids,
                                          size_t n,
-                                         char **json,
+                                         char **out_json,
                                          fw_error **err);
 
 /**
@@ -1086,7 +1027,7 @@ fw_result fw_client_get_user_information(const fw_client *client,
  *
  * @param client    The client.
  * @param group_id  The group.
- * @param json      Receives the JSON text (free with fw_string_free).
+ * @param out_json  Receives the JSON text (free with fw_string_free).
  * @param err       NULL, or a pointer to NULL that receives the error on failure.
  * @return As fw_client_get.
  *
@@ -1094,7 +1035,7 @@ fw_result fw_client_get_user_information(const fw_client *client,
  */
 fw_result fw_client_get_group_users(const fw_client *client,
                                     uint64_t group_id,
-                                    char **json,
+                                    char **out_json,
                                     fw_error **err);
 
 /**
@@ -1207,15 +1148,15 @@ const char *fw_error_tos_form_url(const fw_error *e);
  * masked): its first 64 KiB at most, an excerpt (the rest of the body of
  * an error answer is never read).
  *
- * @param e    The error (NULL allowed).
- * @param len  Receives the body's length in bytes; 0 when there is none
- *             (NULL allowed when not wanted).
+ * @param e        The error (NULL allowed).
+ * @param out_len  Receives the body's length in bytes; 0 when there is none
+ *                 (NULL allowed when not wanted).
  * @return     The bytes (not NUL-terminated), borrowed from @p e until
  *             fw_error_free; NULL when there is no body or @p e is NULL.
  *
  * Thread safety: may be called from several threads at once.
  */
-const uint8_t *fw_error_body(const fw_error *e, size_t *len);
+const uint8_t *fw_error_body(const fw_error *e, size_t *out_len);
 
 /**
  * Frees an error.
@@ -1283,7 +1224,8 @@ fw_result fw_options_set_token_key(fw_options *opts, const char *key, fw_error *
 fw_result fw_options_set_server_address(fw_options *opts, const char *url, fw_error **err);
 
 /**
- * The secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets).
+ * The secrets directory (default $FW_SECRETS_DIR, else
+ * $CLOUD_VOLUME_DIR/secrets, else ~/.cloudvolume/secrets).
  *
  * @param opts  The options.
  * @param dir   The directory (copied). Not empty.
@@ -1308,8 +1250,8 @@ fw_result fw_options_set_layout(fw_options *opts, uint32_t layout, fw_error **er
  * Connect and overall timeouts of requests.
  *
  * @param opts        The options.
- * @param connect_ms  Connect timeout in milliseconds (default 10000); 0 keeps the current value.
- * @param total_ms    Overall timeout in milliseconds (default 60000); 0 keeps the current value.
+ * @param connect_ms  Connect timeout in milliseconds; 0: the default, 10000.
+ * @param total_ms    Overall timeout in milliseconds; 0: the default, 60000.
  * @param err         NULL, or receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
  */
@@ -1337,7 +1279,7 @@ fw_result fw_options_set_max_retries(fw_options *opts, uint32_t n, fw_error **er
  * 30 s), or the server's Retry-After plus a random time below the base.
  *
  * @param opts  The options.
- * @param ms    The base delay in milliseconds (default 100; 0 retries at once).
+ * @param ms    The base delay in milliseconds; 0: the default, 100.
  * @param err   NULL, or receives the error on failure.
  * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
  */
@@ -1368,9 +1310,12 @@ fw_result fw_options_set_ca_file(fw_options *opts, const char *path, fw_error **
  * Also sends the token to this origin (see "Where the token goes").
  *
  * @param opts    The options.
- * @param origin  "https://host[:port]" (copied). Not empty.
+ * @param origin  "https://host[:port]" (copied; a host alone means
+ *                https). Not empty.
  * @param err     NULL, or receives the error on failure.
- * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
+ * @return FW_OK; FW_ERR_INVALID_URL for what is not an origin (checked
+ *         here, as the server address is); FW_ERR_INVALID_ARGUMENT for a
+ *         NULL, empty or non-UTF-8 argument.
  */
 fw_result fw_options_add_trusted_origin(fw_options *opts, const char *origin, fw_error **err);
 
@@ -1415,6 +1360,55 @@ fw_result fw_options_set_proxy(fw_options *opts, const char *proxy, fw_error **e
 void fw_options_free(fw_options *opts);
 
 /**
+ * Creates per-request options: no timeout of their own (the client's
+ * overall timeout applies) and no cancel object.
+ *
+ * @param out_opts  Receives the options, to free with fw_request_options_free.
+ * @param err       NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p out_opts.
+ */
+fw_result fw_request_options_new(fw_request_options **out_opts, fw_error **err);
+
+/**
+ * Sets the request's total time (connect, retries, redirects, body),
+ * replacing the client's overall timeout; it ends with FW_ERR_TIMEOUT.
+ *
+ * @param opts        The options.
+ * @param timeout_ms  Milliseconds; 0: none of its own, the client's applies.
+ * @param err         NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
+ *
+ * Thread safety: must not race another call on the same options.
+ */
+fw_result fw_request_options_set_timeout_ms(fw_request_options *opts,
+                                            uint64_t timeout_ms,
+                                            fw_error **err);
+
+/**
+ * Makes requests with these options end when @p cancel is triggered.
+ *
+ * @param opts    The options.
+ * @param cancel  The cancel object (the options keep their own reference:
+ *                it may be freed first); NULL removes it.
+ * @param err     NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
+ *
+ * Thread safety: must not race another call on the same options.
+ */
+fw_result fw_request_options_set_cancel(fw_request_options *opts,
+                                        const fw_cancel *cancel,
+                                        fw_error **err);
+
+/**
+ * Frees per-request options.
+ *
+ * @param opts  The options; NULL is a no-op. Not to be used afterwards.
+ *
+ * Thread safety: must not race another call on the same options.
+ */
+void fw_request_options_free(fw_request_options *opts);
+
+/**
  * The HTTP status.
  *
  * @param response  The response (NULL allowed).
@@ -1426,13 +1420,13 @@ uint16_t fw_response_status(const fw_response *response);
  * The body.
  *
  * @param response  The response (NULL allowed).
- * @param len       Receives the body's length in bytes (NULL allowed when
+ * @param out_len   Receives the body's length in bytes (NULL allowed when
  *                  not wanted); 0 for an empty body.
  * @return          The bytes (not NUL-terminated), borrowed from
  *                  @p response until fw_response_free; NULL when the body
  *                  is empty or @p response is NULL.
  */
-const uint8_t *fw_response_body(const fw_response *response, size_t *len);
+const uint8_t *fw_response_body(const fw_response *response, size_t *out_len);
 
 /**
  * The value of a header; the values of a header received more than once
@@ -1548,8 +1542,8 @@ fw_result fw_stream_header_at(const fw_stream *stream,
  * @param stream  The stream.
  * @param buf     Receives up to @p cap bytes; NULL allowed when @p cap is 0.
  * @param cap     The room in @p buf.
- * @param n       Receives the number of bytes read: 0 at the end of the body
- *                (and when @p cap is 0); 0 on failure.
+ * @param out_n   Receives the number of bytes read: 0 at the end of the body
+ *                (and when @p cap is 0); untouched on failure.
  * @param err     NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK; FW_ERR_CANCELED, FW_ERR_TIMEOUT (its message names the
  *         limit that ran out), FW_ERR_NETWORK, FW_ERR_TLS,
@@ -1559,7 +1553,11 @@ fw_result fw_stream_header_at(const fw_stream *stream,
  *
  * Thread safety: not to be called on one stream from two threads at once.
  */
-fw_result fw_stream_read(fw_stream *stream, uint8_t *buf, size_t cap, size_t *n, fw_error **err);
+fw_result fw_stream_read(fw_stream *stream,
+                         uint8_t *buf,
+                         size_t cap,
+                         size_t *out_n,
+                         fw_error **err);
 
 /**
  * Frees a stream. When its body was read to the end the connection goes
@@ -1586,7 +1584,7 @@ void fw_string_free(char *s);
 const char *fw_result_name(uint32_t code);
 
 /**
- * The library's version, e.g. "0.2.0" (compare with FW_VERSION_STRING).
+ * The library's version, e.g. "0.3.0" (compare with FW_VERSION_STRING).
  *
  * @return A static string.
  */

@@ -16,6 +16,8 @@
 
 _abi_saved_default_goal := $(.DEFAULT_GOAL)
 
+# Tools and shared settings (ROOT, ...): mk/common.mk.
+include $(dir $(lastword $(MAKEFILE_LIST)))common.mk
 ABIDW ?= abidw
 ABIDIFF ?= abidiff
 ABI_BASELINE := $(ROOT)/abi/libfwclient.abi

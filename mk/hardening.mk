@@ -30,21 +30,10 @@
 
 _hardening_saved_default_goal := $(.DEFAULT_GOAL)
 
-# Standalone, the recipes need what the top-level Makefile sets: bash, -e
-# and pipefail (a failing program piped into tail must fail the recipe).
-ifeq ($(SHELL),/bin/sh)
-SHELL := bash
-.SHELLFLAGS := -eu -o pipefail -c
-endif
+# Tools, bash with pipefail, C flags: shared with every fragment.
+include $(dir $(lastword $(MAKEFILE_LIST)))common.mk
 
-ROOT ?= $(CURDIR)
 LIBDIR ?= $(ROOT)/target/release
-CARGO ?= cargo
-GO ?= go
-CMAKE ?= cmake
-CTEST ?= ctest
-VALGRIND ?= valgrind
-PYTHON ?= python3
 # Set to 0 when LIBDIR and fw-devserver are built by other means.
 HARDENING_CARGO_BUILD ?= 1
 FUZZ_SMOKE_SECONDS ?= 4
@@ -58,17 +47,16 @@ H_BUILD := $(H_ROOT)/build/hardening
 H_HEADER := $(H_ROOT)/include/fwclient.h
 H_CTESTS := $(H_ROOT)/bindings/c/tests
 H_DEVSERVER ?= $(H_LIBDIR)/fw-devserver
-H_CC := $(if $(filter default undefined,$(origin CC)),gcc,$(CC))
-H_C_FLAGS := -std=c11 -Wall -Wextra -Werror -pedantic -g -O1 -I$(H_ROOT)/include -I$(H_CTESTS)
+H_CC := $(CC)
+H_C_FLAGS := $(C_STD_FLAGS) -g -O1 -I$(H_ROOT)/include -I$(H_CTESTS)
 H_C_LINK := -L$(H_LIBDIR) -Wl,-rpath,$(H_LIBDIR) -lfwclient
 # The sanitizers: every report is fatal, leaks included (LeakSanitizer).
 H_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 H_SAN_ENV := ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:exitcode=23 \
     UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=24
-H_VALGRIND_FLAGS := --error-exitcode=1 --leak-check=full \
-    --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect
+H_VALGRIND_FLAGS := $(VALGRIND_FLAGS_BASE)
 H_GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1 \
-    CGO_LDFLAGS='-L$(H_LIBDIR) -Wl,-rpath,$(H_LIBDIR)'
+    CGO_CFLAGS='$(FW_CGO_CFLAGS)' CGO_LDFLAGS='-L$(H_LIBDIR) -Wl,-rpath,$(H_LIBDIR)'
 
 .PHONY: test-hardening fuzz tsan clean-hardening hardening-build hardening-rust \
     hardening-null-tests hardening-c-sanitize hardening-cpp-sanitize hardening-go-race \

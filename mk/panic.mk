@@ -11,7 +11,8 @@ _panic_saved_default_goal := $(.DEFAULT_GOAL)
 PANIC_LIBDIR := $(ROOT)/target/panic-test
 PANIC_BUILD := $(BUILD_DIR)/panic
 CXX_FOR_PANIC ?= $(if $(filter default,$(origin CXX)),g++,$(CXX))
-GO ?= go
+# Tools and shared settings (ROOT, CARGO, ...): mk/common.mk.
+include $(dir $(lastword $(MAKEFILE_LIST)))common.mk
 
 .PHONY: test-panic panic-lib
 

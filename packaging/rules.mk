@@ -36,6 +36,8 @@
 # Targets here must not become the including Makefile's default goal.
 _pkg_saved_default_goal := $(.DEFAULT_GOAL)
 
+include $(dir $(lastword $(MAKEFILE_LIST)))../mk/common.mk
+
 ROOT ?= $(CURDIR)
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -58,14 +60,9 @@ PKG_ROOT := $(abspath $(ROOT))
 PKG_LIBDIR := $(abspath $(LIBDIR))
 PKG_BUILD := $(PKG_ROOT)/build/packaging
 
-# The version, from the [package] table of Cargo.toml (as the header's macros).
-PKG_VERSION := $(shell sed -n '/^\[package\]/,/^\[/{s/^version *= *"\([^"]*\)".*/\1/p;}' '$(PKG_ROOT)/Cargo.toml' | head -n 1)
-PKG_MAJOR := $(word 1,$(subst ., ,$(PKG_VERSION)))
-PKG_MINOR := $(word 2,$(subst ., ,$(PKG_VERSION)))
-# The version the soname carries (cargo-c's rule): major.minor while the
-# major is 0 (a 0.x minor may break the ABI), then the major alone:
-# libfwclient.so.0.2 for 0.2.x, libfwclient.so.1 from 1.0.
-PKG_SOVERSION := $(if $(filter 0,$(PKG_MAJOR)),$(PKG_MAJOR).$(PKG_MINOR),$(PKG_MAJOR))
+# The version and the soname's version, read once in mk/common.mk.
+PKG_VERSION := $(FW_VERSION)
+PKG_SOVERSION := $(FW_SOVERSION)
 PKG_OS ?= $(shell uname -s)
 ifeq ($(PKG_OS),Darwin)
 # macOS, cargo-c's conventions: libfwclient.X.Y.Z.dylib, install name
@@ -189,7 +186,7 @@ endif
 
 test-install: pkg-cargo-build
 	@ROOT='$(PKG_ROOT)' LIBDIR='$(PKG_LIBDIR)' MAKE='$(MAKE)' CC='$(PKG_CC)' \
-	    bash '$(PKG_ROOT)/tests/consumer/run.sh'
+	    FW_VERSION='$(FW_VERSION)' bash '$(PKG_ROOT)/tests/consumer/run.sh'
 
 test-fwauth: pkg-cargo-build
 	$(PYTHON) '$(PKG_ROOT)/fwauth/tests/run_tests.py' --root '$(PKG_ROOT)' \

@@ -123,23 +123,26 @@ impl Handle for fw_auth {
     const NAME: &'static str = "auth";
 }
 
-/// Finds the user's token as the Python clients do: explicit token >
-/// $FW_AUTH_TOKEN > token file (and key) > the layout's files. Reads files
-/// only: no network I/O, no directory created.
+/// Finds the user's token as the Python clients do, first found wins:
+/// explicit token > $FW_AUTH_TOKEN > $CAVE_TOKEN > $FW_AUTH_TOKEN_FILE >
+/// $CAVE_TOKEN_FILE > token file > the layout's files > the other layout's
+/// default file. Reads files only: no network I/O, no directory created.
 ///
-/// @param opts      NULL for the defaults; only read during the call.
-/// @param out_auth  Receives the auth, to release with fw_auth_free.
-/// @param err       NULL, or a pointer to NULL that receives the error on failure.
 /// A secret file that is malformed or cannot be read does not fail this
 /// call (so that a token can be saved over it): fw_auth_token,
 /// fw_auth_request_header and requests then fail with FW_ERR_SECRET_FILE
 /// (or FW_ERR_IO) naming the file and the fix.
 ///
+/// @param opts      NULL for the defaults; only read during the call.
+/// @param out_auth  Receives the auth, to release with fw_auth_free.
+/// @param err       NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK (also when no token is found: see fw_auth_token_source);
-///         FW_ERR_INVALID_TOKEN_FORMAT for an unusable $FW_AUTH_TOKEN;
-///         FW_ERR_INVALID_URL for an invalid server address (the message
-///         shows the corrected form); FW_ERR_INVALID_ARGUMENT for a NULL
-///         @p out_auth or a bad $FW_SECRETS_LAYOUT.
+///         FW_ERR_INVALID_TOKEN_FORMAT for an unusable $FW_AUTH_TOKEN or
+///         $CAVE_TOKEN; FW_ERR_INVALID_URL for an invalid server address
+///         (the message shows the corrected form); FW_ERR_INVALID_ARGUMENT
+///         for a NULL @p out_auth or a bad $FW_SECRETS_LAYOUT.
+///
+/// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_new(
     opts: *const fw_options,
@@ -160,7 +163,7 @@ pub unsafe extern "C" fn fw_auth_new(
 /// The token in use.
 ///
 /// @param auth       The auth.
-/// @param token      Receives a new string holding the token (free it with
+/// @param out_token  Receives a new string holding the token (free it with
 ///                   fw_string_free, which zeroes it), or NULL when there is none.
 /// @param err        NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_SECRET_FILE (or FW_ERR_IO) when the secret file
@@ -171,12 +174,12 @@ pub unsafe extern "C" fn fw_auth_new(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token(
     auth: *const fw_auth,
-    token: *mut *mut c_char,
+    out_token: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(token, "token")?) };
+        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(out_token, "out_token")?) };
         // Copied once, straight from the auth (no intermediate copy to zero).
         *slot = auth.with_token(|t| strings::opt_to_c(t.map(Token::expose)))??;
         Ok(())
@@ -185,29 +188,29 @@ pub unsafe extern "C" fn fw_auth_token(
 
 /// Where the token in use came from.
 ///
-/// @param auth  The auth.
-/// @param kind  Receives a fw_token_source value.
-/// @param path  NULL allowed; for FW_SOURCE_FILE, FW_SOURCE_ENV_TOKEN_FILE
-///              and FW_SOURCE_ENV_CAVE_TOKEN_FILE receives the file as a new
-///              string (free with fw_string_free), otherwise NULL.
-/// @param key   NULL allowed; for FW_SOURCE_FILE receives the key as a new
-///              string (free with fw_string_free), otherwise NULL.
-/// @param err   NULL, or a pointer to NULL that receives the error on failure.
-/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p auth or @p kind;
-///         FW_ERR_IO when the file's path is not UTF-8.
+/// @param auth        The auth.
+/// @param out_source  Receives where the token came from.
+/// @param out_path    NULL allowed; for FW_SOURCE_FILE, FW_SOURCE_ENV_TOKEN_FILE
+///                    and FW_SOURCE_ENV_CAVE_TOKEN_FILE receives the file as a
+///                    new string (free with fw_string_free), otherwise NULL.
+/// @param out_key     NULL allowed; for FW_SOURCE_FILE receives the key as a
+///                    new string (free with fw_string_free), otherwise NULL.
+/// @param err         NULL, or a pointer to NULL that receives the error on failure.
+/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p auth or
+///         @p out_source; FW_ERR_IO when the file's path is not UTF-8.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token_source(
     auth: *const fw_auth,
-    kind: *mut u32,
-    path: *mut *mut c_char,
-    key: *mut *mut c_char,
+    out_source: *mut fw_token_source,
+    out_path: *mut *mut c_char,
+    out_key: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, kind) = unsafe { (fw_auth::arg(auth)?, out(kind, "kind")?) };
+        let (auth, kind) = unsafe { (fw_auth::arg(auth)?, out(out_source, "out_source")?) };
         let source = auth.source();
         let (p, k) = match &source {
             TokenSource::File { path, key } => (
@@ -233,12 +236,12 @@ pub unsafe extern "C" fn fw_auth_token_source(
                 return Err(e);
             }
         };
-        // SAFETY: `path`/`key` are NULL or writable; strings not handed out are freed.
+        // SAFETY: `out_path`/`out_key` are NULL or writable; strings not handed out are freed.
         unsafe {
-            hand_out(path, p);
-            hand_out(key, k);
+            hand_out(out_path, p);
+            hand_out(out_key, k);
         }
-        *kind = fw_token_source::from(&source) as u32;
+        *kind = fw_token_source::from(&source);
         Ok(())
     })
 }
@@ -256,31 +259,31 @@ unsafe fn hand_out(slot: *mut *mut c_char, s: *mut c_char) {
 
 /// The layout of the secret files in use.
 ///
-/// @param auth    The auth.
-/// @param layout  Receives a fw_layout value.
-/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @param auth        The auth.
+/// @param out_layout  Receives the layout.
+/// @param err         NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_layout(
     auth: *const fw_auth,
-    layout: *mut u32,
+    out_layout: *mut fw_layout,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(layout, "layout")?) };
-        *slot = fw_layout::from(auth.layout()) as u32;
+        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(out_layout, "out_layout")?) };
+        *slot = fw_layout::from(auth.layout());
         Ok(())
     })
 }
 
 /// The file a save without an explicit file writes to.
 ///
-/// @param auth  The auth.
-/// @param path  Receives a new string (free with fw_string_free).
-/// @param err   NULL, or a pointer to NULL that receives the error on failure.
+/// @param auth      The auth.
+/// @param out_path  Receives a new string (free with fw_string_free).
+/// @param err       NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument; FW_ERR_IO when
 ///         the path is not UTF-8.
 ///
@@ -288,12 +291,12 @@ pub unsafe extern "C" fn fw_auth_layout(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token_file(
     auth: *const fw_auth,
-    path: *mut *mut c_char,
+    out_path: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(path, "path")?) };
+        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(out_path, "out_path")?) };
         let file = auth.token_file();
         let file = file
             .to_str()
@@ -346,7 +349,7 @@ pub unsafe extern "C" fn fw_auth_reload(
 /// already under way keep the token they started with.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_set_token(
-    auth: *mut fw_auth,
+    auth: *const fw_auth,
     token: *const c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
@@ -379,7 +382,7 @@ pub unsafe extern "C" fn fw_auth_set_token(
 /// serialised by a lock file, also across processes).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_save_token(
-    auth: *mut fw_auth,
+    auth: *const fw_auth,
     token: *const c_char,
     token_key: *const c_char,
     token_file: *const c_char,
@@ -416,43 +419,43 @@ pub unsafe extern "C" fn fw_auth_save_token(
     })
 }
 
-/// Runs `get` on the auth and hands its string to `*s`.
+/// Runs `get` on the auth and hands its string to `*out_s`.
 unsafe fn get_string(
     auth: *const fw_auth,
-    s: *mut *mut c_char,
+    out_s: *mut *mut c_char,
     name: &str,
     err: *mut *mut fw_error,
     get: impl FnOnce(&Auth) -> String,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(s, name)?) };
+        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(out_s, name)?) };
         *slot = strings::to_c(&get(auth))?;
         Ok(())
     })
 }
 
-/// How to get a new token and save it, in C, C++ and Go (caveclient's
-/// get_new_token text). Never opens a browser; no network I/O.
+/// The steps to get a new token and save it, with the URL to open
+/// (caveclient's get_new_token text). Never opens a browser; no network I/O.
 ///
-/// @param auth          The auth.
-/// @param instructions  Receives a new string (free with fw_string_free).
-/// @param err           NULL, or a pointer to NULL that receives the error on failure.
+/// @param auth              The auth.
+/// @param out_instructions  Receives a new string (free with fw_string_free).
+/// @param err               NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_auth_get_new_token(
+pub unsafe extern "C" fn fw_auth_new_token_instructions(
     auth: *const fw_auth,
-    instructions: *mut *mut c_char,
+    out_instructions: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
         get_string(
             auth,
-            instructions,
-            "instructions",
+            out_instructions,
+            "out_instructions",
             err,
             super::instructions::new_token,
         )
@@ -461,59 +464,59 @@ pub unsafe extern "C" fn fw_auth_get_new_token(
 
 /// `{server}/auth/api/v1/create_token`, where a user creates a token.
 ///
-/// @param auth  The auth.
-/// @param url   Receives a new string (free with fw_string_free).
-/// @param err   NULL, or a pointer to NULL that receives the error on failure.
+/// @param auth     The auth.
+/// @param out_url  Receives a new string (free with fw_string_free).
+/// @param err      NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_new_token_url(
     auth: *const fw_auth,
-    url: *mut *mut c_char,
+    out_url: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { get_string(auth, url, "url", err, Auth::new_token_url) }
+    unsafe { get_string(auth, out_url, "out_url", err, Auth::new_token_url) }
 }
 
 /// `{server}/sticky_auth/settings/tokens`, the user's existing tokens.
 ///
-/// @param auth  The auth.
-/// @param url   Receives a new string (free with fw_string_free).
-/// @param err   NULL, or a pointer to NULL that receives the error on failure.
+/// @param auth     The auth.
+/// @param out_url  Receives a new string (free with fw_string_free).
+/// @param err      NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_token_page_url(
     auth: *const fw_auth,
-    url: *mut *mut c_char,
+    out_url: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { get_string(auth, url, "url", err, Auth::token_page_url) }
+    unsafe { get_string(auth, out_url, "out_url", err, Auth::token_page_url) }
 }
 
 /// The Authorization header value, "Bearer <token>", for a program that
 /// makes its own requests (send it only where "Where the token goes" says).
 ///
-/// @param auth   The auth.
-/// @param value  Receives a new string (free with fw_string_free, which
-///               zeroes it), or NULL without a token.
-/// @param err    NULL, or a pointer to NULL that receives the error on failure.
+/// @param auth       The auth.
+/// @param out_value  Receives a new string (free with fw_string_free, which
+///                   zeroes it), or NULL without a token.
+/// @param err        NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_request_header(
     auth: *const fw_auth,
-    value: *mut *mut c_char,
+    out_value: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(value, "value")?) };
+        let (auth, slot) = unsafe { (fw_auth::arg(auth)?, out(out_value, "out_value")?) };
         // Built once, in the buffer handed out (no intermediate copy to zero).
         *slot = auth.with_token(|t| match t {
             None => Ok(std::ptr::null_mut()),
@@ -531,20 +534,20 @@ pub unsafe extern "C" fn fw_auth_request_header(
 /// the environment and the files now; no network. `fwauth status --json`
 /// prints the same report; fwauth/README.md shows one.
 ///
-/// @param auth  The auth.
-/// @param json  Receives a new string (free with fw_string_free).
-/// @param err   NULL, or a pointer to NULL that receives the error on failure.
+/// @param auth      The auth.
+/// @param out_json  Receives a new string (free with fw_string_free).
+/// @param err       NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_auth_diagnose(
     auth: *const fw_auth,
-    json: *mut *mut c_char,
+    out_json: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { get_string(auth, json, "json", err, super::diagnosis::report) }
+    unsafe { get_string(auth, out_json, "out_json", err, super::diagnosis::report) }
 }
 
 /// Releases this reference to the auth. Clients sharing it keep it alive.
@@ -561,6 +564,7 @@ pub unsafe extern "C" fn fw_auth_free(auth: *mut fw_auth) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::ffi::CStr;
 
     #[test]
     fn every_token_source_is_named_as_the_header_names_it() {

@@ -5,16 +5,16 @@ use std::sync::Arc;
 
 use super::boundary;
 use super::fw_auth::fw_auth;
-use super::fw_cancel::fw_request_options;
 use super::fw_error::fw_error;
 use super::fw_options::fw_options;
+use super::fw_request_options::fw_request_options;
 use super::fw_response::{ResponseBox, fw_response};
 use super::fw_result::fw_result;
 use super::fw_stream::{StreamBox, fw_stream};
 use super::handle::{Handle, out, slice_arg};
 use super::strings;
 use fwclient_core::client::Client;
-use fwclient_core::http::{Request, RequestOptions};
+use fwclient_core::http::Request;
 use fwclient_core::options::Options;
 use fwclient_core::token::Token;
 
@@ -87,7 +87,7 @@ pub unsafe extern "C" fn fw_client_new(
 pub unsafe extern "C" fn fw_client_new_with_auth(
     datastack: *const c_char,
     opts: *const fw_options,
-    auth: *mut fw_auth,
+    auth: *const fw_auth,
     out_client: *mut *mut fw_client,
     err: *mut *mut fw_error,
 ) -> fw_result {
@@ -133,21 +133,21 @@ pub unsafe extern "C" fn fw_client_auth(
 
 /// The global server address.
 ///
-/// @param client  The client.
-/// @param url     Receives a new string (free with fw_string_free).
-/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @param client   The client.
+/// @param out_url  Receives a new string (free with fw_string_free).
+/// @param err      NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_server_address(
     client: *const fw_client,
-    url: *mut *mut c_char,
+    out_url: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (client, slot) = unsafe { (fw_client::arg(client)?, out(url, "url")?) };
+        let (client, slot) = unsafe { (fw_client::arg(client)?, out(out_url, "out_url")?) };
         *slot = strings::to_c(client.server_address())?;
         Ok(())
     })
@@ -216,9 +216,10 @@ pub unsafe extern "C" fn fw_client_get(
 /// are retried on 429, 502, 503, 504 and on connection resets before any
 /// byte of the answer, with backoff and Retry-After (see
 /// fw_options_set_retry_base_delay_ms); an error after several tries says
-/// how many. Network I/O.
+/// how many. For a timeout or cancel object of its own, call it on a view
+/// (fw_client_with_request_options). Network I/O.
 ///
-/// @param client        The client.
+/// @param client        The client (or a view of it).
 /// @param method        "GET", "POST", ...
 /// @param url           An absolute http(s) URL.
 /// @param body          The body's bytes, read during the call; NULL allowed when @p body_len is 0.
@@ -226,7 +227,9 @@ pub unsafe extern "C" fn fw_client_get(
 /// @param content_type  The body's Content-Type; NULL allowed (none sent).
 /// @param out_response  Receives the 2xx answer (free with fw_response_free).
 /// @param err           NULL, or a pointer to NULL that receives the error on failure.
-/// @return As fw_client_get.
+/// @return As fw_client_get; on a view, FW_ERR_CANCELED when its cancel
+///         object was triggered (before or during the call) and
+///         FW_ERR_TIMEOUT when its timeout elapsed.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
@@ -238,54 +241,6 @@ pub unsafe extern "C" fn fw_client_request(
     body: *const u8,
     body_len: usize,
     content_type: *const c_char,
-    out_response: *mut *mut fw_response,
-    err: *mut *mut fw_error,
-) -> fw_result {
-    // SAFETY: forwarded.
-    unsafe {
-        fw_client_request_with(
-            client,
-            method,
-            url,
-            body,
-            body_len,
-            content_type,
-            std::ptr::null(),
-            out_response,
-            err,
-        )
-    }
-}
-
-/// fw_client_request with per-request options: a timeout replacing the
-/// client's overall one, and a cancel object that ends the request from
-/// another thread (Go's context, C++'s stop token). Network I/O.
-///
-/// @param client        The client.
-/// @param method        "GET", "POST", ...
-/// @param url           An absolute http(s) URL.
-/// @param body          The body's bytes, read during the call; NULL allowed when @p body_len is 0.
-/// @param body_len      The body's length; (NULL, 0) is no body.
-/// @param content_type  The body's Content-Type; NULL allowed (none sent).
-/// @param request_opts  NULL allowed (the client's settings alone); read
-///                      during the call, its cancel object watched throughout.
-/// @param out_response  Receives the 2xx answer (free with fw_response_free).
-/// @param err           NULL, or a pointer to NULL that receives the error on failure.
-/// @return As fw_client_get; FW_ERR_CANCELED when the cancel object was
-///         triggered (before or during the call); FW_ERR_TIMEOUT when the
-///         request's timeout elapsed.
-///
-/// Thread safety: may be called from several threads at once.
-#[unsafe(no_mangle)]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn fw_client_request_with(
-    client: *const fw_client,
-    method: *const c_char,
-    url: *const c_char,
-    body: *const u8,
-    body_len: usize,
-    content_type: *const c_char,
-    request_opts: *const fw_request_options,
     out_response: *mut *mut fw_response,
     err: *mut *mut fw_error,
 ) -> fw_result {
@@ -302,28 +257,23 @@ pub unsafe extern "C" fn fw_client_request_with(
         };
         // SAFETY: the caller passes `body_len` readable bytes.
         let body = Some(unsafe { slice_arg(body, body_len, "body") }?).filter(|b| !b.is_empty());
-        let defaults = RequestOptions::default();
-        // SAFETY: NULL or live.
-        let per_request = unsafe { super::fw_cancel::or_default(request_opts, &defaults)? };
-        let resp = client.request_with(
-            &Request {
-                method,
-                url,
-                body,
-                content_type,
-            },
-            per_request,
-        )?;
+        let resp = client.request(&Request {
+            method,
+            url,
+            body,
+            content_type,
+        })?;
         *slot = fw_response::into_raw(ResponseBox::from(resp));
         Ok(())
     })
 }
 
-/// A view of @p client whose every request (fw_client_get, the service
-/// calls, everything) has @p request_opts' timeout and cancel object. It
-/// shares the client's auth, connections, trusted origins and datastack
-/// info; freeing either leaves the other working. Cheap: made for one call
-/// or a few, as Go's context is. No I/O.
+/// A view of @p client whose every request (fw_client_get,
+/// fw_client_request, fw_client_open, the service calls, everything) has
+/// @p request_opts' timeout and cancel object: the one way to give a
+/// request options of its own. It shares the client's auth, connections,
+/// trusted origins and datastack info; freeing either leaves the other
+/// working. Cheap: made for one call or a few, as Go's context is. No I/O.
 ///
 /// @param client        The client.
 /// @param request_opts  The per-request options, read during the call (the
@@ -346,7 +296,7 @@ pub unsafe extern "C" fn fw_client_with_request_options(
         let (client, per_request, slot) = unsafe {
             (
                 fw_client::arg(client)?,
-                super::fw_cancel::fw_request_options::arg(request_opts)?,
+                fw_request_options::arg(request_opts)?,
                 out(out_client, "out_client")?,
             )
         };
@@ -361,10 +311,13 @@ pub unsafe extern "C" fn fw_client_with_request_options(
 /// applies). The same rules as fw_client_request: the token only to trusted
 /// origins, the same redirects and retries (before the answer: a body is
 /// never retried); an error answer is read whole and is an error. The total
-/// timeout bounds the reading of the body too. Network I/O; blocks until
-/// the headers are read.
+/// timeout bounds the reading of the body too. On a view
+/// (fw_client_with_request_options) the view's timeout replaces the total
+/// timeout, and its cancel object ends the opening (fw_stream_read is
+/// bounded by the timeout alone). Network I/O; blocks until the headers
+/// are read.
 ///
-/// @param client        The client.
+/// @param client        The client (or a view of it).
 /// @param method        "GET", "POST", ...
 /// @param url           An absolute http(s) URL.
 /// @param body          The request body's bytes, read during the call; NULL allowed when @p body_len is 0.
@@ -374,7 +327,7 @@ pub unsafe extern "C" fn fw_client_with_request_options(
 ///                      returns the connection to the pool only when the body
 ///                      was read to its end).
 /// @param err           NULL, or a pointer to NULL that receives the error on failure.
-/// @return As fw_client_get.
+/// @return As fw_client_request.
 ///
 /// Thread safety: may be called from several threads at once; each stream
 /// is used by one thread at a time.
@@ -414,17 +367,17 @@ pub unsafe extern "C" fn fw_client_open(
     })
 }
 
-/// Runs `call` on the client and hands its string result to `*s`.
+/// Runs `call` on the client and hands its string result to `*out_s`.
 unsafe fn string_call(
     client: *const fw_client,
-    s: *mut *mut c_char,
+    out_s: *mut *mut c_char,
     name: &str,
     err: *mut *mut fw_error,
     call: impl FnOnce(&Client) -> fwclient_core::Result<String>,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (client, slot) = unsafe { (fw_client::arg(client)?, out(s, name)?) };
+        let (client, slot) = unsafe { (fw_client::arg(client)?, out(out_s, name)?) };
         *slot = strings::to_c(&call(client)?)?;
         Ok(())
     })
@@ -433,9 +386,9 @@ unsafe fn string_call(
 /// The datastack's local server, from its info (fetched on first need
 /// and cached: network I/O on the first call only).
 ///
-/// @param client  The client (made for a datastack).
-/// @param url     Receives a new string (free with fw_string_free).
-/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @param client   The client (made for a datastack).
+/// @param out_url  Receives a new string (free with fw_string_free).
+/// @param err      NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL argument or a client
 ///         without a datastack; FW_ERR_UNTRUSTED_ORIGIN when the info came
 ///         through a redirect to another origin (not adopted); the errors of
@@ -445,31 +398,31 @@ unsafe fn string_call(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_local_server(
     client: *const fw_client,
-    url: *mut *mut c_char,
+    out_url: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { string_call(client, url, "url", err, Client::local_server) }
+    unsafe { string_call(client, out_url, "out_url", err, Client::local_server) }
 }
 
 /// The datastack's info (`info/api/v2/datastack/full/{datastack}`),
 /// fetched once and cached: network I/O on the first call only.
 ///
-/// @param client  The client (made for a datastack).
-/// @param json    Receives the JSON text (free with fw_string_free).
-/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @param client    The client (made for a datastack).
+/// @param out_json  Receives the JSON text (free with fw_string_free).
+/// @param err       NULL, or a pointer to NULL that receives the error on failure.
 /// @return As fw_client_local_server.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_datastack_info(
     client: *const fw_client,
-    json: *mut *mut c_char,
+    out_json: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
-        string_call(client, json, "json", err, |cl| {
+        string_call(client, out_json, "out_json", err, |cl| {
             Ok(cl.datastack_info()?.to_string())
         })
     }
@@ -477,21 +430,21 @@ pub unsafe extern "C" fn fw_client_datastack_info(
 
 /// The datastacks the user may see (`info/api/v2/datastacks`). Network I/O.
 ///
-/// @param client  The client.
-/// @param json    Receives the JSON text (free with fw_string_free).
-/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @param client    The client.
+/// @param out_json  Receives the JSON text (free with fw_string_free).
+/// @param err       NULL, or a pointer to NULL that receives the error on failure.
 /// @return As fw_client_get.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_datastacks(
     client: *const fw_client,
-    json: *mut *mut c_char,
+    out_json: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
-        string_call(client, json, "json", err, |cl| {
+        string_call(client, out_json, "out_json", err, |cl| {
             Ok(cl.datastacks()?.to_string())
         })
     }
@@ -499,39 +452,43 @@ pub unsafe extern "C" fn fw_client_datastacks(
 
 /// The user's profile (`auth/api/v1/user/me`). Network I/O.
 ///
-/// @param client  The client.
-/// @param json    Receives the JSON text (free with fw_string_free).
-/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @param client    The client.
+/// @param out_json  Receives the JSON text (free with fw_string_free).
+/// @param err       NULL, or a pointer to NULL that receives the error on failure.
 /// @return As fw_client_get.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_whoami(
     client: *const fw_client,
-    json: *mut *mut c_char,
+    out_json: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { string_call(client, json, "json", err, |cl| Ok(cl.whoami()?.to_string())) }
+    unsafe {
+        string_call(client, out_json, "out_json", err, |cl| {
+            Ok(cl.whoami()?.to_string())
+        })
+    }
 }
 
 /// The user's API keys (`auth/api/v1/user/token`). Network I/O.
 ///
-/// @param client  The client.
-/// @param json    Receives the JSON text (free with fw_string_free).
-/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @param client    The client.
+/// @param out_json  Receives the JSON text (free with fw_string_free).
+/// @param err       NULL, or a pointer to NULL that receives the error on failure.
 /// @return As fw_client_get.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_client_get_tokens(
     client: *const fw_client,
-    json: *mut *mut c_char,
+    out_json: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
-        string_call(client, json, "json", err, |cl| {
+        string_call(client, out_json, "out_json", err, |cl| {
             Ok(cl.get_tokens()?.to_string())
         })
     }
@@ -543,7 +500,7 @@ pub unsafe extern "C" fn fw_client_get_tokens(
 ///
 /// @param client       The client.
 /// @param description  NULL allowed (none sent).
-/// @param token        Receives the new token (free with fw_string_free).
+/// @param out_token    Receives the new token (free with fw_string_free).
 /// @param err          NULL, or a pointer to NULL that receives the error on failure.
 /// @return As fw_client_get.
 ///
@@ -552,7 +509,7 @@ pub unsafe extern "C" fn fw_client_get_tokens(
 pub unsafe extern "C" fn fw_client_create_token(
     client: *const fw_client,
     description: *const c_char,
-    token: *mut *mut c_char,
+    out_token: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
@@ -561,7 +518,7 @@ pub unsafe extern "C" fn fw_client_create_token(
             (
                 fw_client::arg(client)?,
                 strings::opt_arg(description, "description")?,
-                out(token, "token")?,
+                out(out_token, "out_token")?,
             )
         };
         *slot = strings::to_c(client.create_token(description)?.expose())?;
@@ -576,10 +533,10 @@ pub unsafe extern "C" fn fw_client_create_token(
 /// https unless loopback, never in a followed Location, masked in every
 /// error.
 ///
-/// @param client   The client.
-/// @param token    The token to ask about.
-/// @param seconds  Receives the seconds; -1 means it never expires.
-/// @param err      NULL, or a pointer to NULL that receives the error on failure.
+/// @param client       The client.
+/// @param token        The token to ask about.
+/// @param out_seconds  Receives the seconds; -1 means it never expires.
+/// @param err          NULL, or a pointer to NULL that receives the error on failure.
 /// @return As fw_client_get; FW_ERR_INVALID_TOKEN_FORMAT for an unusable @p token.
 ///
 /// Thread safety: may be called from several threads at once.
@@ -587,7 +544,7 @@ pub unsafe extern "C" fn fw_client_create_token(
 pub unsafe extern "C" fn fw_client_token_ttl(
     client: *const fw_client,
     token: *const c_char,
-    seconds: *mut i64,
+    out_seconds: *mut i64,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
@@ -596,7 +553,7 @@ pub unsafe extern "C" fn fw_client_token_ttl(
             (
                 fw_client::arg(client)?,
                 strings::arg(token, "token")?,
-                out(seconds, "seconds")?,
+                out(out_seconds, "out_seconds")?,
             )
         };
         *slot = client.token_ttl(&Token::new(token)?)?;
@@ -607,11 +564,11 @@ pub unsafe extern "C" fn fw_client_token_ttl(
 /// Profiles of users (`auth/api/v1/user?id=...`; admin only on current
 /// servers: others get FW_ERR_FORBIDDEN). Network I/O.
 ///
-/// @param client  The client.
-/// @param ids     The user ids, read during the call; NULL allowed when @p n is 0.
-/// @param n       How many; (NULL, 0) is an empty list, as (ids, 0) is.
-/// @param json    Receives the JSON text (free with fw_string_free).
-/// @param err     NULL, or a pointer to NULL that receives the error on failure.
+/// @param client    The client.
+/// @param ids       The user ids, read during the call; NULL allowed when @p n is 0.
+/// @param n         How many; (NULL, 0) is an empty list, as (ids, 0) is.
+/// @param out_json  Receives the JSON text (free with fw_string_free).
+/// @param err       NULL, or a pointer to NULL that receives the error on failure.
 /// @return As fw_client_get; FW_ERR_INVALID_ARGUMENT for an empty list.
 ///
 /// Thread safety: may be called from several threads at once.
@@ -620,12 +577,12 @@ pub unsafe extern "C" fn fw_client_get_user_information(
     client: *const fw_client,
     ids: *const u64,
     n: usize,
-    json: *mut *mut c_char,
+    out_json: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or valid.
-        let (client, slot) = unsafe { (fw_client::arg(client)?, out(json, "json")?) };
+        let (client, slot) = unsafe { (fw_client::arg(client)?, out(out_json, "out_json")?) };
         // SAFETY: the caller passes `n` readable ids.
         let ids = unsafe { slice_arg(ids, n, "ids") }?;
         *slot = strings::to_c(&client.get_user_information(ids)?.to_string())?;
@@ -637,7 +594,7 @@ pub unsafe extern "C" fn fw_client_get_user_information(
 ///
 /// @param client    The client.
 /// @param group_id  The group.
-/// @param json      Receives the JSON text (free with fw_string_free).
+/// @param out_json  Receives the JSON text (free with fw_string_free).
 /// @param err       NULL, or a pointer to NULL that receives the error on failure.
 /// @return As fw_client_get.
 ///
@@ -646,12 +603,12 @@ pub unsafe extern "C" fn fw_client_get_user_information(
 pub unsafe extern "C" fn fw_client_get_group_users(
     client: *const fw_client,
     group_id: u64,
-    json: *mut *mut c_char,
+    out_json: *mut *mut c_char,
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
-        string_call(client, json, "json", err, |cl| {
+        string_call(client, out_json, "out_json", err, |cl| {
             Ok(cl.get_group_users(group_id)?.to_string())
         })
     }

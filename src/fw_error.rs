@@ -229,23 +229,23 @@ pub unsafe extern "C" fn fw_error_tos_form_url(e: *const fw_error) -> *const c_c
 /// masked): its first 64 KiB at most, an excerpt (the rest of the body of
 /// an error answer is never read).
 ///
-/// @param e    The error (NULL allowed).
-/// @param len  Receives the body's length in bytes; 0 when there is none
-///             (NULL allowed when not wanted).
+/// @param e        The error (NULL allowed).
+/// @param out_len  Receives the body's length in bytes; 0 when there is none
+///                 (NULL allowed when not wanted).
 /// @return     The bytes (not NUL-terminated), borrowed from @p e until
 ///             fw_error_free; NULL when there is no body or @p e is NULL.
 ///
 /// Thread safety: may be called from several threads at once.
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn fw_error_body(e: *const fw_error, len: *mut usize) -> *const u8 {
+pub unsafe extern "C" fn fw_error_body(e: *const fw_error, out_len: *mut usize) -> *const u8 {
     let body = read(e, None, |b| Some((b.body.as_ptr(), b.body.len())));
     let (data, n) = match body {
         Some((p, n)) if n > 0 => (p, n),
         _ => (ptr::null(), 0),
     };
-    if !len.is_null() {
+    if !out_len.is_null() {
         // SAFETY: writable, as documented.
-        unsafe { *len = n };
+        unsafe { *out_len = n };
     }
     data
 }

@@ -10,7 +10,7 @@ use super::fw_result::fw_result;
 use super::handle::{Handle, out};
 use super::strings;
 use fwclient_core::error::Error;
-use fwclient_core::options::{Options, ProxyOption};
+use fwclient_core::options::Options;
 use fwclient_core::secrets::layout::Layout;
 use fwclient_core::token::Token;
 
@@ -92,24 +92,6 @@ unsafe fn set_str(
     })
 }
 
-/// Stores a non-empty string argument with `store`.
-unsafe fn set_text(
-    opts: *mut fw_options,
-    value: *const c_char,
-    name: &'static str,
-    err: *mut *mut fw_error,
-    store: impl FnOnce(&mut Options, String),
-) -> fw_result {
-    // SAFETY: forwarded.
-    unsafe {
-        set_str(opts, value, name, err, |o, v| {
-            non_empty(v, name)?;
-            store(o, v.to_owned());
-            Ok(())
-        })
-    }
-}
-
 /// Runs `set` on the options behind `opts`.
 unsafe fn set_value(
     opts: *mut fw_options,
@@ -139,7 +121,7 @@ pub unsafe extern "C" fn fw_options_set_token(
     // SAFETY: forwarded.
     unsafe {
         set_str(opts, token, "token", err, |o, t| {
-            o.token = Some(Token::new(t)?);
+            o.set_token(Token::new(t)?);
             Ok(())
         })
     }
@@ -159,7 +141,7 @@ pub unsafe extern "C" fn fw_options_set_token_file(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { set_text(opts, path, "path", err, |o, p| o.token_file = Some(p)) }
+    unsafe { set_str(opts, path, "path", err, Options::set_token_file) }
 }
 
 /// Reads the token under this key of the secret file (default "token").
@@ -175,7 +157,7 @@ pub unsafe extern "C" fn fw_options_set_token_key(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { set_text(opts, key, "key", err, |o, k| o.token_key = Some(k)) }
+    unsafe { set_str(opts, key, "key", err, Options::set_token_key) }
 }
 
 /// The global server (default $FW_SERVER_ADDRESS, else
@@ -195,16 +177,11 @@ pub unsafe extern "C" fn fw_options_set_server_address(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe {
-        set_str(opts, url, "url", err, |o, u| {
-            non_empty(u, "url")?;
-            o.server_address = Some(fwclient_core::address::normalize(u)?);
-            Ok(())
-        })
-    }
+    unsafe { set_str(opts, url, "url", err, Options::set_server_address) }
 }
 
-/// The secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets).
+/// The secrets directory (default $FW_SECRETS_DIR, else
+/// $CLOUD_VOLUME_DIR/secrets, else ~/.cloudvolume/secrets).
 ///
 /// @param opts  The options.
 /// @param dir   The directory (copied). Not empty.
@@ -217,7 +194,7 @@ pub unsafe extern "C" fn fw_options_set_secrets_dir(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { set_text(opts, dir, "dir", err, |o, d| o.secrets_dir = Some(d)) }
+    unsafe { set_str(opts, dir, "dir", err, Options::set_secrets_dir) }
 }
 
 /// The layout of the secret files (default $FW_SECRETS_LAYOUT, else chosen
@@ -237,7 +214,7 @@ pub unsafe extern "C" fn fw_options_set_layout(
     // SAFETY: forwarded.
     unsafe {
         set_value(opts, err, |o| {
-            o.layout = Some(fw_layout::to_core(layout).ok_or_else(|| {
+            o.set_layout(fw_layout::to_core(layout).ok_or_else(|| {
                 Error::invalid_argument(format!(
                     "argument `layout` ({layout}) is neither FW_LAYOUT_FRAMEWORK nor FW_LAYOUT_CAVE"
                 ))
@@ -250,8 +227,8 @@ pub unsafe extern "C" fn fw_options_set_layout(
 /// Connect and overall timeouts of requests.
 ///
 /// @param opts        The options.
-/// @param connect_ms  Connect timeout in milliseconds (default 10000); 0 keeps the current value.
-/// @param total_ms    Overall timeout in milliseconds (default 60000); 0 keeps the current value.
+/// @param connect_ms  Connect timeout in milliseconds; 0: the default, 10000.
+/// @param total_ms    Overall timeout in milliseconds; 0: the default, 60000.
 /// @param err         NULL, or receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
 #[unsafe(no_mangle)]
@@ -264,12 +241,9 @@ pub unsafe extern "C" fn fw_options_set_timeout_ms(
     // SAFETY: forwarded.
     unsafe {
         set_value(opts, err, |o| {
-            if connect_ms != 0 {
-                o.http.connect_timeout = Duration::from_millis(connect_ms);
-            }
-            if total_ms != 0 {
-                o.http.total_timeout = Duration::from_millis(total_ms);
-            }
+            o.http
+                .set_connect_timeout(Duration::from_millis(connect_ms));
+            o.http.set_total_timeout(Duration::from_millis(total_ms));
             Ok(())
         })
     }
@@ -293,7 +267,7 @@ pub unsafe extern "C" fn fw_options_set_max_retries(
     // SAFETY: forwarded.
     unsafe {
         set_value(opts, err, |o| {
-            o.http.max_retries = n;
+            o.http.set_max_retries(n);
             Ok(())
         })
     }
@@ -304,7 +278,7 @@ pub unsafe extern "C" fn fw_options_set_max_retries(
 /// 30 s), or the server's Retry-After plus a random time below the base.
 ///
 /// @param opts  The options.
-/// @param ms    The base delay in milliseconds (default 100; 0 retries at once).
+/// @param ms    The base delay in milliseconds; 0: the default, 100.
 /// @param err   NULL, or receives the error on failure.
 /// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p opts.
 #[unsafe(no_mangle)]
@@ -316,7 +290,8 @@ pub unsafe extern "C" fn fw_options_set_retry_base_delay_ms(
     // SAFETY: forwarded.
     unsafe {
         set_value(opts, err, |o| {
-            o.http.retry_base_delay = Duration::from_millis(u64::from(ms));
+            o.http
+                .set_retry_base_delay(Duration::from_millis(u64::from(ms)));
             Ok(())
         })
     }
@@ -335,17 +310,7 @@ pub unsafe extern "C" fn fw_options_set_max_body_bytes(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe {
-        set_value(opts, err, |o| {
-            if n == 0 {
-                return Err(Error::invalid_argument(
-                    "argument `n` (the body limit) must be greater than 0",
-                ));
-            }
-            o.http.max_body_bytes = n;
-            Ok(())
-        })
-    }
+    unsafe { set_value(opts, err, |o| o.http.set_max_body_bytes(n)) }
 }
 
 /// A PEM file of CA certificates trusted in addition to the system's
@@ -362,15 +327,18 @@ pub unsafe extern "C" fn fw_options_set_ca_file(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe { set_text(opts, path, "path", err, |o, p| o.http.ca_file = Some(p)) }
+    unsafe { set_str(opts, path, "path", err, |o, p| o.http.set_ca_file(p)) }
 }
 
 /// Also sends the token to this origin (see "Where the token goes").
 ///
 /// @param opts    The options.
-/// @param origin  "https://host[:port]" (copied). Not empty.
+/// @param origin  "https://host[:port]" (copied; a host alone means
+///                https). Not empty.
 /// @param err     NULL, or receives the error on failure.
-/// @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL, empty or non-UTF-8 argument.
+/// @return FW_OK; FW_ERR_INVALID_URL for what is not an origin (checked
+///         here, as the server address is); FW_ERR_INVALID_ARGUMENT for a
+///         NULL, empty or non-UTF-8 argument.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_options_add_trusted_origin(
     opts: *mut fw_options,
@@ -379,8 +347,8 @@ pub unsafe extern "C" fn fw_options_add_trusted_origin(
 ) -> fw_result {
     // SAFETY: forwarded.
     unsafe {
-        set_text(opts, origin, "origin", err, |o, u| {
-            o.http.trusted_origins.push(u)
+        set_str(opts, origin, "origin", err, |o, u| {
+            o.http.add_trusted_origin(u)
         })
     }
 }
@@ -400,7 +368,7 @@ pub unsafe extern "C" fn fw_options_set_allow_insecure_http(
     // SAFETY: forwarded.
     unsafe {
         set_value(opts, err, |o| {
-            o.http.allow_insecure_http = allow;
+            o.http.set_allow_insecure_http(allow);
             Ok(())
         })
     }
@@ -432,12 +400,7 @@ pub unsafe extern "C" fn fw_options_set_proxy(
     err: *mut *mut fw_error,
 ) -> fw_result {
     // SAFETY: forwarded.
-    unsafe {
-        set_str(opts, proxy, "proxy", err, |o, p| {
-            o.http.proxy = ProxyOption::parse(p)?;
-            Ok(())
-        })
-    }
+    unsafe { set_str(opts, proxy, "proxy", err, |o, p| o.http.set_proxy(p)) }
 }
 
 /// Frees options.
@@ -447,16 +410,6 @@ pub unsafe extern "C" fn fw_options_set_proxy(
 pub unsafe extern "C" fn fw_options_free(opts: *mut fw_options) {
     // SAFETY: NULL or live and not used afterwards.
     boundary::run_or((), || unsafe { fw_options::free(opts) })
-}
-
-fn non_empty(value: &str, name: &str) -> fwclient_core::Result<()> {
-    if value.is_empty() {
-        Err(Error::invalid_argument(format!(
-            "argument `{name}` must not be empty"
-        )))
-    } else {
-        Ok(())
-    }
 }
 
 /// The options behind a nullable `const fw_options *` (defaults for NULL).

@@ -32,7 +32,7 @@ pub enum fw_remedy {
     FW_REMEDY_USE_ADDRESS = 6,
     /// Unset the environment variable named in the data (without `$`).
     FW_REMEDY_UNSET_VARIABLE = 7,
-    /// Get a token and save it (fw_auth_get_new_token gives the steps). No data.
+    /// Get a token and save it (fw_auth_new_token_instructions gives the steps). No data.
     FW_REMEDY_LOG_IN = 8,
     /// Accept the terms of service at the URL in the data, in a browser.
     FW_REMEDY_ACCEPT_TERMS = 9,
@@ -86,7 +86,7 @@ pub fn in_c(remedy: &Remedy) -> Option<String> {
         Remedy::SetServer => "name the server with fw_options_set_server_address".to_owned(),
         Remedy::UseAddress(address) => format!("use \"{address}\""),
         Remedy::UnsetVariable(variable) => format!("unset ${variable}"),
-        Remedy::LogIn => "then save it with fw_auth_save_token (fw_auth_get_new_token \
+        Remedy::LogIn => "then save it with fw_auth_save_token (fw_auth_new_token_instructions \
                           gives the steps)"
             .to_owned(),
         Remedy::AcceptTerms(url) => format!("open {url} in a browser and accept them"),

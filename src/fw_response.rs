@@ -111,7 +111,7 @@ pub unsafe extern "C" fn fw_response_status(response: *const fw_response) -> u16
 /// The body.
 ///
 /// @param response  The response (NULL allowed).
-/// @param len       Receives the body's length in bytes (NULL allowed when
+/// @param out_len   Receives the body's length in bytes (NULL allowed when
 ///                  not wanted); 0 for an empty body.
 /// @return          The bytes (not NUL-terminated), borrowed from
 ///                  @p response until fw_response_free; NULL when the body
@@ -119,7 +119,7 @@ pub unsafe extern "C" fn fw_response_status(response: *const fw_response) -> u16
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn fw_response_body(
     response: *const fw_response,
-    len: *mut usize,
+    out_len: *mut usize,
 ) -> *const u8 {
     let (data, n) = read(response, (std::ptr::null(), 0), |r| {
         let body = &r.response.body;
@@ -129,9 +129,9 @@ pub unsafe extern "C" fn fw_response_body(
             (body.as_ptr(), body.len())
         }
     });
-    if !len.is_null() {
+    if !out_len.is_null() {
         // SAFETY: writable, as documented.
-        unsafe { *len = n };
+        unsafe { *out_len = n };
     }
     data
 }

@@ -139,8 +139,8 @@ pub unsafe extern "C" fn fw_stream_header_at(
 /// @param stream  The stream.
 /// @param buf     Receives up to @p cap bytes; NULL allowed when @p cap is 0.
 /// @param cap     The room in @p buf.
-/// @param n       Receives the number of bytes read: 0 at the end of the body
-///                (and when @p cap is 0); 0 on failure.
+/// @param out_n   Receives the number of bytes read: 0 at the end of the body
+///                (and when @p cap is 0); untouched on failure.
 /// @param err     NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK; FW_ERR_CANCELED, FW_ERR_TIMEOUT (its message names the
 ///         limit that ran out), FW_ERR_NETWORK, FW_ERR_TLS,
@@ -154,19 +154,19 @@ pub unsafe extern "C" fn fw_stream_read(
     stream: *mut fw_stream,
     buf: *mut u8,
     cap: usize,
-    n: *mut usize,
+    out_n: *mut usize,
     err: *mut *mut fw_error,
 ) -> fw_result {
     boundary::run(err, || {
         // SAFETY: NULL or live / writable.
-        let (s, slot) = unsafe { (fw_stream::arg_mut(stream)?, out(n, "n")?) };
+        let (s, slot) = unsafe { (fw_stream::arg_mut(stream)?, out(out_n, "out_n")?) };
         if buf.is_null() && cap != 0 {
             return Err(Error::invalid_argument(format!(
                 "argument `buf` must not be NULL when `cap` is {cap}"
             )));
         }
-        *slot = 0;
         if cap == 0 {
+            *slot = 0;
             return Ok(());
         }
         // SAFETY: the caller passes `cap` writable bytes.

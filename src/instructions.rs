@@ -1,4 +1,4 @@
-//! The steps to get and save a token, as fw_auth_get_new_token gives them:
+//! The steps to get and save a token, as fw_auth_new_token_instructions gives them:
 //! the core's steps with C's lines, and beside them those of the bindings
 //! built on this library (C++, Go, Python, and Node through koffi calling
 //! the C functions as examples/node does), so that one text serves each.

@@ -16,6 +16,7 @@ pub mod fw_client;
 pub mod fw_error;
 pub mod fw_options;
 pub mod fw_remedy;
+pub mod fw_request_options;
 pub mod fw_response;
 pub mod fw_result;
 pub mod fw_stream;

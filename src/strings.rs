@@ -92,7 +92,7 @@ pub extern "C" fn fw_result_name(code: u32) -> *const c_char {
     })
 }
 
-/// The library's version, e.g. "0.2.0" (compare with FW_VERSION_STRING).
+/// The library's version, e.g. "0.3.0" (compare with FW_VERSION_STRING).
 ///
 /// @return A static string.
 #[unsafe(no_mangle)]

@@ -208,7 +208,7 @@ fn option_strings_refuse_bad_strings() {
         );
         let (mut a, mut e) = (ptr::null_mut(), ptr::null_mut());
         assert_eq!(fw_auth_new(o, &mut a, &mut e), fw_result::FW_OK);
-        let mut kind = 9;
+        let mut kind = fw_token_source::FW_SOURCE_EXPLICIT;
         assert_eq!(
             fw_auth_token_source(
                 a,
@@ -219,7 +219,7 @@ fn option_strings_refuse_bad_strings() {
             ),
             fw_result::FW_OK
         );
-        assert_eq!(kind, fw_token_source::FW_SOURCE_NONE as u32);
+        assert_eq!(kind, fw_token_source::FW_SOURCE_NONE);
         fw_auth_free(a);
         fw_options_free(o);
     }

@@ -16,63 +16,31 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use fwclient_core::{Client, ErrorKind, Options, Token};
+use hardening::support::responder::{Responder, Threads, read_request};
 use hardening::{CANARY_A, assert_no_canary};
 
 /// What the server does with a connection, after reading the request head.
 type Behaviour = fn(&mut TcpStream);
 
-/// A server on 127.0.0.1 running `behaviour` on each connection, in a
-/// thread of its own.
+/// A responder running `behaviour` on each connection, in a thread of its
+/// own, after reading the request.
 struct FaultServer {
     url: String,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    _responder: Responder,
 }
 
 impl FaultServer {
     fn start(behaviour: Behaviour) -> FaultServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        listener.set_nonblocking(true).unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let s = Arc::clone(&stop);
-        let thread = std::thread::spawn(move || {
-            while !s.load(Ordering::Relaxed) {
-                let Ok((mut conn, _)) = listener.accept() else {
-                    std::thread::sleep(Duration::from_millis(5));
-                    continue;
-                };
-                std::thread::spawn(move || {
-                    conn.set_nonblocking(false).unwrap();
-                    conn.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-                    let mut head = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
-                        head.push(byte[0]);
-                    }
-                    behaviour(&mut conn);
-                });
-            }
+        let responder = Responder::start(Threads::PerConnection, move |mut conn| {
+            read_request(&mut conn.stream);
+            behaviour(&mut conn.stream);
         });
         FaultServer {
-            url,
-            stop,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for FaultServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+            url: responder.url.clone(),
+            _responder: responder,
         }
     }
 }

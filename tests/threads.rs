@@ -11,8 +11,6 @@
 
 mod hardening;
 // The servers of the core's HTTP tests (fw-devserver, canned answers).
-#[path = "../core/tests/support/mod.rs"]
-mod support;
 
 use std::ffi::{CStr, CString};
 use std::ptr;
@@ -24,8 +22,8 @@ use fwclient::fw_error::*;
 use fwclient::fw_options::*;
 use fwclient::fw_response::*;
 use fwclient::fw_result::fw_result;
+use hardening::support::DevServer;
 use hardening::{CANARY_A, CANARY_B, abi_options, canary_fixture, take};
-use support::DevServer;
 
 const THREADS: usize = 32;
 const ROUNDS: usize = 12;
@@ -141,8 +139,11 @@ fn thirty_two_threads_share_one_client_and_one_auth() {
                                 );
                                 let h = take(h).expect("a header");
                                 assert!(valid(h.strip_prefix("Bearer ").unwrap()), "header {h}");
-                                let (mut kind, mut path, mut key) =
-                                    (0, ptr::null_mut(), ptr::null_mut());
+                                let (mut kind, mut path, mut key) = (
+                                    fw_token_source::FW_SOURCE_NONE,
+                                    ptr::null_mut(),
+                                    ptr::null_mut(),
+                                );
                                 ok(
                                     "fw_auth_token_source",
                                     fw_auth_token_source(a, &mut kind, &mut path, &mut key, &mut e),

@@ -12,13 +12,11 @@
 # Targets here must not become the including Makefile's default goal.
 _cpp_saved_default_goal := $(.DEFAULT_GOAL)
 
-ROOT ?= $(CURDIR)
+# Tools and shared settings (ROOT, CARGO, ...): mk/common.mk.
+include $(dir $(lastword $(MAKEFILE_LIST)))../../mk/common.mk
 LIBDIR ?= $(ROOT)/target/release
 CPP_ROOT := $(abspath $(ROOT))
 CPP_LIBDIR := $(abspath $(LIBDIR))
-CARGO ?= cargo
-CMAKE ?= cmake
-CTEST ?= ctest
 CPP_BUILD_DIR ?= $(CPP_ROOT)/bindings/cpp/build
 # fw-devserver is built next to the library (same cargo profile directory).
 CPP_DEVSERVER ?= $(CPP_LIBDIR)/fw-devserver

@@ -23,9 +23,10 @@ func newAuthHandle(p *C.fw_auth) *Auth {
 	return a
 }
 
-// NewAuth finds the user's token as the Python clients do: explicit token >
-// $FW_AUTH_TOKEN > token file (and key) > the layout's files. It reads files
-// only: no network, no directory created. opts may be nil (defaults). A
+// NewAuth finds the user's token as the Python clients do, first found wins:
+// explicit token > $FW_AUTH_TOKEN > $CAVE_TOKEN > $FW_AUTH_TOKEN_FILE >
+// $CAVE_TOKEN_FILE > token file > the layout's files > the other layout's
+// default file. It reads files only: no network, no directory created. opts may be nil (defaults). A
 // malformed secret file gives ErrSecretFile naming it.
 func NewAuth(opts *Options) (*Auth, error) {
 	co, err := opts.toC()
@@ -129,7 +130,7 @@ type TokenSource struct {
 func (a *Auth) Source() (TokenSource, error) {
 	var src TokenSource
 	err := a.use(func(p *C.fw_auth) error {
-		var kind C.uint32_t
+		var kind C.fw_token_source
 		var path, key *C.char
 		var e *C.fw_error
 		if err := errorFrom(C.fw_auth_token_source(p, &kind, &path, &key, &e), e); err != nil {
@@ -147,7 +148,7 @@ func (a *Auth) Source() (TokenSource, error) {
 func (a *Auth) Layout() (Layout, error) {
 	var layout Layout
 	err := a.use(func(p *C.fw_auth) error {
-		var l C.uint32_t
+		var l C.fw_layout
 		var e *C.fw_error
 		if err := errorFrom(C.fw_auth_layout(p, &l, &e), e); err != nil {
 			return err
@@ -277,11 +278,12 @@ func (a *Auth) SaveToken(token string, opts *SaveOptions) error {
 	})
 }
 
-// GetNewToken returns how to get a new token and save it (caveclient's
-// get_new_token text, with C, C++ and Go calls). It never opens a browser.
-func (a *Auth) GetNewToken() (string, error) {
+// NewTokenInstructions returns the steps to get a new token and save it,
+// with the URL to open (caveclient's get_new_token text). It never opens a
+// browser.
+func (a *Auth) NewTokenInstructions() (string, error) {
 	return a.stringCall(func(p *C.fw_auth, s **C.char, e **C.fw_error) C.fw_result {
-		return C.fw_auth_get_new_token(p, s, e)
+		return C.fw_auth_new_token_instructions(p, s, e)
 	})
 }
 

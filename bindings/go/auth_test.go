@@ -300,7 +300,7 @@ func TestURLsAndInstructions(t *testing.T) {
 	if err != nil || page != "https://example.org/sticky_auth/settings/tokens" {
 		t.Fatalf("TokenPageURL = %q, %v", page, err)
 	}
-	text, err := a.GetNewToken()
+	text, err := a.NewTokenInstructions()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +376,7 @@ func TestClosedAuth(t *testing.T) {
 		checkClosed(t, err)
 		_, err = x.TokenFile()
 		checkClosed(t, err)
-		_, err = x.GetNewToken()
+		_, err = x.NewTokenInstructions()
 		checkClosed(t, err)
 		_, err = x.NewTokenURL()
 		checkClosed(t, err)

@@ -427,7 +427,7 @@ func TestOptionErrorsCarryTheLibraryMessage(t *testing.T) {
 		t.Fatalf("message %q: want the library's, without the token", fe.Message)
 	}
 	_, err = fwclient.NewClient("", &fwclient.Options{MaxBodyBytes: -1})
-	if !errors.As(err, &fe) || !strings.Contains(fe.Message, "`n`") {
+	if !errors.As(err, &fe) || !strings.Contains(fe.Message, "the body limit") {
 		t.Fatalf("err = %v", err)
 	}
 }

@@ -145,7 +145,7 @@ func (r Remedy) inGo(data string) string {
 	case RemedyUnsetVariable:
 		return "unset $" + data
 	case RemedyLogIn:
-		return "then save it with Auth.SaveToken (Auth.GetNewToken gives the steps)"
+		return "then save it with Auth.SaveToken (Auth.NewTokenInstructions gives the steps)"
 	case RemedyAcceptTerms:
 		return "open " + data + " in a browser and accept them"
 	case RemedyRunCommand:

@@ -41,7 +41,7 @@ func Example_walkthrough() {
 	fmt.Printf("My current token is: %s\n", tokenOrNone(auth))
 
 	// Getting a new token.
-	instructions, err := auth.GetNewToken()
+	instructions, err := auth.NewTokenInstructions()
 	if err != nil {
 		panic(err)
 	}

@@ -49,7 +49,7 @@ type Options struct {
 	// "https://global.daf-apis.com"), used verbatim in URLs.
 	ServerAddress string
 	// SecretsDir is the secrets directory (default $FW_SECRETS_DIR, else
-	// ~/.cloudvolume/secrets).
+	// $CLOUD_VOLUME_DIR/secrets, else ~/.cloudvolume/secrets).
 	SecretsDir string
 	// Layout forces a layout (default $FW_SECRETS_LAYOUT, else chosen from
 	// the files present).
@@ -66,7 +66,7 @@ type Options struct {
 	MaxRetries *int
 	// RetryBaseDelay is the base of the backoff between tries: try n waits
 	// a random time below RetryBaseDelay * 2^(n-1) (full jitter), or the
-	// server's Retry-After plus a random time below it. 0 keeps the
+	// server's Retry-After plus a random time below it. 0 means the
 	// library's default (100 ms); whole milliseconds, rounded up; a
 	// negative value is refused.
 	RetryBaseDelay time.Duration
@@ -184,7 +184,7 @@ func (o *Options) fill(co *C.fw_options) error {
 		return argumentError("option ConnectTimeout/TotalTimeout must not be negative")
 	}
 	if o.ConnectTimeout != 0 || o.TotalTimeout != 0 {
-		// 0 ms keeps the library's value of that timeout.
+		// 0 ms: the default of that timeout (the header's zero rule).
 		connect, total := C.uint64_t(millis(o.ConnectTimeout)), C.uint64_t(millis(o.TotalTimeout))
 		if err := call(func(e **C.fw_error) C.fw_result { return C.fw_options_set_timeout_ms(co, connect, total, e) }); err != nil {
 			return err

@@ -18,10 +18,9 @@
 # Targets here must not become the including Makefile's default goal.
 _go_saved_default_goal := $(.DEFAULT_GOAL)
 
-ROOT ?= $(CURDIR)
+# Tools and shared settings (ROOT, CARGO, ...): mk/common.mk.
+include $(dir $(lastword $(MAKEFILE_LIST)))../../mk/common.mk
 LIBDIR ?= $(ROOT)/target/release
-GO ?= go
-CARGO ?= cargo
 GO_ROOT := $(abspath $(ROOT))
 GO_LIBDIR := $(abspath $(LIBDIR))
 GO_PKG_DIR := $(GO_ROOT)/bindings/go
@@ -37,6 +36,7 @@ FW_DEVSERVER_URL ?=
 
 # The environment of every go command: offline, this repository's library.
 GO_ENV := GOFLAGS=-mod=mod GOPROXY=off GOTOOLCHAIN=local CGO_ENABLED=1 \
+    CGO_CFLAGS='$(FW_CGO_CFLAGS)' \
     CGO_LDFLAGS='-L$(GO_LIBDIR) -Wl,-rpath,$(GO_LIBDIR)'
 # go test starts this fw-devserver (not one from FW_DEVSERVER_URL) and fails
 # when it cannot.

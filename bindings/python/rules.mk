@@ -23,10 +23,9 @@
 # Targets here must not become the including Makefile's default goal.
 _py_saved_default_goal := $(.DEFAULT_GOAL)
 
-ROOT ?= $(CURDIR)
+# Tools and shared settings (ROOT, CARGO, ...): mk/common.mk.
+include $(dir $(lastword $(MAKEFILE_LIST)))../../mk/common.mk
 LIBDIR ?= $(ROOT)/target/release
-CARGO ?= cargo
-PYTHON ?= python3
 NODE ?= node
 NPM ?= npm
 # The C preprocessor of the header check (make's built-in default `cc` is fine).

@@ -4,9 +4,9 @@
 //! items 1, 5, 9, 15 and 20).
 //!
 //! Environment variables and the current directory belong to the whole
-//! process, so this file holds ONE test that runs its cases one after the
-//! other, each starting from a clean environment, and restores everything
-//! at the end (even on failure).
+//! process: each test holds the environment ([`environment`]) while it
+//! runs, so the tests of this file run one at a time, each from a clean
+//! environment, and everything is restored after each (even on failure).
 
 mod common;
 
@@ -39,14 +39,35 @@ const VARS: [&str; 10] = [
 ];
 
 fn set(name: &str, value: impl AsRef<std::ffi::OsStr>) {
-    // SAFETY: this binary has a single test, so no other thread reads the
-    // environment while it changes.
+    // SAFETY: every test of this binary holds ENV (see `environment`) while
+    // it reads or changes the environment, so no other thread reads it
+    // while it changes.
     unsafe { std::env::set_var(name, value) }
 }
 
 fn unset(name: &str) {
     // SAFETY: as in `set`.
     unsafe { std::env::remove_var(name) }
+}
+
+/// The environment and the current directory, one test at a time.
+static ENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Holds the environment for one test, restored when dropped (the fields
+/// drop in order: restored first, then released).
+struct Environment {
+    _restore: Restore,
+    _lock: std::sync::MutexGuard<'static, ()>,
+}
+
+/// Waits for the environment (a failed test's poisoned lock is fine: its
+/// `Restore` ran), and restores it after the test.
+fn environment() -> Environment {
+    let lock = ENV.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Environment {
+        _restore: Restore::new(),
+        _lock: lock,
+    }
 }
 
 /// Restores the variables and the current directory when dropped.
@@ -104,29 +125,8 @@ fn from_file(path: PathBuf, key: &str) -> TokenSource {
 }
 
 #[test]
-fn environment_cases_in_sequence() {
-    let _restore = Restore::new();
-
-    default_secrets_dir_is_under_home();
-    constructing_in_a_fresh_home_creates_nothing();
-    fresh_home_save_writes_one_framework_file();
-    fresh_home_cave_save_writes_server_file_and_cave_secret();
-    fw_secrets_dir_beats_home_and_the_option_beats_both();
-    fw_secrets_dir_expands_tilde();
-    fw_secrets_layout_chooses_the_layout();
-    fw_secrets_layout_rejects_unknown_values();
-    fw_auth_token_beats_every_file();
-    explicit_token_beats_fw_auth_token();
-    invalid_fw_auth_token_is_rejected_without_showing_it();
-    fw_auth_token_is_saved_when_no_token_is_given();
-    explicit_token_file_with_tilde_and_custom_key();
-    save_to_a_tilde_path_writes_under_home();
-    save_to_a_relative_path_uses_the_current_directory();
-    relative_token_file_option_is_read_from_the_current_directory();
-    fw_server_address_is_the_default_server_and_the_option_beats_it();
-}
-
 fn default_secrets_dir_is_under_home() {
+    let _env = environment();
     let home = fresh_home();
     let file = secrets_of(home.path()).join(FRAMEWORK_FILE);
     put(&file, r#"{"token": "fake_token_123"}"#);
@@ -139,7 +139,9 @@ fn default_secrets_dir_is_under_home() {
     assert_eq!(auth.source(), from_file(file, "token"));
 }
 
+#[test]
 fn constructing_in_a_fresh_home_creates_nothing() {
+    let _env = environment();
     let home = fresh_home();
 
     for layout in [None, Some(Layout::Framework), Some(Layout::Cave)] {
@@ -155,7 +157,9 @@ fn constructing_in_a_fresh_home_creates_nothing() {
     assert_eq!(fs::read_dir(home.path()).unwrap().count(), 0);
 }
 
+#[test]
 fn fresh_home_save_writes_one_framework_file() {
+    let _env = environment();
     let home = fresh_home();
     let auth = Auth::new(&Options::default()).unwrap();
 
@@ -178,7 +182,9 @@ fn fresh_home_save_writes_one_framework_file() {
     assert_eq!(mode(&secrets.join(FRAMEWORK_FILE)), 0o600);
 }
 
+#[test]
 fn fresh_home_cave_save_writes_server_file_and_cave_secret() {
+    let _env = environment();
     let home = fresh_home();
     set("FW_SECRETS_LAYOUT", "cave");
     let auth = Auth::new(&Options::default()).unwrap();
@@ -204,7 +210,9 @@ fn fresh_home_cave_save_writes_server_file_and_cave_secret() {
     assert_eq!(mode(&secrets), 0o700);
 }
 
+#[test]
 fn fw_secrets_dir_beats_home_and_the_option_beats_both() {
+    let _env = environment();
     let home = fresh_home();
     put(
         &secrets_of(home.path()).join(FRAMEWORK_FILE),
@@ -240,7 +248,9 @@ fn fw_secrets_dir_beats_home_and_the_option_beats_both() {
     assert_eq!(token_of(&auth).as_deref(), Some("home_fake_token"));
 }
 
+#[test]
 fn fw_secrets_dir_expands_tilde() {
+    let _env = environment();
     let home = fresh_home();
     let dir = home.path().join("custom");
     put(&dir.join(FRAMEWORK_FILE), r#"{"token": "fake_token_123"}"#);
@@ -259,7 +269,9 @@ fn fw_secrets_dir_expands_tilde() {
     assert_eq!(auth.secrets_dir(), dir);
 }
 
+#[test]
 fn fw_secrets_layout_chooses_the_layout() {
+    let _env = environment();
     let home = fresh_home();
     let secrets = secrets_of(home.path());
     put(&secrets.join(CAVE_FILE), r#"{"token": "fake_token_123"}"#);
@@ -298,7 +310,9 @@ fn fw_secrets_layout_chooses_the_layout() {
     );
 }
 
+#[test]
 fn fw_secrets_layout_rejects_unknown_values() {
+    let _env = environment();
     let _home = fresh_home();
     set("FW_SECRETS_LAYOUT", "CAVE");
 
@@ -311,7 +325,9 @@ fn fw_secrets_layout_rejects_unknown_values() {
     );
 }
 
+#[test]
 fn fw_auth_token_beats_every_file() {
+    let _env = environment();
     let home = fresh_home();
     let secrets = secrets_of(home.path());
     // Malformed: proves the files are not even read.
@@ -337,7 +353,9 @@ fn fw_auth_token_beats_every_file() {
     assert_eq!(err.kind(), ErrorKind::SecretFile);
 }
 
+#[test]
 fn explicit_token_beats_fw_auth_token() {
+    let _env = environment();
     let _home = fresh_home();
     // Even an invalid variable does not matter when a token is given.
     set("FW_AUTH_TOKEN", "bad env token");
@@ -352,7 +370,9 @@ fn explicit_token_beats_fw_auth_token() {
     assert_eq!(auth.source(), TokenSource::Explicit);
 }
 
+#[test]
 fn invalid_fw_auth_token_is_rejected_without_showing_it() {
+    let _env = environment();
     let _home = fresh_home();
     for value in [
         "fake_tok en_4711",
@@ -371,7 +391,9 @@ fn invalid_fw_auth_token_is_rejected_without_showing_it() {
     }
 }
 
+#[test]
 fn fw_auth_token_is_saved_when_no_token_is_given() {
+    let _env = environment();
     let home = fresh_home();
     set("FW_AUTH_TOKEN", "env_fake_token_42");
     let auth = Auth::new(&Options::default()).unwrap();
@@ -384,7 +406,9 @@ fn fw_auth_token_is_saved_when_no_token_is_given() {
     assert_eq!(auth.source(), from_file(file, "token"));
 }
 
+#[test]
 fn explicit_token_file_with_tilde_and_custom_key() {
+    let _env = environment();
     let home = fresh_home();
     let file = home.path().join("tokens").join("my.json");
     put(
@@ -404,7 +428,9 @@ fn explicit_token_file_with_tilde_and_custom_key() {
     assert_eq!(auth.token_file(), file);
 }
 
+#[test]
 fn save_to_a_tilde_path_writes_under_home() {
+    let _env = environment();
     // caveclient leaves `~` unexpanded here and silently writes nothing.
     let home = fresh_home();
     let work = home.path().join("work");
@@ -431,7 +457,9 @@ fn save_to_a_tilde_path_writes_under_home() {
     assert_eq!(auth.source(), from_file(file, "token"));
 }
 
+#[test]
 fn save_to_a_relative_path_uses_the_current_directory() {
+    let _env = environment();
     // caveclient fails here (`os.makedirs("")`).
     let home = fresh_home();
     let work = home.path().join("work");
@@ -469,7 +497,9 @@ fn save_to_a_relative_path_uses_the_current_directory() {
     );
 }
 
+#[test]
 fn relative_token_file_option_is_read_from_the_current_directory() {
+    let _env = environment();
     let home = fresh_home();
     let work = home.path().join("work");
     put(&work.join("rel.json"), r#"{"token": "fake_token_123"}"#);
@@ -485,7 +515,9 @@ fn relative_token_file_option_is_read_from_the_current_directory() {
     assert_eq!(auth.source(), from_file(work.join("rel.json"), "token"));
 }
 
+#[test]
 fn fw_server_address_is_the_default_server_and_the_option_beats_it() {
+    let _env = environment();
     let home = fresh_home();
     let secrets = secrets_of(home.path());
     let auth = Auth::new(&Options::default()).unwrap();

@@ -604,8 +604,7 @@ fn the_devserver_log_never_holds_a_token() {
     let (c, _d) = client(&s.url, Some("minnie65_public"), Some(GOOD));
     c.datastack_info().unwrap();
     c.get(&format!("{}/echo", s.url)).unwrap();
-    std::thread::sleep(Duration::from_millis(100));
-    let log = s.log();
+    let log = s.log_with("/echo");
     assert!(
         log.contains("/info/api/v2/datastack/full/minnie65_public"),
         "{log}"

@@ -110,7 +110,7 @@ int main(int argc, char **argv) {
     }
 
     /* auth.get_new_token() */
-    TRY(fw_auth_get_new_token(auth, &text, &err));
+    TRY(fw_auth_new_token_instructions(auth, &text, &err));
     fputs(text, stdout);
     fw_string_free(text);
     text = NULL;

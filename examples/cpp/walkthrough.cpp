@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
     std::cout << "My current token is: " << show(auth.token()) << "\n";
 
     // auth.get_new_token()
-    std::cout << auth.get_new_token() << "\n";
+    std::cout << auth.new_token_instructions() << "\n";
 
     // auth.save_token(token=new_token)
     const std::string new_token = "fake_token_123";

@@ -15,7 +15,7 @@
 import koffi from 'koffi';
 
 // The library version these declarations describe (0.x: major.minor).
-export const ABI_VERSION = '0.2';
+export const ABI_VERSION = '0.3';
 
 export const FW_OK = 0;
 export const FW_ERR_NOT_AUTHENTICATED = 10;
@@ -29,13 +29,13 @@ export const PROTOTYPES = [
   'void fw_options_free(fw_options *opts)',
   'fw_result fw_client_new(const char *datastack, const fw_options *opts, _Out_ fw_client **out_client, _Out_ fw_error **err)',
   'fw_result fw_client_auth(const fw_client *client, _Out_ fw_auth **out_auth, _Out_ fw_error **err)',
-  'fw_result fw_client_datastack_info(const fw_client *client, _Out_ fw_string *json, _Out_ fw_error **err)',
-  'fw_result fw_client_local_server(const fw_client *client, _Out_ fw_string *url, _Out_ fw_error **err)',
+  'fw_result fw_client_datastack_info(const fw_client *client, _Out_ fw_string *out_json, _Out_ fw_error **err)',
+  'fw_result fw_client_local_server(const fw_client *client, _Out_ fw_string *out_url, _Out_ fw_error **err)',
   'void fw_client_free(fw_client *client)',
-  'fw_result fw_auth_token(const fw_auth *auth, _Out_ fw_string *token, _Out_ fw_error **err)',
-  'fw_result fw_auth_token_file(const fw_auth *auth, _Out_ fw_string *path, _Out_ fw_error **err)',
-  'fw_result fw_auth_get_new_token(const fw_auth *auth, _Out_ fw_string *instructions, _Out_ fw_error **err)',
-  'fw_result fw_auth_save_token(fw_auth *auth, const char *token, const char *token_key, const char *token_file, uint32_t flags, _Out_ fw_error **err)',
+  'fw_result fw_auth_token(const fw_auth *auth, _Out_ fw_string *out_token, _Out_ fw_error **err)',
+  'fw_result fw_auth_token_file(const fw_auth *auth, _Out_ fw_string *out_path, _Out_ fw_error **err)',
+  'fw_result fw_auth_new_token_instructions(const fw_auth *auth, _Out_ fw_string *out_instructions, _Out_ fw_error **err)',
+  'fw_result fw_auth_save_token(const fw_auth *auth, const char *token, const char *token_key, const char *token_file, uint32_t flags, _Out_ fw_error **err)',
   'void fw_auth_free(fw_auth *auth)',
   'const char *fw_error_message(const fw_error *e)',
   'fw_result fw_error_code(const fw_error *e)',

@@ -111,11 +111,11 @@ function main() {
     if (server) expectRefusal('without a token', c.client, abi.FW_ERR_NOT_AUTHENTICATED);
 
     // auth.get_new_token()
-    const instructions = out('fw_auth_get_new_token', c.auth);
+    const instructions = out('fw_auth_new_token_instructions', c.auth);
     process.stdout.write(instructions);
     // ... with the line a Node user follows.
     expect('the Node line of the instructions',
-      instructions.includes("Node: fw_auth_save_token(auth, 'PASTE_YOUR_TOKEN_HERE', null, null, 0, null)"), true);
+      /Node: +fw_auth_save_token\(auth, 'PASTE_YOUR_TOKEN_HERE', null, null, 0, null\)/.test(instructions), true);
 
     // auth.save_token(token=new_token)
     call('fw_auth_save_token', [c.auth, 'fake_token_123', null, null, 0]);

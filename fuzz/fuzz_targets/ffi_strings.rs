@@ -296,18 +296,20 @@ unsafe fn auth_ops(a: *mut fw_auth, ops: &[AuthOp<'_>]) {
                     }
                 }
                 AuthOp::Read => {
-                    let (mut kind, mut path, mut key) = (0u32, ptr::null_mut(), ptr::null_mut());
+                    let (mut kind, mut path, mut key) =
+                        (fw_token_source::FW_SOURCE_NONE, ptr::null_mut(), ptr::null_mut());
                     let mut e = ptr::null_mut();
                     checked(
                         fw_auth_token_source(a, &mut kind, &mut path, &mut key, &mut e),
                         e,
                     );
-                    assert!(kind <= 3);
-                    assert_eq!(take_string(path).is_some(), kind == 3);
-                    assert_eq!(take_string(key).is_some(), kind == 3);
+                    assert!(kind as u32 <= 3);
+                    let file = kind == fw_token_source::FW_SOURCE_FILE;
+                    assert_eq!(take_string(path).is_some(), file);
+                    assert_eq!(take_string(key).is_some(), file);
                     for call in [
                         fw_auth_token_file,
-                        fw_auth_get_new_token,
+                        fw_auth_new_token_instructions,
                         fw_auth_new_token_url,
                     ] {
                         let mut s = ptr::null_mut();

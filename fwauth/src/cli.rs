@@ -59,7 +59,8 @@ pub const GLOBAL_OPTS: &[Opt] = &[
     valued(
         "secrets-dir",
         "DIR",
-        "the secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets)",
+        "the secrets directory (default $FW_SECRETS_DIR, else $CLOUD_VOLUME_DIR/secrets, \
+         else ~/.cloudvolume/secrets)",
     ),
     valued(
         "layout",

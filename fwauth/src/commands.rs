@@ -449,13 +449,13 @@ fn save_token(p: &Parsed<'_>) -> Outcome {
     }
     if key.is_none() && file.is_none() {
         // Say so when the library would still use another token.
-        if let Ok(now) = Auth::new(&opts) {
-            if now.token().as_ref() != Some(&token) {
-                eprintln!(
-                    "fwauth: note: the library will still use the token from {}",
-                    describe_source(&now, &now.source())
-                );
-            }
+        if let Ok(now) = Auth::new(&opts)
+            && now.token().as_ref() != Some(&token)
+        {
+            eprintln!(
+                "fwauth: note: the library will still use the token from {}",
+                describe_source(&now, &now.source())
+            );
         }
     }
     Ok(())

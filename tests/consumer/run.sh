@@ -48,7 +48,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-VERSION=$(sed -n '/^\[package\]/,/^\[/{s/^version *= *"\([^"]*\)".*/\1/p;}' "$ROOT/Cargo.toml" | head -n 1)
+# The version as mk/common.mk reads it (the one place): passed by make, or
+# asked of make when this script runs alone.
+VERSION=${FW_VERSION:-$(make --no-print-directory -s -f "$ROOT/mk/common.mk" -p 2>/dev/null |
+    sed -n 's/^FW_VERSION := //p' | head -n 1)}
+[ -n "$VERSION" ] || { echo "run.sh: no version (FW_VERSION unset, mk/common.mk unreadable)" >&2; exit 1; }
 IFS=. read -r V_MAJOR V_MINOR V_PATCH_REST <<<"$VERSION"
 V_PATCH=${V_PATCH_REST%%[-+]*}
 # cargo-c's rule: the minor is part of the soname while the major is 0.

@@ -4,15 +4,16 @@
 //! of a whole directory tree.
 #![allow(dead_code)]
 
+/// The core tests' servers (fw-devserver, the responder and its
+/// behaviours), shared rather than copied.
+#[path = "../../core/tests/support/mod.rs"]
+pub mod support;
+
 use std::collections::BTreeMap;
 use std::ffi::{CStr, CString, c_char};
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
-use std::time::Duration;
 
 use fwclient::fw_error::{fw_error, fw_error_code, fw_error_free, fw_error_message};
 use fwclient::fw_options::{
@@ -20,6 +21,7 @@ use fwclient::fw_options::{
     fw_options_set_server_address, fw_options_set_token,
 };
 use fwclient::fw_result::fw_result;
+use support::{Responder, Threads};
 
 /// The distinctive fake tokens: a test fails when one of them shows where a
 /// token must never be. All are valid tokens; none is a piece of another
@@ -37,70 +39,30 @@ pub fn assert_no_canary(what: &str, text: &str) {
     }
 }
 
-/// A listener on 127.0.0.1 that counts every connection and answers each
-/// request with `answer` (read until the end of the head, or 2 s).
+/// A responder that counts every connection and answers each request with
+/// `answer` (read until the end of the head, or 2 s), one at a time.
 pub struct CountingServer {
     pub url: String,
-    pub connections: Arc<AtomicUsize>,
     pub requests: Arc<Mutex<Vec<String>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    responder: Responder,
 }
 
 impl CountingServer {
     pub fn start(answer: Vec<u8>) -> CountingServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        listener.set_nonblocking(true).unwrap();
-        let connections = Arc::new(AtomicUsize::new(0));
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (c, r, s) = (
-            Arc::clone(&connections),
-            Arc::clone(&requests),
-            Arc::clone(&stop),
-        );
-        let thread = std::thread::spawn(move || {
-            while !s.load(Ordering::Relaxed) {
-                let Ok((mut conn, _)) = listener.accept() else {
-                    std::thread::sleep(Duration::from_millis(5));
-                    continue;
-                };
-                c.fetch_add(1, Ordering::SeqCst);
-                conn.set_nonblocking(false).unwrap();
-                conn.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
-                    head.push(byte[0]);
-                }
-                r.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&head).into_owned());
-                let _ = conn.write_all(&answer);
-                let _ = conn.shutdown(std::net::Shutdown::Both);
-            }
+        let responder = Responder::start(Threads::One, move |mut conn| {
+            conn.read_and_record();
+            let _ = conn.stream.write_all(&answer);
+            let _ = conn.stream.shutdown(std::net::Shutdown::Both);
         });
         CountingServer {
-            url,
-            connections,
-            requests,
-            stop,
-            thread: Some(thread),
+            url: responder.url.clone(),
+            requests: responder.requests.clone(),
+            responder,
         }
     }
 
     pub fn count(&self) -> usize {
-        self.connections.load(Ordering::SeqCst)
-    }
-}
-
-impl Drop for CountingServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+        self.responder.count()
     }
 }
 

@@ -217,7 +217,8 @@ class Call:
             self.decls.append(f"const uint8_t *{local} = (const uint8_t *)SENTINEL;")
             self.outs.append((local, "(const uint8_t *)SENTINEL", None))
             return "&" + local
-        if ctype in ("size_t *", "uint32_t *", "int64_t *", "uint16_t *", "uint64_t *"):
+        if ctype in ("size_t *", "uint32_t *", "int64_t *", "uint16_t *", "uint64_t *",
+                     "fw_layout *", "fw_token_source *"):
             local = f"out_{name}"
             self.decls.append(f"{ctype[:-2]} {local} = 77;")
             self.outs.append((local, "77", None))

@@ -69,7 +69,7 @@ void test_error_slot_rule(void) {
     CLEAR_ERR(err);
     /* Freed and reset, the slot takes the next error. */
     if (CHECK_RC(FW_ERR_INVALID_ARGUMENT, fw_options_set_max_body_bytes(o, 0, &err), err)) {
-        CHECK_CONTAINS(fw_error_message(err), "`n`");
+        CHECK_CONTAINS(fw_error_message(err), "the body limit");
     }
     CLEAR_ERR(err);
     fw_options_free(o);
@@ -90,7 +90,7 @@ void test_messages_name_parameters(void) {
     cases[0].rc = fw_options_new(NULL, &err), cases[0].param = "`out_opts`";
     CHECK_CONTAINS(fw_error_message(err), cases[0].param);
     CLEAR_ERR(err);
-    cases[1].rc = fw_options_set_token_file(o, "", &err), cases[1].param = "`path`";
+    cases[1].rc = fw_options_set_token_file(o, "", &err), cases[1].param = "the token file";
     CHECK_CONTAINS(fw_error_message(err), cases[1].param);
     CLEAR_ERR(err);
     cases[2].rc = fw_client_new("minnie65_public", NULL, NULL, &err), cases[2].param = "`out_client`";

@@ -37,6 +37,19 @@ static void *trigger_after_100ms(void *arg) {
     return NULL;
 }
 
+/* One request with per-request options, through a view of the client (the
+ * one per-request mechanism): the view copies the options when made. */
+static fw_result request_on_view(const fw_client *client, const fw_request_options *ro, const char *url,
+                                 fw_response **out, fw_error **err) {
+    fw_client *view = NULL;
+    fw_result rc = fw_client_with_request_options(client, ro, &view, err);
+    if (rc == FW_OK) {
+        rc = fw_client_request(view, "GET", url, NULL, 0, NULL, out, err);
+    }
+    fw_client_free(view);
+    return rc;
+}
+
 void test_cancel_and_request_timeout(void) {
     th_home home;
     th_devserver server;
@@ -70,7 +83,7 @@ void test_cancel_and_request_timeout(void) {
         if (CHECK(pthread_create(&thread, NULL, trigger_after_100ms, &t) == 0)) {
             double start = now_ms();
             CHECK_RC(FW_ERR_CANCELED,
-                     fw_client_request_with(client, "GET", url, NULL, 0, NULL, ro, &r, &err), err);
+                     request_on_view(client, ro, url, &r, &err), err);
             double end = now_ms();
             pthread_join(thread, NULL);
             CHECK_CONTAINS(fw_error_message(err), "canceled");
@@ -84,7 +97,7 @@ void test_cancel_and_request_timeout(void) {
     /* Triggered already: the next request ends at once, without I/O. */
     fw_cancel_free(cancel);
     cancel = NULL;
-    CHECK_RC(FW_ERR_CANCELED, fw_client_request_with(client, "GET", url, NULL, 0, NULL, ro, &r, &err),
+    CHECK_RC(FW_ERR_CANCELED, request_on_view(client, ro, url, &r, &err),
              err);
     CLEAR_ERR(err);
 
@@ -92,7 +105,7 @@ void test_cancel_and_request_timeout(void) {
     if (CHECK_OK(fw_request_options_set_cancel(ro, NULL, &err), err) &&
         CHECK_OK(fw_request_options_set_timeout_ms(ro, 200, &err), err)) {
         double start = now_ms();
-        CHECK_RC(FW_ERR_TIMEOUT, fw_client_request_with(client, "GET", url, NULL, 0, NULL, ro, &r, &err),
+        CHECK_RC(FW_ERR_TIMEOUT, request_on_view(client, ro, url, &r, &err),
                  err);
         double took = now_ms() - start;
         CHECK(took >= 200 && took < 5000);
@@ -109,9 +122,37 @@ void test_cancel_and_request_timeout(void) {
         }
         fw_client_free(view);
     }
-    /* NULL options: the client's settings; a quick route answers. */
+    /* A stream opened on a view: the view's timeout bounds the opening. */
+    {
+        fw_client *view = NULL;
+        fw_stream *stream = NULL;
+        if (CHECK_OK(fw_client_with_request_options(client, ro, &view, &err), err)) {
+            CHECK_RC(FW_ERR_TIMEOUT, fw_client_open(view, "GET", url, NULL, 0, NULL, &stream, &err), err);
+            CHECK(stream == NULL);
+            CLEAR_ERR(err);
+        }
+        fw_client_free(view);
+    }
+    /* A stream opened on a view whose cancel object is triggered: canceled. */
+    {
+        fw_cancel *done = NULL;
+        fw_client *view = NULL;
+        fw_stream *stream = NULL;
+        if (CHECK_OK(fw_cancel_new(&done, &err), err) && CHECK_OK(fw_cancel_trigger(done, &err), err) &&
+            CHECK_OK(fw_request_options_set_cancel(ro, done, &err), err) &&
+            CHECK_OK(fw_client_with_request_options(client, ro, &view, &err), err)) {
+            CHECK_RC(FW_ERR_CANCELED, fw_client_open(view, "GET", url, NULL, 0, NULL, &stream, &err), err);
+            CHECK(stream == NULL);
+            CLEAR_ERR(err);
+        }
+        fw_client_free(view);
+        fw_cancel_free(done);
+    }
+    /* Options with no timeout and no cancel: the client's settings; a quick route answers. */
     snprintf(url, sizeof url, "%s/fault/stall?ms=1", server.url);
-    if (CHECK_OK(fw_client_request_with(client, "GET", url, NULL, 0, NULL, NULL, &r, &err), err)) {
+    if (CHECK_OK(fw_request_options_set_cancel(ro, NULL, &err), err) &&
+        CHECK_OK(fw_request_options_set_timeout_ms(ro, 0, &err), err) &&
+        CHECK_OK(request_on_view(client, ro, url, &r, &err), err)) {
         CHECK(fw_response_status(r) == 200);
     }
     fw_response_free(r);

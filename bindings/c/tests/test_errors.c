@@ -279,9 +279,16 @@ void test_bad_values(void) {
         goto out;
     }
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_layout(o, 2, NULL));
-    /* 0 keeps the current value of that timeout. */
+    /* 0 in a timeout or delay: the default. */
     CHECK_RESULT(FW_OK, fw_options_set_timeout_ms(o, 0, 1000, NULL));
     CHECK_RESULT(FW_OK, fw_options_set_timeout_ms(o, 1000, 0, NULL));
+    CHECK_RESULT(FW_OK, fw_options_set_retry_base_delay_ms(o, 0, NULL));
+    /* A trusted origin is checked at its setter, as the server address is. */
+    CHECK_RESULT(FW_OK, fw_options_add_trusted_origin(o, "https://other.example:8443", NULL));
+    CHECK_RESULT(FW_OK, fw_options_add_trusted_origin(o, "other.example", NULL));
+    CHECK_RESULT(FW_ERR_INVALID_URL, fw_options_add_trusted_origin(o, "ftp://other.example", NULL));
+    CHECK_RESULT(FW_ERR_INVALID_URL, fw_options_add_trusted_origin(o, "https://", NULL));
+    CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_add_trusted_origin(o, "", NULL));
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_max_body_bytes(o, 0, NULL));
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_token_file(o, "", NULL));
     CHECK_RESULT(FW_ERR_INVALID_ARGUMENT, fw_options_set_token_key(o, "", NULL));

@@ -44,7 +44,7 @@ void test_seed_walkthrough(void) {
     CHECK(!th_exists(th_join(dir, sizeof dir, h.dir, ".cloudvolume")));
 
     /* auth.get_new_token() */
-    if (CHECK_OK(fw_auth_get_new_token(auth, &s, &err), err)) {
+    if (CHECK_OK(fw_auth_new_token_instructions(auth, &s, &err), err)) {
         CHECK_CONTAINS(s, "https://global.daf-apis.com/auth/api/v1/create_token");
         CHECK_CONTAINS(s, "fw_auth_save_token");
         CHECK_NOT_CONTAINS(s, "refresh_token");
@@ -118,7 +118,7 @@ void test_instructions_and_urls(void) {
         CHECK_OK(fw_auth_token_page_url(a, &s, &err), err);
         CHECK_STR(s, "https://global.daf-apis.com/sticky_auth/settings/tokens");
         CLEAR_STR(s);
-        if (CHECK_OK(fw_auth_get_new_token(a, &s, &err), err)) {
+        if (CHECK_OK(fw_auth_new_token_instructions(a, &s, &err), err)) {
             CHECK_CONTAINS(s, "https://global.daf-apis.com/auth/api/v1/create_token");
             CHECK_CONTAINS(s, "https://global.daf-apis.com/sticky_auth/settings/tokens");
             CHECK_CONTAINS(s, "fw_auth_save_token(auth, \"PASTE_YOUR_TOKEN_HERE\"");

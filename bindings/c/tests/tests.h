@@ -22,7 +22,6 @@
     X(test_token_source_names)                                                                     \
     X(test_version)                                                                                \
     X(test_error_accessors)                                                                        \
-    X(test_null_arguments)                                                                         \
     X(test_nullable_arguments)                                                                     \
     X(test_requests_use_the_saved_token)                                                           \
     X(test_request_headers_received)                                                               \

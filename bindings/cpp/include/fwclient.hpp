@@ -141,7 +141,7 @@ class Error : public std::runtime_error {
       case FW_REMEDY_SET_SERVER: return "name the server with Options::server_address";
       case FW_REMEDY_USE_ADDRESS: return "use \"" + data + "\"";
       case FW_REMEDY_UNSET_VARIABLE: return "unset $" + data;
-      case FW_REMEDY_LOG_IN: return "then save it with Auth::save_token (Auth::get_new_token gives the steps)";
+      case FW_REMEDY_LOG_IN: return "then save it with Auth::save_token (Auth::new_token_instructions gives the steps)";
       case FW_REMEDY_ACCEPT_TERMS: return "open " + data + " in a browser and accept them";
       case FW_REMEDY_RUN_COMMAND: return "run `" + data + "`";
       case FW_REMEDY_CHOOSE_PROXY:
@@ -384,7 +384,8 @@ class Options {
     detail::check(fw_options_set_server_address(h_.get(), detail::CStr(url).get(), &err.p), err);
     return *this;
   }
-  /// The secrets directory (default $FW_SECRETS_DIR, else ~/.cloudvolume/secrets).
+  /// The secrets directory (default $FW_SECRETS_DIR, else
+  /// $CLOUD_VOLUME_DIR/secrets, else ~/.cloudvolume/secrets).
   Options& secrets_dir(std::string_view dir) {
     detail::ErrorHolder err;
     detail::check(fw_options_set_secrets_dir(h_.get(), detail::CStr(dir).get(), &err.p), err);
@@ -468,8 +469,8 @@ class Options {
 // ---------------------------------------------------------------------------
 // Auth
 
-/// Where the token in use came from; `path` and `key` are set for
-/// TokenSourceKind::File.
+/// Where the token in use came from: `path` is set for File, EnvTokenFile
+/// and EnvCaveTokenFile (the file read), `key` for File.
 struct TokenSource {
   TokenSourceKind kind = TokenSourceKind::None;
   std::optional<std::string> path;
@@ -527,14 +528,14 @@ class Auth {
   TokenSource source() const {
     detail::ErrorHolder err;
     detail::OwnedString path, key;
-    std::uint32_t kind = FW_SOURCE_NONE;
+    fw_token_source kind = FW_SOURCE_NONE;
     detail::check(fw_auth_token_source(h_.get(), &kind, &path.p, &key.p, &err.p), err);
     return TokenSource{static_cast<TokenSourceKind>(kind), path.opt(), key.opt()};
   }
   /// The layout in use.
   Layout layout() const {
     detail::ErrorHolder err;
-    std::uint32_t l = FW_LAYOUT_FRAMEWORK;
+    fw_layout l = FW_LAYOUT_FRAMEWORK;
     detail::check(fw_auth_layout(h_.get(), &l, &err.p), err);
     return static_cast<Layout>(l);
   }
@@ -548,29 +549,30 @@ class Auth {
   /// Re-reads the token file when the token came from a file that changed
   /// since (size, time or inode); an explicit or environment token never
   /// reloads. Requests do it themselves after a 401 with a token from a file.
-  void reload() {
+  void reload() const {
     detail::ErrorHolder err;
     detail::check(fw_auth_reload(h_.get(), &err.p), err);
   }
   /// Uses `token` from now on, for this session only (no file is written).
-  void set_token(std::string_view token) {
+  void set_token(std::string_view token) const {
     detail::ErrorHolder err;
     detail::check(fw_auth_set_token(h_.get(), detail::CStr(token).get(), &err.p), err);
   }
   /// Saves `token` as caveclient's save_token does (and switches to it
   /// unless opts.switch_token is false).
-  void save_token(std::string_view token, const SaveOptions& opts = {}) {
+  void save_token(std::string_view token, const SaveOptions& opts = {}) const {
     save(detail::OptCStr(token), opts);
   }
   /// Saves the token in use with these options.
-  void save_token(const SaveOptions& opts) { save(detail::OptCStr(std::nullopt), opts); }
+  void save_token(const SaveOptions& opts) const { save(detail::OptCStr(std::nullopt), opts); }
   /// Saves the token in use with the defaults.
-  void save_token() { save_token(SaveOptions{}); }
-  /// How to get a new token and save it (caveclient's get_new_token text).
-  std::string get_new_token() const {
+  void save_token() const { save_token(SaveOptions{}); }
+  /// The steps to get a new token and save it, with the URL to open
+  /// (caveclient's get_new_token text).
+  std::string new_token_instructions() const {
     detail::ErrorHolder err;
     detail::OwnedString s;
-    detail::check(fw_auth_get_new_token(h_.get(), &s.p, &err.p), err);
+    detail::check(fw_auth_new_token_instructions(h_.get(), &s.p, &err.p), err);
     return s.str();
   }
   /// Where a user creates a token.
@@ -620,7 +622,7 @@ class Auth {
     h_.reset(raw);
   }
 
-  void save(const detail::OptCStr& token, const SaveOptions& opts) {
+  void save(const detail::OptCStr& token, const SaveOptions& opts) const {
     detail::OptCStr key(opts.token_key), file(opts.token_file);
     detail::ErrorHolder err;
     detail::check(fw_auth_save_token(h_.get(), token.get(), key.get(), file.get(), opts.flags(), &err.p),
@@ -792,7 +794,8 @@ class Client {
   /// `auth` live: a token set or saved through `auth`, or through any client
   /// sharing it, is the one this client sends. The server address is the
   /// auth's; `opts` gives the HTTP settings. `auth` may be destroyed first.
-  Client(std::optional<std::string_view> datastack, Auth& auth, const Options& opts = Options()) {
+  Client(std::optional<std::string_view> datastack, const Auth& auth,
+         const Options& opts = Options()) {
     detail::OptCStr ds(datastack);
     detail::ErrorHolder err;
     fw_client* raw = nullptr;
@@ -915,15 +918,14 @@ class Client {
   Response request(const RequestOptions& ro, std::string_view method, std::string_view url,
                    std::string_view body = {},
                    std::optional<std::string_view> content_type = std::nullopt) const {
-    detail::CStr m(method), u(url);
-    detail::OptCStr ct(content_type);
-    detail::ErrorHolder err;
-    fw_response* raw = nullptr;
-    const auto* data = reinterpret_cast<const std::uint8_t*>(body.data());
-    detail::check(fw_client_request_with(h_.get(), m.get(), u.get(), body.empty() ? nullptr : data,
-                                         body.size(), ct.get(), ro.capi(), &raw, &err.p),
-                  err);
-    return Response(raw);
+    return with(ro).request(method, url, body, content_type);
+  }
+  /// A stream whose opening has `ro`'s timeout and cancel object (a view's
+  /// open: reads are bounded by the timeout alone).
+  Stream open(const RequestOptions& ro, std::string_view method, std::string_view url,
+              std::string_view body = {},
+              std::optional<std::string_view> content_type = std::nullopt) const {
+    return with(ro).open(method, url, body, content_type);
   }
   std::string datastack_info(const RequestOptions& ro) const { return with(ro).datastack_info(); }
   std::string datastacks(const RequestOptions& ro) const { return with(ro).datastacks(); }

@@ -24,7 +24,7 @@ TEST_F(Auth, SeedWalkthrough) {
   EXPECT_EQ(auth.source().kind, fw::TokenSourceKind::None);
   EXPECT_EQ(auth.request_header(), std::nullopt);
 
-  const std::string text = auth.get_new_token();
+  const std::string text = auth.new_token_instructions();
   EXPECT_NE(text.find("auth.save_token(\"PASTE_YOUR_TOKEN_HERE\");"), std::string::npos) << text;
   EXPECT_NE(text.find("auth.set_token(\"PASTE_YOUR_TOKEN_HERE\");"), std::string::npos) << text;
   EXPECT_NE(text.find(auth.new_token_url()), std::string::npos);
@@ -194,12 +194,12 @@ TEST_F(Auth, InvalidTokenFormat) {
     EXPECT_STRNE(e.what(), "");
     EXPECT_EQ(std::string(e.what()).find("has space"), std::string::npos) << e.what();
   }
-  // A refused option names its parameter as the C header does.
+  // A refused option says which value, in the core's words.
   try {
     fw::Options().max_body_bytes(0);
     FAIL() << "no exception";
   } catch (const fw::InvalidArgumentError& e) {
-    EXPECT_NE(std::string(e.what()).find("`n`"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("the body limit"), std::string::npos) << e.what();
   }
   EXPECT_THROW(fw::Options().token(""), fw::InvalidTokenFormatError);
   EXPECT_THROW(fw::Options().token("t\xc3\xa9st"), fw::InvalidTokenFormatError);

@@ -280,6 +280,10 @@ TEST_F(Client, PerRequestCancelAndTimeout) {
   EXPECT_GE(took, 200ms);
   EXPECT_LT(took, 5s);
   EXPECT_NO_THROW(c.whoami(timed));  // a quick call is unaffected
+
+  // Streams too: the opening has the options' timeout and cancel object.
+  EXPECT_THROW(c.open(timed, "GET", stall), fw::Timeout);
+  EXPECT_THROW(c.open(ro, "GET", stall), fw::Canceled);
 }
 
 TEST_F(Client, TransportErrors) {

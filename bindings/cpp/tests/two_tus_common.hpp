@@ -26,7 +26,7 @@ std::string exercise() {
   out += a.source().kind == fw::TokenSourceKind::Explicit ? "|explicit" : "|?";
   out += a.layout() == fw::Layout::Framework ? "|framework" : "|?";
   out += "|" + std::to_string(a.request_header().value_or("").size());
-  out += a.get_new_token().empty() || a.new_token_url().empty() || a.token_page_url().empty() ||
+  out += a.new_token_instructions().empty() || a.new_token_url().empty() || a.token_page_url().empty() ||
                  a.token_file().empty() || c.server_address().empty()
              ? "|?"
              : "|urls";

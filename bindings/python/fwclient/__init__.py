@@ -7,7 +7,7 @@ A thin ctypes binding (no compiled extension) over the C library:
     with fwclient.Client("minnie65_public") as client:
         auth = client.auth
         print(f"My current token is: {auth.token}")
-        print(auth.get_new_token())
+        print(auth.new_token_instructions())
         auth.save_token("fake_token_123")
         info = client.datastack_info()
 
@@ -25,12 +25,14 @@ from ._native import library_path
 from .auth import Auth, TokenSource
 from .client import Client, Response
 from .options import Options
+from .per_request import Cancel, RequestOptions
+from .stream import Stream
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 
 def library_version():
-    """The version of the libfwclient loaded, e.g. "0.2.0"."""
+    """The version of the libfwclient loaded, e.g. "0.3.0"."""
     return _lib.fw_version().decode("ascii")
 
 
@@ -38,8 +40,16 @@ def library_version():
 # a code added there has its class here.
 globals().update(_errors.CLASSES)
 
+
+def library_version_number():
+    """The same as (major << 16) | (minor << 8) | patch, e.g. 0x000300."""
+    return _lib.fw_version_number()
+
+
 __all__ = [
     "Auth", "Client", "Options", "Response", "TokenSource", "Layout", "SaveFlags", "Source",
+    "Cancel", "RequestOptions", "Stream",
     "Remedy", "LibraryNotFoundError", "library_path", "library_version",
+    "library_version_number",
     *_errors.__all__,
 ]

@@ -31,13 +31,15 @@ from ctypes import (
 
 # The library version this module declares; the loader refuses a library
 # whose major.minor differs (0.x minors may change the ABI).
-ABI_VERSION = (0, 2)
+# (tools/check-doc-facts.py checks it against Cargo.toml's version.)
+ABI_VERSION = (0, 3)
+_SOVERSION = "%d.%d" % ABI_VERSION
 
 # File names the system loader knows the library by, per platform: the
 # soname first, the development link last.
 LIBRARY_NAMES = {
-    "linux": ("libfwclient.so.0.2", "libfwclient.so"),
-    "darwin": ("libfwclient.0.2.dylib", "libfwclient.dylib"),
+    "linux": (f"libfwclient.so.{_SOVERSION}", "libfwclient.so"),
+    "darwin": (f"libfwclient.{_SOVERSION}.dylib", "libfwclient.dylib"),
     "win32": ("fwclient.dll",),
 }
 
@@ -105,7 +107,8 @@ OUT_STR = POINTER(c_void_p)  # char ** handed out: free with fw_string_free
 BYTES = c_void_p  # const uint8_t * returned borrowed from its object
 ERR = object()  # marks a trailing `fw_error **err`
 
-# name: (return type, parameter types). Same order as the header.
+# name: (return type, parameter types), grouped by object
+# (tests/test_abi.py compares each with the header by name).
 FUNCTIONS = {
     "fw_auth_new": (RESULT, [HANDLE, OUT_HANDLE, ERR]),
     "fw_auth_token": (RESULT, [HANDLE, OUT_STR, ERR]),
@@ -114,7 +117,7 @@ FUNCTIONS = {
     "fw_auth_token_file": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_set_token": (RESULT, [HANDLE, STR, ERR]),
     "fw_auth_save_token": (RESULT, [HANDLE, STR, STR, STR, c_uint32, ERR]),
-    "fw_auth_get_new_token": (RESULT, [HANDLE, OUT_STR, ERR]),
+    "fw_auth_new_token_instructions": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_new_token_url": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_token_page_url": (RESULT, [HANDLE, OUT_STR, ERR]),
     "fw_auth_request_header": (RESULT, [HANDLE, OUT_STR, ERR]),
@@ -135,10 +138,6 @@ FUNCTIONS = {
     "fw_client_free": (None, [HANDLE]),
     "fw_client_get": (RESULT, [HANDLE, STR, OUT_HANDLE, ERR]),
     "fw_client_request": (RESULT, [HANDLE, STR, STR, STR, c_size_t, STR, OUT_HANDLE, ERR]),
-    "fw_client_request_with": (
-        RESULT,
-        [HANDLE, STR, STR, STR, c_size_t, STR, HANDLE, OUT_HANDLE, ERR],
-    ),
     "fw_client_with_request_options": (RESULT, [HANDLE, HANDLE, OUT_HANDLE, ERR]),
     "fw_client_open": (RESULT, [HANDLE, STR, STR, STR, c_size_t, STR, OUT_HANDLE, ERR]),
     "fw_client_local_server": (RESULT, [HANDLE, OUT_STR, ERR]),
@@ -187,7 +186,7 @@ FUNCTIONS = {
     "fw_stream_header": (RESULT, [HANDLE, STR, OUT_STR, ERR]),
     "fw_stream_header_count": (c_size_t, [HANDLE]),
     "fw_stream_header_at": (RESULT, [HANDLE, c_size_t, OUT_STR, OUT_STR, ERR]),
-    "fw_stream_read": (RESULT, [HANDLE, STR, c_size_t, POINTER(c_size_t), ERR]),
+    "fw_stream_read": (RESULT, [HANDLE, c_void_p, c_size_t, POINTER(c_size_t), ERR]),
     "fw_stream_free": (None, [HANDLE]),
     "fw_string_free": (None, [c_void_p]),
     "fw_result_name": (STR, [c_uint32]),

@@ -71,7 +71,7 @@ def fix_in_python(remedy, data):
         Remedy.SET_SERVER: "name the server with Options(server_address=...)",
         Remedy.USE_ADDRESS: f'use "{data}"',
         Remedy.UNSET_VARIABLE: f"unset ${data}",
-        Remedy.LOG_IN: "then save it with Auth.save_token (Auth.get_new_token() gives the steps)",
+        Remedy.LOG_IN: "then save it with Auth.save_token (Auth.new_token_instructions() gives the steps)",
         Remedy.ACCEPT_TERMS: f"open {data} in a browser and accept them",
         Remedy.RUN_COMMAND: f"run `{data}`",
         Remedy.CHOOSE_PROXY: ("set NO_PROXY for this host, or choose the proxy with "

@@ -64,6 +64,8 @@ def _problem_and_remedy(err):
 
 def _error_from(name, code, err):
     """The FwError for result `code` of function `name`; frees `err`."""
+    if err:
+        code = lib.fw_error_code(err) or code  # the same code, as the error holds it
     code_name = lib.fw_result_name(code).decode("ascii")
     if not err:
         return _errors.error_class(code)(code, code_name, f"{name} failed")

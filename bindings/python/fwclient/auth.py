@@ -1,6 +1,7 @@
 """Auth: the token, where it comes from, and how to save a new one."""
 
 import ctypes
+import json
 import os
 from collections import namedtuple
 from contextlib import ExitStack
@@ -10,12 +11,18 @@ from ._native import Handle, c_path, c_str, call, string_out, take_string
 from .options import pointer_of
 
 TokenSource = namedtuple("TokenSource", "kind path key")
-TokenSource.__doc__ = """Where the token came from: kind (Source), the file
-and the key when kind is Source.FILE (else None)."""
+TokenSource.__doc__ = """Where the token came from: kind (Source); path, the
+file read, for Source.FILE, Source.ENV_TOKEN_FILE and
+Source.ENV_CAVE_TOKEN_FILE; key for Source.FILE (else None)."""
 
 
 class Auth(Handle):
     """fw_auth: finds, holds and saves the token (caveclient's AuthClient).
+
+    The token is found as the Python clients find it, first found wins:
+    explicit token > $FW_AUTH_TOKEN > $CAVE_TOKEN > $FW_AUTH_TOKEN_FILE >
+    $CAVE_TOKEN_FILE > token file > the layout's files > the other layout's
+    default file. Files only: no network I/O, no directory created.
 
     Safe to share between threads. Auth(options) makes a stand-alone one;
     Client.auth gives the one a client uses (sharing its token).
@@ -87,10 +94,26 @@ class Auth(Handle):
             call("fw_auth_save_token", a, c_str(token, "token"), c_str(token_key, "token_key"),
                  c_path(token_file, "token_file"), int(flags))
 
-    def get_new_token(self):
+    def reload(self):
+        """Re-reads the token file when the token came from a file that
+        changed since it was read (a token rotated by another process);
+        an explicit or environment token is never reloaded. Requests do
+        this themselves when a token from a file is refused as invalid."""
+        with self._use() as a:
+            call("fw_auth_reload", a)
+
+    def diagnose(self):
+        """Every place a token can come from, what each holds (masked:
+        never a token), which one wins and what disagrees, as a dict (the
+        report of `fwauth status --json`). Reads the environment and the
+        files now; no network."""
+        with self._use() as a:
+            return json.loads(string_out("fw_auth_diagnose", a))
+
+    def new_token_instructions(self):
         """The steps to get a new token and save it, with the URL (no browser)."""
         with self._use() as a:
-            return string_out("fw_auth_get_new_token", a)
+            return string_out("fw_auth_new_token_instructions", a)
 
     @property
     def new_token_url(self):

@@ -7,6 +7,8 @@ from contextlib import ExitStack
 from ._native import Handle, borrowed_bytes, c_str, call, lib, string_out, take_string
 from .auth import Auth
 from .options import pointer_of
+from .per_request import RequestOptions
+from .stream import Stream
 
 
 class Response:
@@ -17,12 +19,13 @@ class Response:
     than once has one entry per value, its later ones after its first).
     """
 
-    __slots__ = ("status", "body", "headers")
+    __slots__ = ("status", "body", "headers", "_joined")
 
-    def __init__(self, status, body, headers):
+    def __init__(self, status, body, headers, joined=None):
         self.status = status
         self.body = body
         self.headers = headers
+        self._joined = joined or {}
 
     def header_values(self, name):
         """Every value of header `name` (case-insensitive), in order; [] when absent."""
@@ -33,14 +36,20 @@ class Response:
         """The value of header `name` (case-insensitive), or None; the values
         of a header received more than once joined with ", " (RFC 9110), as
         fw_response_header gives them."""
-        values = self.header_values(name)
-        return ", ".join(values) if values else None
+        return self._joined.get(name.lower())
 
     def json(self):
         return json.loads(self.body)
 
     def __repr__(self):
         return f"<fwclient.Response {self.status}, {len(self.body)} bytes>"
+
+
+def _body_bytes(body):
+    """A request body (bytes-like or None) as bytes."""
+    if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
+        raise TypeError(f"body must be bytes, not {type(body).__name__}")
+    return bytes(body) if body is not None else b""
 
 
 def _copy_response(r):
@@ -54,7 +63,15 @@ def _copy_response(r):
         finally:
             name_str, value_bytes = take_string(name), take_string(value, decode=False)
         headers.append((name_str, value_bytes.decode("latin-1")))
-    return Response(status, body, headers)
+    joined = {}
+    for name in dict.fromkeys(n for n, _ in headers):
+        out = ctypes.c_void_p()
+        try:
+            call("fw_response_header", r, name.encode("latin-1"), ctypes.byref(out))
+        finally:
+            value = take_string(out, decode=False)
+        joined[name] = value.decode("latin-1")
+    return Response(status, body, headers, joined)
 
 
 class Client(Handle):
@@ -70,7 +87,11 @@ class Client(Handle):
 
     free_name = "fw_client_free"
 
-    def __init__(self, datastack, options=None, *, auth=None):
+    def __init__(self, datastack, options=None, *, auth=None, _ptr=None):
+        if _ptr is not None:  # a view (with_options)
+            super().__init__(_ptr)
+            self._auth = None
+            return
         out = ctypes.c_void_p()
         with ExitStack() as use:
             if auth is None:
@@ -155,13 +176,17 @@ class Client(Handle):
 
         Any answer other than 2xx raises the FwError of its kind.
         """
-        return self.request("GET", url)
+        out = ctypes.c_void_p()
+        with self._use() as c:
+            call("fw_client_get", c, c_str(url, "url"), ctypes.byref(out))
+        try:
+            return _copy_response(out.value)
+        finally:
+            lib.fw_response_free(out.value)
 
     def request(self, method, url, body=None, content_type=None):
         """A request with any method and an optional body (bytes); a Response."""
-        if body is not None and not isinstance(body, (bytes, bytearray, memoryview)):
-            raise TypeError(f"body must be bytes, not {type(body).__name__}")
-        body = bytes(body) if body is not None else b""
+        body = _body_bytes(body)
         out = ctypes.c_void_p()
         with self._use() as c:
             call("fw_client_request", c, c_str(method, "method"), c_str(url, "url"),
@@ -171,6 +196,37 @@ class Client(Handle):
             return _copy_response(out.value)
         finally:
             lib.fw_response_free(out.value)
+
+    def open(self, method, url, body=None, content_type=None):
+        """Sends a request as request() does and returns its 2xx answer as a
+        Stream (a binary file-like object) once the headers are in, the body
+        left to read. Use it in a `with` block: closing it early closes the
+        connection."""
+        body = _body_bytes(body)
+        out = ctypes.c_void_p()
+        with self._use() as c:
+            call("fw_client_open", c, c_str(method, "method"), c_str(url, "url"),
+                 body or None, len(body), c_str(content_type, "content_type"),
+                 ctypes.byref(out))
+        try:
+            return Stream(out.value)
+        except BaseException:
+            lib.fw_stream_free(out.value)
+            raise
+
+    def with_options(self, request_options):
+        """A view of this client (the same auth, connections, trusted
+        origins and datastack info) whose every call, open() included, has
+        `request_options`' timeout and Cancel; they are copied now. Cheap:
+        made for one call or a few. Close it (or use `with`) when done."""
+        if not isinstance(request_options, RequestOptions):
+            raise TypeError(
+                f"request_options must be a RequestOptions, not {type(request_options).__name__}"
+            )
+        out = ctypes.c_void_p()
+        with self._use() as c, request_options._use() as ro:
+            call("fw_client_with_request_options", c, ro, ctypes.byref(out))
+        return Client(None, _ptr=out.value)
 
     def __repr__(self):
         state = "closed" if self.closed else "open"

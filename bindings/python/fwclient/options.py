@@ -15,6 +15,7 @@ _SETTERS = {
     "layout": ("fw_options_set_layout", lambda v, n: (int(v),)),
     "timeout_ms": ("fw_options_set_timeout_ms", lambda v, n: tuple(v)),
     "max_retries": ("fw_options_set_max_retries", lambda v, n: (v,)),
+    "retry_base_delay_ms": ("fw_options_set_retry_base_delay_ms", lambda v, n: (v,)),
     "max_body_bytes": ("fw_options_set_max_body_bytes", lambda v, n: (v,)),
     "ca_file": ("fw_options_set_ca_file", lambda v, n: (c_path(v, n),)),
     "allow_insecure_http": ("fw_options_set_allow_insecure_http", lambda v, n: (bool(v),)),
@@ -25,8 +26,12 @@ _SETTERS = {
 class Options(Handle):
     """fw_options, set from keyword arguments; each one maps to one setter.
 
-    token, token_file, token_key, server_address, secrets_dir,
-    layout (a Layout), timeout_ms ((connect, total)), max_retries,
+    token, token_file, token_key, server_address, secrets_dir (default
+    $FW_SECRETS_DIR, else $CLOUD_VOLUME_DIR/secrets, else
+    ~/.cloudvolume/secrets; paths as str, bytes or os.PathLike, which must
+    be UTF-8 as every string the library takes),
+    layout (a Layout), timeout_ms ((connect, total); 0 for either: its
+    default), max_retries, retry_base_delay_ms (0: the default),
     max_body_bytes, ca_file, trusted_origins (list), allow_insecure_http,
     proxy (an "http://" or "https://" proxy URL for every request, or
     "none" for no proxy at all; unset, the environment's HTTPS_PROXY etc.).
@@ -39,7 +44,7 @@ class Options(Handle):
 
     def __init__(self, *, token=None, token_file=None, token_key=None, server_address=None,
                  secrets_dir=None, layout=None, timeout_ms=None, max_retries=None,
-                 max_body_bytes=None, ca_file=None, trusted_origins=(),
+                 retry_base_delay_ms=None, max_body_bytes=None, ca_file=None, trusted_origins=(),
                  allow_insecure_http=None, proxy=None):
         out = ctypes.c_void_p()
         call("fw_options_new", ctypes.byref(out))

@@ -151,7 +151,7 @@ def test_the_library_is_found_through_pkg_config(tmp_path):
         libdir=${{prefix}}/lib
         Name: fwclient
         Description: test
-        Version: 0.2.0
+        Version: 0.3.0
         Libs: -L${{libdir}} -lfwclient
         """))
     env = {k: v for k, v in os.environ.items() if k != "FWCLIENT_LIB"}

@@ -28,10 +28,10 @@ def test_seed_walkthrough(home, secret_file, devserver):
         # The fix in Python's words.
         assert refused.value.remedy == fwclient.Remedy.LOG_IN
         assert refused.value.message.endswith(
-            "; then save it with Auth.save_token (Auth.get_new_token() gives the steps)")
+            "; then save it with Auth.save_token (Auth.new_token_instructions() gives the steps)")
 
-        # auth.get_new_token(): the steps, with the page that makes a token.
-        instructions = auth.get_new_token()
+        # auth.new_token_instructions(): the steps, with the page that makes a token.
+        instructions = auth.new_token_instructions()
         assert f"{url}/auth/api/v1/create_token" in instructions
         assert auth.new_token_url == f"{url}/auth/api/v1/create_token"
         assert 'Python: auth.save_token("PASTE_YOUR_TOKEN_HERE")' in instructions

@@ -88,10 +88,13 @@ impl std::fmt::Debug for Auth {
 }
 
 impl Auth {
-    /// Finds the token: explicit > `$FW_AUTH_TOKEN` > `$CAVE_TOKEN` >
-    /// `$FW_AUTH_TOKEN_FILE` > `$CAVE_TOKEN_FILE` > explicit file > the
-    /// layout's files, then the other layout's default file. Reads files and
-    /// nothing else: no network, no directory created.
+    /// Finds the token, first found wins (the lookup order, stated here
+    /// once; every other statement of it must read the same, as
+    /// `tools/check-doc-facts.py` checks): explicit token >
+    /// `$FW_AUTH_TOKEN` > `$CAVE_TOKEN` > `$FW_AUTH_TOKEN_FILE` >
+    /// `$CAVE_TOKEN_FILE` > token file > the layout's files > the other
+    /// layout's default file. Reads files and nothing else: no network, no
+    /// directory created.
     ///
     /// A secret file that cannot be read or is malformed does not fail the
     /// construction (a program must be able to save a token over it): the
@@ -105,6 +108,7 @@ impl Auth {
     /// address in `opts`, caveclient's datastack map names the server (see
     /// [`crate::address::resolve_for`]).
     pub fn for_datastack(datastack: Option<&str>, opts: &Options) -> Result<Auth> {
+        opts.validate()?;
         let (server_address, server_source) =
             crate::address::resolve_for(opts.server_address.as_deref(), datastack)?;
         let (secrets_dir, secrets_dir_source) =

@@ -50,6 +50,19 @@ pub struct RequestOptions {
     pub cancel: Option<Cancel>,
 }
 
+impl RequestOptions {
+    /// The request's total time; zero: none of its own, the client's
+    /// applies (the rule of every timeout: zero is "none set here").
+    pub fn set_timeout(&mut self, timeout: Duration) {
+        self.timeout = (!timeout.is_zero()).then_some(timeout);
+    }
+
+    /// Ends the requests when `cancel` is raised; `None` removes it.
+    pub fn set_cancel(&mut self, cancel: Option<Cancel>) {
+        self.cancel = cancel;
+    }
+}
+
 /// The error of a canceled request to `url`.
 pub fn canceled(url: &str) -> Error {
     Error::new(

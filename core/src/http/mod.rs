@@ -4,9 +4,12 @@
 mod agents;
 pub mod answer;
 pub mod cancel;
+mod failure;
 pub mod origin;
 pub mod path;
 pub mod proxy;
+mod redirect;
+mod request_secrets;
 mod resolve;
 pub mod response;
 pub mod retry;

@@ -13,8 +13,8 @@ use std::io::Read;
 use std::time::{Duration, Instant};
 
 use super::cancel::{self, Cancel};
+use super::failure::{classify, timeout};
 use super::response::Response;
-use super::transport::{classify, timeout};
 use crate::error::{Error, Result};
 use crate::options::HttpOptions;
 

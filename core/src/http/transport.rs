@@ -9,7 +9,7 @@
 //! ([`Transport::open`]): the same path, the same rules.
 
 use std::borrow::Cow;
-use std::io::{ErrorKind as IoKind, Read};
+use std::io::Read;
 use std::sync::{OnceLock, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -17,14 +17,17 @@ use ureq::AsSendBody;
 use ureq::http::{self, HeaderName, HeaderValue, header};
 
 use super::agents::{self, Agents};
-use super::answer::{self, Context, LOGIN_PATH, Withheld};
+use super::answer::{self, Context, Withheld};
 use super::cancel::{self, RequestOptions};
-use super::origin::{Origin, parse_uri, resolve_location};
-use super::proxy::Proxies;
+use super::failure::{Failure, classify, timeout, too_large};
+use super::origin::{Origin, parse_uri};
+use super::proxy::{Proxies, Route};
+use super::redirect::{self, Answered};
+use super::request_secrets::Secrets;
 use super::response::Response;
 use super::stream::{BodyReader, Limits, Stream};
 use super::{resolve, retry, secret_url, secrets, tls};
-use crate::error::{Error, ErrorKind, HttpDetail, Remedy, Result};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::options::HttpOptions;
 use crate::token::{TOKEN_COOKIE, Token};
 
@@ -90,12 +93,6 @@ impl std::fmt::Debug for Transport {
     }
 }
 
-/// A failed attempt, and whether trying again may help.
-pub(super) struct Failure {
-    pub(super) error: Error,
-    transient: bool,
-}
-
 /// How the body of a successful answer is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum BodyMode {
@@ -104,6 +101,16 @@ enum BodyMode {
     /// Left on the connection for the caller to read (a 2xx answer only;
     /// redirects and errors are read whole).
     Stream,
+}
+
+/// What the trust rule decided for one hop of a request.
+struct Hop<'t> {
+    /// The token to send, if it may go there.
+    send_token: Option<&'t Token>,
+    /// Direct, or through which proxy.
+    route: Route,
+    /// Why a token the request has was not sent there (for its error).
+    withheld: Option<Withheld>,
 }
 
 /// An answer, with its body still on the connection when streamed.
@@ -118,6 +125,7 @@ impl Transport {
         server_address: &str,
         new_token_url: String,
     ) -> Result<Transport> {
+        opts.validate()?;
         let mut trusted = vec![Origin::of_server(server_address)?];
         for origin in &opts.trusted_origins {
             trusted.push(Origin::of_server(origin)?);
@@ -300,47 +308,11 @@ impl Transport {
                 here = Origin::of_uri(&hop_uri, &url)?;
                 (&hop_uri, &here)
             };
-            let trusted = self.is_trusted(origin);
-            // Credentials never follow a redirect to another origin.
-            let send_token = token.filter(|_| trusted && *origin == first && !crossed);
-            // Only the first URL is the caller's; a redirect's was checked
-            // to hold no secret.
-            let secret_url = hop == 0 && url_secret.is_some();
-            if secret_url && !trusted {
-                return Err(Error::new(
-                    ErrorKind::UntrustedOrigin,
-                    format!(
-                        "refusing to send a token in the URL to {origin}, which is not a trusted \
-                         origin"
-                    ),
-                )
-                .with_remedy(Remedy::TrustOrigin(origin.to_string())));
-            }
-            let loopback = self.is_loopback(origin);
-            let route = self.proxies.route(origin, loopback)?;
-            if (send_token.is_some() || secret_url)
-                && !origin.is_https()
-                && !loopback
-                && !self.opts.allow_insecure_http
-            {
-                let via = self
-                    .proxies
-                    .shown(route)
-                    .map(|p| format!(" (through the proxy {p})"))
-                    .unwrap_or_default();
-                return Err(Error::new(
-                    ErrorKind::InsecureUrl,
-                    format!(
-                        "refusing to send the token over plain http to {origin}{via}; use https, \
-                         or allow plain http explicitly"
-                    ),
-                )
-                .with_remedy(Remedy::AllowInsecureHttp(origin.to_string())));
-            }
-            let withheld = match token {
-                Some(_) if send_token.is_none() => Some(self.why_withheld(origin, &first, crossed)),
-                _ => None,
-            };
+            let Hop {
+                send_token,
+                route,
+                withheld,
+            } = self.trust_hop(origin, &first, hop == 0, crossed, token, url_secret)?;
             let ctx = Context {
                 token_sent: send_token.is_some(),
                 withheld: withheld.as_ref(),
@@ -356,62 +328,23 @@ impl Transport {
                 route: route.index(),
             };
             let (mut resp, reader, note) = self.with_retries(&call, deadline, mode, total)?;
-            let location = match resp.status {
-                301 | 302 | 303 | 307 | 308 => resp.header("location"),
-                _ => None,
-            };
-            if let Some(location) = location {
-                // A server echoing a secret into a redirect would have it
-                // sent in a URL (to another origin, even): never follow,
-                // whatever its form (percent-encoded, case-changed).
-                if secrets.found_in(location.as_bytes()) {
-                    return Err(Error::new(
-                        ErrorKind::BadResponse,
-                        format!(
-                            "{shown} redirected to a URL holding the token; not followed, \
-                             so that the token is not sent in a URL"
-                        ),
-                    ));
-                }
-                let next = resolve_location(&url, &location)?;
-                if secrets.found_in(next.as_bytes()) {
-                    return Err(Error::new(
-                        ErrorKind::BadResponse,
-                        format!(
-                            "{shown} redirected to a URL holding the token; not followed, \
-                             so that the token is not sent in a URL"
-                        ),
-                    ));
-                }
-                if path_of(&next).ends_with(LOGIN_PATH) {
-                    return Err(answer::login_redirect(shown, &next, &ctx));
-                }
-                let next_origin = Origin::of(&next)?;
-                let keeps_method =
-                    !(resp.status == 303 || (matches!(resp.status, 301 | 302) && method != "HEAD"));
-                // A 307/308 resends the body: never to another origin (nor
-                // from https to http, another origin too).
-                if keeps_method && body.is_some() && next_origin != *origin {
-                    return Err(Error::http(
-                        ErrorKind::BadResponse,
-                        format!(
-                            "{shown} answered {} to {next_origin}, another origin; not followed, \
-                             so that the request body is not sent there",
-                            resp.status
-                        ),
-                        HttpDetail {
-                            status: resp.status,
-                            url: Some(shown.to_owned()),
-                            ..HttpDetail::default()
-                        },
-                    ));
-                }
-                if !keeps_method {
+            let next = redirect::follow(&Answered {
+                resp: &resp,
+                url: &url,
+                shown,
+                origin,
+                method: &method,
+                has_body: body.is_some(),
+                secrets,
+                ctx: &ctx,
+            })?;
+            if let Some(next) = next {
+                if !next.keeps_method {
                     method = Cow::Borrowed("GET");
                     body = None;
                 }
-                crossed |= next_origin != first;
-                url = Cow::Owned(next);
+                crossed |= next.origin != first;
+                url = Cow::Owned(next.url);
                 continue;
             }
             resp.crossed_origin = crossed;
@@ -425,6 +358,69 @@ impl Transport {
             ErrorKind::BadResponse,
             format!("more than {MAX_REDIRECTS} redirects starting at {shown_first}"),
         ))
+    }
+
+    /// The trust rule for one hop (to `origin`, of a request to `first`),
+    /// in one place: the token goes only to a trusted origin, and only to
+    /// the first one, never after a redirect went to another origin; a
+    /// token in the URL (only on the first hop, the caller's URL) only to a
+    /// trusted origin; neither over plain http, except to loopback or when
+    /// allowed. Also which route (proxy) the hop takes.
+    fn trust_hop<'t>(
+        &self,
+        origin: &Origin<'_>,
+        first: &Origin<'_>,
+        first_hop: bool,
+        crossed: bool,
+        token: Option<&'t Token>,
+        url_secret: Option<&Token>,
+    ) -> Result<Hop<'t>> {
+        let trusted = self.is_trusted(origin);
+        // Credentials never follow a redirect to another origin.
+        let send_token = token.filter(|_| trusted && *origin == *first && !crossed);
+        // Only the first URL is the caller's; a redirect's was checked to
+        // hold no secret.
+        let secret_url = first_hop && url_secret.is_some();
+        if secret_url && !trusted {
+            return Err(Error::new(
+                ErrorKind::UntrustedOrigin,
+                format!(
+                    "refusing to send a token in the URL to {origin}, which is not a trusted \
+                     origin"
+                ),
+            )
+            .with_remedy(Remedy::TrustOrigin(origin.to_string())));
+        }
+        let loopback = self.is_loopback(origin);
+        let route = self.proxies.route(origin, loopback)?;
+        if (send_token.is_some() || secret_url)
+            && !origin.is_https()
+            && !loopback
+            && !self.opts.allow_insecure_http
+        {
+            let via = self
+                .proxies
+                .shown(route)
+                .map(|p| format!(" (through the proxy {p})"))
+                .unwrap_or_default();
+            return Err(Error::new(
+                ErrorKind::InsecureUrl,
+                format!(
+                    "refusing to send the token over plain http to {origin}{via}; use https, \
+                     or allow plain http explicitly"
+                ),
+            )
+            .with_remedy(Remedy::AllowInsecureHttp(origin.to_string())));
+        }
+        let withheld = match token {
+            Some(_) if send_token.is_none() => Some(self.why_withheld(origin, first, crossed)),
+            _ => None,
+        };
+        Ok(Hop {
+            send_token,
+            route,
+            withheld,
+        })
     }
 
     /// Why a token was not sent to `origin` (a hop of a request to `first`),
@@ -455,9 +451,8 @@ impl Transport {
     }
 
     /// Tries `call` until an answer that is not worth retrying, the last
-    /// try allowed, or the deadline; returns the last outcome and the note
-    /// for its error (the number of tries made, and a server's wait that
-    /// would have ended past the deadline). Every try of every request goes through this loop
+    /// try allowed, or the deadline; returns the last outcome and the number
+    /// of tries made. Every try of every request goes through this loop
     /// (the one place a per-request check between tries belongs).
     fn with_retries(
         &self,
@@ -667,24 +662,6 @@ impl Call<'_> {
     }
 }
 
-/// The secrets of one request: the token it may carry and a token in its URL.
-struct Secrets<'a>([Option<&'a Token>; 2]);
-
-impl Secrets<'_> {
-    /// Whether `text` holds any of them, in any form.
-    fn found_in(&self, text: &[u8]) -> bool {
-        self.0
-            .iter()
-            .flatten()
-            .any(|t| secrets::contains(text, t.expose().as_bytes()))
-    }
-
-    /// `e` with every one of them masked.
-    fn redact(&self, e: Error) -> Error {
-        self.0.iter().flatten().fold(e, |e, t| e.redact(t.expose()))
-    }
-}
-
 /// Tokens never travel in URLs (they end up in logs and Referer headers).
 fn refuse_token_in_url(url: &str) -> Result<()> {
     let query = url.split_once('?').map_or("", |(_, q)| q);
@@ -699,12 +676,6 @@ fn refuse_token_in_url(url: &str) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-fn path_of(url: &str) -> &str {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let path = rest.find('/').map_or("", |i| &rest[i..]);
-    path.split(['?', '#']).next().unwrap_or("")
 }
 
 /// See `Transport::new`; none for an overall timeout too short to shave.
@@ -727,118 +698,5 @@ fn tries_note(tries: u32) -> String {
         format!(" (after {tries} tries)")
     } else {
         String::new()
-    }
-}
-
-/// The overall limit of a request (all tries and redirects) was reached.
-pub(super) fn timeout(url: &str, after: Duration) -> Error {
-    Error::new(
-        ErrorKind::Timeout,
-        format!(
-            "request to {url} timed out (overall limit {} ms)",
-            after.as_millis()
-        ),
-    )
-}
-
-/// The error for a timeout the agent reports: connecting, or the rest
-/// (`total`, the request's limit).
-fn agent_timeout(which: ureq::Timeout, url: &str, opts: &HttpOptions, total: Duration) -> Error {
-    match which {
-        ureq::Timeout::Connect | ureq::Timeout::Resolve => Error::new(
-            ErrorKind::Timeout,
-            format!(
-                "connecting to {url} timed out (connect limit {} ms)",
-                opts.connect_timeout.as_millis()
-            ),
-        ),
-        _ => timeout(url, total),
-    }
-}
-
-fn too_large(url: &str, limit: u64) -> Error {
-    Error::new(
-        ErrorKind::BadResponse,
-        format!("the answer of {url} is larger than the limit of {limit} bytes"),
-    )
-}
-
-/// The error kind of a failed exchange, and whether it is worth retrying;
-/// `total` is the request's overall limit (its own timeout, or the
-/// client's), named when it ran out.
-pub(super) fn classify(e: ureq::Error, url: &str, opts: &HttpOptions, total: Duration) -> Failure {
-    let fail = |kind, what: String, transient| Failure {
-        error: Error::new(kind, what),
-        transient,
-    };
-    match e {
-        ureq::Error::Timeout(which) => Failure {
-            error: agent_timeout(which, url, opts, total),
-            transient: false,
-        },
-        ureq::Error::BodyExceedsLimit(limit) => Failure {
-            error: too_large(url, limit),
-            transient: false,
-        },
-        ureq::Error::Io(io) => {
-            if let Some(cause) = io
-                .get_ref()
-                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-            {
-                return Failure {
-                    error: tls::failure(url, Some(cause), &io),
-                    transient: false,
-                };
-            }
-            match io.kind() {
-                IoKind::TimedOut | IoKind::WouldBlock => Failure {
-                    error: timeout(url, total),
-                    transient: false,
-                },
-                IoKind::ConnectionReset
-                | IoKind::ConnectionAborted
-                | IoKind::BrokenPipe
-                | IoKind::UnexpectedEof => fail(
-                    ErrorKind::Network,
-                    format!("connection to {url} was reset: {io}"),
-                    true,
-                ),
-                _ => fail(
-                    ErrorKind::Network,
-                    format!("cannot reach {url}: {io}"),
-                    false,
-                ),
-            }
-        }
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => fail(
-            ErrorKind::Network,
-            format!("cannot reach {url}: {e}"),
-            false,
-        ),
-        ureq::Error::Rustls(ref cause) => Failure {
-            error: tls::failure(url, Some(cause), &e),
-            transient: false,
-        },
-        ureq::Error::Tls(_) | ureq::Error::Pem(_) | ureq::Error::TlsRequired => Failure {
-            error: tls::failure(url, None, &e),
-            transient: false,
-        },
-        ureq::Error::BadUri(_) | ureq::Error::Http(_) => fail(
-            ErrorKind::InvalidUrl,
-            format!("invalid URL \"{url}\": {e}"),
-            false,
-        ),
-        ureq::Error::Protocol(_)
-        | ureq::Error::LargeResponseHeader(..)
-        | ureq::Error::BodyStalled => fail(
-            ErrorKind::BadResponse,
-            format!("malformed answer from {url}: {e}"),
-            false,
-        ),
-        other => fail(
-            ErrorKind::Network,
-            format!("request to {url} failed: {other}"),
-            false,
-        ),
     }
 }

@@ -6,21 +6,32 @@
 #![allow(dead_code)]
 
 pub mod proxy;
+pub mod responder;
+
+pub use responder::{Responder, Threads};
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::thread::JoinHandle;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A running `fw-devserver`, killed when dropped.
 pub struct DevServer {
     child: Child,
     pub url: String,
     pub other_url: String,
-    pub log: Arc<std::sync::Mutex<String>>,
+    log: Arc<Log>,
+}
+
+/// What the devserver wrote to stderr so far, and a signal for each chunk
+/// (so a test waits for a line instead of sleeping).
+#[derive(Default)]
+struct Log {
+    text: std::sync::Mutex<String>,
+    /// Whether stderr is closed (the devserver ended).
+    ended: std::sync::Mutex<bool>,
+    grew: std::sync::Condvar,
 }
 
 fn devserver_binary() -> PathBuf {
@@ -79,7 +90,7 @@ impl DevServer {
         };
         let url = read_var("FW_DEVSERVER_URL");
         let other_url = read_var("FW_DEVSERVER_OTHER_URL");
-        let log = Arc::new(std::sync::Mutex::new(String::new()));
+        let log = Arc::new(Log::default());
         let mut err = child.stderr.take().unwrap();
         let sink = Arc::clone(&log);
         std::thread::spawn(move || {
@@ -88,10 +99,14 @@ impl DevServer {
                 if n == 0 {
                     break;
                 }
-                sink.lock()
+                sink.text
+                    .lock()
                     .unwrap()
                     .push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.grew.notify_all();
             }
+            *sink.ended.lock().unwrap() = true;
+            sink.grew.notify_all();
         });
         DevServer {
             child,
@@ -101,8 +116,26 @@ impl DevServer {
         }
     }
 
+    /// What the devserver logged so far.
     pub fn log(&self) -> String {
-        self.log.lock().unwrap().clone()
+        self.log.text.lock().unwrap().clone()
+    }
+
+    /// The log once it holds `needle` (each request is logged as it is
+    /// served, so a test waits for its last request's line rather than
+    /// sleeping); panics if the devserver ends first.
+    pub fn log_with(&self, needle: &str) -> String {
+        let mut text = self.log.text.lock().unwrap();
+        loop {
+            if text.contains(needle) {
+                return text.clone();
+            }
+            assert!(
+                !*self.log.ended.lock().unwrap(),
+                "the devserver ended without logging {needle:?}:\n{text}"
+            );
+            text = self.log.grew.wait(text).unwrap();
+        }
     }
 }
 
@@ -127,82 +160,35 @@ pub enum Canned {
     Stall(Vec<u8>, u64),
 }
 
-/// A one-thread HTTP responder on 127.0.0.1 answering each connection with
-/// the next canned behaviour (the last one repeats).
+/// A responder answering each connection with the next canned behaviour
+/// (the last one repeats), one connection at a time.
 pub struct CannedServer {
     pub url: String,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
     pub requests: Arc<std::sync::Mutex<Vec<String>>>,
+    _responder: Responder,
 }
 
 impl CannedServer {
     pub fn start(script: Vec<Canned>) -> CannedServer {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        listener.set_nonblocking(true).unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let requests = Arc::new(std::sync::Mutex::new(Vec::new()));
-        let (stop2, reqs) = (Arc::clone(&stop), Arc::clone(&requests));
-        let thread = std::thread::spawn(move || {
-            let mut i = 0;
-            while !stop2.load(Ordering::Relaxed) {
-                let Ok((mut s, _)) = listener.accept() else {
-                    std::thread::sleep(std::time::Duration::from_millis(5));
-                    continue;
-                };
-                s.set_nonblocking(false).unwrap();
-                s.set_read_timeout(Some(std::time::Duration::from_secs(2)))
-                    .unwrap();
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") && s.read(&mut byte).unwrap_or(0) == 1 {
-                    head.push(byte[0]);
+        let responder = Responder::start(Threads::One, move |mut conn| {
+            conn.read_and_record();
+            let s = &mut conn.stream;
+            match script[conn.index.min(script.len() - 1)].clone() {
+                Canned::Reply(b) | Canned::Partial(b) => {
+                    let _ = s.write_all(&b);
                 }
-                // The body too (by Content-Length): what a server received.
-                let declared = String::from_utf8_lossy(&head)
-                    .lines()
-                    .find_map(|l| {
-                        let (name, value) = l.split_once(':')?;
-                        name.eq_ignore_ascii_case("content-length")
-                            .then(|| value.trim().parse::<usize>().ok())?
-                    })
-                    .unwrap_or(0);
-                let mut body = vec![0u8; declared.min(1 << 20)];
-                let _ = s.read_exact(&mut body);
-                head.extend_from_slice(&body);
-                reqs.lock()
-                    .unwrap()
-                    .push(String::from_utf8_lossy(&head).into_owned());
-                let step = script[i.min(script.len() - 1)].clone();
-                i += 1;
-                match step {
-                    Canned::Reply(b) | Canned::Partial(b) => {
-                        let _ = s.write_all(&b);
-                    }
-                    Canned::Close => {}
-                    Canned::Stall(b, ms) => {
-                        let _ = s.write_all(&b);
-                        std::thread::sleep(std::time::Duration::from_millis(ms));
-                    }
+                Canned::Close => {}
+                Canned::Stall(b, ms) => {
+                    let _ = s.write_all(&b);
+                    std::thread::sleep(std::time::Duration::from_millis(ms));
                 }
-                let _ = s.shutdown(std::net::Shutdown::Both);
             }
+            let _ = s.shutdown(std::net::Shutdown::Both);
         });
         CannedServer {
-            url,
-            stop,
-            thread: Some(thread),
-            requests,
-        }
-    }
-}
-
-impl Drop for CannedServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
+            url: responder.url.clone(),
+            requests: responder.requests.clone(),
+            _responder: responder,
         }
     }
 }
@@ -223,8 +209,7 @@ pub struct KeepAliveServer {
     pub url: String,
     pub connections: Arc<AtomicUsize>,
     pub with_token: Arc<AtomicUsize>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
+    _responder: Responder,
 }
 
 impl KeepAliveServer {
@@ -234,38 +219,22 @@ impl KeepAliveServer {
 
     /// A responder answering every request with `body`.
     pub fn start_with_body(body: Vec<u8>) -> KeepAliveServer {
-        let body = Arc::new(body);
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        listener.set_nonblocking(true).unwrap();
-        let stop = Arc::new(AtomicBool::new(false));
-        let connections = Arc::new(AtomicUsize::new(0));
         let with_token = Arc::new(AtomicUsize::new(0));
-        let (stop2, conns, tokens) = (stop.clone(), connections.clone(), with_token.clone());
-        let thread = std::thread::spawn(move || {
-            while !stop2.load(Ordering::Relaxed) {
-                let Ok((s, _)) = listener.accept() else {
-                    std::thread::sleep(std::time::Duration::from_millis(2));
-                    continue;
-                };
-                conns.fetch_add(1, Ordering::Relaxed);
-                let (tokens, body) = (tokens.clone(), body.clone());
-                std::thread::spawn(move || serve_keep_alive(s, &tokens, &body));
-            }
+        let tokens = with_token.clone();
+        let responder = Responder::start(Threads::PerConnection, move |conn| {
+            serve_keep_alive(conn.stream, &tokens, &body)
         });
         KeepAliveServer {
-            url,
-            connections,
+            url: responder.url.clone(),
+            connections: responder.connections.clone(),
             with_token,
-            stop,
-            thread: Some(thread),
+            _responder: responder,
         }
     }
 }
 
 /// Answers requests (no bodies) on `s` until the client closes it.
 fn serve_keep_alive(mut s: std::net::TcpStream, with_token: &AtomicUsize, body: &[u8]) {
-    s.set_nonblocking(false).unwrap();
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
     loop {
@@ -288,15 +257,6 @@ fn serve_keep_alive(mut s: std::net::TcpStream, with_token: &AtomicUsize, body: 
         match s.read(&mut chunk) {
             Ok(0) | Err(_) => return,
             Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    }
-}
-
-impl Drop for KeepAliveServer {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::Relaxed);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
         }
     }
 }

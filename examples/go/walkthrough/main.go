@@ -68,7 +68,7 @@ func run(server string) error {
 	}
 
 	// Getting a new token: instructions only, no browser.
-	instructions, err := auth.GetNewToken()
+	instructions, err := auth.NewTokenInstructions()
 	if err != nil {
 		return err
 	}
