@@ -134,6 +134,9 @@ pub enum Remedy {
     UnsetVariable(String),
     /// Get a token (log in, or save one): none was sent, or it was refused.
     LogIn,
+    /// Save a token by hand (copy it from the server's tokens page and
+    /// paste it): a browser login did not finish.
+    SaveTokenByHand,
     /// Accept the terms of service at this URL.
     AcceptTerms(String),
     /// Run this shell command (a `chmod` or `chown` that makes a file or
