@@ -25,7 +25,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 use crate::auth::{Auth, TokenSource};
@@ -34,6 +34,13 @@ use crate::http::Cancel;
 use crate::options::HttpOptions;
 use crate::secrets::file::Saved;
 use listener::Listener;
+
+/// What is escaped in the `redirect` value: all but RFC 3986's unreserved.
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 /// How long `fwauth login` waits for the browser by default.
 pub const DEFAULT_WAIT: Duration = Duration::from_secs(5 * 60);
@@ -111,7 +118,7 @@ impl Login {
         let sep = if authorize.contains('?') { '&' } else { '?' };
         let url = format!(
             "{authorize}{sep}redirect={}",
-            utf8_percent_encode(&listener.redirect_url(), NON_ALPHANUMERIC)
+            utf8_percent_encode(&listener.redirect_url(), QUERY_VALUE)
         );
         Ok(Login {
             auth,

@@ -1,0 +1,123 @@
+//! `fwauth login`: the browser login of the core (`fwclient_core::login`),
+//! with a browser opened here (the library never opens one) or, with
+//! `--no-browser`, the address the browser ended on pasted at a hidden
+//! prompt (a browser on another machine). Neither token is ever printed.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+use fwclient_core::login::{DEFAULT_WAIT, Login, LoginOutcome, LoginSettings, default_description};
+use fwclient_core::secrets::file::Saved;
+use fwclient_core::{Auth, Error, Remedy, TokenSource, setup};
+
+use crate::browser;
+use crate::cli::Parsed;
+use crate::commands::{options, server_given};
+use crate::exit::{self, CliError};
+use crate::prompt;
+
+pub fn run(p: &Parsed<'_>) -> Result<(), CliError> {
+    let timeout = match p.value("timeout") {
+        None => DEFAULT_WAIT,
+        Some(s) => match s.trim().parse::<u64>() {
+            Ok(n) if n > 0 => Duration::from_secs(n),
+            _ => {
+                return Err(CliError::new(
+                    exit::USAGE,
+                    "--timeout must be a whole number of seconds above 0 (see fwauth login --help)",
+                ));
+            }
+        },
+    };
+    let opts = setup::options(&options(&p.globals))?;
+    let auth = Arc::new(Auth::new(&opts)?);
+    let settings = LoginSettings {
+        description: Some(
+            p.value("description")
+                .map_or_else(|| default_description("fwauth"), str::to_owned),
+        ),
+        ..LoginSettings::default()
+    };
+    let login = Login::start(Arc::clone(&auth), &opts.http, settings)?;
+    println!("To log in to {}, open this address in a browser:", auth.server_address());
+    println!("  {}", login.url());
+    let _ = std::io::stdout().flush();
+    let done = if p.flag("no-browser") {
+        paste(&login)
+    } else {
+        match browser::open(login.url()) {
+            Ok(cmd) => eprintln!("fwauth: opened it with {cmd}"),
+            Err(e) => eprintln!("fwauth: {e}"),
+        }
+        eprintln!(
+            "fwauth: waiting for the browser (up to {} seconds; Ctrl-C stops)...",
+            timeout.as_secs()
+        );
+        login.wait(timeout, None).map_err(|e| way_out(p, e))
+    }?;
+    report(&auth, &done);
+    Ok(())
+}
+
+/// `--no-browser`: the address the browser ended on, read without echo.
+fn paste(login: &Login) -> Result<LoginOutcome, CliError> {
+    println!(
+        "After you log in, the browser goes to an address starting with http://127.0.0.1 \
+         (it may say it cannot connect). Copy that whole address from its address bar."
+    );
+    let _ = std::io::stdout().flush();
+    let address = prompt::read_secret("Paste the address (input will be hidden): ")
+        .map_err(|e| CliError::new(exit::FAILURE, format!("reading the address: {e}")))?
+        .ok_or_else(|| CliError::new(exit::NO_TOKEN, "no address given (end of input)"))?;
+    Ok(login.finish_with_address(&address, None)?)
+}
+
+/// A login that did not finish names the way out: setup-token.
+fn way_out(p: &Parsed<'_>, e: Error) -> CliError {
+    if *e.remedy() != Remedy::SaveTokenByHand {
+        return e.into();
+    }
+    let fwauth = match server_given(p) {
+        Some(s) => format!("fwauth --server {s}"),
+        None => "fwauth".to_owned(),
+    };
+    let message = format!(
+        "{}. To paste a token instead, run `{fwauth} setup-token`.",
+        e.message()
+    );
+    CliError::new(exit::for_kind(e.kind()), message)
+}
+
+/// The one line of a finished login, and notes on standard error.
+fn report(auth: &Auth, done: &LoginOutcome) {
+    let files: Vec<String> = done
+        .saved
+        .iter()
+        .filter(|(_, s)| matches!(s, Saved::Written | Saved::Unchanged))
+        .map(|(path, _)| path.display().to_string())
+        .collect();
+    println!(
+        "Logged in to {} as {}; the new key is saved in {}",
+        auth.server_address(),
+        done.user_summary(),
+        files.join(" and ")
+    );
+    if !matches!(done.source, TokenSource::File { .. }) {
+        eprintln!(
+            "fwauth: note: programs still use the token from {} (it wins over the saved key); \
+             unset it to use the new key",
+            match &done.source {
+                TokenSource::VariableFile { variable, .. } => format!("${variable}"),
+                TokenSource::CaveEnvironment => "$CAVE_TOKEN".to_owned(),
+                _ => "$FW_AUTH_TOKEN".to_owned(),
+            }
+        );
+    }
+    if let Some(problem) = &done.revoke_problem {
+        eprintln!(
+            "fwauth: note: the login token was not revoked ({}); it expires on its own",
+            problem.message()
+        );
+    }
+}
