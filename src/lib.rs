@@ -13,6 +13,7 @@ pub mod fw_auth;
 pub mod fw_cancel;
 pub mod fw_client;
 pub mod fw_error;
+pub mod fw_login;
 pub mod fw_options;
 pub mod fw_response;
 pub mod fw_result;
