@@ -1151,7 +1151,7 @@ fw_result fw_login_start(const fw_auth *auth,
  *
  * @param login  The login.
  * @return A string borrowed from @p login (valid until fw_login_free);
- *         NULL for a NULL @p login.
+ *         NULL when @p login is NULL.
  *
  * Thread safety: may be called from any thread, also during fw_login_wait.
  */

@@ -104,7 +104,7 @@ pub unsafe extern "C" fn fw_login_start(
 ///
 /// @param login  The login.
 /// @return A string borrowed from @p login (valid until fw_login_free);
-///         NULL for a NULL @p login.
+///         NULL when @p login is NULL.
 ///
 /// Thread safety: may be called from any thread, also during fw_login_wait.
 #[unsafe(no_mangle)]

@@ -130,6 +130,17 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_request_options_set_cancel(NULL, NULL, ERRP));
     fw_cancel_free(NULL);
     fw_request_options_free(NULL);
+
+    /* fw_login_* */
+    {
+        fw_login *login_out = NULL;
+        fw_token_source source_out = FW_SOURCE_NONE;
+        EXPECT_INVALID(fw_login_start(NULL, NULL, NULL, NULL, &login_out, ERRP));
+        EXPECT_INVALID(fw_login_wait(NULL, 1, NULL, &source_out, NULL, NULL, ERRP));
+        CHECK(login_out == NULL && source_out == FW_SOURCE_NONE);
+        CHECK(fw_login_url(NULL) == NULL);
+        fw_login_free(NULL);
+    }
     {
         fw_stream *stream_out = NULL;
         EXPECT_INVALID(fw_client_open(NULL, "GET", "http://127.0.0.1:9/x", NULL, 0, NULL, &stream_out, ERRP));
