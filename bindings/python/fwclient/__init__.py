@@ -45,6 +45,7 @@ from ._native import lib as _lib
 from ._native import library_path
 from .auth import Auth, TokenSource
 from .client import Client, Response
+from .login import Login, LoginResult
 from .options import Options
 
 __version__ = "0.2.0"
@@ -56,7 +57,7 @@ def library_version():
 
 
 __all__ = [
-    "Auth", "Client", "Options", "Response", "TokenSource", "Layout", "SaveFlags", "Source",
+    "Auth", "Client", "Login", "LoginResult", "Options", "Response", "TokenSource", "Layout", "SaveFlags", "Source",
     "FwError", "LibraryNotFoundError", "library_path", "library_version",
     "BadAuthHeaderError", "BadResponseError", "ForbiddenError", "FwTimeoutError",
     "HttpStatusError", "InsecureUrlError", "InvalidArgumentError", "InvalidTokenError",
