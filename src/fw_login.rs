@@ -183,9 +183,11 @@ unsafe fn hand_out(
 ) -> Result<()> {
     let path = match out_saved_path.is_null() {
         true => std::ptr::null_mut(),
-        false => strings::to_c(done.token_file.to_str().ok_or_else(|| {
-            Error::new(ErrorKind::Io, "the token file's path is not UTF-8")
-        })?)?,
+        false => strings::to_c(
+            done.token_file
+                .to_str()
+                .ok_or_else(|| Error::new(ErrorKind::Io, "the token file's path is not UTF-8"))?,
+        )?,
     };
     let user = match out_user.is_null() {
         true => std::ptr::null_mut(),

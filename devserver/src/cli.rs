@@ -114,9 +114,20 @@ mod tests {
         assert!(p(&["--port"]).is_err());
         assert!(p(&["--port", "x"]).is_err());
         assert!(p(&["--bind", "0.0.0.0"]).is_err());
-        let a = p(&["--login-new-account", "--login-tos=7", "--login-token-ttl", "2"]).unwrap();
+        let a = p(&[
+            "--login-new-account",
+            "--login-tos=7",
+            "--login-token-ttl",
+            "2",
+        ])
+        .unwrap();
         assert_eq!(
-            (a.login_user, a.login_new_account, a.login_tos, a.login_token_ttl),
+            (
+                a.login_user,
+                a.login_new_account,
+                a.login_tos,
+                a.login_token_ttl
+            ),
             (1, true, Some(7), Some(2))
         );
         assert!(p(&["--login-tos", "x"]).is_err());

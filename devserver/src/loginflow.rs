@@ -113,7 +113,12 @@ fn oauth2callback(req: &Req, ctx: &Ctx) -> Result<Reply, Reply> {
         .create_login_token(ctx.login.user_id, ctx.login.token_ttl);
     if ctx.login.new_account {
         let page = format!("{}/settings/register/choose_username", ctx.sticky());
-        return Ok(redirect_with_args(ctx, &page, Some(&token), &[("new_account", "true")]));
+        return Ok(redirect_with_args(
+            ctx,
+            &page,
+            Some(&token),
+            &[("new_account", "true")],
+        ));
     }
     Ok(maybe_handle_tos(ctx, &sid, &token))
 }
@@ -139,7 +144,10 @@ fn choose_username_post(req: &Req, ctx: &Ctx) -> Result<Reply, Reply> {
     allow(req, &["POST"])?;
     let caller = auth::authenticate(req, ctx)?;
     let form = crate::http::parse_query(&String::from_utf8_lossy(&req.body));
-    if let Some((_, name)) = form.iter().find(|(k, v)| k == "customName" && !v.is_empty()) {
+    if let Some((_, name)) = form
+        .iter()
+        .find(|(k, v)| k == "customName" && !v.is_empty())
+    {
         ctx.store.set_user_name(caller.user_id, name);
     }
     let token = token_of(req).unwrap_or_default();
@@ -241,7 +249,11 @@ fn redirect_with_args(ctx: &Ctx, url: &str, token: Option<&str>, args: &[(&str, 
     };
     let mut reply = Reply::redirect(302, &to);
     if let Some(token) = token {
-        let secure = if ctx.base.starts_with("https:") { "; Secure" } else { "" };
+        let secure = if ctx.base.starts_with("https:") {
+            "; Secure"
+        } else {
+            ""
+        };
         let cookie = format!(
             "{TOKEN_NAME}={}{secure}; HttpOnly; Path=/",
             crate::http::ascii_safe(token)

@@ -60,8 +60,10 @@ fn run(args: cli::Args) -> Result<(), String> {
         args.login_user,
         args.login_new_account,
         args.login_tos,
-        args.login_token_ttl
-            .map_or(loginflow::DEFAULT_LOGIN_TOKEN_TTL, std::time::Duration::from_secs),
+        args.login_token_ttl.map_or(
+            loginflow::DEFAULT_LOGIN_TOKEN_TTL,
+            std::time::Duration::from_secs,
+        ),
     ));
     let ctx = |base: &str, other: &str, label| Ctx {
         base: base.to_owned(),

@@ -40,7 +40,10 @@ pub fn run(p: &Parsed<'_>) -> Result<(), CliError> {
         ..LoginSettings::default()
     };
     let login = Login::start(Arc::clone(&auth), &opts.http, settings)?;
-    println!("To log in to {}, open this address in a browser:", auth.server_address());
+    println!(
+        "To log in to {}, open this address in a browser:",
+        auth.server_address()
+    );
     println!("  {}", login.url());
     let _ = std::io::stdout().flush();
     let done = if p.flag("no-browser") {

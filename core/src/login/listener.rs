@@ -154,9 +154,8 @@ impl Listener {
                  address the browser ended on",
             ));
         }
-        let token = token_in_query(query).ok_or_else(|| {
-            Error::invalid_argument("that address holds no login token")
-        })?;
+        let token = token_in_query(query)
+            .ok_or_else(|| Error::invalid_argument("that address holds no login token"))?;
         if self.closed.load(Ordering::SeqCst) {
             return Err(Error::invalid_argument("this login is already complete"));
         }
@@ -187,7 +186,10 @@ fn answer(
     stream.set_read_timeout(Some(READ_TIMEOUT))?;
     stream.set_write_timeout(Some(READ_TIMEOUT))?;
     let head = read_head(&mut stream)?;
-    let line = head.split(|&b| b == b'\r' || b == b'\n').next().unwrap_or(&[]);
+    let line = head
+        .split(|&b| b == b'\r' || b == b'\n')
+        .next()
+        .unwrap_or(&[]);
     let line = std::str::from_utf8(line).unwrap_or("");
     let mut words = line.split(' ');
     let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
@@ -291,11 +293,18 @@ mod tests {
     fn pasted_addresses_must_be_this_login() {
         let l = Listener::bind().unwrap();
         let good = format!("{}?middle_auth_token=tok1&token=tok1", l.redirect_url());
-        let e = l.token_from_address("http://127.0.0.1:1/x?middle_auth_token=evil").unwrap_err();
+        let e = l
+            .token_from_address("http://127.0.0.1:1/x?middle_auth_token=evil")
+            .unwrap_err();
         assert!(!e.message().contains("evil"));
         let no_token = l.redirect_url();
         assert!(l.token_from_address(&no_token).is_err());
-        assert_eq!(l.token_from_address(&format!(" {good}\n")).unwrap().expose(), "tok1");
+        assert_eq!(
+            l.token_from_address(&format!(" {good}\n"))
+                .unwrap()
+                .expose(),
+            "tok1"
+        );
         l.close();
         assert!(l.token_from_address(&good).is_err(), "not once closed");
     }

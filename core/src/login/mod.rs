@@ -18,8 +18,8 @@
 //!
 //! Neither token is ever in a message, a URL the caller sees, or Debug.
 
-pub mod listener;
 mod finish;
+pub mod listener;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -112,7 +112,9 @@ impl Login {
             .description
             .unwrap_or_else(|| default_description("fwclient"));
         if description.trim().is_empty() {
-            return Err(Error::invalid_argument("the key description must not be empty"));
+            return Err(Error::invalid_argument(
+                "the key description must not be empty",
+            ));
         }
         let listener = Listener::bind()?;
         let sep = if authorize.contains('?') { '&' } else { '?' };
@@ -161,24 +163,28 @@ impl Login {
             }
         }
         Err(Error::new(
-                ErrorKind::Timeout,
-                format!(
-                    "the browser login did not come back within {} seconds{}",
-                    timeout.as_secs(),
-                    if refused {
-                        " (the server refused the login tokens that did arrive)"
-                    } else {
-                        ""
-                    }
-                ),
-            )
-            .with_remedy(Remedy::SaveTokenByHand))
+            ErrorKind::Timeout,
+            format!(
+                "the browser login did not come back within {} seconds{}",
+                timeout.as_secs(),
+                if refused {
+                    " (the server refused the login tokens that did arrive)"
+                } else {
+                    ""
+                }
+            ),
+        )
+        .with_remedy(Remedy::SaveTokenByHand))
     }
 
     /// As [`Login::wait`] once the browser came back, with the address it
     /// ended on as the user pasted it (a browser on another machine):
     /// it must be this login's address.
-    pub fn finish_with_address(&self, address: &str, cancel: Option<&Cancel>) -> Result<LoginOutcome> {
+    pub fn finish_with_address(
+        &self,
+        address: &str,
+        cancel: Option<&Cancel>,
+    ) -> Result<LoginOutcome> {
         let token = self.listener.token_from_address(address)?;
         let done = finish::complete(self, &token, cancel)?;
         self.listener.close();
@@ -188,7 +194,10 @@ impl Login {
 
 /// `{server}/sticky_auth/api/v1/authorize`, middle_auth's login.
 pub fn authorize_url(server: &str) -> String {
-    format!("{}/sticky_auth/api/v1/authorize", server.trim_end_matches('/'))
+    format!(
+        "{}/sticky_auth/api/v1/authorize",
+        server.trim_end_matches('/')
+    )
 }
 
 /// The realm of a `WWW-Authenticate: Bearer realm="..."` challenge (a
