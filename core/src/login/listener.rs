@@ -56,16 +56,27 @@ impl Callback {
     }
 }
 
-/// A bound loopback listener waiting for the login's redirect.
+/// A loopback listener waiting for the login's redirect. Connections are
+/// answered from the moment it is bound, by a thread of its own (each on a
+/// thread of its own, so one that sends nothing holds up no other); the
+/// callbacks wait in a channel for [`Listener::next`].
 pub struct Listener {
-    tcp: TcpListener,
     port: u16,
     /// The unguessable path, `/` and hex.
     path: String,
     /// Set once a login token was accepted: every request is then 404.
     closed: Arc<AtomicBool>,
-    sender: Sender<Callback>,
+    /// Set on drop: the accepting thread ends.
+    shutdown: Arc<AtomicBool>,
     callbacks: std::sync::Mutex<Receiver<Callback>>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        self.shutdown.store(true, Ordering::SeqCst);
+        // Wakes the accepting thread, which then sees the flag.
+        let _ = TcpStream::connect((Ipv4Addr::LOCALHOST, self.port));
+    }
 }
 
 impl Listener {
@@ -81,17 +92,25 @@ impl Listener {
         let path = format!("/{}", hex(&bytes[..]));
         let tcp = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)))
             .map_err(|e| listen_error(&e))?;
-        tcp.set_nonblocking(true).map_err(|e| listen_error(&e))?;
         let port = tcp.local_addr().map_err(|e| listen_error(&e))?.port();
-        let (sender, tokens) = mpsc::channel();
-        Ok(Listener {
-            tcp,
+        let (sender, callbacks) = mpsc::channel();
+        let listener = Listener {
             port,
             path,
             closed: Arc::new(AtomicBool::new(false)),
-            sender,
-            callbacks: std::sync::Mutex::new(tokens),
-        })
+            shutdown: Arc::new(AtomicBool::new(false)),
+            callbacks: std::sync::Mutex::new(callbacks),
+        };
+        let (path, closed, shutdown) = (
+            listener.path.clone(),
+            Arc::clone(&listener.closed),
+            Arc::clone(&listener.shutdown),
+        );
+        std::thread::Builder::new()
+            .name("fwclient-login".into())
+            .spawn(move || accept_all(&tcp, &path, &closed, &shutdown, &sender))
+            .map_err(|e| listen_error(&e))?;
+        Ok(listener)
     }
 
     /// The address the login server sends the browser back to.
@@ -105,10 +124,9 @@ impl Listener {
     }
 
     /// Waits for the next callback until `deadline` (`None`: it passed) or
-    /// until `cancel` is raised (`ErrorKind::Canceled`). Each connection is
-    /// read on a thread of its own, so one that sends nothing holds up no
-    /// other.
+    /// until `cancel` is raised (`ErrorKind::Canceled`).
     pub fn next(&self, deadline: Instant, cancel: Option<&Cancel>) -> Result<Option<Callback>> {
+        let callbacks = self.callbacks.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             if cancel.is_some_and(Cancel::is_triggered) {
                 return Err(Error::new(
@@ -116,19 +134,10 @@ impl Listener {
                     "the wait for the browser login was canceled",
                 ));
             }
-            loop {
-                match self.tcp.accept() {
-                    Ok((stream, _)) => self.serve(stream),
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(_) => break,
-                }
-            }
             let now = Instant::now();
             if now >= deadline {
                 return Ok(None);
             }
-            let callbacks = self.callbacks.lock().unwrap_or_else(|e| e.into_inner());
             match callbacks.recv_timeout(CHECK_EVERY.min(deadline - now)) {
                 Ok(callback) => return Ok(Some(callback)),
                 Err(RecvTimeoutError::Timeout) => {}
@@ -161,12 +170,22 @@ impl Listener {
         }
         Ok(token)
     }
+}
 
-    /// Answers one connection on a thread of its own.
-    fn serve(&self, stream: TcpStream) {
-        let path = self.path.clone();
-        let closed = Arc::clone(&self.closed);
-        let sender = self.sender.clone();
+/// Accepts connections until `shutdown`, each answered on a thread of its own.
+fn accept_all(
+    tcp: &TcpListener,
+    path: &str,
+    closed: &Arc<AtomicBool>,
+    shutdown: &AtomicBool,
+    sender: &Sender<Callback>,
+) {
+    for stream in tcp.incoming() {
+        if shutdown.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(stream) = stream else { continue };
+        let (path, closed, sender) = (path.to_owned(), Arc::clone(closed), sender.clone());
         std::thread::spawn(move || {
             let _ = answer(stream, &path, &closed, &sender);
         });
