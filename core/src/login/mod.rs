@@ -165,8 +165,8 @@ impl Login {
         Err(Error::new(
             ErrorKind::Timeout,
             format!(
-                "the browser login did not come back within {} seconds{}",
-                timeout.as_secs(),
+                "the browser login did not come back within {}{}",
+                spoken(timeout),
                 if refused {
                     " (the server refused the login tokens that did arrive)"
                 } else {
@@ -189,6 +189,16 @@ impl Login {
         let done = finish::complete(self, &token, cancel)?;
         self.listener.close();
         Ok(done)
+    }
+}
+
+/// "1 second", "300 seconds", "30 ms".
+fn spoken(d: Duration) -> String {
+    match (d.as_secs(), d.subsec_millis()) {
+        (0, ms) => format!("{ms} ms"),
+        (1, 0) => "1 second".to_owned(),
+        (s, 0) => format!("{s} seconds"),
+        _ => format!("{:.1} seconds", d.as_secs_f64()),
     }
 }
 
@@ -259,5 +269,9 @@ mod tests {
         );
         assert!(checked_authorize_url("ftp://x").is_err());
         assert!(default_description("fwauth").starts_with("fwauth on "));
+        assert_eq!(spoken(Duration::from_secs(1)), "1 second");
+        assert_eq!(spoken(Duration::from_secs(300)), "300 seconds");
+        assert_eq!(spoken(Duration::from_millis(30)), "30 ms");
+        assert_eq!(spoken(Duration::from_millis(1500)), "1.5 seconds");
     }
 }
