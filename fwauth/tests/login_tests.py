@@ -185,7 +185,7 @@ def an_expired_login_token_is_refused_and_never_saved(home, server):
     r, tokens = login(home, server, "--timeout", "3")
     check(len(tokens) == 1, "no login token reached the browser")
     check(r.code == NETWORK, r)
-    check("the server refused the login tokens that did arrive" in r.err, r)
+    check("a login token did arrive, but the server refused it: the server made no key from the browser login: " in r.err, r)
     check(home.files() == [], f"files written: {home.files()}")
     no_token_in(r.out + r.err, *tokens)
 

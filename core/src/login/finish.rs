@@ -11,12 +11,20 @@ use crate::options::Options;
 use crate::setup;
 use crate::token::Token;
 
-/// Whether a [`complete`] error means "the server refused this login
-/// token" (nothing was minted, nothing to revoke).
+/// Whether a [`complete`] error means "the server would not make a key
+/// from this token" (it answered, with an error or nonsense), as opposed to
+/// a server that could not be reached or a key that could not be saved.
+/// The wait then goes on: the token may be one a local process forged.
 pub(super) fn is_refusal(e: &Error) -> bool {
     matches!(
         e.kind(),
-        ErrorKind::InvalidToken | ErrorKind::NotAuthenticated | ErrorKind::BadAuthHeader
+        ErrorKind::InvalidToken
+            | ErrorKind::NotAuthenticated
+            | ErrorKind::BadAuthHeader
+            | ErrorKind::Forbidden
+            | ErrorKind::MissingTos
+            | ErrorKind::HttpStatus
+            | ErrorKind::BadResponse
     )
 }
 

@@ -147,7 +147,8 @@ impl Login {
         let deadline = Instant::now()
             .checked_add(timeout)
             .unwrap_or_else(|| Instant::now() + Duration::from_secs(365 * 24 * 3600));
-        let mut refused = false;
+        // Why the server refused the last login token that arrived.
+        let mut refused: Option<Error> = None;
         while let Some(callback) = self.listener.next(deadline, cancel)? {
             let outcome = finish::complete(self, &callback.token, cancel);
             callback.verdict(outcome.is_ok());
@@ -158,20 +159,21 @@ impl Login {
                 }
                 // A token the server refuses (a forged one a local process
                 // sent): the real browser may still come back.
-                Err(e) if finish::is_refusal(&e) => refused = true,
+                Err(e) if finish::is_refusal(&e) => refused = Some(e),
                 Err(e) => return Err(e),
             }
         }
+        let why = refused.map_or(String::new(), |e| {
+            format!(
+                " (a login token did arrive, but the server refused it: {})",
+                e.message()
+            )
+        });
         Err(Error::new(
             ErrorKind::Timeout,
             format!(
-                "the browser login did not come back within {}{}",
-                spoken(timeout),
-                if refused {
-                    " (the server refused the login tokens that did arrive)"
-                } else {
-                    ""
-                }
+                "the browser login did not come back within {}{why}",
+                spoken(timeout)
             ),
         )
         .with_remedy(Remedy::SaveTokenByHand))
