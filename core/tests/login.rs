@@ -163,9 +163,14 @@ fn the_minted_key_is_saved_and_the_login_token_revoked_despite_an_attacker() {
     ] {
         assert_eq!(get(&target, &none, &[]).status, 404, "{target}");
     }
-    // The right path without a token, and with a forged one (a process
-    // that learned the path): refused, and the login goes on.
+    // The right path without a token, and with one of another user's API
+    // keys or a forged token (a process that learned the path): refused,
+    // and the login goes on.
     assert_eq!(get(&back, &none, &[]).status, 400);
+    let api_key = std::thread::spawn({
+        let target = format!("{back}?middle_auth_token={OTHER_USER}");
+        move || get(&target, &BTreeMap::new(), &[])
+    });
     let forged = format!("{back}?middle_auth_token={FORGED}");
     let refused = std::thread::spawn(move || get(&forged, &BTreeMap::new(), &[]));
     let url = login.url().to_owned();
@@ -177,6 +182,7 @@ fn the_minted_key_is_saved_and_the_login_token_revoked_despite_an_attacker() {
     let done = login.wait(Duration::from_secs(60), None).unwrap();
     let (refused, (visited, landed)) = browser.join().unwrap();
     assert_eq!(refused.status, 400);
+    assert_eq!(api_key.join().unwrap().status, 400);
     assert!(refused.body.contains("Login refused"));
     assert_eq!(landed.status, 200);
     assert!(landed.body.contains("<h1>Logged in</h1>"));

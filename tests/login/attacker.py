@@ -2,11 +2,11 @@
 """A browser that plays the local attacker first: `attacker.py URL` (as
 $BROWSER) reads the loopback address from URL's `redirect`, hands the
 program's listener tokens of its own (a forged one, and another user's real
-one) at wrong paths, by POST, and the forged one at the right path; holds a
+one) at wrong paths, by POST, and both at the right path; holds a
 connection open without sending anything; then lets the real login go on
 (browser.py). Every answer is appended to $FW_TEST_ATTACK_LOG as
 "STATUS what" lines, for the tests to check (404 for a wrong path or
-method, 400 for the forged token at the right path).
+method, 400 "refused" for a token at the right path that is not a login token).
 """
 
 import os
@@ -49,6 +49,7 @@ def main():
         ("GET", f"{base}{path}/x?middle_auth_token={FORGED}", "below the path"),
         ("GET", f"{base}{path.upper()}?middle_auth_token={FORGED}", "the path in upper case"),
         ("POST", f"{base}{path}?middle_auth_token={OTHER_USER}", "POST to the path"),
+        ("GET", f"{base}{path}?middle_auth_token={OTHER_USER}", "the path, another user's API key"),
         ("GET", f"{base}{path}?middle_auth_token={FORGED}&token={FORGED}", "the path, a forged token"),
     ]
     idle = socket.create_connection((parts.hostname, parts.port))  # sends nothing

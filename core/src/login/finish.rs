@@ -40,6 +40,18 @@ pub(super) fn complete(
         timeout: None,
         cancel: cancel.cloned(),
     };
+    // A login token expires (7 days); an API key never does (TTL -1). A
+    // key handed in by another process is not this login's.
+    if let Ok(-1) = as_login
+        .with_request_options(per.clone())
+        .token_ttl(login_token)
+    {
+        return Err(Error::new(
+            ErrorKind::InvalidToken,
+            "the token that came back never expires: it is an API key, not a login token, \
+             so it was not used",
+        ));
+    }
     let key = as_login
         .with_request_options(per.clone())
         .create_token(Some(&login.description))
