@@ -7,6 +7,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
+use fwclient_core::auth::{ENV_CAVE_TOKEN, ENV_TOKEN};
 use fwclient_core::login::{DEFAULT_WAIT, Login, LoginOutcome, LoginSettings, default_description};
 use fwclient_core::secrets::file::Saved;
 use fwclient_core::{Auth, Error, Remedy, TokenSource, setup};
@@ -60,6 +61,10 @@ pub fn run(p: &Parsed<'_>) -> Result<(), CliError> {
         login.wait(timeout, None).map_err(|e| way_out(p, e))
     }?;
     report(&auth, &done);
+    // What the next program will find (the variables win over the files).
+    if let Ok(next) = Auth::new(&opts) {
+        note_override(&next.source());
+    }
     Ok(())
 }
 
@@ -92,7 +97,22 @@ fn way_out(p: &Parsed<'_>, e: Error) -> CliError {
     CliError::new(exit::for_kind(e.kind()), message)
 }
 
-/// The one line of a finished login, and notes on standard error.
+/// A note when a variable, not the saved key, gives programs their token.
+fn note_override(source: &TokenSource) {
+    let variable = match source {
+        TokenSource::Environment => format!("${ENV_TOKEN}"),
+        TokenSource::CaveEnvironment => format!("${ENV_CAVE_TOKEN}"),
+        TokenSource::VariableFile { variable, .. } => format!("${variable}"),
+        _ => return,
+    };
+    eprintln!(
+        "fwauth: note: programs still use the token from {variable} (it wins over the saved \
+         key); unset it to use the new key"
+    );
+}
+
+/// The one line of a finished login, and a note when the login token could
+/// not be revoked.
 fn report(auth: &Auth, done: &LoginOutcome) {
     let files: Vec<String> = done
         .saved
@@ -106,17 +126,6 @@ fn report(auth: &Auth, done: &LoginOutcome) {
         done.user_summary(),
         files.join(" and ")
     );
-    if !matches!(done.source, TokenSource::File { .. }) {
-        eprintln!(
-            "fwauth: note: programs still use the token from {} (it wins over the saved key); \
-             unset it to use the new key",
-            match &done.source {
-                TokenSource::VariableFile { variable, .. } => format!("${variable}"),
-                TokenSource::CaveEnvironment => "$CAVE_TOKEN".to_owned(),
-                _ => "$FW_AUTH_TOKEN".to_owned(),
-            }
-        );
-    }
     if let Some(problem) = &done.revoke_problem {
         eprintln!(
             "fwauth: note: the login token was not revoked ({}); it expires on its own",

@@ -172,6 +172,15 @@ def a_local_attacker_gets_nothing_saved_or_used(home, server):
 
 @test
 @with_server()
+def login_says_when_a_variable_still_wins_over_the_saved_key(home, server):
+    r, tokens = login(home, server, FW_AUTH_TOKEN=base.SEED)
+    check(r.code == OK, r)
+    check("programs still use the token from $FW_AUTH_TOKEN (it wins over the saved key)" in r.err, r)
+    no_token_in(r.out + r.err, base.SEED, saved_key(home, server), *tokens)
+
+
+@test
+@with_server()
 def a_browser_that_never_comes_back_ends_naming_setup_token(home, server):
     r, _ = login(home, server, "--timeout", "1", FW_TEST_BROWSER_NEVER="1")
     check(r.code == NETWORK, r)
