@@ -128,8 +128,9 @@ pub unsafe extern "C" fn fw_login_url(login: *const fw_login) -> *const c_char {
 ///                        thread), it ends the wait with FW_ERR_CANCELED
 ///                        within about 20 ms.
 /// @param out_source      NULL, or receives where the auth's token comes
-///                        from now (FW_SOURCE_FILE, unless an environment
-///                        variable still wins over the saved file).
+///                        from now (FW_SOURCE_FILE: the auth uses the saved
+///                        key; an auth made later still finds
+///                        $FW_AUTH_TOKEN first when it is set).
 /// @param out_saved_path  NULL, or receives the auth's token file, where the
 ///                        key was saved, as a new string (free with fw_string_free).
 /// @param out_user        NULL, or receives who is logged in ("Name <e-mail>")

@@ -29,7 +29,8 @@ type LoginSettings struct {
 }
 
 // LoginResult is what a finished login gives: where the auth's token comes
-// from now (SourceFile, unless an environment variable still wins), the
+// from now (SourceFile: the auth uses the key; a later Auth still finds
+// $FW_AUTH_TOKEN first when it is set), the
 // file the key was saved in, and who is logged in ("Name <e-mail>"). It
 // never holds the key.
 type LoginResult struct {

@@ -954,7 +954,8 @@ struct LoginSettings {
 };
 
 /// What a finished login gives: where the auth's token now comes from
-/// (File, unless an environment variable still wins), the file the key was
+/// (File: the auth uses the key; a later Auth still finds $FW_AUTH_TOKEN
+/// first when it is set), the file the key was
 /// saved in, and who is logged in ("Name <e-mail>"). Never the key itself.
 struct LoginResult {
   TokenSourceKind source = TokenSourceKind::None;

@@ -18,7 +18,8 @@ from .options import pointer_of
 
 LoginResult = namedtuple("LoginResult", "source saved_path user")
 LoginResult.__doc__ = """A finished login: where the auth's token comes from
-now (Source.FILE, unless an environment variable still wins), the file the
+now (Source.FILE: the auth uses the key; a later Auth still finds
+$FW_AUTH_TOKEN first when it is set), the file the
 key was saved in, and who is logged in ("Name <e-mail>"). Never the key."""
 
 DEFAULT_WAIT = 300.0  # seconds, as `fwauth login`

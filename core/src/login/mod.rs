@@ -81,8 +81,9 @@ pub struct LoginOutcome {
     pub saved: Vec<(PathBuf, Saved)>,
     /// The auth's token file, where the key is read from.
     pub token_file: PathBuf,
-    /// Where the auth's token comes from now (an environment variable
-    /// still wins over the saved file).
+    /// Where the auth's token comes from now (the saved file: the auth
+    /// switched to the key; an auth made later still finds
+    /// `$FW_AUTH_TOKEN` first when it is set).
     pub source: TokenSource,
     /// The server's `user/me` answer for the new key.
     pub user: Value,
