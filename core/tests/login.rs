@@ -253,3 +253,36 @@ fn a_pasted_address_with_a_forged_token_is_refused_without_quoting_it() {
     assert!(!format!("{e:?}").contains(FORGED));
     assert!(auth.token().is_none());
 }
+
+#[test]
+fn the_realm_of_a_401_is_a_login_page_too() {
+    let s = DevServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let protected = format!("{}/protected/minnie65/view", s.url);
+    let challenge = get(&protected, &BTreeMap::new(), &[("X-Requested-With", "x")]);
+    assert_eq!(challenge.status, 401);
+    let realm = fwclient_core::login::realm_of(challenge.header("www-authenticate").unwrap());
+    assert_eq!(
+        realm.as_deref(),
+        Some(format!("{}/sticky_auth/api/v1/authorize", s.url).as_str())
+    );
+    let auth = Arc::new(
+        Auth::new(&Options {
+            server_address: Some(s.url.clone()),
+            secrets_dir: Some(dir.path().to_str().unwrap().to_owned()),
+            ..Options::default()
+        })
+        .unwrap(),
+    );
+    let settings = LoginSettings {
+        authorize_url: realm,
+        ..LoginSettings::default()
+    };
+    let login = Login::start(Arc::clone(&auth), &HttpOptions::default(), settings).unwrap();
+    let url = login.url().to_owned();
+    let browser = std::thread::spawn(move || browse(&url));
+    let done = login.wait(Duration::from_secs(60), None).unwrap();
+    assert_eq!(browser.join().unwrap().1.status, 200);
+    assert_eq!(done.user["name"], "Ada Lovelace");
+    assert!(auth.token().is_some());
+}
