@@ -187,6 +187,9 @@ def a_browser_that_never_comes_back_ends_naming_setup_token(home, server):
     check("the browser login did not come back within 1 second." in r.err, r)
     check(f"run `fwauth --server {server.url} setup-token`" in r.err, r)
     check(home.files() == [], f"files written: {home.files()}")
+    for bad in ("0", "-1", "soon"):
+        r, _ = login(home, server, "--timeout", bad, FW_TEST_BROWSER_NEVER="1")
+        check(r.code == base.USAGE and "--timeout must be a whole number of seconds" in r.err, r)
 
 
 @test
