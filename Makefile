@@ -185,7 +185,8 @@ c-coverage: $(C_NULL_SRC)
 # The request tests start $(DEVSERVER) themselves, with a free port.
 test-c: $(C_TEST_BIN) $(C_NULL_BIN) $(DEVSERVER) c-coverage
 	FW_DEVSERVER_BIN=$(abspath $(DEVSERVER)) $(C_NULL_BIN)
-	FW_DEVSERVER_BIN=$(abspath $(DEVSERVER)) $(C_TEST_BIN) | tee $(C_TEST_SUMMARY).tmp
+	FW_DEVSERVER_BIN=$(abspath $(DEVSERVER)) FW_TEST_BROWSER=$(abspath tests/login/browser.py) \
+	    $(C_TEST_BIN) | tee $(C_TEST_SUMMARY).tmp
 	@tail -n 1 $(C_TEST_SUMMARY).tmp > $(C_TEST_SUMMARY); rm -f $(C_TEST_SUMMARY).tmp
 
 test-c-valgrind: $(C_TEST_BIN) $(DEVSERVER)

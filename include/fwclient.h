@@ -321,6 +321,12 @@ enum fw_remedy
    * proxy), or exempt the host with `NO_PROXY`. No data.
    */
   FW_REMEDY_CHOOSE_PROXY = 11,
+  /**
+   * A browser login did not finish: copy a token from the server's
+   * tokens page (fw_auth_new_token_url) and save it with
+   * fw_auth_save_token. No data.
+   */
+  FW_REMEDY_SAVE_TOKEN_BY_HAND = 12,
 };
 #ifndef __cplusplus
 /** A fw_remedy value, as a fixed-width 32-bit number (see enum fw_remedy). */
@@ -393,6 +399,13 @@ typedef struct fw_client fw_client;
  * Free with fw_error_free. Read-only: safe to read from several threads.
  */
 typedef struct fw_error fw_error;
+
+/**
+ * A browser login under way: a loopback listener (127.0.0.1, a free port,
+ * an unguessable path) and the URL to open. fw_login_url may be called
+ * from any thread, also during fw_login_wait.
+ */
+typedef struct fw_login fw_login;
 
 /**
  * Settings for fw_auth_new and fw_client_new. Not thread-safe: build it on
@@ -1168,6 +1181,102 @@ const uint8_t *fw_error_body(const fw_error *e, size_t *out_len);
 void fw_error_free(fw_error *e);
 
 /**
+ * Starts a browser login: listens on 127.0.0.1 (a free port) under a path
+ * no other program can guess, and builds the URL of the server's login
+ * page (`{server}/sticky_auth/api/v1/authorize?redirect=...`). No network
+ * I/O; opens no browser (show or open fw_login_url yourself).
+ *
+ * @param auth           The auth the new key is saved through (its server,
+ *                       layout and files; it uses the key from then on).
+ *                       The login keeps its own reference.
+ * @param opts           NULL, or options whose HTTP settings (timeouts, CA
+ *                       file, trusted origins, proxy) the login's requests
+ *                       use; their server and files are not read (the
+ *                       auth's are). Only read during the call.
+ * @param description    NULL ("fwclient on <host name>"), or the new key's
+ *                       description, as the server lists it.
+ * @param authorize_url  NULL (the server's login page), or the login page
+ *                       to use instead, e.g. the realm of a 401's
+ *                       `WWW-Authenticate: Bearer realm="..."`.
+ * @param out_login      Receives the login, to free with fw_login_free.
+ * @param err            NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_INVALID_ARGUMENT for a NULL @p auth or
+ *         @p out_login, an empty @p description or an @p authorize_url
+ *         that is not http:// or https://; FW_ERR_IO when no loopback port
+ *         or random bytes can be had.
+ *
+ * Thread safety: may be called from several threads at once.
+ */
+fw_result fw_login_start(const fw_auth *auth,
+                         const fw_options *opts,
+                         const char *description,
+                         const char *authorize_url,
+                         fw_login **out_login,
+                         fw_error **err);
+
+/**
+ * The URL to open in the user's browser (or to show, for a browser on
+ * another machine). It holds no secret.
+ *
+ * @param login  The login.
+ * @return A string borrowed from @p login (valid until fw_login_free);
+ *         NULL when @p login is NULL.
+ *
+ * Thread safety: may be called from any thread, also during fw_login_wait.
+ */
+const char *fw_login_url(const fw_login *login);
+
+/**
+ * Waits for the browser to come back to the login's loopback address,
+ * then mints a long-lived key with the login token, checks it with the
+ * server, saves it through the auth (as a guided setup saves: the
+ * server's file and the token file in the cave layout) and revokes the
+ * login token. A request to the listener with another path, or with a
+ * token the server refuses, is answered and ignored; the wait goes on.
+ *
+ * @param login           The login.
+ * @param timeout_ms      How long to wait for the browser; 0 for 5 minutes.
+ * @param cancel          NULL, or a cancel object: triggered (from any
+ *                        thread), it ends the wait with FW_ERR_CANCELED
+ *                        within about 20 ms.
+ * @param out_source      NULL, or receives where the auth's token comes
+ *                        from now (FW_SOURCE_FILE: the auth uses the saved
+ *                        key; an auth made later still finds
+ *                        $FW_AUTH_TOKEN first when it is set).
+ * @param out_saved_path  NULL, or receives the auth's token file, where the
+ *                        key was saved, as a new string (free with fw_string_free).
+ * @param out_user        NULL, or receives who is logged in ("Name <e-mail>")
+ *                        as a new string (free with fw_string_free).
+ * @param err             NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK; FW_ERR_TIMEOUT when the browser did not come back in
+ *         time (the way out: save a token by hand, e.g. `fwauth
+ *         setup-token`); FW_ERR_CANCELED; the error of minting, checking
+ *         or saving the key otherwise (FW_ERR_INVALID_TOKEN, FW_ERR_NETWORK,
+ *         FW_ERR_SECRET_FILE, ...); FW_ERR_INVALID_ARGUMENT for a NULL
+ *         @p login, or a login already complete. No message holds a token.
+ *
+ * Thread safety: one fw_login_wait at a time per login; fw_login_url
+ * and fw_cancel_trigger may be called meanwhile.
+ */
+fw_result fw_login_wait(fw_login *login,
+                        uint32_t timeout_ms,
+                        const fw_cancel *cancel,
+                        fw_token_source *out_source,
+                        char **out_saved_path,
+                        char **out_user,
+                        fw_error **err);
+
+/**
+ * Frees a login: its listener closes (a browser coming back later finds
+ * nothing). A wait under way must have returned first.
+ *
+ * @param login  The login; NULL is a no-op. Not to be used afterwards.
+ *
+ * Thread safety: must not race another call on the same login.
+ */
+void fw_login_free(fw_login *login);
+
+/**
  * Creates options holding the Python clients' defaults.
  *
  * @param out_opts  Receives the new options, to free with fw_options_free.
@@ -1649,7 +1758,8 @@ uint32_t fw_version_number(void);
   X(FW_REMEDY_LOG_IN, LogIn) \
   X(FW_REMEDY_ACCEPT_TERMS, AcceptTerms) \
   X(FW_REMEDY_RUN_COMMAND, RunCommand) \
-  X(FW_REMEDY_CHOOSE_PROXY, ChooseProxy)
+  X(FW_REMEDY_CHOOSE_PROXY, ChooseProxy) \
+  X(FW_REMEDY_SAVE_TOKEN_BY_HAND, SaveTokenByHand)
 
 /**
  * Every fw_token_source value, as X(NAME, Stem): the stem is NAME without

@@ -13,7 +13,8 @@
 #                  C, C++ (CMake) and Go programs against it
 #                  (tests/consumer/run.sh; last line `N passed, M failed`)
 #   test-fwauth    the fwauth tests against fw-devserver, interactive flows in
-#                  a pseudo-terminal (fwauth/tests/run_tests.py; same last line)
+#                  a pseudo-terminal (fwauth/tests/run_tests.py), and its browser
+#                  login with scripted browsers (login_tests.py; same last line)
 #   pkg-lib        only link $(PKG_SHARED), the shared library install copies
 #
 # Variables:
@@ -190,6 +191,8 @@ test-install: pkg-cargo-build
 
 test-fwauth: pkg-cargo-build
 	$(PYTHON) '$(PKG_ROOT)/fwauth/tests/run_tests.py' --root '$(PKG_ROOT)' \
+	    --fwauth '$(PKG_LIBDIR)/fwauth' --devserver '$(PKG_LIBDIR)/fw-devserver'
+	$(PYTHON) '$(PKG_ROOT)/fwauth/tests/login_tests.py' --root '$(PKG_ROOT)' \
 	    --fwauth '$(PKG_LIBDIR)/fwauth' --devserver '$(PKG_LIBDIR)/fw-devserver'
 
 .DEFAULT_GOAL := $(_pkg_saved_default_goal)

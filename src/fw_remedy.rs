@@ -41,6 +41,10 @@ pub enum fw_remedy {
     /// Choose the proxy with fw_options_set_proxy ("none" or an http://
     /// proxy), or exempt the host with `NO_PROXY`. No data.
     FW_REMEDY_CHOOSE_PROXY = 11,
+    /// A browser login did not finish: copy a token from the server's
+    /// tokens page (fw_auth_new_token_url) and save it with
+    /// fw_auth_save_token. No data.
+    FW_REMEDY_SAVE_TOKEN_BY_HAND = 12,
 }
 
 impl From<&Remedy> for fw_remedy {
@@ -58,6 +62,7 @@ impl From<&Remedy> for fw_remedy {
             Remedy::AcceptTerms(_) => fw_remedy::FW_REMEDY_ACCEPT_TERMS,
             Remedy::RunCommand(_) => fw_remedy::FW_REMEDY_RUN_COMMAND,
             Remedy::ChooseProxy => fw_remedy::FW_REMEDY_CHOOSE_PROXY,
+            Remedy::SaveTokenByHand => fw_remedy::FW_REMEDY_SAVE_TOKEN_BY_HAND,
         }
     }
 }
@@ -88,6 +93,9 @@ pub fn in_c(remedy: &Remedy) -> Option<String> {
         Remedy::UnsetVariable(variable) => format!("unset ${variable}"),
         Remedy::LogIn => "then save it with fw_auth_save_token (fw_auth_new_token_instructions \
                           gives the steps)"
+            .to_owned(),
+        Remedy::SaveTokenByHand => "copy a token from the page fw_auth_new_token_url gives and \
+                                    save it with fw_auth_save_token"
             .to_owned(),
         Remedy::AcceptTerms(url) => format!("open {url} in a browser and accept them"),
         Remedy::RunCommand(command) => format!("run `{command}`"),

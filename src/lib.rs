@@ -14,6 +14,7 @@ pub mod fw_auth;
 pub mod fw_cancel;
 pub mod fw_client;
 pub mod fw_error;
+pub mod fw_login;
 pub mod fw_options;
 pub mod fw_remedy;
 pub mod fw_request_options;

@@ -146,6 +146,8 @@ func (r Remedy) inGo(data string) string {
 		return "unset $" + data
 	case RemedyLogIn:
 		return "then save it with Auth.SaveToken (Auth.NewTokenInstructions gives the steps)"
+	case RemedySaveTokenByHand:
+		return "copy a token from the page Auth.NewTokenURL gives and save it with Auth.SaveToken"
 	case RemedyAcceptTerms:
 		return "open " + data + " in a browser and accept them"
 	case RemedyRunCommand:

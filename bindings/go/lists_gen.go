@@ -69,6 +69,7 @@ const (
 	RemedyAcceptTerms       Remedy = 9  // FW_REMEDY_ACCEPT_TERMS
 	RemedyRunCommand        Remedy = 10 // FW_REMEDY_RUN_COMMAND
 	RemedyChooseProxy       Remedy = 11 // FW_REMEDY_CHOOSE_PROXY
+	RemedySaveTokenByHand   Remedy = 12 // FW_REMEDY_SAVE_TOKEN_BY_HAND
 )
 
 var remedyNames = map[Remedy]string{
@@ -84,4 +85,5 @@ var remedyNames = map[Remedy]string{
 	RemedyAcceptTerms:       "FW_REMEDY_ACCEPT_TERMS",
 	RemedyRunCommand:        "FW_REMEDY_RUN_COMMAND",
 	RemedyChooseProxy:       "FW_REMEDY_CHOOSE_PROXY",
+	RemedySaveTokenByHand:   "FW_REMEDY_SAVE_TOKEN_BY_HAND",
 }

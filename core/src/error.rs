@@ -126,6 +126,9 @@ pub enum Remedy {
     UnsetVariable(String),
     /// Get a token (log in, or save one): none was sent, or it was refused.
     LogIn,
+    /// Save a token by hand (copy it from the server's tokens page and
+    /// paste it): a browser login did not finish.
+    SaveTokenByHand,
     /// Accept the terms of service at this URL.
     AcceptTerms(String),
     /// Run this shell command (a `chmod` or `chown` that makes a file or
@@ -146,6 +149,7 @@ impl Remedy {
             | Remedy::Overwrite
             | Remedy::SetServer
             | Remedy::LogIn
+            | Remedy::SaveTokenByHand
             | Remedy::ChooseProxy => None,
             Remedy::ReplaceInvalid(s)
             | Remedy::TrustOrigin(s)
@@ -164,6 +168,7 @@ impl Remedy {
             | Remedy::Overwrite
             | Remedy::SetServer
             | Remedy::LogIn
+            | Remedy::SaveTokenByHand
             | Remedy::ChooseProxy => None,
             Remedy::ReplaceInvalid(s)
             | Remedy::TrustOrigin(s)

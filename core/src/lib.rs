@@ -10,6 +10,7 @@ pub mod auth;
 pub mod client;
 pub mod error;
 pub mod http;
+pub mod login;
 pub mod options;
 pub mod secrets;
 pub mod setup;

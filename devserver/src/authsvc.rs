@@ -12,15 +12,14 @@ pub const SERVER_VERSION: &str = "2.30.3";
 
 /// `rest` is the path after `/auth` or `/sticky_auth`.
 pub fn route(req: &Req, ctx: &Ctx, rest: &[&str]) -> Result<Reply, Reply> {
+    if let Some(reply) = crate::loginflow::route(req, ctx, rest) {
+        return reply;
+    }
     match rest {
         ["version"] => {
             allow(req, &["GET"])?;
             let text = format!("neuroglance_auth -- version {SERVER_VERSION}");
             Ok(Reply::text(200, &text))
-        }
-        ["api", "v1", "authorize"] => {
-            allow(req, &["GET", "POST"])?;
-            Ok(Reply::html(200, LOGIN_PAGE))
         }
         ["settings", "tokens"] => {
             allow(req, &["GET"])?;
@@ -162,6 +161,9 @@ fn tos_accept(req: &Req, ctx: &Ctx, id: &str) -> Result<Reply, Reply> {
     let tos_id: u64 = id.parse().map_err(|_| not_found(req))?;
     if req.method == "POST" {
         let was_pending = ctx.store.accept_tos(caller.user_id, tos_id);
+        if let Some(back) = crate::loginflow::after_tos(req, ctx) {
+            return Ok(back);
+        }
         return Ok(Reply::json(
             200,
             &json!({"tos_id": tos_id, "accepted": true, "was_pending": was_pending}),
@@ -260,5 +262,3 @@ fn snapshot(ctx: &Ctx, u: &User) -> Value {
         "groups_admin": groups.filter(|g| g.admins.contains(&u.id)).map(|g| &g.name).collect::<Vec<_>>(),
     })
 }
-
-const LOGIN_PAGE: &str = "<!doctype html>\n<title>fw-devserver login</title>\n<h1>Login page</h1>\n<p>This is the local stand-in for the middle_auth login. A browser would now be sent to Google; fw-devserver has no login flow. Use a token from the fixture instead.</p>\n";

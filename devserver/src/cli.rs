@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-pub const USAGE: &str = "usage: fw-devserver [--port N] [--other-port N] [--fixture FILE] [--tls-self-signed DIR [--tls-name NAME]...] [--quiet]";
+pub const USAGE: &str = "usage: fw-devserver [--port N] [--other-port N] [--fixture FILE] [--tls-self-signed DIR [--tls-name NAME]...] [--quiet]\n       [--login-user ID] [--login-new-account] [--login-tos ID] [--login-token-ttl SECONDS]";
 
-#[derive(Debug, Default, PartialEq)]
+#[derive(Debug, PartialEq)]
 pub struct Args {
     /// Main origin port on 127.0.0.1 (0 = a free port).
     pub port: u16,
@@ -17,6 +17,32 @@ pub struct Args {
     pub tls_names: Vec<String>,
     pub quiet: bool,
     pub help: bool,
+    /// The user a browser login logs in (default 1).
+    pub login_user: u64,
+    /// A browser login picks a user name first, as a new account does.
+    pub login_new_account: bool,
+    /// A browser login accepts this terms of service before coming back.
+    pub login_tos: Option<u64>,
+    /// How long login tokens live, in seconds (default 7 days).
+    pub login_token_ttl: Option<u64>,
+}
+
+impl Default for Args {
+    fn default() -> Args {
+        Args {
+            port: 0,
+            other_port: 0,
+            fixture: None,
+            tls_dir: None,
+            tls_names: Vec::new(),
+            quiet: false,
+            help: false,
+            login_user: 1,
+            login_new_account: false,
+            login_tos: None,
+            login_token_ttl: None,
+        }
+    }
 }
 
 /// Parses the arguments after the program name (`--opt VALUE` or `--opt=VALUE`).
@@ -40,12 +66,20 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
             "--fixture" => out.fixture = Some(value()?.into()),
             "--tls-self-signed" => out.tls_dir = Some(value()?.into()),
             "--tls-name" => out.tls_names.push(value()?),
+            "--login-user" => out.login_user = number(&value()?)?,
+            "--login-new-account" if inline.is_none() => out.login_new_account = true,
+            "--login-tos" => out.login_tos = Some(number(&value()?)?),
+            "--login-token-ttl" => out.login_token_ttl = Some(number(&value()?)?),
             "--quiet" | "-q" if inline.is_none() => out.quiet = true,
             "--help" | "-h" if inline.is_none() => out.help = true,
             _ => return Err(format!("unknown argument: {arg}")),
         }
     }
     Ok(out)
+}
+
+fn number(s: &str) -> Result<u64, String> {
+    s.parse().map_err(|_| format!("not a number: {s}"))
 }
 
 fn port(s: &str) -> Result<u16, String> {
@@ -80,5 +114,22 @@ mod tests {
         assert!(p(&["--port"]).is_err());
         assert!(p(&["--port", "x"]).is_err());
         assert!(p(&["--bind", "0.0.0.0"]).is_err());
+        let a = p(&[
+            "--login-new-account",
+            "--login-tos=7",
+            "--login-token-ttl",
+            "2",
+        ])
+        .unwrap();
+        assert_eq!(
+            (
+                a.login_user,
+                a.login_new_account,
+                a.login_tos,
+                a.login_token_ttl
+            ),
+            (1, true, Some(7), Some(2))
+        );
+        assert!(p(&["--login-tos", "x"]).is_err());
     }
 }

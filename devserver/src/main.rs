@@ -8,6 +8,7 @@ mod faults;
 mod fixture;
 mod http;
 mod info;
+mod loginflow;
 mod ratelimit;
 mod routes;
 mod server;
@@ -55,12 +56,22 @@ fn run(args: cli::Args) -> Result<(), String> {
     let other = format!("{scheme}://127.0.0.1:{other_port}");
     let fixture = fixture::parse(&text, &base, &other).map_err(|e| format!("fixture: {e}"))?;
     let store = Arc::new(Store::new(fixture));
+    let login = Arc::new(loginflow::LoginFlow::new(
+        args.login_user,
+        args.login_new_account,
+        args.login_tos,
+        args.login_token_ttl.map_or(
+            loginflow::DEFAULT_LOGIN_TOKEN_TTL,
+            std::time::Duration::from_secs,
+        ),
+    ));
     let ctx = |base: &str, other: &str, label| Ctx {
         base: base.to_owned(),
         other: other.to_owned(),
         main_base: format!("{scheme}://127.0.0.1:{port}"),
         label,
         store: Arc::clone(&store),
+        login: Arc::clone(&login),
         log: !args.quiet,
     };
     let main_ctx = ctx(&base, &other, "main");

@@ -36,6 +36,8 @@ pub struct Ctx {
     /// `main` or `other`, shown in the log.
     pub label: &'static str,
     pub store: Arc<Store>,
+    /// The browser login's settings and sessions (shared by both origins).
+    pub login: Arc<crate::loginflow::LoginFlow>,
     pub log: bool,
 }
 

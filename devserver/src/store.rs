@@ -17,6 +17,9 @@ pub struct TokenRec {
     pub created: SystemTime,
     pub expires: Option<SystemTime>,
     pub last_used: Option<SystemTime>,
+    /// A login token of the browser flow (middle_auth's temporary tokens,
+    /// which `logout` revokes), not an API key.
+    pub login: bool,
 }
 
 /// Result of a permission check on a dataset.
@@ -63,6 +66,7 @@ impl Store {
                         .ok()
                         .map(|s| started + Duration::from_secs(s)),
                     last_used: None,
+                    login: false,
                 });
             }
         }
@@ -140,7 +144,7 @@ impl Store {
             .state()
             .tokens
             .iter()
-            .filter(|t| t.user_id == user_id)
+            .filter(|t| t.user_id == user_id && !t.login)
             .cloned()
             .collect();
         list.sort_by_key(|t| std::cmp::Reverse(t.id));
@@ -162,8 +166,55 @@ impl Store {
             created: SystemTime::now(),
             expires: None,
             last_used: None,
+            login: false,
         });
         token
+    }
+
+    /// Adds a login token of the browser flow that expires after `ttl`
+    /// (middle_auth's `generate_token(ex=DEFAULT_LOGIN_TOKEN_DURATION)`).
+    /// Not listed among the user's API keys.
+    pub fn create_login_token(&self, user_id: u64, ttl: Duration) -> String {
+        let token = new_token_string();
+        let mut st = self.state();
+        let id = st.next_token_id;
+        st.next_token_id += 1;
+        st.seen.insert(token.clone());
+        let now = SystemTime::now();
+        st.tokens.push(TokenRec {
+            id,
+            user_id,
+            token: token.clone(),
+            description: None,
+            created: now,
+            expires: Some(now + ttl),
+            last_used: None,
+            login: true,
+        });
+        token
+    }
+
+    /// Whether `token` is an API key (as opposed to a login token).
+    pub fn is_api_key(&self, token: &str) -> bool {
+        self.state()
+            .tokens
+            .iter()
+            .any(|t| t.token == token && !t.login)
+    }
+
+    /// Revokes a login token (`logout`); false if it is not one.
+    pub fn revoke_login_token(&self, token: &str) -> bool {
+        let mut st = self.state();
+        let before = st.tokens.len();
+        st.tokens.retain(|t| !(t.login && t.token == token));
+        st.tokens.len() != before
+    }
+
+    /// Renames a user (the user-name step of a new account's login).
+    pub fn set_user_name(&self, user_id: u64, name: &str) {
+        if let Some(u) = self.state().users.iter_mut().find(|u| u.id == user_id) {
+            u.name = name.to_owned();
+        }
     }
 
     /// Seconds left (-1 = never) if `token` is one of the user's live tokens.
@@ -214,7 +265,7 @@ impl Store {
 }
 
 /// `secrets.token_hex(16)`: 16 random bytes from /dev/urandom as hex.
-fn new_token_string() -> String {
+pub fn new_token_string() -> String {
     let mut bytes = [0u8; 16];
     let read = std::fs::File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes));
     if read.is_err() {

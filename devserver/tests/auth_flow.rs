@@ -135,14 +135,12 @@ fn no_token_programmatic_401_browser_302() {
         Some(login_location(&s, &original).as_str())
     );
     assert!(login_location(&s, &original).contains("redirect=http%3A//127.0.0.1%3A"));
-    // The login page itself needs no token.
+    // The login page itself needs no token: it starts a browser login
+    // (tests/login_flow.rs follows it).
     let page = s.get("/sticky_auth/api/v1/authorize?redirect=x", &[]);
-    assert_eq!(page.status, 200);
-    assert!(
-        page.header("content-type")
-            .unwrap()
-            .starts_with("text/html")
-    );
+    assert_eq!(page.status, 302);
+    let callback = format!("{}/sticky_auth/api/v1/oauth2callback?state=", s.url);
+    assert!(page.header("location").unwrap().starts_with(&callback));
 }
 
 #[test]

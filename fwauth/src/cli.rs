@@ -194,6 +194,41 @@ pub const COMMANDS: &[Command] = &[
                 default for your shell ($FW_SERVER_ADDRESS).",
     },
     Command {
+        name: "login",
+        summary: "log in with a browser; a new key is made, checked and saved (no copying)",
+        args: &[],
+        opts: &[
+            flag(
+                "no-browser",
+                "print the address only, and read the address the browser ended on at a hidden prompt",
+            ),
+            valued(
+                "timeout",
+                "SECONDS",
+                "how long to wait for the browser (default 300)",
+            ),
+            valued(
+                "description",
+                "TEXT",
+                "the new key's description (default \"fwauth on <host>\")",
+            ),
+        ],
+        about: "Logs you in through the server's login page ({server}/sticky_auth/api/v1/authorize):\n\
+                \x20 1. listens on 127.0.0.1 (a free port) under an address no other program can\n\
+                \x20    guess; anything else reaching it is answered 404 and ignored;\n\
+                \x20 2. opens the login page with $BROWSER (else xdg-open or open) and prints it;\n\
+                \x20 3. the server sends the browser back with a login token (valid 7 days);\n\
+                \x20 4. makes a long-lived key with it (POST auth/api/v1/user/token), checks the\n\
+                \x20    key (GET auth/api/v1/user/me), saves it as setup-token does, and revokes\n\
+                \x20    the login token (GET auth/api/v1/logout).\n\
+                Ends with one line: who is logged in and where the key is saved. Neither token\n\
+                is ever printed. For a browser on another machine (SSH), --no-browser prints\n\
+                the address; log in there, then paste the address the browser ended on (it\n\
+                starts with http://127.0.0.1) at a prompt that does not echo.\n\
+                A browser that does not come back within --timeout ends with exit status 7;\n\
+                `fwauth setup-token` (paste a token) is the way out.",
+    },
+    Command {
         name: "whoami",
         summary: "the user the token belongs to (GET auth/api/v1/user/me)",
         args: &[],

@@ -34,6 +34,7 @@ pub fn run(p: &Parsed<'_>) -> Outcome {
         "save-token" => save_token(p),
         "new-token" => new_token(p),
         "setup-token" => setup_token(p),
+        "login" => crate::login::run(p),
         "whoami" => whoami(p),
         "get" => get(p),
         other => Err(CliError::new(
@@ -53,7 +54,7 @@ pub fn server_given<'a>(p: &'a Parsed<'_>) -> Option<&'a str> {
     .map(String::as_str)
 }
 
-fn options(g: &Globals) -> Options {
+pub(crate) fn options(g: &Globals) -> Options {
     Options {
         server_address: g.server.clone(),
         secrets_dir: g.secrets_dir.clone(),

@@ -41,6 +41,7 @@ pub fn in_fwauth(remedy: &Remedy, fwauth: &str) -> Option<String> {
             "${variable} is set and wins over every saved token; run `unset {variable}` \
              (and remove it from your shell's startup file) to use the saved one"
         ),
+        Remedy::SaveTokenByHand => format!("to paste a token instead, run `{fwauth} setup-token`"),
         Remedy::AcceptTerms(url) => format!("open {url} in a browser and accept them"),
         Remedy::RunCommand(command) => format!("run `{command}`"),
         Remedy::ChooseProxy => "set NO_PROXY for this host, or HTTPS_PROXY (HTTP_PROXY for \
@@ -110,6 +111,7 @@ mod tests {
             Remedy::UseAddress("https://o.org".into()),
             Remedy::UnsetVariable("FW_SERVER_ADDRESS".into()),
             Remedy::AcceptTerms("https://o.org/tos".into()),
+            Remedy::SaveTokenByHand,
             Remedy::RunCommand("chmod 600 \"/s/f\"".into()),
             Remedy::ChooseProxy,
         ];

@@ -314,9 +314,13 @@ t_first_hour() {
     grep -qF 'fw_auth_save_token(auth, "PASTE_YOUR_TOKEN_HERE", NULL, NULL, 0, &err);' <<<"$out" || fail "C instructions"
     out=$("$src/hello-fw/go/hello" 2>&1) && fail "the Go program succeeded without a token: $out"
     grep -qF "$URL/auth/api/v1/create_token" <<<"$out" || fail "Go without a token: $out"
-    # Step 3, with the devserver's token (a pipe: no question asked).
-    out=$(printf 'fake_token_123\nexit\n' | fwauth setup-token)
+    # Step 3: fwauth login, the browser a script that follows the redirects.
+    out=$(BROWSER="$ROOT/tests/login/browser.py" fwauth login)
     echo "$out"
+    grep -qF "Logged in to $URL as Ada Lovelace <ada@example.org>; the new key is saved in $home/.cloudvolume/secrets/" <<<"$out" ||
+        fail "fwauth login: $out"
+    # Its way out, with the devserver's token (a pipe: no question asked).
+    out=$(printf 'fake_token_123\nexit\n' | fwauth setup-token)
     grep -qF "does not look like the global server's tokens" <<<"$out" || fail "setup-token warning"
     fwauth status
     # Steps 4 to 6.

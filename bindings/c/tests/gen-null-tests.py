@@ -45,7 +45,13 @@ HANDLES = (
     "fw_cancel",
     "fw_request_options",
     "fw_stream",
+    "fw_login",
 )
+
+# Functions that wait for something outside the test (a browser): called
+# with `timeout_ms` 1, a parameter documented as nullable must answer as a
+# valid one does (the same code, FW_ERR_TIMEOUT), never INVALID_ARGUMENT.
+WAITS = ("fw_login_wait",)
 
 
 class GenError(Exception):
@@ -150,6 +156,7 @@ STRING_VALUES = {
     "origin": '"https://example.org"',
     "name": '"content-type"',
     "description": '"generated NULL test"',
+    "authorize_url": "f->echo_url",
     "datastack": '"minnie65_public"',
     "content_type": '"text/plain"',
 }
@@ -223,6 +230,8 @@ class Call:
             self.decls.append(f"{ctype[:-2]} {local} = 77;")
             self.outs.append((local, "77", None))
             return "&" + local
+        if ctype == "uint32_t" and name == "timeout_ms":
+            return "1"
         if ctype == "uint32_t":
             return {"flags": "FW_SAVE_OVERWRITE", "layout": "FW_LAYOUT_FRAMEWORK"}.get(name, "0")
         if ctype == "uint64_t":
@@ -288,6 +297,24 @@ def emit_function(func, out):
             body.append("        fw_error_free(e);")
             body.append(f'        gen_check("{text}", "{pname}", rc == rc_valid, "to answer as a valid pointer with length 0 does");')
             for local, sentinel, free in call.outs:
+                if free:
+                    body.append(f"        if ({local} != {sentinel}) {free}({local});")
+        elif fallible and ok_null and name in WAITS:
+            valid = Call(func, None)
+            same_args = ", ".join(valid.args)
+            for d in valid.decls:
+                if d not in call.decls:
+                    body.append("        " + d)
+            body.append("        fw_error *e = NULL;")
+            body.append("        fw_error **ERRP = &e;")
+            body.append("        (void)ERRP;")
+            body.append(f"        fw_result rc = {name}({args});")
+            body.append("        fw_error_free(e);")
+            body.append("        e = NULL;")
+            body.append(f"        fw_result rc_valid = {name}({same_args});")
+            body.append("        fw_error_free(e);")
+            body.append(f'        gen_check("{text}", "{pname}", rc == rc_valid && rc != FW_ERR_INVALID_ARGUMENT, "to answer as a valid value does");')
+            for local, sentinel, free in valid.outs:
                 if free:
                     body.append(f"        if ({local} != {sentinel}) {free}({local});")
         elif fallible and ok_null:
@@ -375,6 +402,7 @@ typedef struct fixtures {
     fw_error *error;
     fw_cancel *cancel;
     fw_request_options *request_options;
+    fw_login *login;
 } fixtures;
 
 static void gen_passed(const char *func, const char *param, const char *what) {
@@ -464,12 +492,14 @@ static bool fixtures_make(fixtures *f) {
         ok = CHECK_RC(FW_ERR_HTTP_STATUS, fw_client_get(f->client, url, &none, &f->error), f->error) &&
              CHECK(f->error != NULL) && CHECK_OK(fw_options_new(&f->options, &err), err) &&
              CHECK_OK(fw_cancel_new(&f->cancel, &err), err) &&
-             CHECK_OK(fw_request_options_new(&f->request_options, &err), err);
+             CHECK_OK(fw_request_options_new(&f->request_options, &err), err) &&
+             CHECK_OK(fw_login_start(f->auth, NULL, NULL, NULL, &f->login, &err), err);
     }
     return ok;
 }
 
 static void fixtures_free(fixtures *f) {
+    fw_login_free(f->login);
     fw_request_options_free(f->request_options);
     fw_cancel_free(f->cancel);
     fw_options_free(f->options);

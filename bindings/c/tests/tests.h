@@ -42,6 +42,7 @@
     X(test_polite_retries)                                                                         \
     X(test_token_follows_its_file)                                                                 \
     X(test_stream_read_ends_on_cancel_and_names_its_limit)
+    X(test_browser_login)
 
 #define FW_DECLARE_TEST(name) void name(void);
 FW_TEST_LIST(FW_DECLARE_TEST)

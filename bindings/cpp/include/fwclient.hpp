@@ -142,6 +142,8 @@ class Error : public std::runtime_error {
       case FW_REMEDY_USE_ADDRESS: return "use \"" + data + "\"";
       case FW_REMEDY_UNSET_VARIABLE: return "unset $" + data;
       case FW_REMEDY_LOG_IN: return "then save it with Auth::save_token (Auth::new_token_instructions gives the steps)";
+      case FW_REMEDY_SAVE_TOKEN_BY_HAND:
+        return "copy a token from the page Auth::new_token_url gives and save it with Auth::save_token";
       case FW_REMEDY_ACCEPT_TERMS: return "open " + data + " in a browser and accept them";
       case FW_REMEDY_RUN_COMMAND: return "run `" + data + "`";
       case FW_REMEDY_CHOOSE_PROXY:
@@ -961,6 +963,84 @@ class Client {
   }
 
   detail::Handle<fw_client> h_;
+};
+
+// ---------------------------------------------------------------------------
+// Browser login
+
+/// What a Login may set: the new key's description (default "fwclient on
+/// <host>") and the login page (default the server's; e.g. the realm of a
+/// 401's WWW-Authenticate).
+struct LoginSettings {
+  std::optional<std::string> description;
+  std::optional<std::string> authorize_url;
+};
+
+/// What a finished login gives: where the auth's token now comes from
+/// (File: the auth uses the key; a later Auth still finds $FW_AUTH_TOKEN
+/// first when it is set), the file the key was
+/// saved in, and who is logged in ("Name <e-mail>"). Never the key itself.
+struct LoginResult {
+  TokenSourceKind source = TokenSourceKind::None;
+  std::string saved_path;
+  std::string user;
+};
+
+/// A browser login (fw_login): listens on 127.0.0.1 under a path no other
+/// program can guess; url() is the page to open (the library opens no
+/// browser); wait() returns once the browser came back and the new key is
+/// minted, checked and saved through the auth (which uses it from then
+/// on), the login token revoked. Move-only; url() from any thread, one
+/// wait() at a time.
+class Login {
+ public:
+  /// Starts a login for `auth` (kept alive by the login). `http`: options
+  /// whose HTTP settings (timeouts, CA file, proxy, ...) the login's
+  /// requests use, or nullptr for the defaults.
+  explicit Login(const Auth& auth, const LoginSettings& settings = {}, const Options* http = nullptr) {
+    detail::OptCStr description(settings.description), authorize(settings.authorize_url);
+    detail::ErrorHolder err;
+    fw_login* raw = nullptr;
+    detail::check(fw_login_start(auth.capi(), http != nullptr ? http->capi() : nullptr, description.get(),
+                                 authorize.get(), &raw, &err.p),
+                  err);
+    h_.reset(raw);
+  }
+
+  /// The URL to open or show; it holds no secret.
+  std::string_view url() const noexcept {
+    const char* u = fw_login_url(h_.get());
+    return u != nullptr ? std::string_view(u) : std::string_view();
+  }
+
+  /// Waits up to `timeout` (whole milliseconds, at least 1) for the browser;
+  /// throws fw::Timeout when it does not come back (the way out: save a
+  /// token by hand, e.g. `fwauth setup-token`), fw::Canceled when `cancel`
+  /// is triggered, or the error of minting, checking or saving the key.
+  LoginResult wait(std::chrono::milliseconds timeout = std::chrono::minutes(5),
+                   const Cancel* cancel = nullptr) {
+    auto ms = timeout.count();
+    const auto most = static_cast<long long>(0xFFFFFFFFu);
+    const auto clamped = static_cast<std::uint32_t>(ms < 1 ? 1 : (ms > most ? most : ms));
+    detail::ErrorHolder err;
+    detail::OwnedString path, user;
+    fw_token_source source = FW_SOURCE_NONE;
+    detail::check(fw_login_wait(h_.get(), clamped, cancel != nullptr ? cancel->capi() : nullptr, &source,
+                                &path.p, &user.p, &err.p),
+                  err);
+    return LoginResult{static_cast<TokenSourceKind>(source), path.str(), user.str()};
+  }
+  /// The same, ended early by `cancel` (triggered from any thread).
+  LoginResult wait(std::chrono::milliseconds timeout, const Cancel& cancel) { return wait(timeout, &cancel); }
+
+  const fw_login* capi() const noexcept { return h_.get(); }
+  fw_login* capi() noexcept { return h_.get(); }
+
+ private:
+  struct Free {
+    void operator()(fw_login* p) const noexcept { fw_login_free(p); }
+  };
+  std::unique_ptr<fw_login, Free> h_;
 };
 
 }  // namespace fw

@@ -24,6 +24,7 @@ from ._native import lib as _lib
 from ._native import library_path
 from .auth import Auth, TokenSource
 from .client import Client, Response
+from .login import Login, LoginResult
 from .options import Options
 from .per_request import Cancel, RequestOptions
 from .stream import Stream
@@ -47,7 +48,7 @@ def library_version_number():
 
 
 __all__ = [
-    "Auth", "Client", "Options", "Response", "TokenSource", "Layout", "SaveFlags", "Source",
+    "Auth", "Client", "Login", "LoginResult", "Options", "Response", "TokenSource", "Layout", "SaveFlags", "Source",
     "Cancel", "RequestOptions", "Stream",
     "Remedy", "LibraryNotFoundError", "library_path", "library_version",
     "library_version_number",

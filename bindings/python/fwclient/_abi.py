@@ -97,6 +97,7 @@ CONSTANTS = {
     "FW_REMEDY_ACCEPT_TERMS": 9,
     "FW_REMEDY_RUN_COMMAND": 10,
     "FW_REMEDY_CHOOSE_PROXY": 11,
+    "FW_REMEDY_SAVE_TOKEN_BY_HAND": 12,
 }
 
 RESULT = c_uint32  # fw_result
@@ -160,6 +161,13 @@ FUNCTIONS = {
     "fw_error_tos_form_url": (STR, [HANDLE]),
     "fw_error_body": (BYTES, [HANDLE, POINTER(c_size_t)]),
     "fw_error_free": (None, [HANDLE]),
+    "fw_login_start": (RESULT, [HANDLE, HANDLE, STR, STR, OUT_HANDLE, ERR]),
+    "fw_login_url": (STR, [HANDLE]),
+    "fw_login_wait": (
+        RESULT,
+        [HANDLE, c_uint32, HANDLE, POINTER(c_uint32), OUT_STR, OUT_STR, ERR],
+    ),
+    "fw_login_free": (None, [HANDLE]),
     "fw_options_new": (RESULT, [OUT_HANDLE, ERR]),
     "fw_options_set_token": (RESULT, [HANDLE, STR, ERR]),
     "fw_options_set_token_file": (RESULT, [HANDLE, STR, ERR]),

@@ -72,6 +72,8 @@ def fix_in_python(remedy, data):
         Remedy.USE_ADDRESS: f'use "{data}"',
         Remedy.UNSET_VARIABLE: f"unset ${data}",
         Remedy.LOG_IN: "then save it with Auth.save_token (Auth.new_token_instructions() gives the steps)",
+        Remedy.SAVE_TOKEN_BY_HAND: ("copy a token from the page Auth.new_token_url() gives and "
+                                    "save it with Auth.save_token"),
         Remedy.ACCEPT_TERMS: f"open {data} in a browser and accept them",
         Remedy.RUN_COMMAND: f"run `{data}`",
         Remedy.CHOOSE_PROXY: ("set NO_PROXY for this host, or choose the proxy with "
