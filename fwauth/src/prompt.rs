@@ -25,10 +25,10 @@ pub(crate) const MAX_LINE: usize = 16 * 1024;
 /// off when standard input is one, else the next line of standard input
 /// (the prompt then goes to standard error). `None` at end of input.
 pub fn read_secret(prompt: &str) -> io::Result<Option<Zeroizing<String>>> {
-    if stdin_is_tty() {
-        if let Some(typed) = terminal::read_hidden(prompt) {
-            return typed;
-        }
+    if stdin_is_tty()
+        && let Some(typed) = terminal::read_hidden(prompt)
+    {
+        return typed;
     }
     eprint!("{prompt}");
     read_line()
