@@ -10,6 +10,7 @@
 
 pub mod boundary;
 pub mod fw_auth;
+pub mod fw_batch;
 pub mod fw_cancel;
 pub mod fw_client;
 pub mod fw_error;

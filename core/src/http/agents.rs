@@ -9,7 +9,14 @@
 //! [`SHARDS`] agents (threads are dealt out in turn as they first make a
 //! request), so threads seldom share a pool; and a thread tends to get back
 //! the connection it used last.
+//!
+//! A batch (crate::batch) brings its own [`Pool`]: agents made for it alone,
+//! whose idle limits never drop a connection its workers return, so that a
+//! batch of `max_in_flight` workers opens at most that many connections per
+//! origin (and closes them when it ends). Its workers mark themselves with
+//! [`scope`]; every request they make then goes through the pool.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
@@ -35,33 +42,89 @@ pub struct Agents {
     /// One config per route: direct first, then one per proxy (the same
     /// settings but the proxy).
     configs: Vec<Config>,
+    /// The same, with the idle limits of a batch's pool.
+    batch_configs: Vec<Config>,
     connector: Arc<DefaultConnector>,
     resolver: Arc<CachingResolver>,
     agents: Vec<[OnceLock<ureq::Agent>; SHARDS]>,
 }
 
 impl Agents {
-    /// Agents for each of `configs` (route 0 first); no agent is made yet,
-    /// nothing is read or connected.
-    pub fn new(configs: Vec<Config>) -> Agents {
+    /// Agents for each of `configs` (route 0 first), and for batches each of
+    /// `batch_configs`; no agent is made yet, nothing is read or connected.
+    pub fn new(configs: Vec<Config>, batch_configs: Vec<Config>) -> Agents {
+        debug_assert_eq!(configs.len(), batch_configs.len());
         Agents {
             agents: configs.iter().map(|_| Default::default()).collect(),
             configs,
+            batch_configs,
             connector: Arc::new(DefaultConnector::default()),
             resolver: Arc::new(CachingResolver::default()),
         }
     }
 
-    /// The calling thread's agent for `route` (0: direct).
-    pub fn get(&self, route: usize) -> &ureq::Agent {
-        self.agents[route][thread_shard()].get_or_init(|| {
-            ureq::Agent::with_parts(
-                self.configs[route].clone(),
-                SharedConnector(self.connector.clone()),
-                SharedResolver(self.resolver.clone()),
-            )
+    /// Runs `f` with the calling thread's agent for `route` (0: direct):
+    /// its batch pool's when the thread works for a batch of these agents
+    /// (see [`scope`]), else its shard's.
+    pub fn with<R>(&self, route: usize, f: impl FnOnce(&ureq::Agent) -> R) -> R {
+        BATCH.with(|b| match b.borrow().as_ref() {
+            Some(pool) if pool.owner == self as *const Agents as usize => {
+                f(pool.agents[route].get_or_init(|| self.make(&self.batch_configs[route])))
+            }
+            _ => f(self.get(route)),
         })
     }
+
+    /// The calling thread's shard's agent for `route`.
+    fn get(&self, route: usize) -> &ureq::Agent {
+        self.agents[route][thread_shard()].get_or_init(|| self.make(&self.configs[route]))
+    }
+
+    fn make(&self, config: &Config) -> ureq::Agent {
+        ureq::Agent::with_parts(
+            config.clone(),
+            SharedConnector(self.connector.clone()),
+            SharedResolver(self.resolver.clone()),
+        )
+    }
+
+    /// A new pool for one batch: agents of its own (made on first use, with
+    /// the same TLS connector and name cache), whose connections close when
+    /// the last worker holding it lets go.
+    pub fn pool(&self) -> Arc<Pool> {
+        Arc::new(Pool {
+            owner: self as *const Agents as usize,
+            agents: self.batch_configs.iter().map(|_| OnceLock::new()).collect(),
+        })
+    }
+}
+
+/// The agents of one batch (see [`Agents::pool`]).
+#[derive(Debug)]
+pub struct Pool {
+    /// The address of the [`Agents`] it belongs to (the pool serves those
+    /// agents' requests only).
+    owner: usize,
+    /// One per route.
+    agents: Vec<OnceLock<ureq::Agent>>,
+}
+
+thread_local! {
+    static BATCH: RefCell<Option<Arc<Pool>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with `pool` as this thread's batch pool (restored after).
+pub fn scope<R>(pool: &Arc<Pool>, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<Arc<Pool>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let old = self.0.take();
+            BATCH.with(|b| *b.borrow_mut() = old);
+        }
+    }
+    let old = BATCH.with(|b| b.replace(Some(Arc::clone(pool))));
+    let _restore = Restore(old);
+    f()
 }
 
 impl std::fmt::Debug for Agents {
@@ -127,11 +190,12 @@ mod tests {
 
     #[test]
     fn threads_are_dealt_to_shards_in_turn_and_keep_theirs() {
-        let agents = Agents::new(vec![Config::default()]);
+        let agents = Agents::new(vec![Config::default()], vec![Config::default()]);
         let mine = thread_shard();
         assert_eq!(thread_shard(), mine);
         let a: *const ureq::Agent = agents.get(0);
         assert!(std::ptr::eq(a, agents.get(0)));
+        assert!(agents.with(0, |b| std::ptr::eq(a, b)));
         let others: Vec<usize> = (0..SHARDS)
             .map(|_| std::thread::spawn(thread_shard).join().unwrap())
             .collect();
@@ -142,5 +206,20 @@ mod tests {
         distinct.dedup();
         assert!(distinct.len() > 1, "{others:?}");
         assert!(others.iter().all(|s| *s < SHARDS));
+    }
+
+    #[test]
+    fn a_batch_worker_uses_its_pool_for_its_agents_only() {
+        let agents = Agents::new(vec![Config::default()], vec![Config::default()]);
+        let other = Agents::new(vec![Config::default()], vec![Config::default()]);
+        let shard: *const ureq::Agent = agents.get(0);
+        let pool = agents.pool();
+        let pooled: *const ureq::Agent = scope(&pool, || {
+            assert!(other.with(0, |a| std::ptr::eq(a, other.get(0))));
+            agents.with(0, |a| a as *const ureq::Agent)
+        });
+        assert!(!std::ptr::eq(shard, pooled));
+        assert!(std::ptr::eq(pooled, pool.agents[0].get().unwrap()));
+        assert!(agents.with(0, |a| std::ptr::eq(a, shard)));
     }
 }

@@ -121,7 +121,7 @@ impl Transport {
         }
         let proxies = Proxies::new(&opts.proxy, |name| std::env::var(name).ok());
         let tls = tls::config(opts.ca_file.as_deref())?;
-        let config = |proxy: Option<ureq::Proxy>| {
+        let config = |proxy: Option<ureq::Proxy>, (idle, idle_per_host): (usize, usize)| {
             ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .max_redirects(0)
@@ -137,18 +137,23 @@ impl Transport {
                 // AGENT_TIMEOUT_SLACK into a request gets exactly what is left.
                 .timeout_per_read(steady_io_timeout(opts.total_timeout))
                 .timeout_per_write(steady_io_timeout(opts.total_timeout))
-                .max_idle_connections(agents::MAX_IDLE)
-                .max_idle_connections_per_host(agents::MAX_IDLE_PER_HOST)
+                .max_idle_connections(idle)
+                .max_idle_connections_per_host(idle_per_host)
                 .tls_config(tls.clone())
                 // Proxies are chosen here (src/http/proxy.rs), never by ureq
                 // from the environment.
                 .proxy(proxy)
                 .build()
         };
-        let mut configs = vec![config(None)];
-        configs.extend(proxies.routes.iter().map(|p| config(Some(p.clone()))));
+        let routes = || std::iter::once(None).chain(proxies.routes.iter().cloned().map(Some));
+        let shared = (agents::MAX_IDLE, agents::MAX_IDLE_PER_HOST);
+        let configs = routes().map(|p| config(p, shared)).collect();
+        // A batch's pool keeps every connection its workers return (at
+        // most one each): a batch never opens more than it has workers.
+        let batch = (crate::batch::MAX_IN_FLIGHT, crate::batch::MAX_IN_FLIGHT);
+        let batch_configs = routes().map(|p| config(p, batch)).collect();
         Ok(Transport {
-            agents: Agents::new(configs),
+            agents: Agents::new(configs, batch_configs),
             opts: opts.clone(),
             proxies,
             trusted: RwLock::new(trusted),
@@ -191,6 +196,11 @@ impl Transport {
                 && *self
                     .localhost_loopback
                     .get_or_init(resolve::localhost_is_loopback))
+    }
+
+    /// A new connection pool for one batch (see [`agents::scope`]).
+    pub(crate) fn batch_pool(&self) -> std::sync::Arc<agents::Pool> {
+        self.agents.pool()
     }
 
     /// Whether plain http to non-loopback hosts was allowed.
@@ -465,6 +475,9 @@ impl Transport {
                 ),
                 Err(f) => (f.transient, None),
             };
+            if let (Ok((resp, _)), Some(wait)) = (&outcome, retry_after) {
+                crate::batch::noticed(resp, wait);
+            }
             let give_up = !(transient && idempotent && tries <= self.opts.max_retries);
             let pause = retry::pause(
                 tries,
@@ -512,19 +525,21 @@ impl Transport {
         // The agent's own overall timeout (total_timeout, counted from the
         // start of this exchange, at most AGENT_TIMEOUT_SLACK after ours)
         // bounds a first try; a retry or a redirect gets what is left.
-        let agent = self.agents.get(call.route);
-        let request = if remaining <= self.opts.total_timeout
-            && remaining + AGENT_TIMEOUT_SLACK >= self.opts.total_timeout
-        {
-            request
-        } else {
-            agent
-                .configure_request(request)
-                .timeout_global(Some(remaining))
-                .build()
-        };
-        let mut resp = agent
-            .run(request)
+        let first_try = remaining <= self.opts.total_timeout
+            && remaining + AGENT_TIMEOUT_SLACK >= self.opts.total_timeout;
+        let mut resp = self
+            .agents
+            .with(call.route, |agent| {
+                let request = if first_try {
+                    request
+                } else {
+                    agent
+                        .configure_request(request)
+                        .timeout_global(Some(remaining))
+                        .build()
+                };
+                agent.run(request)
+            })
             .map_err(|e| classify(e, call.url, &self.opts))?;
         let status = resp.status().as_u16();
         let headers = std::mem::take(resp.headers_mut());
