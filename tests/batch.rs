@@ -71,11 +71,11 @@ unsafe extern "C" fn record(
         thread: std::thread::current().id(),
         text,
     });
-    if let Some((n, cancel)) = seen.cancel_after {
-        if seen.items.len() == n {
-            // SAFETY: a live cancel object.
-            unsafe { fw_cancel_trigger(cancel, ptr::null_mut()) };
-        }
+    if let Some((n, cancel)) = seen.cancel_after
+        && seen.items.len() == n
+    {
+        // SAFETY: a live cancel object.
+        unsafe { fw_cancel_trigger(cancel, ptr::null_mut()) };
     }
     c_int::from(seen.stop_after == Some(seen.items.len()))
 }

@@ -63,8 +63,9 @@ where
     }
     let workers = max_in_flight.min(n);
     let watched = client.request_options().cancel.clone();
-    // The batch's own flag ends its requests in flight when it stops; the
-    // caller's flag (a view's) is watched by the calling thread.
+    // The batch's own flag ends its pauses between tries when it stops (its
+    // connections are shut down); the caller's flag (a view's) is watched
+    // by the calling thread.
     let stop = Cancel::new();
     let view = client.with_request_options(RequestOptions {
         timeout: client.request_options().timeout,
@@ -105,9 +106,13 @@ where
         }
         drop(tx);
         let outcome = collect(rx, n, watched.as_ref(), &mut on_done);
-        // Whatever ended the batch, nothing more starts and nothing in
-        // flight waits longer than a cancel check.
+        // Whatever ended the batch, nothing more starts; when it stopped
+        // early, the requests in flight fail at once (their connections
+        // shut down) and pauses between tries end within a cancel check.
         stop.trigger();
+        if outcome.is_err() {
+            pool.shut_down();
+        }
         outcome
     })
 }

@@ -13,8 +13,9 @@
 //! A batch (crate::batch) brings its own [`Pool`]: agents made for it alone,
 //! whose idle limits never drop a connection its workers return, so that a
 //! batch of `max_in_flight` workers opens at most that many connections per
-//! origin (and closes them when it ends). Its workers mark themselves with
-//! [`scope`]; every request they make then goes through the pool.
+//! origin (and closes them when it ends, or shuts them down to abandon the
+//! requests in flight). Its workers mark themselves with [`scope`]; every
+//! request they make then goes through the pool.
 
 use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,6 +38,13 @@ const SHARDS: usize = 8;
 /// threads dealt to it).
 pub(super) const MAX_IDLE: usize = 16;
 pub(super) const MAX_IDLE_PER_HOST: usize = 8;
+
+/// The input and output buffers of a batch pool's connection (ureq's are
+/// 128 KiB each, zero-filled: 64 MiB for 256 connections). The input buffer
+/// holds an answer's whole head, so it is also the largest head accepted;
+/// the output buffer holds the request's head (the token twice, at most
+/// 8 KiB each, and the URL).
+pub(super) const BATCH_BUFFERS: (usize, usize) = (16 * 1024, 16 * 1024);
 
 pub struct Agents {
     /// One config per route: direct first, then one per proxy (the same
@@ -68,33 +76,40 @@ impl Agents {
     /// (see [`scope`]), else its shard's.
     pub fn with<R>(&self, route: usize, f: impl FnOnce(&ureq::Agent) -> R) -> R {
         BATCH.with(|b| match b.borrow().as_ref() {
-            Some(pool) if pool.owner == self as *const Agents as usize => {
-                f(pool.agents[route].get_or_init(|| self.make(&self.batch_configs[route])))
-            }
+            Some(pool) if pool.owner == self as *const Agents as usize => f(&pool.agents[route]),
             _ => f(self.get(route)),
         })
     }
 
     /// The calling thread's shard's agent for `route`.
     fn get(&self, route: usize) -> &ureq::Agent {
-        self.agents[route][thread_shard()].get_or_init(|| self.make(&self.configs[route]))
+        self.agents[route][thread_shard()].get_or_init(|| {
+            ureq::Agent::with_parts(
+                self.configs[route].clone(),
+                SharedConnector(self.connector.clone()),
+                SharedResolver(self.resolver.clone()),
+            )
+        })
     }
 
-    fn make(&self, config: &Config) -> ureq::Agent {
-        ureq::Agent::with_parts(
-            config.clone(),
-            SharedConnector(self.connector.clone()),
-            SharedResolver(self.resolver.clone()),
-        )
-    }
-
-    /// A new pool for one batch: agents of its own (made on first use, with
-    /// the same TLS connector and name cache), whose connections close when
-    /// the last worker holding it lets go.
+    /// A new pool for one batch: agents of its own (with the same TLS
+    /// connector and name cache), whose connections close when the last
+    /// worker holding it lets go, or at once with [`Pool::shut_down`].
     pub fn pool(&self) -> Arc<Pool> {
+        let agents = self
+            .batch_configs
+            .iter()
+            .map(|config| {
+                ureq::Agent::with_parts(
+                    config.clone(),
+                    BatchConnector(self.connector.clone()),
+                    SharedResolver(self.resolver.clone()),
+                )
+            })
+            .collect();
         Arc::new(Pool {
             owner: self as *const Agents as usize,
-            agents: self.batch_configs.iter().map(|_| OnceLock::new()).collect(),
+            agents,
         })
     }
 }
@@ -106,7 +121,18 @@ pub struct Pool {
     /// agents' requests only).
     owner: usize,
     /// One per route.
-    agents: Vec<OnceLock<ureq::Agent>>,
+    agents: Vec<ureq::Agent>,
+}
+
+impl Pool {
+    /// Ends every exchange on the pool's connections now (blocked reads and
+    /// writes fail at once, in whatever thread) and refuses new ones: how a
+    /// stopped batch abandons its requests in flight.
+    pub fn shut_down(&self) {
+        for agent in &self.agents {
+            agent.clone().shutdown();
+        }
+    }
 }
 
 thread_local! {
@@ -169,6 +195,25 @@ impl Connector for SharedConnector {
     }
 }
 
+/// The connector of a batch's pool: the shared one, without the cancel
+/// check's sliced waits (a batch interrupts its connections with
+/// [`Pool::shut_down`] instead, so a worker waits for its answer in one
+/// system call).
+#[derive(Debug)]
+struct BatchConnector(Arc<DefaultConnector>);
+
+impl Connector for BatchConnector {
+    type Out = Box<dyn Transport>;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<()>,
+    ) -> Result<Option<Self::Out>, ureq::Error> {
+        self.0.connect(details, chained)
+    }
+}
+
 /// One name cache for all of a client's agents.
 #[derive(Debug)]
 struct SharedResolver(Arc<CachingResolver>);
@@ -219,7 +264,7 @@ mod tests {
             agents.with(0, |a| a as *const ureq::Agent)
         });
         assert!(!std::ptr::eq(shard, pooled));
-        assert!(std::ptr::eq(pooled, pool.agents[0].get().unwrap()));
+        assert!(std::ptr::eq(pooled, &pool.agents[0]));
         assert!(agents.with(0, |a| std::ptr::eq(a, shard)));
     }
 }

@@ -121,7 +121,7 @@ impl Transport {
         }
         let proxies = Proxies::new(&opts.proxy, |name| std::env::var(name).ok());
         let tls = tls::config(opts.ca_file.as_deref())?;
-        let config = |proxy: Option<ureq::Proxy>, (idle, idle_per_host): (usize, usize)| {
+        let config = |proxy: Option<ureq::Proxy>| {
             ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .max_redirects(0)
@@ -137,21 +137,35 @@ impl Transport {
                 // AGENT_TIMEOUT_SLACK into a request gets exactly what is left.
                 .timeout_per_read(steady_io_timeout(opts.total_timeout))
                 .timeout_per_write(steady_io_timeout(opts.total_timeout))
-                .max_idle_connections(idle)
-                .max_idle_connections_per_host(idle_per_host)
                 .tls_config(tls.clone())
                 // Proxies are chosen here (src/http/proxy.rs), never by ureq
                 // from the environment.
                 .proxy(proxy)
-                .build()
         };
         let routes = || std::iter::once(None).chain(proxies.routes.iter().cloned().map(Some));
-        let shared = (agents::MAX_IDLE, agents::MAX_IDLE_PER_HOST);
-        let configs = routes().map(|p| config(p, shared)).collect();
-        // A batch's pool keeps every connection its workers return (at
-        // most one each): a batch never opens more than it has workers.
-        let batch = (crate::batch::MAX_IN_FLIGHT, crate::batch::MAX_IN_FLIGHT);
-        let batch_configs = routes().map(|p| config(p, batch)).collect();
+        let configs = routes()
+            .map(|p| {
+                config(p)
+                    .max_idle_connections(agents::MAX_IDLE)
+                    .max_idle_connections_per_host(agents::MAX_IDLE_PER_HOST)
+                    .build()
+            })
+            .collect();
+        let batch_configs = routes()
+            .map(|p| {
+                let (input, output) = agents::BATCH_BUFFERS;
+                config(p)
+                    // A batch's pool keeps every connection its workers
+                    // return (one each at most): it never opens more
+                    // connections than it has workers.
+                    .max_idle_connections(crate::batch::MAX_IN_FLIGHT)
+                    .max_idle_connections_per_host(crate::batch::MAX_IN_FLIGHT)
+                    .input_buffer_size(input)
+                    .max_response_header_size(input)
+                    .output_buffer_size(output)
+                    .build()
+            })
+            .collect();
         Ok(Transport {
             agents: Agents::new(configs, batch_configs),
             opts: opts.clone(),
