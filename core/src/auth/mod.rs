@@ -167,8 +167,8 @@ impl Auth {
         // When the server's file holds the token, the layout decides nothing
         // here: it is detected when first needed (a save, the diagnosis).
         let server_answered = matches!(server_read, Some(Some((Some(_), _))));
-        let layout = (!server_answered).then(|| {
-            requested.unwrap_or_else(|| {
+        let layout = requested.or_else(|| {
+            (!server_answered).then(|| {
                 let exists = framework.as_ref().map(Option::is_some);
                 Layout::detect(&secrets_dir, exists)
             })
