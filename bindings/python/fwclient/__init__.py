@@ -44,6 +44,7 @@ from ._loader import LibraryNotFoundError
 from ._native import lib as _lib
 from ._native import library_path
 from .auth import Auth, TokenSource
+from .batch import get_many, send_many
 from .client import Client, Response
 from .options import Options
 
@@ -57,6 +58,7 @@ def library_version():
 
 __all__ = [
     "Auth", "Client", "Options", "Response", "TokenSource", "Layout", "SaveFlags", "Source",
+    "get_many", "send_many",
     "FwError", "LibraryNotFoundError", "library_path", "library_version",
     "BadAuthHeaderError", "BadResponseError", "ForbiddenError", "FwTimeoutError",
     "HttpStatusError", "InsecureUrlError", "InvalidArgumentError", "InvalidTokenError",

@@ -54,23 +54,30 @@ def borrowed_bytes(name, handle):
 
 def _error_from(name, code, err):
     """The FwError for result `code` of function `name`; frees `err`."""
+    try:
+        return error_of(name, code, err)
+    finally:
+        if err:
+            lib.fw_error_free(err)
+
+
+def error_of(name, code, err):
+    """The FwError for result `code` of function `name`, copied from the
+    fw_error `err` (borrowed: not freed; None or NULL for none)."""
     code_name = lib.fw_result_name(code).decode("ascii")
     if not err:
         return _errors.error_class(code)(code, code_name, f"{name} failed")
-    try:
-        body = borrowed_bytes("fw_error_body", err)
-        return _errors.error_class(code)(
-            code,
-            code_name,
-            _borrowed_str(lib.fw_error_message(err)) or f"{name} failed",
-            http_status=lib.fw_error_http_status(err),
-            server_id=_borrowed_str(lib.fw_error_server_id(err)),
-            url=_borrowed_str(lib.fw_error_url(err)),
-            tos_form_url=_borrowed_str(lib.fw_error_tos_form_url(err)),
-            body=body,
-        )
-    finally:
-        lib.fw_error_free(err)
+    body = borrowed_bytes("fw_error_body", err)
+    return _errors.error_class(code)(
+        code,
+        code_name,
+        _borrowed_str(lib.fw_error_message(err)) or f"{name} failed",
+        http_status=lib.fw_error_http_status(err),
+        server_id=_borrowed_str(lib.fw_error_server_id(err)),
+        url=_borrowed_str(lib.fw_error_url(err)),
+        tos_form_url=_borrowed_str(lib.fw_error_tos_form_url(err)),
+        body=body,
+    )
 
 
 def call(name, *args):
