@@ -24,7 +24,7 @@ use std::sync::{Arc, OnceLock};
 use ureq::config::Config;
 use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport,
+    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport,
 };
 
 use super::resolve::CachingResolver;
@@ -210,7 +210,64 @@ impl Connector for BatchConnector {
         details: &ConnectionDetails,
         chained: Option<()>,
     ) -> Result<Option<Self::Out>, ureq::Error> {
-        self.0.connect(details, chained)
+        Ok(self.0.connect(details, chained)?.map(|t| {
+            Box::new(ProbedOnce {
+                inner: t,
+                open_at: None,
+            }) as Box<dyn Transport>
+        }))
+    }
+}
+
+/// How long a probe that found a connection open stands for the next one.
+const PROBE_STANDS: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// A batch connection probed once between two exchanges, not twice. The
+/// pool probes a connection when it is returned and again when it is taken
+/// (three system calls each); in a batch the next request takes it at once,
+/// so the second probe, within [`PROBE_STANDS`] of the first with no I/O
+/// between, finds what the first found. (Should the server close it in that
+/// instant, the reset before any byte of the answer is retried.)
+#[derive(Debug)]
+struct ProbedOnce {
+    inner: Box<dyn Transport>,
+    /// When a probe last found the connection open, with no I/O since.
+    open_at: Option<std::time::Instant>,
+}
+
+impl Transport for ProbedOnce {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.inner.buffers()
+    }
+
+    fn transmit_output(&mut self, amount: usize, timeout: NextTimeout) -> Result<(), ureq::Error> {
+        self.open_at = None;
+        self.inner.transmit_output(amount, timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> Result<bool, ureq::Error> {
+        self.open_at = None;
+        self.inner.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        let now = std::time::Instant::now();
+        if self
+            .open_at
+            .take()
+            .is_some_and(|at| now.duration_since(at) < PROBE_STANDS)
+        {
+            return true;
+        }
+        let open = self.inner.is_open();
+        if open {
+            self.open_at = Some(now);
+        }
+        open
+    }
+
+    fn is_tls(&self) -> bool {
+        self.inner.is_tls()
     }
 }
 
