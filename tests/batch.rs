@@ -246,6 +246,34 @@ fn item_errors_are_the_items_own_and_the_batch_still_succeeds() {
 }
 
 #[test]
+fn every_item_keeps_the_token_from_another_origin_a_redirect_leads_to() {
+    // Each item goes through the client's whole policy: a redirect to the
+    // other origin is followed without the token; one to the same origin
+    // keeps it.
+    let f = Fixture::new();
+    let urls = f.urls(&[
+        "/redirect/other?to=/echo".into(),
+        "/redirect/same?to=/echo".into(),
+        "/redirect/other?to=/echo&code=307".into(),
+    ]);
+    let mut seen = Seen::default();
+    let (rc, e) = f.get_many(f.client, &ptrs(&urls), 3, &mut seen);
+    assert_eq!(rc, fw_result::FW_OK, "{e:?}");
+    assert_eq!(seen.items.len(), 3);
+    for item in &seen.items {
+        assert_eq!(item.result, fw_result::FW_OK, "{}", item.text);
+        let body: serde_json::Value = serde_json::from_str(&item.text).unwrap();
+        if item.index == 1 {
+            assert_eq!(body["authorization"], format!("Bearer {CANARY_A}"));
+        } else {
+            assert_eq!(body["origin"], f.server.other_url, "{body}");
+            assert!(body["authorization"].is_null(), "{body}");
+            assert!(body["cookie"].is_null(), "{body}");
+        }
+    }
+}
+
+#[test]
 fn a_nonzero_return_stops_the_batch_and_abandons_what_is_in_flight() {
     let f = Fixture::new();
     // Item 0 would take ten minutes: the two quick ones complete first,
