@@ -503,7 +503,7 @@ fn item1(rep: &mut Report, res: &[resolution::Resolution]) {
         r.bytes
     ));
     let mut rows = vec![];
-    for (what, c) in [
+    let mut cases = vec![
         (
             "default lookup in a secrets directory (`fw_options_set_secrets_dir`)",
             &r.lookup,
@@ -512,7 +512,9 @@ fn item1(rep: &mut Report, res: &[resolution::Resolution]) {
             "explicit token file (`fw_options_set_token_file`)",
             &r.explicit,
         ),
-    ] {
+    ];
+    cases.extend(r.cave.iter().map(|(what, c)| (*what, c)));
+    for (what, c) in cases {
         let met = c.ratio() <= 2.0;
         let v = rep.verdict(
             &format!("1. resolution, {}", what.split(" (").next().unwrap_or(what)),

@@ -181,7 +181,8 @@ impl Auth {
             // Without a layout, the server's file answered: it exists.
             (None, _) => server_file,
         };
-        let fallback = match layout {
+        // The other layout's file: read last, when the others hold no token.
+        let fallback = || match layout {
             Some(layout) => layout::join(&secrets_dir, layout.other().default_file()),
             None => PathBuf::new(),
         };
@@ -196,15 +197,15 @@ impl Auth {
                 file_source(&token_file, key),
                 Some(reload::FileStamp::from_meta(&meta)),
             )),
-            (None, _, Some(Some((None, _)))) => find_in_files(&[&fallback], key),
+            (None, _, Some(Some((None, _)))) => find_in_files(&[&fallback()], key),
             // The framework file is the token file: read already.
             (None, Some(Some((Some(token), meta))), _) => Ok((
                 Some(token),
                 file_source(&token_file, key),
                 meta.as_ref().map(reload::FileStamp::from_meta),
             )),
-            (None, Some(Some((None, _))), _) => find_in_files(&[&fallback], key),
-            _ => find_in_files(&[&token_file, &fallback], key),
+            (None, Some(Some((None, _))), _) => find_in_files(&[&fallback()], key),
+            _ => find_in_files(&[&token_file, &fallback()], key),
         };
         let (token, source, stamp) = match found {
             Ok(found) => found,
