@@ -430,7 +430,7 @@ fn bad_arguments_fail_the_call_before_any_request() {
     let mut seen = Seen::default();
     let (rc, e) = f.get_many(f.client, &list, 0, &mut seen);
     assert_eq!(rc, fw_result::FW_ERR_INVALID_ARGUMENT);
-    assert!(e.unwrap().contains("max_in_flight"));
+    assert!(e.unwrap().contains("requests in flight must be 1 to 1024"));
     let (rc, _) = f.get_many(f.client, &list, 1025, &mut seen);
     assert_eq!(rc, fw_result::FW_ERR_INVALID_ARGUMENT);
     // SAFETY: NULL arguments, checked by the call.

@@ -55,7 +55,7 @@ where
 {
     if !(1..=MAX_IN_FLIGHT).contains(&max_in_flight) {
         return Err(Error::invalid_argument(format!(
-            "max_in_flight must be 1 to {MAX_IN_FLIGHT} (got {max_in_flight})"
+            "the number of requests in flight must be 1 to {MAX_IN_FLIGHT} (got {max_in_flight})"
         )));
     }
     if n == 0 {
@@ -146,7 +146,7 @@ where
         }
         done += 1;
         if on_done(index, outcome).is_break() {
-            return Err(stopped("the callback asked to stop"));
+            return Err(stopped("its caller asked to stop"));
         }
     }
     Ok(())
