@@ -638,7 +638,7 @@ void fw_auth_free(fw_auth *auth);
  * @param max_in_flight  Requests at once, 1 to 1024 (0 is
  *                       FW_ERR_INVALID_ARGUMENT: there is no default).
  * @param on_done        Called once per request (see fw_batch_callback).
- * @param user_data      Passed to @p on_done.
+ * @param user_data      Passed to @p on_done; NULL allowed.
  * @param err            NULL, or a pointer to NULL that receives the error on failure.
  * @return FW_OK once @p on_done ran for every URL, whatever each result;
  *         FW_ERR_CANCELED when @p on_done returned nonzero or the view's
@@ -671,7 +671,7 @@ fw_result fw_client_get_many(const fw_client *client,
  * @param max_in_flight  Requests at once, 1 to 1024 (0 is
  *                       FW_ERR_INVALID_ARGUMENT: there is no default).
  * @param on_done        Called once per request (see fw_batch_callback).
- * @param user_data      Passed to @p on_done.
+ * @param user_data      Passed to @p on_done; NULL allowed.
  * @param err            NULL, or a pointer to NULL that receives the error on failure.
  * @return As fw_client_get_many.
  *

@@ -78,7 +78,7 @@ pub struct fw_batch_request {
 /// @param max_in_flight  Requests at once, 1 to 1024 (0 is
 ///                       FW_ERR_INVALID_ARGUMENT: there is no default).
 /// @param on_done        Called once per request (see fw_batch_callback).
-/// @param user_data      Passed to @p on_done.
+/// @param user_data      Passed to @p on_done; NULL allowed.
 /// @param err            NULL, or a pointer to NULL that receives the error on failure.
 /// @return FW_OK once @p on_done ran for every URL, whatever each result;
 ///         FW_ERR_CANCELED when @p on_done returned nonzero or the view's
@@ -125,7 +125,7 @@ pub unsafe extern "C" fn fw_client_get_many(
 /// @param max_in_flight  Requests at once, 1 to 1024 (0 is
 ///                       FW_ERR_INVALID_ARGUMENT: there is no default).
 /// @param on_done        Called once per request (see fw_batch_callback).
-/// @param user_data      Passed to @p on_done.
+/// @param user_data      Passed to @p on_done; NULL allowed.
 /// @param err            NULL, or a pointer to NULL that receives the error on failure.
 /// @return As fw_client_get_many.
 ///

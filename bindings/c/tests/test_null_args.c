@@ -35,6 +35,18 @@ static char sentinel_byte;
 
 /* A client whose every request would fail fast, were one made: NULL checks
  * must come before any I/O. */
+/* A batch callback for calls refused before any request. */
+static int batch_never_called(void *user_data, size_t index, fw_result result,
+                              const fw_response *response, const fw_error *error) {
+    (void)user_data;
+    (void)index;
+    (void)result;
+    (void)response;
+    (void)error;
+    fprintf(stderr, "a refused batch called its callback\n");
+    return 1;
+}
+
 static fw_client *offline_client(void) {
     fw_options *o = NULL;
     fw_client *c = NULL;
@@ -119,6 +131,17 @@ void test_null_arguments(void) {
     EXPECT_INVALID(fw_client_request_with(c, NULL, "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, &resp_out, ERRP));
     EXPECT_INVALID(fw_client_request_with(c, "GET", NULL, NULL, 0, NULL, NULL, &resp_out, ERRP));
     EXPECT_INVALID(fw_client_request_with(c, "GET", "http://127.0.0.1:9/x", NULL, 0, NULL, NULL, NULL, ERRP));
+    {
+        const char *urls[1] = {"http://127.0.0.1:9/x"};
+        fw_batch_request reqs[1] = {{"GET", "http://127.0.0.1:9/x", NULL, 0, NULL}};
+        EXPECT_INVALID(fw_client_get_many(NULL, urls, 1, 1, batch_never_called, NULL, ERRP));
+        EXPECT_INVALID(fw_client_get_many(c, NULL, 1, 1, batch_never_called, NULL, ERRP));
+        EXPECT_INVALID(fw_client_get_many(c, urls, 1, 1, NULL, NULL, ERRP));
+        EXPECT_INVALID(fw_client_get_many(c, urls, 1, 0, batch_never_called, NULL, ERRP));
+        EXPECT_INVALID(fw_client_send_many(NULL, reqs, 1, 1, batch_never_called, NULL, ERRP));
+        EXPECT_INVALID(fw_client_send_many(c, NULL, 1, 1, batch_never_called, NULL, ERRP));
+        EXPECT_INVALID(fw_client_send_many(c, reqs, 1, 1, NULL, NULL, ERRP));
+    }
 
     /* fw_cancel_*, fw_request_options_* */
     EXPECT_INVALID(fw_client_with_request_options(NULL, NULL, &client_out, ERRP));

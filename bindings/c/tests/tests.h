@@ -40,7 +40,8 @@
     X(test_stream_to_the_end_and_abandoned)                                                        \
     X(test_stream_slow_drip_times_out)                                                             \
     X(test_polite_retries)                                                                         \
-    X(test_token_follows_its_file)
+    X(test_token_follows_its_file)                                                                 \
+    X(test_batch_get_many)
 
 #define FW_DECLARE_TEST(name) void name(void);
 FW_TEST_LIST(FW_DECLARE_TEST)
