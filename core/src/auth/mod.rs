@@ -164,13 +164,29 @@ impl Auth {
         } else {
             None
         };
+        // No framework file: the cave file, if there is one, settles the
+        // layout (detect()'s rule) and is the token file; it is read at once
+        // (no probe first). A read that fails leaves it to detect() and the
+        // reads below.
+        let cave_read = match &framework {
+            Some(None) => file::read_token_if_present_with_meta(
+                &layout::join(&secrets_dir, layout::CAVE_FILE),
+                key,
+            )
+            .ok(),
+            _ => None,
+        };
         // When the server's file holds the token, the layout decides nothing
         // here: it is detected when first needed (a save, the diagnosis).
         let server_answered = matches!(server_read, Some(Some((Some(_), _))));
         let layout = requested.or_else(|| {
-            (!server_answered).then(|| {
-                let exists = framework.as_ref().map(Option::is_some);
-                Layout::detect(&secrets_dir, exists)
+            (!server_answered).then(|| match &cave_read {
+                Some(Some(_)) => Layout::Cave,
+                Some(None) => Layout::Framework,
+                None => {
+                    let exists = framework.as_ref().map(Option::is_some);
+                    Layout::detect(&secrets_dir, exists)
+                }
             })
         });
         let token_file = match (&opts.token_file, layout) {
@@ -205,6 +221,18 @@ impl Auth {
                 meta.as_ref().map(reload::FileStamp::from_meta),
             )),
             (None, Some(Some((None, _))), _) => find_in_files(&[&fallback()], key),
+            // No framework file; the cave file, read already, is the token
+            // file, the framework file its fallback.
+            (None, Some(None), _) => match cave_read {
+                Some(Some((Some(token), meta))) => Ok((
+                    Some(token),
+                    file_source(&token_file, key),
+                    Some(reload::FileStamp::from_meta(&meta)),
+                )),
+                Some(Some((None, _))) => find_in_files(&[&fallback()], key),
+                // Neither file (or links to nothing: their reads say so).
+                _ => find_in_files(&[&token_file, &fallback()], key),
+            },
             _ => find_in_files(&[&token_file, &fallback()], key),
         };
         let (token, source, stamp) = match found {
