@@ -105,14 +105,17 @@ where
             }
         }
         drop(tx);
+        // However the batch ends (`on_done` panicking included), nothing
+        // more starts; when it ends early, the requests in flight fail at
+        // once (their connections shut down) and pauses between tries end
+        // within a cancel check, so the workers are joined promptly.
+        let mut ending = Ending {
+            stop: &stop,
+            pool: &pool,
+            complete: false,
+        };
         let outcome = collect(rx, n, watched.as_ref(), &mut on_done);
-        // Whatever ended the batch, nothing more starts; when it stopped
-        // early, the requests in flight fail at once (their connections
-        // shut down) and pauses between tries end within a cancel check.
-        stop.trigger();
-        if outcome.is_err() {
-            pool.shut_down();
-        }
+        ending.complete = outcome.is_ok();
         outcome
     })
 }
@@ -150,6 +153,23 @@ where
         }
     }
     Ok(())
+}
+
+/// Ends a batch when dropped (see [`run`]).
+struct Ending<'a> {
+    stop: &'a Cancel,
+    pool: &'a agents::Pool,
+    /// Every request was handed over: nothing is in flight.
+    complete: bool,
+}
+
+impl Drop for Ending<'_> {
+    fn drop(&mut self) {
+        self.stop.trigger();
+        if !self.complete {
+            self.pool.shut_down();
+        }
+    }
 }
 
 /// One worker's share of a batch.
