@@ -8,6 +8,8 @@
 #                  its figures are indicative only)
 #   bench-profile  callgrind instruction counts of one GET and one token
 #                  resolution, fwclient and bare, into $(BENCH_BUILD)/callgrind
+#   bench-batch    only item 9 (issue 23: batches against libcurl multi and
+#                  the Python peers), printed
 #   bench-build    only build
 #   clean-bench    remove $(BENCH_BUILD) and the driver's target directory
 #
@@ -44,7 +46,7 @@ BENCH_C_FLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -pedantic
 BENCH_CXX_FLAGS := -std=c++17 -O2 -g -Wall -Wextra -Werror
 BENCH_LINK := -L$(BENCH_LIBDIR) -Wl,-rpath,$(BENCH_LIBDIR) -lfwclient
 
-.PHONY: bench bench-quick bench-build bench-profile clean-bench bench-lib
+.PHONY: bench bench-quick bench-build bench-profile clean-bench bench-lib bench-pyvenv bench-batch
 
 bench-lib:
 ifeq ($(BENCH_CARGO_BUILD),1)
@@ -62,6 +64,10 @@ bench-build: bench-lib
 	  { echo "bench: libcurl's headers are missing (apt-get install libcurl4-openssl-dev)" >&2; exit 1; }
 	$(BENCH_CC) $(BENCH_C_FLAGS) -I'$(BENCH_ROOT)/include' -o '$(BENCH_BUILD)/bench_curl' \
 	  '$(BENCH_DIR)/curl/bench_curl.c' $(BENCH_LINK) -lcurl -lpthread
+	$(BENCH_CC) $(BENCH_C_FLAGS) -I'$(BENCH_ROOT)/include' -o '$(BENCH_BUILD)/bench_batch_fw' \
+	  '$(BENCH_DIR)/batch/bench_batch.c' $(BENCH_LINK)
+	$(BENCH_CC) $(BENCH_C_FLAGS) -DBENCH_CURL -o '$(BENCH_BUILD)/bench_batch_curl' \
+	  '$(BENCH_DIR)/batch/bench_batch.c' -lcurl
 	$(BENCH_CXX) $(BENCH_CXX_FLAGS) -I'$(BENCH_ROOT)/include' -I'$(BENCH_ROOT)/bindings/cpp/include' \
 	  -o '$(BENCH_BUILD)/bench_cpp' '$(BENCH_DIR)/cpp/bench_cpp.cpp' $(BENCH_LINK)
 	cd '$(BENCH_DIR)/go' && CGO_ENABLED=1 CGO_LDFLAGS='$(BENCH_LINK)' \
@@ -72,10 +78,26 @@ bench-build: bench-lib
 # The callgrind counts (bench-profile, ~15 s) go into the report too: the
 # repeatable figure beside the timed ones. Without valgrind they are skipped.
 BENCH_HAVE_VALGRIND := $(shell command -v $(VALGRIND) >/dev/null 2>&1 && echo 1)
-bench: bench-build $(if $(BENCH_HAVE_VALGRIND),bench-profile)
+bench: bench-build bench-pyvenv $(if $(BENCH_HAVE_VALGRIND),bench-profile)
 	'$(BENCH_DRIVER)' run --bin-dir '$(BENCH_BUILD)' --out '$(BENCH_OUT)' \
-	  --libdir '$(BENCH_LIBDIR)' \
+	  --libdir '$(BENCH_LIBDIR)' --python '$(BENCH_PYVENV)/bin/python' \
 	  $(if $(BENCH_HAVE_VALGRIND),--callgrind '$(BENCH_CG)/summary.tsv') $(BENCH_FLAGS)
+
+# The Python peers of item 9 (caveclient, cloud-files), installed with pip
+# into a virtual environment once; without network the step says so and
+# their rows say they were not run.
+BENCH_PYVENV := $(BENCH_BUILD)/pyvenv
+PYTHON3 ?= python3
+bench-pyvenv:
+	@test -x '$(BENCH_PYVENV)/bin/python' && '$(BENCH_PYVENV)/bin/python' -c 'import caveclient, cloudfiles' 2>/dev/null || \
+	  { $(PYTHON3) -m venv '$(BENCH_PYVENV)' && '$(BENCH_PYVENV)/bin/pip' install -q caveclient cloud-files; } || \
+	  { echo "bench: caveclient and cloud-files could not be installed; item 9 runs without them" >&2; \
+	    rm -rf '$(BENCH_PYVENV)'; }
+
+# Item 9 alone (issue 23's rows), printed.
+bench-batch: bench-build bench-pyvenv
+	'$(BENCH_DRIVER)' batch '$(BENCH_BUILD)' '$(BENCH_LIBDIR)' \
+	  --python '$(BENCH_PYVENV)/bin/python' $(BENCH_FLAGS)
 
 bench-quick: BENCH_FLAGS += --quick
 bench-quick: bench

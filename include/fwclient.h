@@ -431,6 +431,53 @@ typedef struct fw_response fw_response;
  */
 typedef struct fw_stream fw_stream;
 
+/**
+ * Called once per request of a batch, on the thread that called
+ * fw_client_get_many or fw_client_send_many, one request at a time, in
+ * the order they complete.
+ *
+ * @param user_data  The batch call's @p user_data.
+ * @param index      The request's position in the caller's array.
+ * @param result     FW_OK, or the request's error code (as fw_client_request's).
+ * @param response   The 2xx answer when @p result is FW_OK, else NULL;
+ *                   borrowed for the call (not to be freed or kept).
+ * @param error      The error when @p result is not FW_OK, else NULL;
+ *                   borrowed for the call (not to be freed or kept).
+ * @return 0 to go on; any other value stops the batch (FW_ERR_CANCELED).
+ */
+typedef int (*fw_batch_callback)(void *user_data,
+                                 size_t index,
+                                 fw_result result,
+                                 const fw_response *response,
+                                 const fw_error *error);
+
+/**
+ * One request of fw_client_send_many. Its strings and body are read
+ * while the batch runs (they must stay valid until it returns).
+ */
+typedef struct {
+  /**
+   * "GET", "POST", ...
+   */
+  const char *method;
+  /**
+   * An absolute http(s) URL.
+   */
+  const char *url;
+  /**
+   * The body's bytes; NULL allowed when @p body_len is 0.
+   */
+  const uint8_t *body;
+  /**
+   * The body's length; (NULL, 0) is no body.
+   */
+  size_t body_len;
+  /**
+   * The body's Content-Type; NULL for none.
+   */
+  const char *content_type;
+} fw_batch_request;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -676,6 +723,76 @@ fw_result fw_auth_diagnose(const fw_auth *auth, char **out_json, fw_error **err)
  * Thread safety: must not race another call on the same reference.
  */
 void fw_auth_free(fw_auth *auth);
+
+/**
+ * `GET` every URL of @p urls through @p client, at most @p max_in_flight
+ * at once, each with the whole policy of fw_client_get (the token only to
+ * trusted origins, redirects, retries and Retry-After, timeouts; a view's
+ * per-request timeout and cancel object, see fw_client_with_request_options).
+ * A batch opens at most @p max_in_flight connections per origin, its own,
+ * closed when it returns. @p on_done runs on the calling thread, one
+ * request at a time, in completion order; a nonzero return stops the
+ * batch: requests in flight are abandoned, nothing more starts, and the
+ * call returns FW_ERR_CANCELED. A 429 with Retry-After pauses its request
+ * (within its timeout and retries); one saying the client's quota is spent
+ * (`RateLimit-Remaining: 0`) also holds new starts until then. Memory does
+ * not grow with @p n_urls. Network I/O; blocks until done.
+ *
+ * @param client         The client (or a view of it).
+ * @param urls           @p n_urls absolute http(s) URLs, read while the
+ *                       batch runs; NULL allowed when @p n_urls is 0. A NULL
+ *                       or unusable entry fails that request alone
+ *                       (FW_ERR_INVALID_ARGUMENT to @p on_done).
+ * @param n_urls         The number of URLs.
+ * @param max_in_flight  Requests at once, 1 to 1024 (0 is
+ *                       FW_ERR_INVALID_ARGUMENT: there is no default).
+ * @param on_done        Called once per request (see fw_batch_callback).
+ * @param user_data      Passed to @p on_done; NULL allowed.
+ * @param err            NULL, or a pointer to NULL that receives the error on failure.
+ * @return FW_OK once @p on_done ran for every URL, whatever each result;
+ *         FW_ERR_CANCELED when @p on_done returned nonzero or the view's
+ *         cancel object was triggered; FW_ERR_INVALID_ARGUMENT for a NULL
+ *         @p client or @p on_done, NULL @p urls with a count, or
+ *         @p max_in_flight out of range; FW_ERR_IO when no thread could start.
+ *
+ * Thread safety: may be called from several threads at once, on one
+ * client too; @p on_done runs on the calling thread only.
+ */
+fw_result fw_client_get_many(const fw_client *client,
+                             const char *const *urls,
+                             size_t n_urls,
+                             uint32_t max_in_flight,
+                             fw_batch_callback on_done,
+                             void *user_data,
+                             fw_error **err);
+
+/**
+ * fw_client_get_many for requests of any method, with bodies (POST
+ * queries, binary root lookups): the same contract, each request made as
+ * fw_client_request makes it (only idempotent methods are retried).
+ *
+ * @param client         The client (or a view of it).
+ * @param requests       @p n_requests requests, read while the batch runs;
+ *                       NULL allowed when @p n_requests is 0. A request
+ *                       with a NULL or unusable method or URL fails alone
+ *                       (FW_ERR_INVALID_ARGUMENT to @p on_done).
+ * @param n_requests     The number of requests.
+ * @param max_in_flight  Requests at once, 1 to 1024 (0 is
+ *                       FW_ERR_INVALID_ARGUMENT: there is no default).
+ * @param on_done        Called once per request (see fw_batch_callback).
+ * @param user_data      Passed to @p on_done; NULL allowed.
+ * @param err            NULL, or a pointer to NULL that receives the error on failure.
+ * @return As fw_client_get_many.
+ *
+ * Thread safety: as fw_client_get_many.
+ */
+fw_result fw_client_send_many(const fw_client *client,
+                              const fw_batch_request *requests,
+                              size_t n_requests,
+                              uint32_t max_in_flight,
+                              fw_batch_callback on_done,
+                              void *user_data,
+                              fw_error **err);
 
 /**
  * Creates a cancel object, not triggered.

@@ -11,6 +11,7 @@
 pub mod boundary;
 pub mod diagnosis;
 pub mod fw_auth;
+pub mod fw_batch;
 pub mod fw_cancel;
 pub mod fw_client;
 pub mod fw_error;

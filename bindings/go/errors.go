@@ -92,6 +92,11 @@ func errorFrom(rc C.fw_result, e *C.fw_error) error {
 	if e != nil {
 		defer C.fw_error_free(e)
 	}
+	return errorOf(rc, e)
+}
+
+// errorOf is errorFrom for a borrowed fw_error (not freed).
+func errorOf(rc C.fw_result, e *C.fw_error) error {
 	if rc == C.FW_OK {
 		return nil
 	}

@@ -40,6 +40,11 @@ func (r *Response) Header(name string) (value string, ok bool) {
 // takeResponse copies r into a *Response and frees it.
 func takeResponse(r *C.fw_response) (*Response, error) {
 	defer C.fw_response_free(r)
+	return copyResponse(r)
+}
+
+// copyResponse copies a borrowed r into a *Response.
+func copyResponse(r *C.fw_response) (*Response, error) {
 	var n C.size_t
 	body := goBytes(C.fw_response_body(r, &n), n)
 	count := C.fw_response_header_count(r)

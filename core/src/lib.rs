@@ -7,6 +7,7 @@
 
 pub mod address;
 pub mod auth;
+pub mod batch;
 pub mod client;
 pub mod error;
 pub mod http;

@@ -141,6 +141,28 @@ fn cave_layout_uses_the_server_file_instead_when_it_exists() {
 }
 
 #[test]
+fn a_server_file_answers_alone_and_the_layout_is_still_the_one_asked_or_found() {
+    // The server's file answers the lookup; the layout, asked for or
+    // detected from the files present, is what it would be otherwise.
+    let sb = Sandbox::new();
+    sb.put(CAVE_FILE, r#"{"token": "fake_token_123"}"#);
+    let server = sb.put(GLOBAL_SERVER_FILE, r#"{"token": "another_fake_token_678"}"#);
+    for (asked, want) in [
+        (None, Layout::Cave),
+        (Some(Layout::Framework), Layout::Framework),
+        (Some(Layout::Cave), Layout::Cave),
+    ] {
+        let auth = match asked {
+            Some(layout) => sb.auth_in(layout),
+            None => sb.auth(),
+        };
+        assert_eq!(token_of(&auth).as_deref(), Some("another_fake_token_678"));
+        assert_eq!(auth.source(), from_file(server.clone(), "token"));
+        assert_eq!(auth.layout(), want, "asked {asked:?}");
+    }
+}
+
+#[test]
 fn cave_layout_falls_back_to_legacy_chunkedgraph_secret() {
     let sb = Sandbox::new();
     let legacy = sb.put(FRAMEWORK_FILE, r#"{"token": "fake_token_123"}"#);

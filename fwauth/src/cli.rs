@@ -239,7 +239,7 @@ pub const COMMANDS: &[Command] = &[
     Command {
         name: "get",
         summary: "an authenticated GET: the body to standard output (or -o FILE), errors to standard error",
-        args: &[("URL", true)],
+        args: &[("URL", false)],
         opts: &[
             Opt {
                 long: "output",
@@ -252,6 +252,23 @@ pub const COMMANDS: &[Command] = &[
                 "NAME",
                 "fetch the datastack's info first, so its local server gets the token too",
             ),
+            Opt {
+                long: "input",
+                short: Some('i'),
+                value: Some("FILE"),
+                help: "GET every URL of FILE (one a line; - for standard input) instead of URL",
+            },
+            valued(
+                "parallel",
+                "N",
+                "with -i: requests at once, 1 to 1024 (default 8)",
+            ),
+            Opt {
+                long: "output-dir",
+                short: Some('d'),
+                value: Some("DIR"),
+                help: "with -i: write each body to DIR/N, N its line's number from 1 (required)",
+            },
         ],
         about: "GET URL with the token, as the library sends it: only to the global server (and\n\
                 the datastack's local server with --datastack), never over plain http except to\n\
@@ -259,7 +276,13 @@ pub const COMMANDS: &[Command] = &[
                 streamed as received (never held whole); -o FILE writes a temporary file beside\n\
                 FILE and renames it at the end, so a failure leaves FILE untouched. An error\n\
                 answer writes nothing to standard output and its\n\
-                message to standard error, with the exit status of its class.",
+                message to standard error, with the exit status of its class.\n\
+                With -i FILE, every URL of FILE (blank lines and lines starting with # are\n\
+                skipped) is fetched, --parallel at once, each body written to DIR/N (N the\n\
+                line's number) through a temporary file renamed at the end: a failed request\n\
+                leaves no file. Standard output gets \"N DIR/N\" per body written, standard\n\
+                error \"N: message\" per failure; the exit status is 0 when all succeeded,\n\
+                else that of the first failure's class.",
     },
 ];
 
@@ -464,6 +487,9 @@ pub fn parse(argv: &[String]) -> Result<Invocation<'static>, CliError> {
     if help {
         return Ok(Invocation::Help(Some(command)));
     }
+    if command.name == "get" {
+        get_arguments(&args, &values)?;
+    }
     let required = command.args.iter().filter(|(_, r)| *r).count();
     if args.len() < required {
         return Err(usage_error(
@@ -493,6 +519,42 @@ pub fn parse(argv: &[String]) -> Result<Invocation<'static>, CliError> {
         values,
         args,
     }))
+}
+
+/// `get` takes a URL or `-i FILE` (then `-d DIR`), not both.
+fn get_arguments(args: &[String], values: &HashMap<&'static str, String>) -> Result<(), CliError> {
+    let get = find("get");
+    let many = values.contains_key("input");
+    if !many && args.is_empty() {
+        return Err(usage_error("missing argument URL".to_owned(), get));
+    }
+    if many && !args.is_empty() {
+        return Err(usage_error(
+            "give a URL or -i FILE, not both".to_owned(),
+            get,
+        ));
+    }
+    if many && !values.contains_key("output-dir") {
+        return Err(usage_error("-i FILE needs -d DIR".to_owned(), get));
+    }
+    if !many {
+        for only in ["parallel", "output-dir"] {
+            if values.contains_key(only) {
+                return Err(usage_error(format!("--{only} goes with -i FILE"), get));
+            }
+        }
+    } else if values.contains_key("output") {
+        return Err(usage_error(
+            "-o goes with a URL; with -i use -d DIR".to_owned(),
+            get,
+        ));
+    }
+    if let Some(n) = values.get("parallel")
+        && !n.parse::<usize>().is_ok_and(|n| (1..=1024).contains(&n))
+    {
+        return Err(usage_error("--parallel must be 1 to 1024".to_owned(), get));
+    }
+    Ok(())
 }
 
 fn option_lines(opts: &[Opt]) -> String {
@@ -691,6 +753,25 @@ mod tests {
                 .contains("the commands are token, status")
         );
         assert!(err(&["get"]).message.contains("missing argument URL"));
+        assert!(
+            err(&["get", "-i", "f", "/x", "-d", "d"])
+                .message
+                .contains("not both")
+        );
+        assert!(err(&["get", "-i", "f"]).message.contains("needs -d DIR"));
+        assert!(
+            err(&["get", "/x", "--parallel", "4"])
+                .message
+                .contains("goes with -i")
+        );
+        assert!(
+            err(&["get", "-i", "f", "-d", "d", "--parallel", "0"])
+                .message
+                .contains("1 to 1024")
+        );
+        let p = run(&["get", "-i", "urls.txt", "-d", "out", "--parallel=16"]);
+        assert_eq!(p.value("input"), Some("urls.txt"));
+        assert_eq!(p.value("parallel"), Some("16"));
         assert!(err(&[]).message.contains("no command"));
         assert!(err(&["get", "-o"]).message.contains("needs a value"));
     }

@@ -524,8 +524,21 @@ fn whoami(p: &Parsed<'_>) -> Outcome {
 
 fn get(p: &Parsed<'_>) -> Outcome {
     let opts = options(&p.globals);
-    let target = &p.args[0];
     let client = Client::new(p.value("datastack"), &opts)?;
+    if let Some(input) = p.value("input") {
+        // The parser checked the rest: -d DIR given, --parallel in range.
+        let dir = Path::new(p.value("output-dir").unwrap_or("."));
+        let parallel = p
+            .value("parallel")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(crate::get_many::DEFAULT_PARALLEL);
+        let urls = crate::get_many::read_urls(input, client.server_address())?;
+        if client.datastack().is_some() {
+            client.datastack_info()?;
+        }
+        return crate::get_many::run(&client, &urls, parallel, dir);
+    }
+    let target = &p.args[0];
     let url = if target.starts_with('/') {
         format!("{}{target}", client.server_address())
     } else {

@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod commands;
 mod exit;
+mod get_many;
 mod login;
 mod prompt;
 mod remedy;

@@ -587,6 +587,39 @@ def get_errors_go_to_stderr_with_their_class(home):
 
 
 @test
+def get_i_fetches_every_url_into_the_directory(home):
+    env = home.env(FW_AUTH_TOKEN=SEED)
+    urls = os.path.join(home.dir, "urls.txt")
+    with open(urls, "w") as f:
+        f.write("# items\n\n")  # lines 1 and 2: skipped
+        for i in range(20):
+            f.write(f"/echo?item={i}\n")  # lines 3..22
+        f.write("/fault/status?code=404\n")  # line 23
+    out = os.path.join(home.dir, "bodies")
+    os.mkdir(out)
+    before = json.loads(fwauth(home, "get", "--server", url(), "/fault/connections", env=env).out)
+    r = fwauth(home, "get", "--server", url(), "-i", urls, "-d", out, "--parallel", "4",
+               env=env, allowed=[SEED])
+    after = json.loads(fwauth(home, "get", "--server", url(), "/fault/connections", env=env).out)
+    check(r.code == SERVER_ERROR, f"the 404's class: {r}")
+    check(r.err.startswith("23: ") and "404" in r.err, r)
+    # Each fwauth run opens one connection for its own count; the batch at most 4.
+    check(after["connections"] - before["connections"] <= 4 + 1, f"{before} {after}")
+    names = sorted(os.listdir(out), key=int)
+    check(names == [str(n) for n in range(3, 23)], f"files {names}")
+    check(sorted(r.out.split("\n")[:-1], key=lambda l: int(l.split()[0]))
+          == [f"{n} {os.path.join(out, str(n))}" for n in range(3, 23)], r)
+    for n in range(3, 23):
+        with open(os.path.join(out, str(n))) as f:
+            echo = json.load(f)
+        check(echo["query"] == f"item={n - 3}", f"file {n}: {echo}")
+    r = fwauth(home, "get", "--server", url(), "-i", urls, "-d", "/nonexistent-dir", env=env)
+    check(r.code == FILES and r.out == "", r)
+    r = fwauth(home, "get", "--server", url(), "-i", urls, env=env)
+    check(r.code == USAGE and "-d DIR" in r.err, r)
+
+
+@test
 def get_sends_the_token_to_the_datastack_local_server(home):
     env = home.env(FW_AUTH_TOKEN=SEED)
     target = f"{SERVER['other']}/protected/fanc/view"

@@ -14,6 +14,7 @@
 //!   fwbench profile-resolve fw|bare SECRETS_DIR N
 //!       one loop each, for `valgrind --tool=callgrind` (`make bench-profile`)
 
+mod batch;
 mod ffi;
 mod http;
 mod machine;
@@ -99,6 +100,22 @@ fn main() {
         ),
         ["profile-resolve", which, dir, n] => profile_resolve(which, dir, n.parse().expect("N")),
         ["run", rest @ ..] => run(rest),
+        ["batch", bin_dir, libdir, rest @ ..] => {
+            // Only item 9, printed: for working on it.
+            let python = flag(rest, "--python").map(Path::new);
+            let r = batch::run(
+                Path::new(bin_dir),
+                Path::new(libdir),
+                python,
+                rest.contains(&"--quick"),
+            );
+            let mut rep = Report::default();
+            batch::section(&mut rep, &r);
+            print!("{}", rep.body);
+            for (item, target, figure, met) in &rep.verdicts {
+                println!("{item}: {target}: {figure}: {}", report::met_word(*met));
+            }
+        }
         ["resolution", rounds, round_ms, keys @ ..] => {
             // Only items 1/6's resolution rounds, printed: for working on them.
             let tmp = std::env::temp_dir().join(format!("fwbench-res-{}", std::process::id()));
@@ -137,6 +154,7 @@ fn main() {
         _ => {
             eprintln!(
                 "usage: fwbench run --bin-dir DIR --out FILE [--libdir DIR] [--callgrind TSV] [--quick]\n\
+                 \x20      fwbench batch BIN_DIR LIBDIR [--python PY] [--quick]\n\
                  \x20      fwbench profile-get fw|bare BASE_URL N\n\
                  \x20      fwbench profile-resolve fw|bare SECRETS_DIR N"
             );
@@ -352,6 +370,12 @@ fn run(args: &[&str]) {
     eprintln!("fwbench: item 8: libcurl, streaming, many workers");
     let scale = scale::run(&bin_dir, std::path::Path::new(&libdir), &url, quick);
     drop(responder);
+    let batch = batch::run(
+        &bin_dir,
+        Path::new(&libdir),
+        flag(args, "--python").map(Path::new),
+        quick,
+    );
 
     // ------------------------------------------------------------ report
     item1(&mut rep, &res);
@@ -363,6 +387,7 @@ fn run(args: &[&str]) {
     item5(&mut rep, &plan, &mem_req, &mem_cli);
     item6(&mut rep, &res, &scaling);
     scale::section(&mut rep, &scale);
+    batch::section(&mut rep, &batch);
     profile::section(&mut rep, flag(args, "--callgrind"));
 
     let command = machine::make_command();
@@ -478,7 +503,7 @@ fn item1(rep: &mut Report, res: &[resolution::Resolution]) {
         r.bytes
     ));
     let mut rows = vec![];
-    for (what, c) in [
+    let mut cases = vec![
         (
             "default lookup in a secrets directory (`fw_options_set_secrets_dir`)",
             &r.lookup,
@@ -487,7 +512,9 @@ fn item1(rep: &mut Report, res: &[resolution::Resolution]) {
             "explicit token file (`fw_options_set_token_file`)",
             &r.explicit,
         ),
-    ] {
+    ];
+    cases.extend(r.cave.iter().map(|(what, c)| (*what, c)));
+    for (what, c) in cases {
         let met = c.ratio() <= 2.0;
         let v = rep.verdict(
             &format!("1. resolution, {}", what.split(" (").next().unwrap_or(what)),

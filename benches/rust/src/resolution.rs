@@ -101,6 +101,55 @@ pub struct Resolution {
     pub lookup: Comparison,
     /// An explicit token file (`fw_options_set_token_file`).
     pub explicit: Comparison,
+    /// The cave layout's lookups (first key count only): `cave-secret.json`
+    /// alone, and with the server's own file.
+    pub cave: Vec<(&'static str, Comparison)>,
+}
+
+/// The server of the cave layout's per-server file.
+const CAVE_SERVER: &str = "https://bench.example.org";
+
+/// The cave layout's two lookups in `dir`: `cave-secret.json` alone, then
+/// with `{netloc}-cave-secret.json` beside it (the file that answers).
+fn cave_layouts(dir: &Path, rounds: usize, round_ms: f64) -> Vec<(&'static str, Comparison)> {
+    let text = format!("{{\"token\": \"{TOKEN}\"}}");
+    let alone = dir.join("cave");
+    let server = dir.join("cave-server");
+    let mut out = vec![];
+    for (what, sub, file, opts) in [
+        (
+            "cave layout (`cave-secret.json`)",
+            &alone,
+            "cave-secret.json",
+            Options::new(),
+        ),
+        (
+            "cave layout with the server's file (`bench.example.org-cave-secret.json`)",
+            &server,
+            "bench.example.org-cave-secret.json",
+            Options::new().server_address(CAVE_SERVER),
+        ),
+    ] {
+        std::fs::create_dir_all(sub).expect("secrets dir");
+        std::fs::write(sub.join("cave-secret.json"), &text).expect("secret file");
+        let path = sub.join(file);
+        std::fs::write(&path, &text).expect("secret file");
+        let opts = opts.secrets_dir(sub.to_str().expect("utf-8"));
+        assert_eq!(ffi::resolve_token(&opts), TOKEN.len());
+        let c = compare(
+            rounds,
+            round_ms,
+            || {
+                std::hint::black_box(ffi::resolve_token(&opts));
+            },
+            || {
+                std::hint::black_box(bare_resolve(&path));
+            },
+        );
+        eprintln!("resolution, {what}: ratio {:.2}", c.ratio());
+        out.push((what, c));
+    }
+    out
 }
 
 pub fn run(tmp: &Path, key_counts: &[usize], rounds: usize, round_ms: f64) -> Vec<Resolution> {
@@ -142,11 +191,17 @@ pub fn run(tmp: &Path, key_counts: &[usize], rounds: usize, round_ms: f64) -> Ve
             lookup.ratio(),
             explicit.ratio()
         );
+        let cave = if out.is_empty() {
+            cave_layouts(tmp, rounds, round_ms)
+        } else {
+            vec![]
+        };
         out.push(Resolution {
             keys,
             bytes,
             lookup,
             explicit,
+            cave,
         });
     }
     out

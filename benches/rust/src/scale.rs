@@ -28,15 +28,21 @@ pub struct Results {
 }
 
 /// fw-devserver, killed when dropped.
-struct DevServer {
+pub struct DevServer {
     child: Child,
-    url: String,
+    pub url: String,
 }
 
 impl DevServer {
-    fn start(libdir: &Path) -> DevServer {
+    pub fn start(libdir: &Path) -> DevServer {
+        DevServer::start_with(libdir, &[])
+    }
+
+    /// With more arguments (`--tls-self-signed DIR`: https).
+    pub fn start_with(libdir: &Path, args: &[&str]) -> DevServer {
         let mut child = Command::new(libdir.join("fw-devserver"))
             .args(["--port", "0"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

@@ -143,6 +143,14 @@ def null_result(doc, name, ret):
     )
 
 
+# Valid values of a buffer or array parameter followed by its length, by type.
+ARRAYS = {
+    "const uint8_t *": '(const uint8_t *)"x"',
+    "const uint64_t *": "&one_id",
+    "const char *const *": "one_url",
+    "const fw_batch_request *": "one_request",
+}
+
 # Valid values of plain `const char *` parameters, by name.
 STRING_VALUES = {
     "url": "f->echo_url",
@@ -181,17 +189,13 @@ class Call:
                 self.has_err = True
                 self.args.append("ERRP")
                 continue
-            # A buffer and its length.
-            if ctype in ("const uint8_t *", "const uint64_t *") and nxt and nxt[0] == "size_t":
+            # A buffer (or an array) and its length.
+            if ctype in ARRAYS and nxt and nxt[0] == "size_t":
                 i += 1
                 if name == null:
                     self.args += ["NULL", "0" if zero_len == nxt[1] else "1"]
-                elif empty == nxt[1]:
-                    self.args += ["&one_id" if ctype == "const uint64_t *" else '(const uint8_t *)"x"', "0"]
-                elif ctype == "const uint8_t *":
-                    self.args += ['(const uint8_t *)"x"', "1"]
                 else:
-                    self.args += ["&one_id", "1"]
+                    self.args += [ARRAYS[ctype], "0" if empty == nxt[1] else "1"]
                 continue
             # A buffer to fill and its room.
             if ctype == "uint8_t *" and nxt and nxt[0] == "size_t":
@@ -233,7 +237,15 @@ class Call:
         if ctype == "uint32_t" and name == "timeout_ms":
             return "1"
         if ctype == "uint32_t":
-            return {"flags": "FW_SAVE_OVERWRITE", "layout": "FW_LAYOUT_FRAMEWORK"}.get(name, "0")
+            return {
+                "flags": "FW_SAVE_OVERWRITE",
+                "layout": "FW_LAYOUT_FRAMEWORK",
+                "max_in_flight": "1",
+            }.get(name, "0")
+        if ctype == "fw_batch_callback":
+            return "gen_batch_done"
+        if ctype == "void *":
+            return "(void *)SENTINEL"
         if ctype == "uint64_t":
             return "1000" if name.endswith("_ms") else "1"
         if ctype == "size_t":
@@ -387,6 +399,19 @@ static char sentinel_byte;
 static const uint64_t one_id = 1;
 static uint8_t room[1];
 static unsigned long calls;
+/* A batch of one request that fails alone (an invalid URL, no network). */
+static const char *const one_url[1] = {"x"};
+static const fw_batch_request one_request[1] = {{"GET", "x", NULL, 0, NULL}};
+
+static int gen_batch_done(void *user_data, size_t index, fw_result result,
+                          const fw_response *response, const fw_error *error) {
+    (void)user_data;
+    (void)index;
+    (void)result;
+    (void)response;
+    (void)error;
+    return 0;
+}
 
 typedef struct fixtures {
     th_home home;

@@ -43,6 +43,7 @@
     X(test_token_follows_its_file)                                                                 \
     X(test_stream_read_ends_on_cancel_and_names_its_limit)
     X(test_browser_login)
+    X(test_batch_get_many)
 
 #define FW_DECLARE_TEST(name) void name(void);
 FW_TEST_LIST(FW_DECLARE_TEST)

@@ -34,11 +34,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -1014,8 +1016,8 @@ class Login {
   }
 
   /// Waits up to `timeout` (whole milliseconds, at least 1) for the browser;
-  /// throws fw::Timeout when it does not come back (the way out: save a
-  /// token by hand, e.g. `fwauth setup-token`), fw::Canceled when `cancel`
+  /// throws fw::TimeoutError when it does not come back (the way out: save a
+  /// token by hand, e.g. `fwauth setup-token`), fw::CanceledError when `cancel`
   /// is triggered, or the error of minting, checking or saving the key.
   LoginResult wait(std::chrono::milliseconds timeout = std::chrono::minutes(5),
                    const Cancel* cancel = nullptr) {
@@ -1042,6 +1044,148 @@ class Login {
   };
   std::unique_ptr<fw_login, Free> h_;
 };
+
+
+// Batches (fw_client_get_many, fw_client_send_many)
+
+namespace detail {
+template <class F>
+struct BatchCall;
+}  // namespace detail
+
+/// One finished request of a batch, as the callback sees it: borrowed for
+/// the call (copy what you keep). ok() tells a 2xx answer from an error.
+class BatchItem {
+ public:
+  /// The request's position in the batch.
+  std::size_t index() const noexcept { return index_; }
+  /// Whether the request succeeded (a 2xx answer).
+  bool ok() const noexcept { return code_ == FW_OK; }
+  /// FW_OK, or the request's error code.
+  fw_result code() const noexcept { return code_; }
+  /// The answer's status (0 for an error).
+  std::uint16_t status() const noexcept { return ok() ? fw_response_status(response_) : 0; }
+  /// The answer's body (empty for an error), borrowed for the call.
+  std::string_view body() const {
+    if (!ok()) return {};
+    std::size_t len = 0;
+    const std::uint8_t* data = fw_response_body(response_, &len);
+    if (data == nullptr || len == 0) return {};
+    return std::string_view(reinterpret_cast<const char*>(data), len);
+  }
+  /// The value of the answer's header `name` (none for an error).
+  std::optional<std::string> header(std::string_view name) const {
+    if (!ok()) return std::nullopt;
+    return detail::header_value(response_, name, fw_response_header);
+  }
+  /// The request's error, copied (code FW_OK when it succeeded).
+  Error error() const { return Error(code_, error_); }
+  /// Throws the request's error as its fw::Error subclass; nothing when ok().
+  void rethrow() const {
+    if (!ok()) detail::raise(error());
+  }
+
+  /// The borrowed C handles (NULL for the other outcome).
+  const fw_response* response_capi() const noexcept { return response_; }
+  const fw_error* error_capi() const noexcept { return error_; }
+
+ private:
+  template <class F>
+  friend struct detail::BatchCall;
+  BatchItem(std::size_t index, fw_result code, const fw_response* response,
+            const fw_error* error) noexcept
+      : index_(index), code_(code), response_(response), error_(error) {}
+
+  std::size_t index_;
+  fw_result code_;
+  const fw_response* response_;
+  const fw_error* error_;
+};
+
+/// One request of fw::send_many.
+struct BatchRequest {
+  std::string method = "GET";
+  std::string url;
+  std::string body;
+  std::optional<std::string> content_type;
+};
+
+namespace detail {
+
+/// The callback trampoline of a batch: calls `on_done` with each item and
+/// keeps an exception it throws (the batch stops, and the exception is
+/// rethrown from get_many / send_many).
+template <class F>
+struct BatchCall {
+  F& on_done;
+  std::exception_ptr thrown;
+
+  static int call(void* self, std::size_t index, fw_result code, const fw_response* response,
+                  const fw_error* error) noexcept {
+    auto* me = static_cast<BatchCall*>(self);
+    try {
+      const BatchItem item(index, code, response, error);
+      if constexpr (std::is_same_v<std::invoke_result_t<F&, const BatchItem&>, bool>) {
+        return me->on_done(item) ? 0 : 1;
+      } else {
+        me->on_done(item);
+        return 0;
+      }
+    } catch (...) {
+      me->thrown = std::current_exception();
+      return 1;
+    }
+  }
+
+  template <class Run>
+  void run(Run&& c_call) {
+    detail::ErrorHolder err;
+    const fw_result rc = c_call(&BatchCall::call, static_cast<void*>(this), &err.p);
+    if (thrown) std::rethrow_exception(thrown);
+    check(rc, err);
+  }
+};
+
+}  // namespace detail
+
+/// GETs every URL of `urls` through `client` (its whole policy: trust,
+/// redirects, retries, Retry-After, timeouts; a view's options, see
+/// Client::with), at most `max_in_flight` (1 to 1024) at once, and calls
+/// `on_done(const fw::BatchItem&)` for each on this thread, one at a time,
+/// in completion order. `on_done` returns void, or bool (false stops the
+/// batch: fw::CanceledError is thrown); an exception it throws stops the batch
+/// and is rethrown here. Returns once every item was handed over, whatever
+/// each outcome (an item's error is its own: item.ok(), item.rethrow()).
+template <class F>
+void get_many(const Client& client, const std::vector<std::string>& urls,
+              std::uint32_t max_in_flight, F&& on_done) {
+  std::vector<const char*> ptrs;
+  ptrs.reserve(urls.size());
+  for (const auto& u : urls) ptrs.push_back(u.c_str());
+  detail::BatchCall<F> call{on_done, nullptr};
+  call.run([&](fw_batch_callback cb, void* self, fw_error** err) {
+    return fw_client_get_many(client.capi(), ptrs.data(), ptrs.size(), max_in_flight, cb, self,
+                              err);
+  });
+}
+
+/// get_many for requests of any method, with bodies (fw_client_send_many).
+template <class F>
+void send_many(const Client& client, const std::vector<BatchRequest>& requests,
+               std::uint32_t max_in_flight, F&& on_done) {
+  std::vector<fw_batch_request> c;
+  c.reserve(requests.size());
+  for (const auto& r : requests) {
+    c.push_back(fw_batch_request{r.method.c_str(), r.url.c_str(),
+                                 reinterpret_cast<const std::uint8_t*>(r.body.data()),
+                                 r.body.size(),
+                                 r.content_type ? r.content_type->c_str() : nullptr});
+  }
+  detail::BatchCall<F> call{on_done, nullptr};
+  call.run([&](fw_batch_callback cb, void* self, fw_error** err) {
+    return fw_client_send_many(client.capi(), c.data(), c.size(), max_in_flight, cb, self, err);
+  });
+}
 
 }  // namespace fw
 

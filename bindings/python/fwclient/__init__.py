@@ -23,6 +23,7 @@ from ._loader import LibraryNotFoundError
 from ._native import lib as _lib
 from ._native import library_path
 from .auth import Auth, TokenSource
+from .batch import get_many, send_many
 from .client import Client, Response
 from .login import Login, LoginResult
 from .options import Options
@@ -49,7 +50,7 @@ def library_version_number():
 
 __all__ = [
     "Auth", "Client", "Login", "LoginResult", "Options", "Response", "TokenSource", "Layout", "SaveFlags", "Source",
-    "Cancel", "RequestOptions", "Stream",
+    "Cancel", "RequestOptions", "Stream", "get_many", "send_many",
     "Remedy", "LibraryNotFoundError", "library_path", "library_version",
     "library_version_number",
     *_errors.__all__,

@@ -18,9 +18,12 @@ Conventions of the ABI this module relies on:
 """
 
 from ctypes import (
+    CFUNCTYPE,
     POINTER,
+    Structure,
     c_bool,
     c_char_p,
+    c_int,
     c_int64,
     c_size_t,
     c_uint16,
@@ -108,6 +111,22 @@ OUT_STR = POINTER(c_void_p)  # char ** handed out: free with fw_string_free
 BYTES = c_void_p  # const uint8_t * returned borrowed from its object
 ERR = object()  # marks a trailing `fw_error **err`
 
+# fw_batch_callback: (user_data, index, result, const fw_response *, const fw_error *) -> int
+BATCH_CALLBACK = CFUNCTYPE(c_int, c_void_p, c_size_t, c_uint32, c_void_p, c_void_p)
+
+
+class BatchRequest(Structure):
+    """fw_batch_request: one request of fw_client_send_many."""
+
+    _fields_ = [
+        ("method", c_char_p),
+        ("url", c_char_p),
+        ("body", c_char_p),  # const uint8_t *: bytes, NULs and all
+        ("body_len", c_size_t),
+        ("content_type", c_char_p),
+    ]
+
+
 # name: (return type, parameter types), grouped by object
 # (tests/test_abi.py compares each with the header by name).
 FUNCTIONS = {
@@ -139,6 +158,14 @@ FUNCTIONS = {
     "fw_client_free": (None, [HANDLE]),
     "fw_client_get": (RESULT, [HANDLE, STR, OUT_HANDLE, ERR]),
     "fw_client_request": (RESULT, [HANDLE, STR, STR, STR, c_size_t, STR, OUT_HANDLE, ERR]),
+    "fw_client_get_many": (
+        RESULT,
+        [HANDLE, POINTER(c_char_p), c_size_t, c_uint32, BATCH_CALLBACK, c_void_p, ERR],
+    ),
+    "fw_client_send_many": (
+        RESULT,
+        [HANDLE, POINTER(BatchRequest), c_size_t, c_uint32, BATCH_CALLBACK, c_void_p, ERR],
+    ),
     "fw_client_with_request_options": (RESULT, [HANDLE, HANDLE, OUT_HANDLE, ERR]),
     "fw_client_open": (RESULT, [HANDLE, STR, STR, STR, c_size_t, STR, OUT_HANDLE, ERR]),
     "fw_client_local_server": (RESULT, [HANDLE, OUT_STR, ERR]),

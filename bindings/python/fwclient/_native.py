@@ -64,28 +64,35 @@ def _problem_and_remedy(err):
 
 def _error_from(name, code, err):
     """The FwError for result `code` of function `name`; frees `err`."""
+    try:
+        return error_of(name, code, err)
+    finally:
+        if err:
+            lib.fw_error_free(err)
+
+
+def error_of(name, code, err):
+    """The FwError for result `code` of function `name`, copied from the
+    fw_error `err` (borrowed: not freed; None or NULL for none)."""
     if err:
         code = lib.fw_error_code(err) or code  # the same code, as the error holds it
     code_name = lib.fw_result_name(code).decode("ascii")
     if not err:
         return _errors.error_class(code)(code, code_name, f"{name} failed")
-    try:
-        body = borrowed_bytes("fw_error_body", err)
-        problem, remedy = _problem_and_remedy(err)
-        return _errors.error_class(code)(
-            code,
-            code_name,
-            _borrowed_str(problem) or f"{name} failed",
-            http_status=lib.fw_error_http_status(err),
-            server_id=_borrowed_str(lib.fw_error_server_id(err)),
-            url=_borrowed_str(lib.fw_error_url(err)),
-            tos_form_url=_borrowed_str(lib.fw_error_tos_form_url(err)),
-            body=body,
-            remedy=remedy,
-            remedy_data=_borrowed_str(lib.fw_error_remedy_data(err)),
-        )
-    finally:
-        lib.fw_error_free(err)
+    body = borrowed_bytes("fw_error_body", err)
+    problem, remedy = _problem_and_remedy(err)
+    return _errors.error_class(code)(
+        code,
+        code_name,
+        _borrowed_str(problem) or f"{name} failed",
+        http_status=lib.fw_error_http_status(err),
+        server_id=_borrowed_str(lib.fw_error_server_id(err)),
+        url=_borrowed_str(lib.fw_error_url(err)),
+        tos_form_url=_borrowed_str(lib.fw_error_tos_form_url(err)),
+        body=body,
+        remedy=remedy,
+        remedy_data=_borrowed_str(lib.fw_error_remedy_data(err)),
+    )
 
 
 def call(name, *args):

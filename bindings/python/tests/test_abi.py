@@ -25,6 +25,8 @@ def c_shape(ffi, t):
         return ("ptr", c_shape(ffi, t.item))
     if t.kind in ("struct", "union", "void"):
         return (t.kind,)
+    if t.kind == "function":  # a function pointer (fw_batch_callback)
+        return ("function",)
     if t.kind == "enum":
         return ("int", ffi.sizeof(t), None)
     if t.cname in ("_Bool", "bool"):
@@ -44,6 +46,10 @@ def py_shape(t):
         return ("ptr", ("int", 1, None))
     if t is ctypes.c_bool:
         return ("bool",)
+    if isinstance(t, type) and issubclass(t, ctypes.Structure):
+        return ("struct",)
+    if isinstance(t, type) and issubclass(t, ctypes._CFuncPtr):  # CFUNCTYPE(...)
+        return ("function",)
     if hasattr(t, "contents"):  # POINTER(x)
         return ("ptr", py_shape(t._type_))
     size = ctypes.sizeof(t)

@@ -8,14 +8,14 @@ mod reload;
 mod save;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Mutex, OnceLock, RwLock};
 
 use zeroize::Zeroizing;
 
 use crate::address::AddressSource;
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::Options;
-use crate::secrets::file::{self, Found};
+use crate::secrets::file;
 use crate::secrets::layout::{self, DEFAULT_KEY, Layout};
 use crate::token::Token;
 
@@ -68,7 +68,9 @@ pub struct Auth {
     secrets_dir_source: layout::DirSource,
     /// The key tokens are read under.
     key: String,
-    layout: Layout,
+    /// The layout, detected when first needed if the token's lookup did
+    /// not need it.
+    layout: OnceLock<Layout>,
     state: RwLock<State>,
     local_server: RwLock<Option<String>>,
     /// Serialises saves of this object, so its state follows the files.
@@ -80,7 +82,7 @@ impl std::fmt::Debug for Auth {
         let state = self.read_state();
         f.debug_struct("Auth")
             .field("server_address", &self.server_address)
-            .field("layout", &self.layout)
+            .field("layout", &self.layout.get())
             .field("token", &state.token)
             .field("source", &state.source)
             .finish()
@@ -131,7 +133,19 @@ impl Auth {
             },
         };
         let server_file = layout::join(&secrets_dir, &layout::server_file_name(&server_address));
-        let server_file_exists = opts.token_file.is_none() && server_file.is_file();
+        // The server's own file (cave layout), when it exists, is the token
+        // file. While the token is still to be found it is read at once: the
+        // read tells whether it exists (no probe first). A read that fails
+        // leaves it to the probe and the reads below (the same error then).
+        let server_read = match (&given, &opts.token_file) {
+            (None, None) => file::read_token_if_present_with_meta(&server_file, key).ok(),
+            _ => None,
+        };
+        let server_file_exists = opts.token_file.is_none()
+            && match &server_read {
+                Some(read) => read.is_some(),
+                None => server_file.is_file(),
+            };
         // The common case (no layout asked for, no token given, no token
         // file named or kept for the server): the framework file is read
         // first, and whether it exists settles the layout as detect() would
@@ -142,49 +156,96 @@ impl Auth {
             && !server_file_exists
         {
             let path = layout::join(&secrets_dir, Layout::Framework.default_file());
-            match file::read_token_if_present(&path, key) {
-                Ok(found) => Some(found),
+            match file::read_token_if_present_with_meta(&path, key) {
+                Ok(found) => Some(found.map(|(token, meta)| (token, Some(meta)))),
                 Err(e) if is_file_problem(&e) => {
                     problem = Some(e);
                     // It exists: the layout is the framework one.
-                    Some(Found::File(None))
+                    Some(Some((None, None)))
                 }
                 Err(e) => return Err(e),
             }
         } else {
             None
         };
-        let layout = requested.unwrap_or_else(|| {
-            let exists = framework.as_ref().map(|f| matches!(f, Found::File(_)));
-            Layout::detect(&secrets_dir, exists)
+        // No framework file: the cave file, if there is one, settles the
+        // layout (detect()'s rule) and is the token file; it is read at once
+        // (no probe first). A read that fails leaves it to detect() and the
+        // reads below.
+        let cave_read = match &framework {
+            Some(None) => file::read_token_if_present_with_meta(
+                &layout::join(&secrets_dir, layout::CAVE_FILE),
+                key,
+            )
+            .ok(),
+            _ => None,
+        };
+        // When the server's file holds the token, the layout decides nothing
+        // here: it is detected when first needed (a save, the diagnosis).
+        let server_answered = matches!(server_read, Some(Some((Some(_), _))));
+        let layout = requested.or_else(|| {
+            (!server_answered).then(|| match &cave_read {
+                Some(Some(_)) => Layout::Cave,
+                Some(None) => Layout::Framework,
+                None => {
+                    let exists = framework.as_ref().map(Option::is_some);
+                    Layout::detect(&secrets_dir, exists)
+                }
+            })
         });
-        let token_file = match &opts.token_file {
-            Some(f) => layout::expand_file_path(f)?,
-            None if server_file_exists => server_file,
-            None => layout::join(&secrets_dir, layout.default_file()),
-        };
-        let fallback = layout::join(&secrets_dir, layout.other().default_file());
-        let found = match (given, framework) {
-            (Some((token, source)), _) => Ok((token, source)),
-            _ if problem.is_some() => Ok((None, TokenSource::None)),
-            // The framework file is the token file: read already.
-            (None, Some(Found::File(Some(token)))) => {
-                Ok((Some(token), file_source(&token_file, key)))
+        let token_file = match (&opts.token_file, layout) {
+            (Some(f), _) => layout::expand_file_path(f)?,
+            (None, Some(layout)) if !server_file_exists => {
+                layout::join(&secrets_dir, layout.default_file())
             }
-            (None, Some(Found::File(None))) => find_in_files(&[&fallback], key),
-            _ => find_in_files(&[&token_file, &fallback], key),
+            // Without a layout, the server's file answered: it exists.
+            (None, _) => server_file,
         };
-        let (token, source) = match found {
+        // The other layout's file: read last, when the others hold no token.
+        let fallback = || match layout {
+            Some(layout) => layout::join(&secrets_dir, layout.other().default_file()),
+            None => PathBuf::new(),
+        };
+        // Each file is read once; the stamp of the one the token came from
+        // is its open descriptor's metadata.
+        let found = match (given, framework, server_read) {
+            (Some((token, source)), _, _) => Ok((token, source, None)),
+            _ if problem.is_some() => Ok((None, TokenSource::None, None)),
+            // The server's file is the token file: read already.
+            (None, _, Some(Some((Some(token), meta)))) => Ok((
+                Some(token),
+                file_source(&token_file, key),
+                Some(reload::FileStamp::from_meta(&meta)),
+            )),
+            (None, _, Some(Some((None, _)))) => find_in_files(&[&fallback()], key),
+            // The framework file is the token file: read already.
+            (None, Some(Some((Some(token), meta))), _) => Ok((
+                Some(token),
+                file_source(&token_file, key),
+                meta.as_ref().map(reload::FileStamp::from_meta),
+            )),
+            (None, Some(Some((None, _))), _) => find_in_files(&[&fallback()], key),
+            // No framework file; the cave file, read already, is the token
+            // file, the framework file its fallback.
+            (None, Some(None), _) => match cave_read {
+                Some(Some((Some(token), meta))) => Ok((
+                    Some(token),
+                    file_source(&token_file, key),
+                    Some(reload::FileStamp::from_meta(&meta)),
+                )),
+                Some(Some((None, _))) => find_in_files(&[&fallback()], key),
+                // Neither file (or links to nothing: their reads say so).
+                _ => find_in_files(&[&token_file, &fallback()], key),
+            },
+            _ => find_in_files(&[&token_file, &fallback()], key),
+        };
+        let (token, source, stamp) = match found {
             Ok(found) => found,
             Err(e) if is_file_problem(&e) => {
                 problem = Some(e);
-                (None, TokenSource::None)
+                (None, TokenSource::None, None)
             }
             Err(e) => return Err(e),
-        };
-        let stamp = match &source {
-            TokenSource::File { path, .. } => reload::FileStamp::of(path),
-            _ => None,
         };
         Ok(Auth {
             server_address,
@@ -192,7 +253,7 @@ impl Auth {
             secrets_dir,
             secrets_dir_source,
             key: key.to_owned(),
-            layout,
+            layout: layout.map_or_else(OnceLock::new, OnceLock::from),
             state: RwLock::new(State {
                 token,
                 source,
@@ -251,7 +312,9 @@ impl Auth {
 
     /// The layout of the secret files.
     pub fn layout(&self) -> Layout {
-        self.layout
+        *self
+            .layout
+            .get_or_init(|| Layout::detect(&self.secrets_dir, None))
     }
 
     /// The secrets directory.
@@ -348,13 +411,19 @@ fn is_file_problem(e: &Error) -> bool {
 }
 
 /// The first of `files` that holds `key`.
-fn find_in_files(files: &[&PathBuf], key: &str) -> Result<(Option<Token>, TokenSource)> {
+/// The first of `files` holding a token under `key`, where it came from,
+/// and that file's stamp.
+fn find_in_files(
+    files: &[&PathBuf],
+    key: &str,
+) -> Result<(Option<Token>, TokenSource, Option<reload::FileStamp>)> {
     for path in files {
-        if let Some(token) = file::read_token(path, key)? {
-            return Ok((Some(token), file_source(path, key)));
+        if let Some((Some(token), meta)) = file::read_token_with_meta(path, key)? {
+            let stamp = reload::FileStamp::from_meta(&meta);
+            return Ok((Some(token), file_source(path, key), Some(stamp)));
         }
     }
-    Ok((None, TokenSource::None))
+    Ok((None, TokenSource::None, None))
 }
 
 fn file_source(path: &Path, key: &str) -> TokenSource {

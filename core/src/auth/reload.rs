@@ -22,12 +22,17 @@ pub(super) struct FileStamp {
 impl FileStamp {
     /// The stamp of the file at `path` now; `None` when it cannot be read.
     pub(super) fn of(path: &Path) -> Option<FileStamp> {
-        let meta = std::fs::metadata(path).ok()?;
-        Some(FileStamp {
+        Some(FileStamp::from_meta(&std::fs::metadata(path).ok()?))
+    }
+
+    /// The stamp of the file `meta` describes (the metadata of a file
+    /// just read, taken on its descriptor).
+    pub(super) fn from_meta(meta: &std::fs::Metadata) -> FileStamp {
+        FileStamp {
             len: meta.len(),
             modified: meta.modified().ok(),
-            inode: inode(&meta),
-        })
+            inode: inode(meta),
+        }
     }
 }
 

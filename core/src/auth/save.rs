@@ -69,7 +69,7 @@ impl Auth {
             Some(f) => layout::expand_file_path(f)?,
             None => self.token_file(),
         };
-        let cave = self.layout == Layout::Cave;
+        let cave = self.layout() == Layout::Cave;
         let skip_read_only = cave && opts.ignore_readonly;
 
         let mut plan = Vec::new();

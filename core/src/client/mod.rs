@@ -69,6 +69,16 @@ impl Client {
         }
     }
 
+    /// The transport this client and its views share.
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.transport
+    }
+
+    /// The timeout and cancel flag of this client's (or view's) requests.
+    pub(crate) fn request_options(&self) -> &RequestOptions {
+        &self.per_request
+    }
+
     /// The auth this client and any other built on it share.
     pub fn auth(&self) -> &Arc<Auth> {
         &self.auth

@@ -1,7 +1,7 @@
 //! Authenticated requests: the token goes only where it is safe, and every
 //! answer becomes a response or an error a program can act on.
 
-mod agents;
+pub(crate) mod agents;
 pub mod answer;
 pub mod cancel;
 mod failure;

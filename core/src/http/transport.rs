@@ -148,18 +148,37 @@ impl Transport {
                 // AGENT_TIMEOUT_SLACK into a request gets exactly what is left.
                 .timeout_per_read(steady_io_timeout(opts.total_timeout))
                 .timeout_per_write(steady_io_timeout(opts.total_timeout))
-                .max_idle_connections(agents::MAX_IDLE)
-                .max_idle_connections_per_host(agents::MAX_IDLE_PER_HOST)
                 .tls_config(tls.clone())
                 // Proxies are chosen here (src/http/proxy.rs), never by ureq
                 // from the environment.
                 .proxy(proxy)
-                .build()
         };
-        let mut configs = vec![config(None)];
-        configs.extend(proxies.routes.iter().map(|p| config(Some(p.clone()))));
+        let routes = || std::iter::once(None).chain(proxies.routes.iter().cloned().map(Some));
+        let configs = routes()
+            .map(|p| {
+                config(p)
+                    .max_idle_connections(agents::MAX_IDLE)
+                    .max_idle_connections_per_host(agents::MAX_IDLE_PER_HOST)
+                    .build()
+            })
+            .collect();
+        let batch_configs = routes()
+            .map(|p| {
+                let (input, output) = agents::BATCH_BUFFERS;
+                config(p)
+                    // A batch's pool keeps every connection its workers
+                    // return (one each at most): it never opens more
+                    // connections than it has workers.
+                    .max_idle_connections(crate::batch::MAX_IN_FLIGHT)
+                    .max_idle_connections_per_host(crate::batch::MAX_IN_FLIGHT)
+                    .input_buffer_size(input)
+                    .max_response_header_size(input)
+                    .output_buffer_size(output)
+                    .build()
+            })
+            .collect();
         Ok(Transport {
-            agents: Agents::new(configs),
+            agents: Agents::new(configs, batch_configs),
             opts: opts.clone(),
             proxies,
             trusted: RwLock::new(trusted),
@@ -202,6 +221,11 @@ impl Transport {
                 && *self
                     .localhost_loopback
                     .get_or_init(resolve::localhost_is_loopback))
+    }
+
+    /// A new connection pool for one batch (see [`agents::scope`]).
+    pub(crate) fn batch_pool(&self) -> std::sync::Arc<agents::Pool> {
+        self.agents.pool()
     }
 
     /// Whether plain http to non-loopback hosts was allowed.
@@ -486,6 +510,9 @@ impl Transport {
                 ),
                 Err(f) => (f.transient, None),
             };
+            if let (Ok((resp, _)), Some(wait)) = (&outcome, retry_after) {
+                crate::batch::noticed(resp, wait);
+            }
             let give_up = !(transient && idempotent && tries <= self.opts.max_retries);
             let pause = retry::pause(
                 tries,
@@ -544,19 +571,21 @@ impl Transport {
         // The agent's own overall timeout (total_timeout, counted from the
         // start of this exchange, at most AGENT_TIMEOUT_SLACK after ours)
         // bounds a first try; a retry or a redirect gets what is left.
-        let agent = self.agents.get(call.route);
-        let request = if remaining <= self.opts.total_timeout
-            && remaining.saturating_add(AGENT_TIMEOUT_SLACK) >= self.opts.total_timeout
-        {
-            request
-        } else {
-            agent
-                .configure_request(request)
-                .timeout_global(Some(remaining))
-                .build()
-        };
-        let mut resp = agent
-            .run(request)
+        let first_try = remaining <= self.opts.total_timeout
+            && remaining.saturating_add(AGENT_TIMEOUT_SLACK) >= self.opts.total_timeout;
+        let mut resp = self
+            .agents
+            .with(call.route, |agent| {
+                let request = if first_try {
+                    request
+                } else {
+                    agent
+                        .configure_request(request)
+                        .timeout_global(Some(remaining))
+                        .build()
+                };
+                agent.run(request)
+            })
             .map_err(|e| classify(e, call.url, &self.opts, total))?;
         let status = resp.status().as_u16();
         let headers = std::mem::take(resp.headers_mut());

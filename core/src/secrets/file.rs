@@ -35,8 +35,14 @@ pub fn read_object(path: &Path) -> Result<Option<PyObject>> {
 /// one else controls (`platform::check_read`). A symbolic link to nothing
 /// is an error.
 pub(crate) fn read_text(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
+    Ok(read_text_with_meta(path)?.map(|(text, _)| text))
+}
+
+/// As `read_text`, with the metadata of the file read (taken on the open
+/// descriptor: the version of the file these bytes came from).
+fn read_text_with_meta(path: &Path) -> Result<Option<(Text, fs::Metadata)>> {
     match read_text_if_present(path)? {
-        Some(text) => Ok(Some(text)),
+        Some(read) => Ok(Some(read)),
         None if path.symlink_metadata().is_ok() => {
             Err(secret_error(path, "is a symbolic link to nothing"))
         }
@@ -44,11 +50,16 @@ pub(crate) fn read_text(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>
     }
 }
 
-/// As `read_text`, but `None` also for a symbolic link to nothing (one
-/// system call less when nothing is there).
-fn read_text_if_present(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
+/// A secret file's bytes, zeroed when dropped.
+type Text = zeroize::Zeroizing<Vec<u8>>;
+
+/// As `read_text_with_meta`, but `None` also for a symbolic link to nothing
+/// (one system call less when nothing is there). Every check is made on
+/// the open descriptor's metadata (one `fstat`), never on the path again.
+fn read_text_if_present(path: &Path) -> Result<Option<(Text, fs::Metadata)>> {
     // A name this platform cannot hold is no file (Python's os.path.isfile
-    // says False for it too).
+    // says False for it too). Every name is one on Unix: nothing to check.
+    #[cfg(windows)]
     if path
         .file_name()
         .is_some_and(|n| platform::file_name_problem(&n.to_string_lossy()).is_some())
@@ -81,19 +92,37 @@ fn read_text_if_present(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>
         ));
     }
     platform::check_read(path, &meta)?;
-    // Sized to the file (plus one byte, to see the end): one read, no regrowth.
-    let mut text = zeroize::Zeroizing::new(Vec::with_capacity(meta.len() as usize + 1));
-    (&mut file)
-        .take(MAX_SECRET_FILE_BYTES + 1)
-        .read_to_end(&mut text)
-        .map_err(|e| Error::io("reading", path, &e))?;
-    Ok(Some(text))
+    // The size the descriptor gave is the end: one read, none more to see
+    // it (a file shrunk meanwhile ends earlier; written in place meanwhile,
+    // it may be partial, as with any reader, and then fails to parse).
+    let size = meta.len() as usize;
+    let mut text = zeroize::Zeroizing::new(vec![0u8; size]);
+    let mut filled = 0;
+    while filled < size {
+        match file.read(&mut text[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == IoKind::Interrupted => {}
+            Err(e) => return Err(Error::io("reading", path, &e)),
+        }
+    }
+    text.truncate(filled);
+    Ok(Some((text, meta)))
 }
 
 /// The token stored under `key` in `path`; `None` when the file or key is absent.
 pub fn read_token(path: &Path, key: &str) -> Result<Option<Token>> {
-    match read_text(path)? {
-        Some(text) => token_in(path, &text, key),
+    Ok(read_token_with_meta(path, key)?.and_then(|(token, _)| token))
+}
+
+/// As `read_token`, with the metadata of the file the token was read from
+/// (`None` when there is no such file).
+pub fn read_token_with_meta(
+    path: &Path,
+    key: &str,
+) -> Result<Option<(Option<Token>, fs::Metadata)>> {
+    match read_text_with_meta(path)? {
+        Some((text, meta)) => Ok(Some((token_in(path, &text, key)?, meta))),
         None => Ok(None),
     }
 }
@@ -145,9 +174,21 @@ pub enum Found {
 /// As `read_token`, telling an absent file from a file without the key,
 /// and without the error for a symbolic link to nothing (`Found::Nothing`).
 pub fn read_token_if_present(path: &Path, key: &str) -> Result<Found> {
+    Ok(match read_token_if_present_with_meta(path, key)? {
+        Some((token, _)) => Found::File(token),
+        None => Found::Nothing,
+    })
+}
+
+/// As `read_token_if_present`, with the metadata of the file read (`None`:
+/// `Found::Nothing`).
+pub fn read_token_if_present_with_meta(
+    path: &Path,
+    key: &str,
+) -> Result<Option<(Option<Token>, fs::Metadata)>> {
     match read_text_if_present(path)? {
-        Some(text) => token_in(path, &text, key).map(Found::File),
-        None => Ok(Found::Nothing),
+        Some((text, meta)) => Ok(Some((token_in(path, &text, key)?, meta))),
+        None => Ok(None),
     }
 }
 
