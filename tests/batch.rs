@@ -6,8 +6,7 @@
 //! the items in flight; a 429 with Retry-After is waited out.
 
 mod hardening;
-#[path = "../core/tests/support/mod.rs"]
-mod support;
+use hardening::support;
 
 use std::ffi::{CStr, CString, c_char, c_int, c_void};
 use std::ptr;
@@ -18,6 +17,7 @@ use fwclient::fw_cancel::*;
 use fwclient::fw_client::*;
 use fwclient::fw_error::*;
 use fwclient::fw_options::*;
+use fwclient::fw_request_options::*;
 use fwclient::fw_response::*;
 use fwclient::fw_result::fw_result;
 use hardening::{CANARY_A, abi_options, assert_no_canary, canary_fixture};
