@@ -242,6 +242,8 @@ class Call:
                 "layout": "FW_LAYOUT_FRAMEWORK",
                 "max_in_flight": "1",
             }.get(name, "0")
+        if ctype == "fw_token_source":
+            return "FW_SOURCE_FILE"
         if ctype == "fw_batch_callback":
             return "gen_batch_done"
         if ctype == "void *":
