@@ -41,8 +41,8 @@
     X(test_stream_slow_drip_times_out)                                                             \
     X(test_polite_retries)                                                                         \
     X(test_token_follows_its_file)                                                                 \
-    X(test_stream_read_ends_on_cancel_and_names_its_limit)
-    X(test_browser_login)
+    X(test_stream_read_ends_on_cancel_and_names_its_limit)                                         \
+    X(test_browser_login)                                                                          \
     X(test_batch_get_many)
 
 #define FW_DECLARE_TEST(name) void name(void);
