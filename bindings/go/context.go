@@ -21,29 +21,38 @@ import (
 // context.DeadlineExceeded) and the library's (ErrCanceled, ErrTimeout).
 // A context that can never be done adds nothing to the call.
 func (c *Client) useCtx(ctx context.Context, f func(p *C.fw_client) error) error {
+	w, err := c.watchCtx(ctx, f)
+	w.end()
+	return err
+}
+
+// watchCtx is useCtx whose watch of ctx outlives the call, for what the
+// call returns that still does I/O (a Stream's body): the caller ends it
+// (always, whatever the error). nil when ctx can never be done or was done
+// before the call.
+func (c *Client) watchCtx(ctx context.Context, f func(p *C.fw_client) error) (*ctxWatch, error) {
 	if ctx == nil {
-		return argumentError("nil context.Context")
+		return nil, argumentError("nil context.Context")
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
+	}
+	if ctx.Done() == nil {
+		return nil, c.use(f)
 	}
 	deadline, hasDeadline := ctx.Deadline()
-	if ctx.Done() == nil {
-		return c.use(f)
-	}
-	return c.use(func(p *C.fw_client) error {
+	w := &ctxWatch{ctx: ctx, hasDeadline: hasDeadline}
+	err := c.use(func(p *C.fw_client) error {
 		var e *C.fw_error
-		var cancel *C.fw_cancel
-		if err := errorFrom(C.fw_cancel_new(&cancel, &e), e); err != nil {
+		if err := errorFrom(C.fw_cancel_new(&w.cancel, &e), e); err != nil {
 			return err
 		}
-		defer C.fw_cancel_free(cancel)
 		var ro *C.fw_request_options
 		if err := errorFrom(C.fw_request_options_new(&ro, &e), e); err != nil {
 			return err
 		}
 		defer C.fw_request_options_free(ro)
-		if err := errorFrom(C.fw_request_options_set_cancel(ro, cancel, &e), e); err != nil {
+		if err := errorFrom(C.fw_request_options_set_cancel(ro, w.cancel, &e), e); err != nil {
 			return err
 		}
 		if hasDeadline {
@@ -60,18 +69,53 @@ func (c *Client) useCtx(ctx context.Context, f func(p *C.fw_client) error) error
 			return err
 		}
 		defer C.fw_client_free(view)
-		triggered := make(chan struct{})
-		stop := context.AfterFunc(ctx, func() {
-			C.fw_cancel_trigger(cancel, nil)
-			close(triggered)
-		})
-		err := f(view)
-		if !stop() {
-			// The trigger ran or is running: the cancel object is freed after it.
-			<-triggered
-		}
-		return contextError(ctx, err, hasDeadline)
+		w.watch()
+		return f(view)
 	})
+	return w, w.err(err)
+}
+
+// ctxWatch triggers a cancel object (fw_cancel) when its context is done,
+// for as long as what the cancel bounds lives: one call, or a Stream until
+// its Close. It holds no reference to what it bounds.
+type ctxWatch struct {
+	ctx         context.Context
+	hasDeadline bool
+	cancel      *C.fw_cancel
+	stop        func() bool   // context.AfterFunc's; nil until watch
+	triggered   chan struct{} // closed once the trigger has run
+}
+
+// watch starts triggering the cancel object when ctx is done.
+func (w *ctxWatch) watch() {
+	w.triggered = make(chan struct{})
+	w.stop = context.AfterFunc(w.ctx, func() {
+		C.fw_cancel_trigger(w.cancel, nil)
+		close(w.triggered)
+	})
+}
+
+// end stops the watch and frees the cancel object (whatever holds it in
+// the library keeps its own reference). Once; nil does nothing.
+func (w *ctxWatch) end() {
+	if w == nil || w.cancel == nil {
+		return
+	}
+	if w.stop != nil && !w.stop() {
+		// The trigger ran or is running: the cancel object is freed after it.
+		<-w.triggered
+	}
+	C.fw_cancel_free(w.cancel)
+	w.cancel = nil
+}
+
+// err makes an error of what the watch bounds match the context's error
+// (contextError); nil watches change nothing.
+func (w *ctxWatch) err(err error) error {
+	if w == nil {
+		return err
+	}
+	return contextError(w.ctx, err, w.hasDeadline)
 }
 
 // contextError makes a cancellation or a deadline seen by the library

@@ -100,14 +100,14 @@ func Example_walkthrough() {
 	//           C++:    auth.save_token("PASTE_YOUR_TOKEN_HERE");
 	//           Go:     auth.SaveToken("PASTE_YOUR_TOKEN_HERE", nil)
 	//           Python: auth.save_token("PASTE_YOUR_TOKEN_HERE")
-	//           Node: fw_auth_save_token(auth, 'PASTE_YOUR_TOKEN_HERE', null, null, 0, null)
+	//           Node:   fw_auth_save_token(auth, 'PASTE_YOUR_TOKEN_HERE', null, null, 0, null)
 	//     or
 	//     3b) Set it for the current session only with:
 	//           C:      fw_auth_set_token(auth, "PASTE_YOUR_TOKEN_HERE", &err);
 	//           C++:    auth.set_token("PASTE_YOUR_TOKEN_HERE");
 	//           Go:     auth.SetToken("PASTE_YOUR_TOKEN_HERE")
 	//           Python: auth.set_token("PASTE_YOUR_TOKEN_HERE")
-	//           Node: fw_auth_set_token(auth, 'PASTE_YOUR_TOKEN_HERE', null)
+	//           Node:   fw_auth_set_token(auth, 'PASTE_YOUR_TOKEN_HERE', null)
 	//     Note: creating a new token does not invalidate your other tokens; you can
 	//     see and delete them at https://global.daf-apis.com/sticky_auth/settings/tokens.
 	//     Note: if you need to save or load several tokens, see the token_file and

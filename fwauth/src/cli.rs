@@ -1,5 +1,7 @@
-//! The command line: every command's options, its `--help` text, and the
-//! parser. Argument parsing by hand (no crate): a handful of commands with a
+//! The command line: the one list of commands ([`COMMANDS`]: each one's
+//! name, options, `--help` text and what runs it, from which the overview,
+//! the dispatch, the unknown-command message and the typo suggestion all
+//! derive), and the parser. Argument parsing by hand (no crate): a handful of commands with a
 //! few options each. Error messages name options but never repeat a value or
 //! a positional argument, so a token typed on the command line by mistake is
 //! not printed back.
@@ -10,6 +12,7 @@ use fwclient_core::Layout;
 use fwclient_core::options::DEFAULT_SERVER_ADDRESS;
 
 use crate::exit::{self, CliError};
+use crate::{commands, login};
 
 /// One option of a command.
 pub struct Opt {
@@ -29,6 +32,8 @@ pub struct Command {
     pub opts: &'static [Opt],
     /// The paragraphs of `--help` after the usage line.
     pub about: &'static str,
+    /// What the command does.
+    pub run: fn(&Parsed<'_>) -> Result<(), CliError>,
 }
 
 const fn flag(long: &'static str, help: &'static str) -> Opt {
@@ -75,6 +80,7 @@ pub const GLOBAL_OPTS: &[Opt] = &[
     },
 ];
 
+/// Every command, in the order `fwauth --help` lists them.
 pub const COMMANDS: &[Command] = &[
     Command {
         name: "token",
@@ -87,6 +93,7 @@ pub const COMMANDS: &[Command] = &[
                 (or its mask) is the only line on standard output, so $(fwauth token --show)\n\
                 is the token; where it came from goes to standard error.\n\
                 Exit status 3 when there is no token.",
+        run: commands::token,
     },
     Command {
         name: "status",
@@ -108,6 +115,7 @@ pub const COMMANDS: &[Command] = &[
                 Exit status 0 when a token is found and accepted (or found, with --offline);\n\
                 otherwise the status of the problem: 3 no token, 4 rejected, 7 server not\n\
                 reachable, ...",
+        run: commands::status,
     },
     Command {
         name: "save-token",
@@ -137,6 +145,7 @@ pub const COMMANDS: &[Command] = &[
                 (exit status 9) unless --overwrite. A file that is not valid JSON is kept as\n\
                 <name>.invalid-<timestamp> and replaced after you confirm on a terminal, or\n\
                 with --replace-invalid; otherwise it is refused (exit status 8).",
+        run: commands::save_token,
     },
     Command {
         name: "new-token",
@@ -149,6 +158,7 @@ pub const COMMANDS: &[Command] = &[
         about: "Prints the steps to create a new token and the URL to do it\n\
                 ({server}/auth/api/v1/create_token, which adds a token and leaves your other\n\
                 tokens valid). A browser is opened only with --open.",
+        run: commands::new_token,
     },
     Command {
         name: "setup-token",
@@ -192,6 +202,7 @@ pub const COMMANDS: &[Command] = &[
                 files, so step 5 is skipped there. A browser is opened only with --open.\n\
                 For a server other than the default, it ends by saying how to make it the\n\
                 default for your shell ($FW_SERVER_ADDRESS).",
+        run: commands::setup_token,
     },
     Command {
         name: "login",
@@ -227,6 +238,7 @@ pub const COMMANDS: &[Command] = &[
                 starts with http://127.0.0.1) at a prompt that does not echo.\n\
                 A browser that does not come back within --timeout ends with exit status 7;\n\
                 `fwauth setup-token` (paste a token) is the way out.",
+        run: login::run,
     },
     Command {
         name: "whoami",
@@ -235,6 +247,7 @@ pub const COMMANDS: &[Command] = &[
         opts: &[flag("json", "print the server's answer as JSON")],
         about: "Asks the server who the token belongs to and prints the name, e-mail and user\n\
                 id (or the whole answer with --json).",
+        run: commands::whoami,
     },
     Command {
         name: "get",
@@ -283,6 +296,7 @@ pub const COMMANDS: &[Command] = &[
                 leaves no file. Standard output gets \"N DIR/N\" per body written, standard\n\
                 error \"N: message\" per failure; the exit status is 0 when all succeeded,\n\
                 else that of the first failure's class.",
+        run: commands::get,
     },
 ];
 
@@ -704,7 +718,16 @@ mod tests {
             parse(&argv(&["--version"])),
             Ok(Invocation::Version)
         ));
-        assert!(overview_help().contains("setup-token"));
+        let overview = overview_help();
+        for c in COMMANDS {
+            assert!(
+                overview
+                    .lines()
+                    .any(|l| l.trim_start().starts_with(&format!("{} ", c.name))),
+                "--help lists {}",
+                c.name
+            );
+        }
     }
 
     #[test]
@@ -721,6 +744,8 @@ mod tests {
                 "did you mean `fwauth setup-token`?",
             ),
             (&["tokne"][..], "did you mean `fwauth token`?"),
+            (&["logni"][..], "did you mean `fwauth login`?"),
+            (&["help", "logni"][..], "did you mean `fwauth help login`?"),
         ] {
             let e = err(typed);
             assert_eq!(e.code, exit::USAGE);
@@ -728,7 +753,13 @@ mod tests {
             let word = typed.iter().find(|w| **w != "help").unwrap();
             assert!(!e.message.contains(word), "{}", e.message);
         }
-        assert!(err(&["frobnicate"]).message.contains("the commands are"));
+        let names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        assert!(names.contains(&"login"));
+        assert!(
+            err(&["frobnicate"])
+                .message
+                .contains(&format!("the commands are {}", names.join(", ")))
+        );
     }
 
     #[test]

@@ -27,23 +27,6 @@ use crate::remedy;
 
 type Outcome = Result<(), CliError>;
 
-pub fn run(p: &Parsed<'_>) -> Outcome {
-    match p.command.name {
-        "token" => token(p),
-        "status" => status(p),
-        "save-token" => save_token(p),
-        "new-token" => new_token(p),
-        "setup-token" => setup_token(p),
-        "login" => crate::login::run(p),
-        "whoami" => whoami(p),
-        "get" => get(p),
-        other => Err(CliError::new(
-            exit::FAILURE,
-            format!("command {other} is not implemented"),
-        )),
-    }
-}
-
 /// The server the user named (--server, or setup-token's SERVER), for the
 /// commands an error message suggests.
 pub fn server_given<'a>(p: &'a Parsed<'_>) -> Option<&'a str> {
@@ -145,7 +128,7 @@ fn why_server(source: AddressSource) -> String {
     }
 }
 
-fn token(p: &Parsed<'_>) -> Outcome {
+pub(crate) fn token(p: &Parsed<'_>) -> Outcome {
     let auth = Auth::new(&options(&p.globals))?;
     let Some(token) = auth.usable_token()? else {
         return Err(no_token(&auth));
@@ -163,7 +146,7 @@ fn line(name: &str, value: impl std::fmt::Display) {
     println!("{:<14}{value}", format!("{name}:"));
 }
 
-fn status(p: &Parsed<'_>) -> Outcome {
+pub(crate) fn status(p: &Parsed<'_>) -> Outcome {
     let opts = options(&p.globals);
     let auth = Arc::new(Auth::new(&opts)?);
     let report = crate::remedy::diagnosis_with_commands(diagnose::report(&auth));
@@ -406,7 +389,7 @@ fn save_replacing(
     }
 }
 
-fn save_token(p: &Parsed<'_>) -> Outcome {
+pub(crate) fn save_token(p: &Parsed<'_>) -> Outcome {
     let input = if prompt::stdin_is_tty() {
         prompt::read_secret("Paste the token (input will be hidden): ")
             .map_err(|e| CliError::new(exit::FAILURE, format!("reading the token: {e}")))?
@@ -469,7 +452,7 @@ fn open_in_browser(url: &str) {
     }
 }
 
-fn new_token(p: &Parsed<'_>) -> Outcome {
+pub(crate) fn new_token(p: &Parsed<'_>) -> Outcome {
     let auth = Auth::new(&options(&p.globals))?;
     let fwauth = match server_given(p) {
         Some(s) => format!("fwauth --server {s}"),
@@ -503,7 +486,7 @@ fn new_token(p: &Parsed<'_>) -> Outcome {
     Ok(())
 }
 
-fn whoami(p: &Parsed<'_>) -> Outcome {
+pub(crate) fn whoami(p: &Parsed<'_>) -> Outcome {
     let client = Client::new(None, &options(&p.globals))?;
     if client.auth().usable_token()?.is_none() {
         return Err(no_token(client.auth()));
@@ -522,7 +505,7 @@ fn whoami(p: &Parsed<'_>) -> Outcome {
     Ok(())
 }
 
-fn get(p: &Parsed<'_>) -> Outcome {
+pub(crate) fn get(p: &Parsed<'_>) -> Outcome {
     let opts = options(&p.globals);
     let client = Client::new(p.value("datastack"), &opts)?;
     if let Some(input) = p.value("input") {
@@ -631,7 +614,7 @@ fn read_pasted() -> Result<zeroize::Zeroizing<String>, CliError> {
         .ok_or_else(|| CliError::new(exit::NO_TOKEN, "no token given (end of input)"))
 }
 
-fn setup_token(p: &Parsed<'_>) -> Outcome {
+pub(crate) fn setup_token(p: &Parsed<'_>) -> Outcome {
     let mut opts = options(&p.globals);
     if let Some(server) = p.args.first() {
         opts.server_address = Some(server.clone());

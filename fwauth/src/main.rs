@@ -45,7 +45,7 @@ fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Ok(Invocation::Run(parsed)) => match commands::run(&parsed) {
+        Ok(Invocation::Run(parsed)) => match (parsed.command.run)(&parsed) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => e.report(commands::server_given(&parsed)),
         },

@@ -184,7 +184,7 @@ def login_says_when_a_variable_still_wins_over_the_saved_key(home, server):
 def a_browser_that_never_comes_back_ends_naming_setup_token(home, server):
     r, _ = login(home, server, "--timeout", "1", FW_TEST_BROWSER_NEVER="1")
     check(r.code == NETWORK, r)
-    check("the browser login did not come back within 1 second." in r.err, r)
+    check("fwauth: the browser login did not come back within 1 second\n" in r.err, r)
     check(f"run `fwauth --server {server.url} setup-token`" in r.err, r)
     check(home.files() == [], f"files written: {home.files()}")
     for bad in ("0", "-1", "soon"):

@@ -243,7 +243,7 @@ def url():
 
 # ------------------------------------------------------------------ tests: help and usage
 
-COMMANDS = ["token", "status", "save-token", "new-token", "setup-token", "whoami", "get"]
+COMMANDS = ["token", "status", "save-token", "new-token", "setup-token", "login", "whoami", "get"]
 
 
 @test
@@ -1068,11 +1068,15 @@ def a_variable_that_overrides_the_saved_token_is_named_with_its_unset(home):
 
 @test
 def typos_name_the_nearest_command(home):
-    for typed, meant in ((["stauts"], "fwauth status"), (["help", "stauts"], "fwauth help status"), (["whomai"], "fwauth whoami")):
+    for typed, meant in ((["stauts"], "fwauth status"), (["help", "stauts"], "fwauth help status"), (["whomai"], "fwauth whoami"),
+                         (["logni"], "fwauth login"), (["help", "logni"], "fwauth help login")):
         r = fwauth(home, *typed)
-        check(r.code == USAGE and f"did you mean `{meant}`?" in r.err, f"{typed}: {r}")
+        check(r.code == USAGE and r.out == "" and f"did you mean `{meant}`?" in r.err, f"{typed}: {r}")
+        check(typed[-1] not in r.err, f"{typed}: the word typed is not repeated\n{r}")
+    # A word close to no command: the whole list, every command in it.
     r = fwauth(home, HEX)
-    check(r.code == USAGE and "did you mean" not in r.err and "the commands are" in r.err, r)
+    check(r.code == USAGE and "did you mean" not in r.err, r)
+    check(f"the commands are {', '.join(COMMANDS)} (see fwauth --help)" in r.err, r)
 
 
 @test

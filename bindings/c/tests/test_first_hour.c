@@ -108,7 +108,7 @@ void test_instructions_work_when_a_token_is_saved(void) {
         if (CHECK_OK(fw_auth_new_token_instructions(a, &how, &err), err)) {
             CHECK_CONTAINS(how, "fw_auth_save_token(auth, \"PASTE_YOUR_TOKEN_HERE\", NULL, NULL, 0, &err);");
             CHECK_CONTAINS(how, "auth.SaveToken(\"PASTE_YOUR_TOKEN_HERE\", nil)");
-            CHECK_CONTAINS(how, "Node: fw_auth_save_token(auth, 'PASTE_YOUR_TOKEN_HERE', null, null, 0, null)");
+            CHECK_CONTAINS(how, "Node:   fw_auth_save_token(auth, 'PASTE_YOUR_TOKEN_HERE', null, null, 0, null)");
         }
         CLEAR_STR(how);
         CHECK_OK(fw_auth_save_token(a, "fake_token_123", NULL, NULL, 0, &err), err);
@@ -117,7 +117,7 @@ void test_instructions_work_when_a_token_is_saved(void) {
                                 "FW_SAVE_OVERWRITE, &err);");
             CHECK_CONTAINS(how, "o.overwrite = true; auth.save_token(\"PASTE_YOUR_TOKEN_HERE\", o);");
             CHECK_CONTAINS(how, "auth.SaveToken(\"PASTE_YOUR_TOKEN_HERE\", &fwclient.SaveOptions{Overwrite: true})");
-            CHECK_CONTAINS(how, "Node: fw_auth_save_token(auth, 'PASTE_YOUR_TOKEN_HERE', null, null, "
+            CHECK_CONTAINS(how, "Node:   fw_auth_save_token(auth, 'PASTE_YOUR_TOKEN_HERE', null, null, "
                                 "1 /* FW_SAVE_OVERWRITE */, null)");
         }
         CLEAR_STR(how);
