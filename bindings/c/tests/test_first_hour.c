@@ -61,7 +61,7 @@ void test_broken_secret_file_has_a_way_out(void) {
                 CHECK_CONTAINS(m, "is not valid JSON");
                 /* A token pasted alone is called that, in plain words. */
                 CHECK_CONTAINS(m, i == 0 ? "it holds a bare token, without the JSON object around it"
-                                         : "trailing comma at line 1");
+                                         : "expecting a property name in double quotes at line 1");
                 CHECK_CONTAINS(m, "It should hold a JSON object such as {\"token\": \"<your token>\"}");
                 CHECK_CONTAINS(m, "FW_SAVE_OVERWRITE | FW_SAVE_REPLACE_INVALID");
                 CHECK_CONTAINS(m, ".invalid-<timestamp>");
