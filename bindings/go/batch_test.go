@@ -11,9 +11,16 @@ import (
 	fwclient "github.com/fwclient/fwclient/bindings/go"
 )
 
-// serverConnections is how many connections the devserver accepted so far.
-func serverConnections(t *testing.T, c *fwclient.Client) int {
+// serverConnections is how many connections the devserver accepted so far,
+// this question's own included. It asks through a client of its own, which
+// opens one new connection each time: a Go call may run on another OS
+// thread than the last, and a client deals its threads to separate
+// connection pools, so asking through the client under test could open a
+// connection that is not the batch's.
+func serverConnections(t *testing.T) int {
 	t.Helper()
+	c := devClient(t, "", seedToken)
+	defer c.Close()
 	r, err := c.Get(context.Background(), devURL+"/fault/connections")
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +40,7 @@ func TestGetManyYieldsEveryItemOverAtMostMaxInFlightConnections(t *testing.T) {
 	for i := range 40 {
 		urls = append(urls, fmt.Sprintf("%s/echo?item=%d", devURL, i))
 	}
-	before := serverConnections(t, c)
+	before := serverConnections(t)
 	var seen []int
 	for item, err := range c.GetMany(context.Background(), urls, 5) {
 		if err != nil {
@@ -48,7 +55,8 @@ func TestGetManyYieldsEveryItemOverAtMostMaxInFlightConnections(t *testing.T) {
 		}
 		seen = append(seen, item.Index)
 	}
-	if n := serverConnections(t, c) - before; n > 5 {
+	// Less the second question's own connection.
+	if n := serverConnections(t) - before - 1; n > 5 {
 		t.Errorf("%d connections for 5 in flight", n)
 	}
 	slices.Sort(seen)
