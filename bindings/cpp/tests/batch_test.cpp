@@ -51,7 +51,7 @@ TEST_F(Batch, AnItemsErrorIsItsOwn) {
     got.emplace_back(item.index(), item.code());
     if (item.index() == 0) {
       EXPECT_EQ(item.error().http_status(), 404);
-      EXPECT_THROW(item.rethrow(), fw::HttpError);
+      EXPECT_THROW(item.rethrow(), fw::HttpStatusError);
     }
   });
   std::sort(got.begin(), got.end());
@@ -70,7 +70,7 @@ TEST_F(Batch, FalseStopsTheBatchAndAbandonsTheStalledItem) {
                               seen.push_back(item.index());
                               return false;
                             }),
-               fw::Canceled);
+               fw::CanceledError);
   ASSERT_EQ(seen.size(), 1u);
   EXPECT_NE(seen[0], 0u);
 }
@@ -106,5 +106,5 @@ TEST_F(Batch, SendManySendsEachMethodAndBody) {
 TEST_F(Batch, ZeroInFlightIsAnInvalidArgument) {
   fw::Client client(std::nullopt, opts("fake_token_123"));
   EXPECT_THROW(fw::get_many(client, {server().url() + "/echo"}, 0, [](const fw::BatchItem&) {}),
-               fw::InvalidArgument);
+               fw::InvalidArgumentError);
 }

@@ -282,8 +282,8 @@ TEST_F(Client, PerRequestCancelAndTimeout) {
   EXPECT_NO_THROW(c.whoami(timed));  // a quick call is unaffected
 
   // Streams too: the opening has the options' timeout and cancel object.
-  EXPECT_THROW(c.open(timed, "GET", stall), fw::Timeout);
-  EXPECT_THROW(c.open(ro, "GET", stall), fw::Canceled);
+  EXPECT_THROW(c.open(timed, "GET", stall), fw::TimeoutError);
+  EXPECT_THROW(c.open(ro, "GET", stall), fw::CanceledError);
 }
 
 TEST_F(Client, TransportErrors) {

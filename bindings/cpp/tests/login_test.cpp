@@ -1,7 +1,7 @@
 // fw::Login against fw-devserver, with the scripted browser of tests/login
 // run as a program runs $BROWSER: the key is saved through the auth and in
-// use; a browser that never comes back ends in fw::Timeout, a triggered
-// Cancel in fw::Canceled; the RAII object frees its listener.
+// use; a browser that never comes back ends in fw::TimeoutError, a triggered
+// Cancel in fw::CanceledError; the RAII object frees its listener.
 #include <fwclient.hpp>
 #include <gtest/gtest.h>
 
@@ -45,11 +45,11 @@ TEST_F(LoginTest, NoBrowserTimesOutAndCancelEndsTheWait) {
   try {
     login.wait(20ms);
     FAIL() << "no timeout";
-  } catch (const fw::Timeout& e) {
+  } catch (const fw::TimeoutError& e) {
     EXPECT_NE(std::string(e.what()).find("did not come back"), std::string::npos) << e.what();
   }
   fw::Cancel cancel;
   cancel.trigger();
-  EXPECT_THROW(login.wait(60s, cancel), fw::Canceled);
+  EXPECT_THROW(login.wait(60s, cancel), fw::CanceledError);
   EXPECT_FALSE(auth.token().has_value());
 }
