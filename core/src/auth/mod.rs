@@ -137,8 +137,9 @@ impl Auth {
         let server_file = layout::join(&secrets_dir, &layout::server_file_name(&server_address));
         // The server's own file (cave layout), when it exists, is the token
         // file. While the token is still to be found it is read at once: the
-        // read tells whether it exists (no probe first). A read that fails
-        // leaves it to the probe and the reads below (the same error then).
+        // read tells whether it exists (no probe first, unless the last lookup
+        // here found it absent: probe.rs). A read that fails leaves it to the
+        // probe and the reads below (the same error then).
         let hints = probe::Hints::recall(&server_file);
         let server_read = match (&given, &opts.token_file) {
             (None, None) => hints.read(&server_file, key, Probe::Server).ok(),
