@@ -65,6 +65,15 @@ impl Token {
         })))
     }
 
+    /// As [`Token::new`], keeping `value`'s own memory (no copy).
+    pub fn from_owned(value: Zeroizing<String>) -> Result<Token> {
+        Token::check(&value)?;
+        Ok(Token(Arc::new(Secret {
+            value,
+            headers: OnceLock::new(),
+        })))
+    }
+
     /// Why `value` is not a valid token, if it is not. The reason never
     /// quotes the value.
     pub fn check(value: &str) -> Result<()> {

@@ -380,6 +380,48 @@ fn a_dangling_chunkedgraph_secret_link_beside_cave_secret_chooses_cave() {
 }
 
 #[test]
+fn repeated_lookups_in_one_directory_follow_files_created_and_removed() {
+    // A lookup asks with a cheaper call about files the last lookup in the
+    // same directory found absent (auth/probe.rs); the answer must be the
+    // one the directory gives now. Each state is looked up twice: the first
+    // lookup after a change runs on the previous state's memory, the second
+    // on its own.
+    let sb = Sandbox::new();
+    let cave = sb.put(CAVE_FILE, r#"{"token": "cave_token_1"}"#);
+    let twice = |want_token: &str, want_layout: Layout, want_file: &PathBuf| {
+        for _ in 0..2 {
+            let auth = sb.auth();
+            assert_eq!(token_of(&auth).as_deref(), Some(want_token));
+            assert_eq!(auth.layout(), want_layout);
+            assert_eq!(auth.source(), from_file(want_file.clone(), "token"));
+        }
+    };
+    twice("cave_token_1", Layout::Cave, &cave);
+
+    let server = sb.put(GLOBAL_SERVER_FILE, r#"{"token": "server_token_2"}"#);
+    for _ in 0..2 {
+        let auth = sb.auth();
+        assert_eq!(token_of(&auth).as_deref(), Some("server_token_2"));
+        assert_eq!(auth.source(), from_file(server.clone(), "token"));
+    }
+
+    std::fs::remove_file(&server).unwrap();
+    let framework = sb.put(FRAMEWORK_FILE, r#"{"token": "framework_token_3"}"#);
+    twice("framework_token_3", Layout::Framework, &framework);
+
+    std::fs::remove_file(&framework).unwrap();
+    twice("cave_token_1", Layout::Cave, &cave);
+
+    // A framework file that cannot be read is found, not skipped.
+    sb.put(FRAMEWORK_FILE, "{not json");
+    for _ in 0..2 {
+        let e = common::lookup_err(&sb.opts());
+        assert_eq!(e.kind(), ErrorKind::SecretFile);
+        assert!(e.message().contains(FRAMEWORK_FILE), "{}", e.message());
+    }
+}
+
+#[test]
 fn chosen_layout_beats_the_automatic_choice() {
     let sb = Sandbox::new();
     let cave = sb.put(CAVE_FILE, r#"{"token": "fake_token_123"}"#);

@@ -11,7 +11,7 @@
 //!   fwbench throughput BIN_DIR ROUNDS PHASE_MS SLICES THREADS...
 //!       only the GET throughput rounds, printed (for working on them)
 //!   fwbench profile-get fw|fw-each|bare|same BASE_URL N [THREADS]
-//!   fwbench profile-resolve fw|bare SECRETS_DIR N
+//!   fwbench profile-resolve fw|bare SECRETS_DIR N [SERVER]
 //!       one loop each, for `valgrind --tool=callgrind` (`make bench-profile`)
 
 mod batch;
@@ -98,7 +98,12 @@ fn main() {
             n.parse().expect("N"),
             threads.parse().expect("threads"),
         ),
-        ["profile-resolve", which, dir, n] => profile_resolve(which, dir, n.parse().expect("N")),
+        ["profile-resolve", which, dir, n] => {
+            profile_resolve(which, dir, n.parse().expect("N"), None)
+        }
+        ["profile-resolve", which, dir, n, server] => {
+            profile_resolve(which, dir, n.parse().expect("N"), Some(server))
+        }
         ["run", rest @ ..] => run(rest),
         ["batch", bin_dir, libdir, rest @ ..] => {
             // Only item 9, printed: for working on it.
@@ -156,7 +161,7 @@ fn main() {
                 "usage: fwbench run --bin-dir DIR --out FILE [--libdir DIR] [--callgrind TSV] [--quick]\n\
                  \x20      fwbench batch BIN_DIR LIBDIR [--python PY] [--quick]\n\
                  \x20      fwbench profile-get fw|bare BASE_URL N\n\
-                 \x20      fwbench profile-resolve fw|bare SECRETS_DIR N"
+                 \x20      fwbench profile-resolve fw|bare SECRETS_DIR N [SERVER]"
             );
             std::process::exit(2);
         }
@@ -202,9 +207,16 @@ fn profile_get(which: &str, base: &str, n: u64, threads: usize) {
     });
 }
 
-fn profile_resolve(which: &str, dir: &str, n: u64) {
+/// N resolutions in `dir` (fw), or N bare reads of its framework file;
+/// with `server`, fwclient's lookup for that server address (the cave
+/// layout's per-server file).
+fn profile_resolve(which: &str, dir: &str, n: u64, server: Option<&str>) {
     let file = Path::new(dir).join("chunkedgraph-secret.json");
     let opts = ffi::Options::new().secrets_dir(dir);
+    let opts = match server {
+        Some(s) => opts.server_address(s),
+        None => opts,
+    };
     for _ in 0..n {
         if which == "fw" {
             ffi::resolve_token(&opts);

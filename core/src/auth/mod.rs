@@ -4,6 +4,7 @@
 pub mod diagnose;
 pub mod env;
 pub mod instructions;
+mod probe;
 mod reload;
 mod save;
 
@@ -18,6 +19,7 @@ use crate::options::Options;
 use crate::secrets::file;
 use crate::secrets::layout::{self, DEFAULT_KEY, Layout};
 use crate::token::Token;
+use probe::Probe;
 
 pub use save::SaveOptions;
 
@@ -135,10 +137,12 @@ impl Auth {
         let server_file = layout::join(&secrets_dir, &layout::server_file_name(&server_address));
         // The server's own file (cave layout), when it exists, is the token
         // file. While the token is still to be found it is read at once: the
-        // read tells whether it exists (no probe first). A read that fails
-        // leaves it to the probe and the reads below (the same error then).
+        // read tells whether it exists (no probe first, unless the last lookup
+        // here found it absent: probe.rs). A read that fails leaves it to the
+        // probe and the reads below (the same error then).
+        let hints = probe::Hints::recall(&server_file);
         let server_read = match (&given, &opts.token_file) {
-            (None, None) => file::read_token_if_present_with_meta(&server_file, key).ok(),
+            (None, None) => hints.read(&server_file, key, Probe::Server).ok(),
             _ => None,
         };
         let server_file_exists = opts.token_file.is_none()
@@ -150,13 +154,13 @@ impl Auth {
         // file named or kept for the server): the framework file is read
         // first, and whether it exists settles the layout as detect() would
         // (a file system probe less).
+        let mut defaults = DefaultFiles::new(&secrets_dir);
         let framework = if requested.is_none()
             && given.is_none()
             && opts.token_file.is_none()
             && !server_file_exists
         {
-            let path = layout::join(&secrets_dir, Layout::Framework.default_file());
-            match file::read_token_if_present_with_meta(&path, key) {
+            match hints.read(defaults.get(Layout::Framework), key, Probe::Framework) {
                 Ok(found) => Some(found.map(|(token, meta)| (token, Some(meta)))),
                 Err(e) if is_file_problem(&e) => {
                     problem = Some(e);
@@ -168,16 +172,18 @@ impl Auth {
         } else {
             None
         };
+        hints.remember(
+            server_read.as_ref().map(Option::is_none),
+            framework.as_ref().map(Option::is_none),
+        );
         // No framework file: the cave file, if there is one, settles the
         // layout (detect()'s rule) and is the token file; it is read at once
         // (no probe first). A read that fails leaves it to detect() and the
         // reads below.
         let cave_read = match &framework {
-            Some(None) => file::read_token_if_present_with_meta(
-                &layout::join(&secrets_dir, layout::CAVE_FILE),
-                key,
-            )
-            .ok(),
+            Some(None) => {
+                file::read_token_if_present_with_meta(defaults.get(Layout::Cave), key).ok()
+            }
             _ => None,
         };
         // When the server's file holds the token, the layout decides nothing
@@ -195,15 +201,13 @@ impl Auth {
         });
         let token_file = match (&opts.token_file, layout) {
             (Some(f), _) => layout::expand_file_path(f)?,
-            (None, Some(layout)) if !server_file_exists => {
-                layout::join(&secrets_dir, layout.default_file())
-            }
+            (None, Some(layout)) if !server_file_exists => defaults.take(layout),
             // Without a layout, the server's file answered: it exists.
             (None, _) => server_file,
         };
         // The other layout's file: read last, when the others hold no token.
-        let fallback = || match layout {
-            Some(layout) => layout::join(&secrets_dir, layout.other().default_file()),
+        let mut fallback = || match layout {
+            Some(layout) => defaults.take(layout.other()),
             None => PathBuf::new(),
         };
         // Each file is read once; the stamp of the one the token came from
@@ -401,6 +405,46 @@ impl Auth {
         state.problem.is_some()
             || matches!(&state.source, TokenSource::File { path, .. } if *path == state.token_file)
             || file::read_token(&state.token_file, DEFAULT_KEY).is_ok_and(|t| t.is_some())
+    }
+}
+
+/// The two layouts' default files in the secrets directory, each path
+/// built once, when first needed, and handed on rather than built again.
+struct DefaultFiles<'a> {
+    dir: &'a Path,
+    framework: Option<PathBuf>,
+    cave: Option<PathBuf>,
+}
+
+impl<'a> DefaultFiles<'a> {
+    fn new(dir: &'a Path) -> DefaultFiles<'a> {
+        DefaultFiles {
+            dir,
+            framework: None,
+            cave: None,
+        }
+    }
+
+    fn slot(&mut self, layout: Layout) -> &mut Option<PathBuf> {
+        match layout {
+            Layout::Framework => &mut self.framework,
+            Layout::Cave => &mut self.cave,
+        }
+    }
+
+    /// `layout`'s default file.
+    fn get(&mut self, layout: Layout) -> &PathBuf {
+        let dir = self.dir;
+        self.slot(layout)
+            .get_or_insert_with(|| layout::join(dir, layout.default_file()))
+    }
+
+    /// `layout`'s default file, the path built for it handed on.
+    fn take(&mut self, layout: Layout) -> PathBuf {
+        let dir = self.dir;
+        self.slot(layout)
+            .take()
+            .unwrap_or_else(|| layout::join(dir, layout.default_file()))
     }
 }
 

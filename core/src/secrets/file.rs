@@ -180,12 +180,14 @@ pub fn read_token_if_present(path: &Path, key: &str) -> Result<Found> {
     })
 }
 
+/// What [`read_token_if_present_with_meta`] gives: `None` when nothing is
+/// there, else the token under the key if any, and the metadata of the
+/// file read.
+pub type TokenRead = Option<(Option<Token>, fs::Metadata)>;
+
 /// As `read_token_if_present`, with the metadata of the file read (`None`:
 /// `Found::Nothing`).
-pub fn read_token_if_present_with_meta(
-    path: &Path,
-    key: &str,
-) -> Result<Option<(Option<Token>, fs::Metadata)>> {
+pub fn read_token_if_present_with_meta(path: &Path, key: &str) -> Result<TokenRead> {
     match read_text_if_present(path)? {
         Some((text, meta)) => Ok(Some((token_in(path, &text, key)?, meta))),
         None => Ok(None),
@@ -200,9 +202,11 @@ fn token_in(path: &Path, text: &[u8], key: &str) -> Result<Option<Token>> {
         // The message gives line and column, never the file's text.
         Err(e) => return Err(unparseable(path, &not_json(text, &e))),
     };
-    match &value {
+    match value {
         None | Some(PyValue::Null) => Ok(None),
-        Some(PyValue::Str(s)) => Token::new(s.as_str().unwrap_or("\u{fffd}"))
+        Some(PyValue::Str(s)) => s
+            .into_text()
+            .map_or_else(|| Token::new("\u{fffd}"), Token::from_owned)
             .map(Some)
             .map_err(|e| {
                 bad_value(

@@ -59,6 +59,15 @@ impl PyStr {
             PyStr::Units(_) => None,
         }
     }
+
+    /// The text itself, moved out (no copy), unless it holds a lone
+    /// surrogate; zeroed when dropped, as here.
+    pub fn into_text(mut self) -> Option<zeroize::Zeroizing<String>> {
+        match &mut self {
+            PyStr::Text(s) => Some(zeroize::Zeroizing::new(std::mem::take(s))),
+            PyStr::Units(_) => None,
+        }
+    }
 }
 
 impl From<&str> for PyStr {
@@ -134,13 +143,14 @@ pub fn value_of(text: &[u8], key: &str) -> Result<Result<Option<PyValue>, ()>, P
     let mut p = Parser::new(text)?;
     p.skip_ws();
     let is_object = p.peek() == Some(b'{');
-    let value = p.value(Some(key))?;
+    p.value(Some(key))?;
     p.end()?;
-    Ok(match value {
-        Some(PyValue::Object(mut map)) => Ok(map.swap_remove(&PyStr::from(key))),
-        // `{}`: an object, with nothing kept.
-        _ if is_object => Ok(None),
-        _ => Err(()),
+    // The top-level object's value under `key` went to `found`; no key was
+    // copied and no map built.
+    Ok(if is_object {
+        Ok(p.found.take())
+    } else {
+        Err(())
     })
 }
 
@@ -153,7 +163,9 @@ enum Open {
     },
     Object {
         map: PyObject,
-        /// The key whose value is being read, and whether it is kept.
+        /// The key whose value is being read (`None` for the top-level
+        /// object of a lookup, whose wanted value goes to `Parser::found`),
+        /// and whether it is kept.
         key: Option<PyStr>,
         keep: bool,
         keep_member: bool,
@@ -163,6 +175,9 @@ enum Open {
 struct Parser<'a> {
     text: &'a [u8],
     at: usize,
+    /// For a lookup ([`value_of`]): the last value under the wanted key of
+    /// the top-level object.
+    found: Option<PyValue>,
 }
 
 impl<'a> Parser<'a> {
@@ -175,10 +190,18 @@ impl<'a> Parser<'a> {
             });
         }
         if let Err(e) = std::str::from_utf8(text) {
-            let mut p = Parser { text, at: 0 };
+            let mut p = Parser {
+                text,
+                at: 0,
+                found: None,
+            };
             return Err(p.error_at(e.valid_up_to(), "bytes that are not UTF-8"));
         }
-        Ok(Parser { text, at: 0 })
+        Ok(Parser {
+            text,
+            at: 0,
+            found: None,
+        })
     }
 
     fn peek(&self) -> Option<u8> {
@@ -257,7 +280,7 @@ impl<'a> Parser<'a> {
                         let (key, keep_member) = self.member_key(keep, only.filter(|_| top))?;
                         stack.push(Open::Object {
                             map: PyObject::new(),
-                            key: Some(key),
+                            key,
                             keep: keep || (top && only.is_some()),
                             keep_member,
                         });
@@ -313,9 +336,15 @@ impl<'a> Parser<'a> {
                         keep: k,
                         keep_member,
                     } => {
-                        let name = key.take().expect("a key before each value");
                         if let Some(v) = done.take().filter(|_| *keep_member) {
-                            map.insert(name, v);
+                            match key.take() {
+                                Some(name) => {
+                                    map.insert(name, v);
+                                }
+                                // The lookup's key, in the top-level object:
+                                // the last value wins, as in Python's dict.
+                                None => self.found = Some(v),
+                            }
                         }
                         match next {
                             Some(b',') => {
@@ -327,7 +356,7 @@ impl<'a> Parser<'a> {
                                     key, keep_member, ..
                                 }) = stack.last_mut()
                                 {
-                                    *key = Some(name);
+                                    *key = name;
                                     *keep_member = keep_next;
                                 }
                                 keep = keep_next;
@@ -350,23 +379,55 @@ impl<'a> Parser<'a> {
     }
 
     /// A member's key and its `:`; whether its value is kept: as `keep`
-    /// says, or, when `only` names a key, for that key alone.
-    fn member_key(&mut self, keep: bool, only: Option<&str>) -> Result<(PyStr, bool), ParseError> {
+    /// says, or, when `only` names a key, for that key alone. The key is
+    /// decoded only when its value is kept into a map (`keep`, no `only`):
+    /// `only` is compared with the text as it stands when it holds no
+    /// escape.
+    fn member_key(
+        &mut self,
+        keep: bool,
+        only: Option<&str>,
+    ) -> Result<(Option<PyStr>, bool), ParseError> {
         self.skip_ws();
         if self.peek() != Some(b'"') {
             return Err(self.error("expecting a property name in double quotes"));
         }
-        let key = self.string(true)?.expect("kept");
+        let (key, kept) = match only {
+            Some(wanted) => (None, self.string_is(wanted)?),
+            None => (self.string(keep)?, keep),
+        };
         self.skip_ws();
         if self.peek() != Some(b':') {
             return Err(self.error("expecting ':' delimiter"));
         }
         self.at += 1;
-        let kept = match only {
-            Some(wanted) => key.as_str() == Some(wanted),
-            None => keep,
-        };
         Ok((key, kept))
+    }
+
+    /// Whether the string here (at its opening quote) is `wanted`.
+    fn string_is(&mut self, wanted: &str) -> Result<bool, ParseError> {
+        match self.plain_string_len() {
+            Some(len) => {
+                let raw = &self.text[self.at + 1..self.at + 1 + len];
+                self.at += len + 2;
+                Ok(raw == wanted.as_bytes())
+            }
+            None => Ok(self
+                .string(true)?
+                .is_some_and(|s| s.as_str() == Some(wanted))),
+        }
+    }
+
+    /// The length of the string here (at its opening quote) when it ends
+    /// before any escape or control character: its text is then the bytes
+    /// as they stand (valid UTF-8, checked by [`Parser::new`]). `None`:
+    /// it must be decoded (or is refused) character by character.
+    fn plain_string_len(&self) -> Option<usize> {
+        let rest = &self.text[self.at + 1..];
+        let end = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        (rest[end] == b'"').then_some(end)
     }
 
     /// Python's NUMBER_RE, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`,
@@ -418,6 +479,13 @@ impl<'a> Parser<'a> {
     /// A string (at its opening quote), decoded when `keep`, in a buffer
     /// sized to its raw length (escapes only shrink it: no regrowth).
     fn string(&mut self, keep: bool) -> Result<Option<PyStr>, ParseError> {
+        // Most strings hold no escape: their bytes are their text.
+        if let Some(len) = self.plain_string_len() {
+            let raw = &self.text[self.at + 1..self.at + 1 + len];
+            self.at += len + 2;
+            return Ok(keep
+                .then(|| PyStr::Text(std::str::from_utf8(raw).expect("valid UTF-8").to_owned())));
+        }
         self.at += 1;
         let raw_len = self.raw_string_len();
         let mut units: Vec<u16> = Vec::with_capacity(if keep { raw_len } else { 0 });
@@ -606,6 +674,38 @@ mod tests {
             value_of(br#"{"t": "x", "t": "y"}"#, "t").unwrap(),
             Ok(Some(PyValue::Str("y".into())))
         );
+    }
+
+    #[test]
+    fn a_lookup_reads_escaped_and_plain_text_alike() {
+        // The key and the value, plain or escaped, mean the same text.
+        for text in [
+            r#"{"token": "abc\u00e9", "x": "y"}"#,
+            r#"{"\u0074oken": "abc\u00e9"}"#,
+            r#"{"x": {"token": 1}, "tok\u0065n": "abcé"}"#,
+            "{\"token\": \"abcé\"}",
+        ] {
+            assert_eq!(
+                value_of(text.as_bytes(), "token").unwrap(),
+                Ok(Some(PyValue::Str("abcé".into()))),
+                "{text}"
+            );
+        }
+        // A wanted key spelled with a different character is another key.
+        assert_eq!(
+            value_of(br#"{"toke\u006d": "a"}"#, "token").unwrap(),
+            Ok(None)
+        );
+        // Refusals inside keys and values not kept are still refusals.
+        for bad in [
+            "{\"a\u{1}\": 1}",
+            "{\"a\": \"b\u{1}\"}",
+            r#"{"a": "\q"}"#,
+            r#"{"token": "x\u12"}"#,
+            "{\"token\": \"x",
+        ] {
+            assert!(value_of(bad.as_bytes(), "token").is_err(), "{bad:?}");
+        }
     }
 
     #[test]
