@@ -204,7 +204,7 @@ pub fn section(rep: &mut Report, r: &Results) {
                 &format!("9. {}", s.label),
                 "nothing lost, the wait honoured, under 3.5 s",
                 &format!("{failures:.0} failed, {fw_s:.2} s"),
-                failures == 0.0 && fw_s < 3.5 && fw_s >= 1.0,
+                failures == 0.0 && (1.0..3.5).contains(&fw_s),
             )
         } else if s.n >= 10_000 {
             let curl_s = curl_s.expect("curl runs");
