@@ -23,6 +23,14 @@ class Source(enum.IntEnum):
     ENV_TOKEN_FILE = _C["FW_SOURCE_ENV_TOKEN_FILE"]
     ENV_CAVE_TOKEN_FILE = _C["FW_SOURCE_ENV_CAVE_TOKEN_FILE"]
 
+    @property
+    def c_name(self):
+        """The header's name of this source, e.g. "FW_SOURCE_ENV", as the
+        library gives it (fw_token_source_name), for logs and messages."""
+        from ._native import lib  # _native imports this module
+
+        return lib.fw_token_source_name(self).decode("ascii")
+
 
 class SaveFlags(enum.IntFlag):
     """Flags of Auth.save_token (FW_SAVE_*); 0 means caveclient's defaults."""

@@ -88,3 +88,9 @@ def test_every_response_header_is_kept(home, devserver):
     names = [n for n, _ in r.headers]
     assert names.count("x-fw-repeat") == 2
     assert names.index("x-fw-repeat") < names.index("x-fw-single")
+
+
+def test_every_token_source_has_the_headers_name():
+    # The names come from the library's one table (fw_token_source_name).
+    for source in fwclient.Source:
+        assert source.c_name == f"FW_SOURCE_{source.name}"
