@@ -11,9 +11,9 @@
 //! when the server echoes it anywhere in its answer.
 #![no_main]
 
-use fwclient_core::ErrorKind;
+use fwclient_core::{ErrorKind, Remedy};
 use fwclient_core::http::Response;
-use fwclient_core::http::answer::{Context, error_for};
+use fwclient_core::http::answer::{Context, Withheld, error_for};
 use libfuzzer_sys::fuzz_target;
 
 /// The distinctive fake tokens of the test suite (realistic shapes: none
@@ -76,10 +76,13 @@ fuzz_target!(|data: &[u8]| {
         url: "https://global.daf-apis.com/auth/api/v1/user/me".to_owned(),
         crossed_origin: false,
     };
-    let withheld = !input.token_sent && input.withheld;
+    let withheld = (!input.token_sent && input.withheld).then(|| Withheld {
+        why: "https://global.daf-apis.com:443 is not a trusted origin".to_owned(),
+        remedy: Remedy::TrustOrigin("https://global.daf-apis.com:443".to_owned()),
+    });
     let ctx = Context {
         token_sent: input.token_sent,
-        withheld: withheld.then_some("https://global.daf-apis.com:443 is not a trusted origin"),
+        withheld: withheld.as_ref(),
         new_token_url: "https://global.daf-apis.com/auth/api/v1/create_token",
     };
     let e = error_for(&resp, &ctx);
@@ -95,7 +98,7 @@ fuzz_target!(|data: &[u8]| {
         .and_then(|v| v.as_str());
     assert_eq!(d.server_id.as_deref(), id);
     let want = match (status, id) {
-        (401, _) if withheld => vec![ErrorKind::UntrustedOrigin],
+        (401, _) if withheld.is_some() => vec![ErrorKind::UntrustedOrigin],
         (401, Some("no_token")) => vec![ErrorKind::NotAuthenticated],
         (401, _) if !input.token_sent => vec![ErrorKind::NotAuthenticated],
         (401, _) => vec![ErrorKind::InvalidToken],
