@@ -8,8 +8,9 @@ the listener tokens of its own first.
         --devserver target/release/fw-devserver [-k NAME]
 
 Each test starts its own fw-devserver on 127.0.0.1 (the flags of the login
-it needs) and stops it by its PID. The helpers (Home, Pty, check) are
-run_tests.py's. The last line is `N passed, M failed`.
+it needs) and stops it by its PID. The helpers (Home, Pty, check) and the
+loop that runs the tests (run_all) are run_tests.py's. The last line is
+`N passed, M failed`.
 """
 
 import json
@@ -18,14 +19,12 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
-import traceback
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_tests as base  # noqa: E402
-from run_tests import Failed, Home, Pty, check  # noqa: E402
+from run_tests import Pty, check  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BROWSER = os.path.join(ROOT, "tests", "login", "browser.py")
@@ -268,25 +267,7 @@ def main():
     ap.add_argument("-k", dest="only")
     base.ARGS = ap.parse_args()
     base.ARGS.fwauth = os.path.abspath(base.ARGS.fwauth)
-    passed = failed = 0
-    for t in TESTS:
-        if base.ARGS.only and base.ARGS.only not in t.__name__:
-            continue
-        home = Home()
-        start = time.time()
-        try:
-            t(home)
-            passed += 1
-            print(f"ok   {t.__name__} ({time.time() - start:.1f}s)")
-        except Exception as e:  # noqa: BLE001 - report every failure the same way
-            failed += 1
-            print(f"FAIL {t.__name__}")
-            detail = str(e) if isinstance(e, Failed) else traceback.format_exc()
-            print("     " + detail.replace("\n", "\n     "))
-        finally:
-            home.cleanup()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return base.run_all(TESTS, base.ARGS.only)
 
 
 if __name__ == "__main__":
