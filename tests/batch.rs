@@ -433,39 +433,36 @@ fn bad_arguments_fail_the_call_before_any_request() {
     assert!(e.unwrap().contains("requests in flight must be 1 to 1024"));
     let (rc, _) = f.get_many(f.client, &list, 1025, &mut seen);
     assert_eq!(rc, fw_result::FW_ERR_INVALID_ARGUMENT);
-    // SAFETY: NULL arguments, checked by the call.
-    unsafe {
-        let rc = fw_client_get_many(
-            f.client,
-            list.as_ptr(),
-            1,
-            4,
-            None,
-            ptr::null_mut(),
-            ptr::null_mut(),
-        );
-        assert_eq!(rc, fw_result::FW_ERR_INVALID_ARGUMENT);
-        let rc = fw_client_get_many(
-            f.client,
-            ptr::null(),
-            3,
-            4,
-            Some(record),
-            ptr::null_mut(),
-            ptr::null_mut(),
-        );
-        assert_eq!(rc, fw_result::FW_ERR_INVALID_ARGUMENT);
-        // Nothing to do is done at once.
-        let rc = fw_client_get_many(
-            f.client,
-            ptr::null(),
-            0,
-            4,
-            Some(record),
-            ptr::null_mut(),
-            ptr::null_mut(),
-        );
-        assert_eq!(rc, fw_result::FW_OK);
-    }
+    let rc = get_many_bare(f.client, list.as_ptr(), 1, None);
+    assert_eq!(rc, fw_result::FW_ERR_INVALID_ARGUMENT);
+    let rc = get_many_bare(f.client, ptr::null(), 3, Some(record));
+    assert_eq!(rc, fw_result::FW_ERR_INVALID_ARGUMENT);
+    // Nothing to do is done at once.
+    let rc = get_many_bare(f.client, ptr::null(), 0, Some(record));
+    assert_eq!(rc, fw_result::FW_OK);
     assert!(seen.items.is_empty());
+}
+
+/// fw_client_get_many of `n` URLs at `urls`, 4 in flight, with no user
+/// data and no error out-parameter: for the calls its checks refuse (or
+/// that have nothing to do).
+fn get_many_bare(
+    client: *const fw_client,
+    urls: *const *const c_char,
+    n: usize,
+    on_done: fw_batch_callback,
+) -> fw_result {
+    // SAFETY: a live client; `urls` is NULL or holds `n` live strings; the
+    // call checks its NULL arguments.
+    unsafe {
+        fw_client_get_many(
+            client,
+            urls,
+            n,
+            4,
+            on_done,
+            ptr::null_mut(),
+            ptr::null_mut(),
+        )
+    }
 }

@@ -140,44 +140,39 @@ pub enum Remedy {
     ChooseProxy,
 }
 
+/// The one list of the remedies that carry data: `$remedy` is a `&Remedy`
+/// or a `&mut Remedy`, and the value is an `Option` of a reference of the
+/// same kind to the data.
+macro_rules! remedy_data {
+    ($remedy:expr) => {
+        match $remedy {
+            Remedy::None
+            | Remedy::Overwrite
+            | Remedy::SetServer
+            | Remedy::LogIn
+            | Remedy::SaveTokenByHand
+            | Remedy::ChooseProxy => None,
+            Remedy::ReplaceInvalid(s)
+            | Remedy::TrustOrigin(s)
+            | Remedy::AllowInsecureHttp(s)
+            | Remedy::UseAddress(s)
+            | Remedy::UnsetVariable(s)
+            | Remedy::AcceptTerms(s)
+            | Remedy::RunCommand(s) => Some(s),
+        }
+    };
+}
+
 impl Remedy {
     /// The remedy's data (the path, origin, address, variable, URL, command
     /// or environment variable it names), when it has one.
     pub fn data(&self) -> Option<&str> {
-        match self {
-            Remedy::None
-            | Remedy::Overwrite
-            | Remedy::SetServer
-            | Remedy::LogIn
-            | Remedy::SaveTokenByHand
-            | Remedy::ChooseProxy => None,
-            Remedy::ReplaceInvalid(s)
-            | Remedy::TrustOrigin(s)
-            | Remedy::AllowInsecureHttp(s)
-            | Remedy::UseAddress(s)
-            | Remedy::UnsetVariable(s)
-            | Remedy::AcceptTerms(s)
-            | Remedy::RunCommand(s) => Some(s),
-        }
+        remedy_data!(self).map(String::as_str)
     }
 
     /// The data, to mask a secret in it.
     fn data_mut(&mut self) -> Option<&mut String> {
-        match self {
-            Remedy::None
-            | Remedy::Overwrite
-            | Remedy::SetServer
-            | Remedy::LogIn
-            | Remedy::SaveTokenByHand
-            | Remedy::ChooseProxy => None,
-            Remedy::ReplaceInvalid(s)
-            | Remedy::TrustOrigin(s)
-            | Remedy::AllowInsecureHttp(s)
-            | Remedy::UseAddress(s)
-            | Remedy::UnsetVariable(s)
-            | Remedy::AcceptTerms(s)
-            | Remedy::RunCommand(s) => Some(s),
-        }
+        remedy_data!(self)
     }
 }
 

@@ -123,15 +123,20 @@ fn login_token_in(visited: &[String]) -> String {
         .to_owned()
 }
 
-fn start(s: &DevServer, dir: &tempfile::TempDir) -> (Arc<Auth>, Login) {
-    let auth = Arc::new(
+/// An auth object for the server `s`, its secrets in `dir`.
+fn auth_in(s: &DevServer, dir: &tempfile::TempDir) -> Arc<Auth> {
+    Arc::new(
         Auth::new(&Options {
             server_address: Some(s.url.clone()),
             secrets_dir: Some(dir.path().to_str().unwrap().to_owned()),
             ..Options::default()
         })
         .unwrap(),
-    );
+    )
+}
+
+fn start(s: &DevServer, dir: &tempfile::TempDir) -> (Arc<Auth>, Login) {
+    let auth = auth_in(s, dir);
     let settings = LoginSettings {
         description: Some("core test".into()),
         ..LoginSettings::default()
@@ -266,14 +271,7 @@ fn the_realm_of_a_401_is_a_login_page_too() {
         realm.as_deref(),
         Some(format!("{}/sticky_auth/api/v1/authorize", s.url).as_str())
     );
-    let auth = Arc::new(
-        Auth::new(&Options {
-            server_address: Some(s.url.clone()),
-            secrets_dir: Some(dir.path().to_str().unwrap().to_owned()),
-            ..Options::default()
-        })
-        .unwrap(),
-    );
+    let auth = auth_in(&s, &dir);
     let settings = LoginSettings {
         authorize_url: realm,
         ..LoginSettings::default()

@@ -45,14 +45,11 @@ pub fn ask(question: &str) -> io::Result<Option<Zeroizing<String>>> {
 /// The next line of standard input, without its line ending.
 fn read_line() -> io::Result<Option<Zeroizing<String>>> {
     let mut buf = Zeroizing::new(Vec::new());
-    let n = io::stdin()
+    io::stdin()
         .lock()
         .take(MAX_LINE as u64 + 1)
         .read_until(b'\n', &mut buf)?;
-    if n == 0 {
-        return Ok(None);
-    }
-    finish_line(buf).map(Some)
+    line_or_end(buf)
 }
 
 /// All of standard input (one token, perhaps with a final newline).
@@ -74,6 +71,41 @@ pub fn read_all_stdin() -> io::Result<Zeroizing<String>> {
         io::Error::new(io::ErrorKind::InvalidData, "standard input is not UTF-8")
     })?;
     Ok(Zeroizing::new(text))
+}
+
+/// What the user types on the terminal (echo off), up to and with its
+/// newline or to the end of input: the bytes past [`MAX_LINE`] are read but
+/// not kept (so [`finish_line`] refuses the line), and the byte buffer is
+/// zeroed.
+pub(crate) fn read_typed(mut input: impl Read) -> io::Result<Zeroizing<Vec<u8>>> {
+    let mut buf = Zeroizing::new(Vec::new());
+    let mut byte = [0u8; 1];
+    loop {
+        match input.read(&mut byte) {
+            Ok(0) => break,
+            Ok(_) => {
+                if byte[0] == b'\n' {
+                    buf.push(b'\n');
+                    break;
+                }
+                if buf.len() <= MAX_LINE {
+                    buf.push(byte[0]);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    zeroize::Zeroize::zeroize(&mut byte);
+    Ok(buf)
+}
+
+/// The line [`read_typed`] read, or `None` when input ended before any byte.
+pub(crate) fn line_or_end(buf: Zeroizing<Vec<u8>>) -> io::Result<Option<Zeroizing<String>>> {
+    if buf.is_empty() {
+        return Ok(None);
+    }
+    finish_line(buf).map(Some)
 }
 
 pub(crate) fn finish_line(mut buf: Zeroizing<Vec<u8>>) -> io::Result<Zeroizing<String>> {

@@ -8,24 +8,24 @@ the listener tokens of its own first.
         --devserver target/release/fw-devserver [-k NAME]
 
 Each test starts its own fw-devserver on 127.0.0.1 (the flags of the login
-it needs) and stops it by its PID. The helpers (Home, Pty, check) are
-run_tests.py's. The last line is `N passed, M failed`.
+it needs) and stops it by its PID. The helpers (Home, Pty, check) and the
+loop that runs the tests (run_all) are run_tests.py's. The last line is
+`N passed, M failed`.
 """
 
+import contextlib
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
-import time
-import traceback
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_tests as base  # noqa: E402
-from run_tests import Failed, Home, Pty, check  # noqa: E402
+from run_tests import Pty, check  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BROWSER = os.path.join(ROOT, "tests", "login", "browser.py")
@@ -203,6 +203,18 @@ def an_expired_login_token_is_refused_and_never_saved(home, server):
     no_token_in(r.out + r.err, *tokens)
 
 
+@contextlib.contextmanager
+def no_browser_login(home, server):
+    """`fwauth login --no-browser` at its hidden prompt, and the address a
+    browser elsewhere ended on (not visited): yields (pty, address), and
+    closes the pty at the end."""
+    p, url = start_no_browser(home, server)
+    try:
+        yield p, browse_elsewhere(home, url)
+    finally:
+        p.close()
+
+
 def start_no_browser(home, server):
     p = Pty(home, "--server", server.url, "login", "--no-browser", env=home.env(BROWSER="false"))
     p.expect(r"open this address in a browser:\s+")
@@ -225,16 +237,12 @@ def browse_elsewhere(home, url):
 @test
 @with_server()
 def no_browser_reads_the_address_at_a_hidden_prompt(home, server):
-    p, url = start_no_browser(home, server)
-    try:
-        address = browse_elsewhere(home, url)
+    with no_browser_login(home, server) as (p, address):
         check("middle_auth_token=" in address, "the browser ended elsewhere")
         login_token = address.split("middle_auth_token=")[1].split("&")[0]
         check(not p.echo_is_on(), "the prompt echoes")
         p.send(address + "\n")
         check(p.finish() == OK, p.text())
-    finally:
-        p.close()
     key = saved_key(home, server)
     check(key != login_token, "the login token was saved")
     check("Logged in to" in p.text(), p.text())
@@ -245,15 +253,11 @@ def no_browser_reads_the_address_at_a_hidden_prompt(home, server):
 @test
 @with_server()
 def no_browser_refuses_a_forged_address(home, server):
-    p, url = start_no_browser(home, server)
-    try:
-        address = browse_elsewhere(home, url)
+    with no_browser_login(home, server) as (p, address):
         forged = re.sub(r"middle_auth_token=[^&]+", f"middle_auth_token={FORGED}", address)
         forged = re.sub(r"([?&])token=[^&]+", rf"\1token={FORGED}", forged)
         p.send(forged + "\n")
         check(p.finish() == REJECTED, p.text())
-    finally:
-        p.close()
     no_token_in(p.text(), FORGED)
     check(home.files() == [], f"files written: {home.files()}")
 
@@ -268,25 +272,7 @@ def main():
     ap.add_argument("-k", dest="only")
     base.ARGS = ap.parse_args()
     base.ARGS.fwauth = os.path.abspath(base.ARGS.fwauth)
-    passed = failed = 0
-    for t in TESTS:
-        if base.ARGS.only and base.ARGS.only not in t.__name__:
-            continue
-        home = Home()
-        start = time.time()
-        try:
-            t(home)
-            passed += 1
-            print(f"ok   {t.__name__} ({time.time() - start:.1f}s)")
-        except Exception as e:  # noqa: BLE001 - report every failure the same way
-            failed += 1
-            print(f"FAIL {t.__name__}")
-            detail = str(e) if isinstance(e, Failed) else traceback.format_exc()
-            print("     " + detail.replace("\n", "\n     "))
-        finally:
-            home.cleanup()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return base.run_all(TESTS, base.ARGS.only)
 
 
 if __name__ == "__main__":

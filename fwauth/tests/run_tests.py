@@ -1111,6 +1111,31 @@ def status_and_setup_tell_caveclient_users_about_the_cave_layout(home):
 # ------------------------------------------------------------------ main
 
 
+def run_all(tests, only):
+    """Runs each test (those whose name holds `only`, when given) in a home of
+    its own, prints a line for each and `N passed, M failed` last; the exit
+    status: 1 when any failed, else 0. login_tests.py runs its tests here too."""
+    passed = failed = 0
+    for t in tests:
+        if only and only not in t.__name__:
+            continue
+        home = Home()
+        start = time.time()
+        try:
+            t(home)
+            passed += 1
+            print(f"ok   {t.__name__} ({time.time() - start:.1f}s)")
+        except Exception as e:  # noqa: BLE001 - report every failure the same way
+            failed += 1
+            print(f"FAIL {t.__name__}")
+            detail = str(e) if isinstance(e, Failed) else traceback.format_exc()
+            print("     " + detail.replace("\n", "\n     "))
+        finally:
+            home.cleanup()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
 def main():
     global ARGS, SERVER
     here = os.path.dirname(os.path.abspath(__file__))
@@ -1130,30 +1155,12 @@ def main():
             return 1
     tmp = tempfile.mkdtemp(prefix="fwauth-tests-")
     SERVER = start_server(tmp)
-    passed = failed = 0
     try:
-        for t in TESTS:
-            if ARGS.only and ARGS.only not in t.__name__:
-                continue
-            home = Home()
-            start = time.time()
-            try:
-                t(home)
-                passed += 1
-                print(f"ok   {t.__name__} ({time.time() - start:.1f}s)")
-            except Exception as e:  # noqa: BLE001 - report every failure the same way
-                failed += 1
-                print(f"FAIL {t.__name__}")
-                detail = str(e) if isinstance(e, Failed) else traceback.format_exc()
-                print("     " + detail.replace("\n", "\n     "))
-            finally:
-                home.cleanup()
+        return run_all(TESTS, ARGS.only)
     finally:
         SERVER["proc"].kill()
         SERVER["proc"].wait()
         shutil.rmtree(tmp, ignore_errors=True)
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -109,3 +109,32 @@ fw_options *th_server_options(const th_devserver *s, const char *token) {
     }
     return o;
 }
+
+bool th_home_and_server_enter(th_home *home, th_devserver *s) {
+    if (!th_home_enter(home)) {
+        return false;
+    }
+    if (!th_devserver_start(s)) {
+        th_home_leave(home);
+        return false;
+    }
+    return true;
+}
+
+long th_devserver_connections(fw_client *c, const th_devserver *s) {
+    char url[400];
+    snprintf(url, sizeof url, "%s/fault/connections", s->url);
+    fw_error *err = NULL;
+    fw_response *r = NULL;
+    long n = -1;
+    if (CHECK_OK(fw_client_get(c, url, &r, &err), err)) {
+        size_t len = 0;
+        const uint8_t *body = fw_response_body(r, &len);
+        char text[64] = {0};
+        memcpy(text, body, len < sizeof text - 1 ? len : sizeof text - 1);
+        const char *at = strstr(text, "\"connections\":");
+        n = at ? strtol(at + strlen("\"connections\":"), NULL, 10) : -1;
+    }
+    fw_response_free(r);
+    return n;
+}

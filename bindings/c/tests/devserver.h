@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 #include "fwclient.h"
+#include "helpers.h"
 
 typedef struct th_devserver {
     pid_t pid;           /* 0 on Windows, where the server is shared */
@@ -21,6 +22,14 @@ typedef struct th_devserver {
 bool th_devserver_start(th_devserver *s);
 /* Kills the server and waits for it. */
 void th_devserver_stop(th_devserver *s);
+
+/* th_home_enter, then th_devserver_start; false (with the home left again)
+ * when either fails. Counts as checks. */
+bool th_home_and_server_enter(th_home *home, th_devserver *s);
+
+/* The server's count of accepted connections (GET /fault/connections
+ * through `c`), -1 on failure. */
+long th_devserver_connections(fw_client *c, const th_devserver *s);
 
 /* Options with the server address (and the token, when not NULL) and an
  * empty secrets directory below HOME, so no saved token is found. */

@@ -286,3 +286,8 @@ fw_auth *th_auth_for_file(const char *token_file, const char *token_key) {
     fw_options_free(o);
     return a;
 }
+
+void *th_cancel_now(void *cancel) {
+    fw_cancel_trigger(cancel, NULL);
+    return NULL;
+}

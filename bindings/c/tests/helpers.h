@@ -67,4 +67,8 @@ bool th_check_source(const char *file, int line, const fw_auth *a, uint32_t kind
  * they are not NULL; NULL (after a failed check) when that fails. */
 fw_auth *th_auth_for_file(const char *token_file, const char *token_key);
 
+/* A thread's start routine that triggers the fw_cancel `cancel` at once
+ * (the thread is started while a request, a read or a login waits). */
+void *th_cancel_now(void *cancel);
+
 #endif /* FW_TEST_HELPERS_H */

@@ -125,11 +125,7 @@ void test_clients_share_an_auth(void) {
     fw_auth *a = NULL, *back = NULL;
     fw_client *c1 = NULL, *c2 = NULL;
     char *seen = NULL;
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     o = th_server_options(&server, "fake_shared_token_1");
@@ -175,11 +171,7 @@ void test_repeated_headers(void) {
     fw_client *c = NULL;
     fw_response *r = NULL;
     char url[300], *value = NULL;
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     fw_options *o = th_server_options(&server, NULL);
@@ -225,11 +217,7 @@ void test_empty_pairs(void) {
     fw_client *c = NULL;
     fw_response *r = NULL;
     char url[300], *json = NULL;
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     fw_options *o = th_server_options(&server, "fake_token_123");

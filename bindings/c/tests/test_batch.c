@@ -42,24 +42,6 @@ static int on_done(void *user_data, size_t index, fw_result result, const fw_res
     return s->stop_after != 0 && s->total == s->stop_after;
 }
 
-static long connections(fw_client *c, const th_devserver *server) {
-    char url[400];
-    snprintf(url, sizeof url, "%s/fault/connections", server->url);
-    fw_error *err = NULL;
-    fw_response *r = NULL;
-    long n = -1;
-    if (CHECK_OK(fw_client_get(c, url, &r, &err), err)) {
-        size_t len = 0;
-        const uint8_t *body = fw_response_body(r, &len);
-        char text[64] = {0};
-        memcpy(text, body, len < sizeof text - 1 ? len : sizeof text - 1);
-        const char *at = strstr(text, "\"connections\":");
-        n = at ? strtol(at + strlen("\"connections\":"), NULL, 10) : -1;
-    }
-    fw_response_free(r);
-    return n;
-}
-
 void test_batch_get_many(void) {
     th_home home;
     th_devserver server;
@@ -67,11 +49,7 @@ void test_batch_get_many(void) {
     fw_client *c = NULL;
     char urls[ITEMS][400];
     const char *list[ITEMS];
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     fw_options *o = th_server_options(&server, "fake_token_123");
@@ -86,10 +64,10 @@ void test_batch_get_many(void) {
         }
         list[i] = urls[i];
     }
-    long before = connections(c, &server);
+    long before = th_devserver_connections(c, &server);
     seen s = {.caller = pthread_self()};
     CHECK_OK(fw_client_get_many(c, list, ITEMS, 4, on_done, &s, &err), err);
-    CHECK(connections(c, &server) - before <= 4);
+    CHECK(th_devserver_connections(c, &server) - before <= 4);
     CHECK(s.total == ITEMS && s.ok == ITEMS - 1 && s.failed == 1 && s.other_thread == 0);
     for (int i = 0; i < ITEMS; i++) {
         CHECK(s.calls[i] == 1);

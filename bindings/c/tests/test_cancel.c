@@ -60,11 +60,7 @@ void test_cancel_and_request_timeout(void) {
     fw_response *r = NULL;
     fw_error *err = NULL;
     char url[512];
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     /* The server answers after 10 s; the client would wait 60 s. */

@@ -34,11 +34,6 @@ static void *run_browser(void *arg) {
 
 #endif
 
-static void *cancel_now(void *arg) {
-    fw_cancel_trigger(arg, NULL);
-    return NULL;
-}
-
 void test_browser_login(void) {
     th_home home;
     th_devserver server;
@@ -47,11 +42,7 @@ void test_browser_login(void) {
     fw_login *login = NULL;
     fw_cancel *cancel = NULL;
     fw_error *err = NULL;
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     if (!CHECK_OK(fw_options_new(&opts, &err), err) ||
@@ -72,7 +63,7 @@ void test_browser_login(void) {
     CLEAR_ERR(err);
     if (CHECK_OK(fw_cancel_new(&cancel, &err), err)) {
         pthread_t t;
-        if (CHECK(pthread_create(&t, NULL, cancel_now, cancel) == 0)) {
+        if (CHECK(pthread_create(&t, NULL, th_cancel_now, cancel) == 0)) {
             CHECK_RC(FW_ERR_CANCELED, fw_login_wait(login, 60000, cancel, NULL, NULL, NULL, &err), err);
             pthread_join(t, NULL);
             CLEAR_ERR(err);

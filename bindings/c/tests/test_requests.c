@@ -67,11 +67,7 @@ void test_requests_use_the_saved_token(void) {
     fw_client *c = NULL;
     fw_auth *a = NULL;
     char *json = NULL, *local = NULL;
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     /* The seed's flow: save a token, then a new client uses it untold. */

@@ -17,11 +17,6 @@
 #include "helpers.h"
 #include "tests.h"
 
-static void *trigger_now(void *arg) {
-    fw_cancel_trigger((fw_cancel *)arg, NULL);
-    return NULL;
-}
-
 /* Reads `s` until the end or an error; the bytes read. */
 static size_t read_all(fw_stream *s, fw_result *rc, fw_error **err) {
     uint8_t buf[256];
@@ -49,11 +44,7 @@ void test_stream_read_ends_on_cancel_and_names_its_limit(void) {
     fw_stream *s = NULL;
     fw_error *err = NULL;
     char url[512];
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     snprintf(url, sizeof url, "%s/fault/stall-body?ms=10000", server.url);
@@ -73,7 +64,7 @@ void test_stream_read_ends_on_cancel_and_names_its_limit(void) {
         CHECK_OK(fw_stream_read(s, buf, sizeof buf, &n, &err), err);
         CHECK(n > 0);
         pthread_t thread;
-        if (CHECK(pthread_create(&thread, NULL, trigger_now, cancel) == 0)) {
+        if (CHECK(pthread_create(&thread, NULL, th_cancel_now, cancel) == 0)) {
             fw_result rc;
             size_t more = read_all(s, &rc, &err);
             pthread_join(thread, NULL);

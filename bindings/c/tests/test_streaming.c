@@ -20,25 +20,6 @@
 #include "helpers.h"
 #include "tests.h"
 
-/* The server's count of accepted connections (-1 on failure). */
-static long connections(fw_client *c, const th_devserver *s) {
-    char url[400];
-    snprintf(url, sizeof url, "%s/fault/connections", s->url);
-    fw_error *err = NULL;
-    fw_response *r = NULL;
-    long n = -1;
-    if (CHECK_OK(fw_client_get(c, url, &r, &err), err)) {
-        size_t len = 0;
-        const uint8_t *body = fw_response_body(r, &len);
-        char text[64] = {0};
-        memcpy(text, body, len < sizeof text - 1 ? len : sizeof text - 1);
-        const char *at = strstr(text, "\"connections\":");
-        n = at ? strtol(at + strlen("\"connections\":"), NULL, 10) : -1;
-    }
-    fw_response_free(r);
-    return n;
-}
-
 /* Reads the rest of `s`; returns the bytes read, (size_t)-1 on an error
  * (left in *err), and counts bytes that are not 'a' in *other. */
 static size_t drain(fw_stream *s, size_t *other, fw_error **err) {
@@ -67,11 +48,7 @@ void test_stream_to_the_end_and_abandoned(void) {
     fw_client *c = NULL;
     fw_stream *s = NULL;
     char *value = NULL, *name = NULL;
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     fw_options *o = th_server_options(&server, "fake_token_123");
@@ -85,7 +62,7 @@ void test_stream_to_the_end_and_abandoned(void) {
     fw_response *whole = NULL;
     CHECK_RC(FW_ERR_BAD_RESPONSE, fw_client_get(c, url, &whole, &err), err);
     CLEAR_ERR(err);
-    long before = connections(c, &server);
+    long before = th_devserver_connections(c, &server);
     if (!CHECK_OK(fw_client_open(c, "GET", url, NULL, 0, NULL, &s, &err), err)) {
         goto out;
     }
@@ -109,7 +86,7 @@ void test_stream_to_the_end_and_abandoned(void) {
     fw_stream_free(s);
     s = NULL;
     /* Read to the end: the connection went back to the pool. */
-    CHECK(connections(c, &server) == before);
+    CHECK(th_devserver_connections(c, &server) == before);
     /* Abandoned after 10 bytes: closed, so the next request opens one. */
     if (CHECK_OK(fw_client_open(c, "GET", url, NULL, 0, NULL, &s, &err), err)) {
         uint8_t ten[10];
@@ -118,7 +95,7 @@ void test_stream_to_the_end_and_abandoned(void) {
     }
     fw_stream_free(s);
     s = NULL;
-    CHECK(connections(c, &server) == before + 1);
+    CHECK(th_devserver_connections(c, &server) == before + 1);
 out:
     fw_client_free(c);
     fw_options_free(o);
@@ -132,11 +109,7 @@ void test_stream_slow_drip_times_out(void) {
     fw_error *err = NULL;
     fw_client *c = NULL;
     fw_stream *s = NULL;
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     fw_options *o = th_server_options(&server, "fake_token_123");
@@ -178,11 +151,7 @@ void test_polite_retries(void) {
     fw_error *err = NULL;
     fw_client *c = NULL;
     fw_response *r = NULL;
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     fw_options *o = th_server_options(&server, "fake_token_123");
@@ -252,11 +221,7 @@ void test_token_follows_its_file(void) {
     fw_client *c = NULL;
     fw_auth *a = NULL;
     char *json = NULL, *token = NULL;
-    if (!th_home_enter(&home)) {
-        return;
-    }
-    if (!th_devserver_start(&server)) {
-        th_home_leave(&home);
+    if (!th_home_and_server_enter(&home, &server)) {
         return;
     }
     fw_options *o = th_server_options(&server, NULL);

@@ -86,7 +86,10 @@ impl Agents {
         self.agents[route][thread_shard()].get_or_init(|| {
             ureq::Agent::with_parts(
                 self.configs[route].clone(),
-                SharedConnector(self.connector.clone()),
+                SharedConnector {
+                    inner: self.connector.clone(),
+                    wrap: cancel_checked,
+                },
                 SharedResolver(self.resolver.clone()),
             )
         })
@@ -102,7 +105,10 @@ impl Agents {
             .map(|config| {
                 ureq::Agent::with_parts(
                     config.clone(),
-                    BatchConnector(self.connector.clone()),
+                    SharedConnector {
+                        inner: self.connector.clone(),
+                        wrap: probed_once,
+                    },
                     SharedResolver(self.resolver.clone()),
                 )
             })
@@ -175,9 +181,15 @@ fn thread_shard() -> usize {
 }
 
 /// One TLS connector for all of a client's agents: its TLS settings (the
-/// trusted roots) are built once, on the first https connection.
+/// trusted roots) are built once, on the first https connection. `wrap`
+/// puts each new connection in the transport its agents want: the cancel
+/// check for a client's own agents ([`cancel_checked`]), one probe between
+/// exchanges for a batch's pool ([`probed_once`]).
 #[derive(Debug)]
-struct SharedConnector(Arc<DefaultConnector>);
+struct SharedConnector {
+    inner: Arc<DefaultConnector>,
+    wrap: fn(Box<dyn Transport>) -> Box<dyn Transport>,
+}
 
 impl Connector for SharedConnector {
     type Out = Box<dyn Transport>;
@@ -187,36 +199,24 @@ impl Connector for SharedConnector {
         details: &ConnectionDetails,
         chained: Option<()>,
     ) -> Result<Option<Self::Out>, ureq::Error> {
-        // Every connection waits for input through the cancel check.
-        Ok(self
-            .0
-            .connect(details, chained)?
-            .map(|t| Box::new(super::cancel::CancelCheck(t)) as Box<dyn Transport>))
+        Ok(self.inner.connect(details, chained)?.map(self.wrap))
     }
 }
 
-/// The connector of a batch's pool: the shared one, without the cancel
-/// check's sliced waits (a batch interrupts its connections with
-/// [`Pool::shut_down`] instead, so a worker waits for its answer in one
-/// system call).
-#[derive(Debug)]
-struct BatchConnector(Arc<DefaultConnector>);
+/// Every connection of a client's agents waits for input through the
+/// cancel check.
+fn cancel_checked(t: Box<dyn Transport>) -> Box<dyn Transport> {
+    Box::new(super::cancel::CancelCheck(t))
+}
 
-impl Connector for BatchConnector {
-    type Out = Box<dyn Transport>;
-
-    fn connect(
-        &self,
-        details: &ConnectionDetails,
-        chained: Option<()>,
-    ) -> Result<Option<Self::Out>, ureq::Error> {
-        Ok(self.0.connect(details, chained)?.map(|t| {
-            Box::new(ProbedOnce {
-                inner: t,
-                open_at: None,
-            }) as Box<dyn Transport>
-        }))
-    }
+/// A batch pool's connection, without the cancel check's sliced waits (a
+/// batch interrupts its connections with [`Pool::shut_down`] instead, so a
+/// worker waits for its answer in one system call).
+fn probed_once(t: Box<dyn Transport>) -> Box<dyn Transport> {
+    Box::new(ProbedOnce {
+        inner: t,
+        open_at: None,
+    })
 }
 
 /// How long a probe that found a connection open stands for the next one.

@@ -2,14 +2,14 @@
 //! /dev/tty, restored when done and on any signal that ends the program.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::fd::AsRawFd;
 use std::ptr;
 use std::sync::atomic::{AtomicI32, AtomicPtr, Ordering};
 
 use zeroize::Zeroizing;
 
-use super::{MAX_LINE, finish_line};
+use super::{line_or_end, read_typed};
 
 /// Whether standard input is a terminal.
 pub fn stdin_is_tty() -> bool {
@@ -122,28 +122,6 @@ fn read_hidden_on(tty: &File, prompt: &str) -> io::Result<Option<Zeroizing<Strin
     let mut out = tty;
     out.write_all(prompt.as_bytes())?;
     out.flush()?;
-    let mut buf = Zeroizing::new(Vec::new());
-    let mut byte = [0u8; 1];
-    let mut input = tty;
-    loop {
-        match input.read(&mut byte) {
-            Ok(0) => break,
-            Ok(_) => {
-                if byte[0] == b'\n' {
-                    buf.push(b'\n');
-                    break;
-                }
-                if buf.len() <= MAX_LINE {
-                    buf.push(byte[0]);
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    zeroize::Zeroize::zeroize(&mut byte);
-    if buf.is_empty() {
-        return Ok(None);
-    }
-    finish_line(buf).map(Some)
+    let buf = read_typed(tty)?;
+    line_or_end(buf)
 }

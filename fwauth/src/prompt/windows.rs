@@ -2,7 +2,7 @@
 //! CONIN$ while the line is read, restored when done.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::os::windows::io::AsRawHandle;
 
 use windows_sys::Win32::Foundation::HANDLE;
@@ -11,7 +11,7 @@ use windows_sys::Win32::System::Console::{
 };
 use zeroize::Zeroizing;
 
-use super::{MAX_LINE, finish_line};
+use super::{line_or_end, read_typed};
 
 /// Whether standard input is a console (or a terminal emulator's pipe that
 /// says it is one).
@@ -66,31 +66,9 @@ fn read_hidden_on(console: &File, prompt: &str) -> io::Result<Option<Zeroizing<S
     let mut err = io::stderr();
     err.write_all(prompt.as_bytes())?;
     err.flush()?;
-    let mut buf = Zeroizing::new(Vec::new());
-    let mut byte = [0u8; 1];
-    let mut input = console;
-    loop {
-        match input.read(&mut byte) {
-            Ok(0) => break,
-            Ok(_) => {
-                if byte[0] == b'\n' {
-                    buf.push(b'\n');
-                    break;
-                }
-                if buf.len() <= MAX_LINE {
-                    buf.push(byte[0]);
-                }
-            }
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    zeroize::Zeroize::zeroize(&mut byte);
+    let buf = read_typed(console)?;
     drop(echo_off);
     // The Enter the user typed was not shown.
     let _ = writeln!(err);
-    if buf.is_empty() {
-        return Ok(None);
-    }
-    finish_line(buf).map(Some)
+    line_or_end(buf)
 }
