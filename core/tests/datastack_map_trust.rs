@@ -20,13 +20,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, MutexGuard};
 
-use common::{is_root, set_mode};
+use common::{can_switch_users, set_mode};
 use fwclient_core::secrets::datastack_map;
 use fwclient_core::{AddressSource, Client, ErrorKind, Options, Remedy, Token};
 
 const MAP: &str = "cave_datastack_to_server_map.json";
-/// The other user and group (`nobody` / `nogroup` on Debian).
-const OTHER: u32 = 65534;
+const OTHER: u32 = common::OTHER_UID;
 
 static ENV_LOCK: Mutex<()> = Mutex::new(());
 
@@ -201,19 +200,6 @@ fn a_link_to_a_map_in_a_loose_directory_is_not_used() {
         .to_string();
     assert_refused(&home, &format!("chmod go-w \"{dir}\""), "every user");
     assert_eq!(attacker.connections(), 0);
-}
-
-/// Whether the test can play a second user; prints why not.
-fn can_switch_users(test: &str) -> bool {
-    if !is_root() {
-        println!("{test}: skipped: needs root to chown files and run setpriv as uid {OTHER}");
-        return false;
-    }
-    if Command::new("setpriv").arg("--version").output().is_err() {
-        println!("{test}: skipped: setpriv (util-linux) is not installed");
-        return false;
-    }
-    true
 }
 
 #[test]

@@ -13,25 +13,11 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt, chown};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use common::{Sandbox, is_root, mode, path_str, save_default, set_mode, tok, token_of};
+use common::{Sandbox, can_switch_users, mode, path_str, save_default, set_mode, tok, token_of};
 use fwclient_core::{Auth, ErrorKind, Options, Remedy, SaveOptions};
 
-/// The other user (`nobody` on Debian).
-const OTHER: u32 = 65534;
+const OTHER: u32 = common::OTHER_UID;
 const FILE: &str = "chunkedgraph-secret.json";
-
-/// Whether the test can run; prints why not.
-fn can_switch_users(test: &str) -> bool {
-    if !is_root() {
-        println!("{test}: skipped: needs root to chown files and run setpriv as uid {OTHER}");
-        return false;
-    }
-    if Command::new("setpriv").arg("--version").output().is_err() {
-        println!("{test}: skipped: setpriv (util-linux) is not installed");
-        return false;
-    }
-    true
-}
 
 /// `setpriv` as the other user, running `args`.
 fn as_other(args: &[&str]) -> Command {

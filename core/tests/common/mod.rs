@@ -155,6 +155,25 @@ pub fn identity(path: &Path) -> (u64, SystemTime) {
     (ino, m.modified().expect("mtime"))
 }
 
+/// The other user the tests that play a second user switch to (`nobody`
+/// on Debian).
+pub const OTHER_UID: u32 = 65534;
+
+/// Whether a test can play a second user (chown, and setpriv as
+/// [`OTHER_UID`]); prints why not.
+#[cfg(unix)]
+pub fn can_switch_users(test: &str) -> bool {
+    if !is_root() {
+        println!("{test}: skipped: needs root to chown files and run setpriv as uid {OTHER_UID}");
+        return false;
+    }
+    if Command::new("setpriv").arg("--version").output().is_err() {
+        println!("{test}: skipped: setpriv (util-linux) is not installed");
+        return false;
+    }
+    true
+}
+
 pub fn is_root() -> bool {
     #[cfg(unix)]
     // SAFETY: geteuid has no preconditions.
