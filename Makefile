@@ -263,7 +263,7 @@ CLEAN_DIRS := $(BUILD_DIR) examples/node/node_modules
 # lints, the header and the documents' facts, every Rust test and the C
 # tests. `make test` adds valgrind, C++, Go, Python, Node, install,
 # fwauth, sanitizers and Windows.
-CHECK_STEPS := fmt-check header-check doc-facts clippy test-rust test-c
+CHECK_STEPS := fmt-check check-messages header-check doc-facts clippy test-rust test-c
 
 .PHONY: test check clean help
 check:
