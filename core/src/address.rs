@@ -10,6 +10,8 @@
 //! compute. Anything else that is not a usable http(s) address is refused,
 //! with the corrected form in the message when there is one.
 
+use std::borrow::Cow;
+
 use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::secrets::{datastack_map, layout};
 
@@ -51,7 +53,11 @@ pub fn normalize(address: &str) -> Result<String> {
         ));
     }
     let (scheme, rest) = match address.split_once("://") {
-        Some((scheme, rest)) => (scheme.to_ascii_lowercase(), rest),
+        // Borrowed when already lower case: this is on every lookup's path.
+        Some((scheme, rest)) if !scheme.bytes().any(|b| b.is_ascii_uppercase()) => {
+            (Cow::Borrowed(scheme), rest)
+        }
+        Some((scheme, rest)) => (Cow::Owned(scheme.to_ascii_lowercase()), rest),
         None => match scheme_typo(address) {
             Some((scheme, rest)) => {
                 // The user's scheme is kept: `http:/h` means http.
@@ -61,7 +67,7 @@ pub fn normalize(address: &str) -> Result<String> {
                     normalize(&format!("{scheme}://{rest}")).ok(),
                 ));
             }
-            None => ("https".to_owned(), address),
+            None => (Cow::Borrowed("https"), address),
         },
     };
     if scheme != "https" && scheme != "http" {
@@ -90,7 +96,7 @@ pub fn normalize(address: &str) -> Result<String> {
     {
         return Err(refused(address, "holds spaces or control characters", None));
     }
-    let normal = format!("{scheme}://{rest}");
+    let normal = [&*scheme, "://", rest].concat();
     normal
         .parse::<ureq::http::Uri>()
         .map_err(|e| refused(address, &format!("is not a valid URL ({e})"), None))?;

@@ -16,6 +16,7 @@ use zeroize::Zeroizing;
 use crate::address::AddressSource;
 use crate::error::{Error, ErrorKind, Result};
 use crate::options::Options;
+use crate::secrets::dir_stat::DirStat;
 use crate::secrets::file;
 use crate::secrets::layout::{self, DEFAULT_KEY, Layout};
 use crate::token::Token;
@@ -135,16 +136,22 @@ impl Auth {
             },
         };
         let server_file = layout::join(&secrets_dir, &layout::server_file_name(&server_address));
+        // A lookup among the secret files looks at their directory once:
+        // the trust check of every file it reads there, and the version that
+        // vouches for the files the last lookup found absent (probe.rs).
+        let dir =
+            (given.is_none() && opts.token_file.is_none()).then(|| DirStat::take(&secrets_dir));
+        let mut hints = dir
+            .as_ref()
+            .map(|dir| probe::Hints::recall(&server_file, dir));
         // The server's own file (cave layout), when it exists, is the token
         // file. While the token is still to be found it is read at once: the
         // read tells whether it exists (no probe first, unless the last lookup
         // here found it absent: probe.rs). A read that fails leaves it to the
         // probe and the reads below (the same error then).
-        let hints = probe::Hints::recall(&server_file);
-        let server_read = match (&given, &opts.token_file) {
-            (None, None) => hints.read(&server_file, key, Probe::Server).ok(),
-            _ => None,
-        };
+        let server_read = hints
+            .as_mut()
+            .and_then(|h| h.read(&server_file, key, Probe::Server).ok());
         let server_file_exists = opts.token_file.is_none()
             && match &server_read {
                 Some(read) => read.is_some(),
@@ -155,58 +162,60 @@ impl Auth {
         // first, and whether it exists settles the layout as detect() would
         // (a file system probe less).
         let mut defaults = DefaultFiles::new(&secrets_dir);
-        let framework = if requested.is_none()
-            && given.is_none()
-            && opts.token_file.is_none()
-            && !server_file_exists
-        {
-            match hints.read(defaults.get(Layout::Framework), key, Probe::Framework) {
-                Ok(found) => Some(found.map(|(token, meta)| (token, Some(meta)))),
-                Err(e) if is_file_problem(&e) => {
-                    problem = Some(e);
-                    // It exists: the layout is the framework one.
-                    Some(Some((None, None)))
+        let framework = match &mut hints {
+            Some(h) if requested.is_none() && !server_file_exists => {
+                match h.read(defaults.get(Layout::Framework), key, Probe::Framework) {
+                    Ok(found) => Some(found.map(|(token, meta)| (token, Some(meta)))),
+                    Err(e) if is_file_problem(&e) => {
+                        problem = Some(e);
+                        // It exists: the layout is the framework one.
+                        Some(Some((None, None)))
+                    }
+                    Err(e) => return Err(e),
                 }
-                Err(e) => return Err(e),
             }
-        } else {
-            None
+            _ => None,
         };
-        hints.remember(
-            server_read.as_ref().map(Option::is_none),
-            framework.as_ref().map(Option::is_none),
-        );
+        if let Some(h) = hints {
+            h.remember();
+        }
         // No framework file: the cave file, if there is one, settles the
         // layout (detect()'s rule) and is the token file; it is read at once
         // (no probe first). A read that fails leaves it to detect() and the
         // reads below.
         let cave_read = match &framework {
-            Some(None) => {
-                file::read_token_if_present_with_meta(defaults.get(Layout::Cave), key).ok()
-            }
+            Some(None) => file::read_token_in(defaults.get(Layout::Cave), key, dir.as_ref()).ok(),
             _ => None,
         };
         // When the server's file holds the token, the layout decides nothing
         // here: it is detected when first needed (a save, the diagnosis).
         let server_answered = matches!(server_read, Some(Some((Some(_), _))));
-        let layout = requested.or_else(|| {
-            (!server_answered).then(|| match &cave_read {
-                Some(Some(_)) => Layout::Cave,
-                Some(None) => Layout::Framework,
-                None => {
-                    let exists = framework.as_ref().map(Option::is_some);
-                    Layout::detect(&secrets_dir, exists)
-                }
+        // Detected only when something below needs it (a token file named
+        // or given makes that rare): otherwise when first needed later.
+        let cave_exists = cave_read.as_ref().map(Option::is_some);
+        let framework_exists = framework.as_ref().map(Option::is_some);
+        let layout_found = std::cell::OnceCell::new();
+        let layout = || {
+            *layout_found.get_or_init(|| {
+                requested.or_else(|| {
+                    (!server_answered).then(|| match cave_exists {
+                        Some(true) => Layout::Cave,
+                        Some(false) => Layout::Framework,
+                        None => Layout::detect(&secrets_dir, framework_exists),
+                    })
+                })
             })
-        });
-        let token_file = match (&opts.token_file, layout) {
-            (Some(f), _) => layout::expand_file_path(f)?,
-            (None, Some(layout)) if !server_file_exists => defaults.take(layout),
-            // Without a layout, the server's file answered: it exists.
-            (None, _) => server_file,
+        };
+        let token_file = match &opts.token_file {
+            Some(f) => layout::expand_file_path(f)?,
+            None => match layout() {
+                Some(layout) if !server_file_exists => defaults.take(layout),
+                // Without a layout, the server's file answered: it exists.
+                _ => server_file,
+            },
         };
         // The other layout's file: read last, when the others hold no token.
-        let mut fallback = || match layout {
+        let mut fallback = || match layout() {
             Some(layout) => defaults.take(layout.other()),
             None => PathBuf::new(),
         };
@@ -221,14 +230,14 @@ impl Auth {
                 file_source(&token_file, key),
                 Some(reload::FileStamp::from_meta(&meta)),
             )),
-            (None, _, Some(Some((None, _)))) => find_in_files(&[&fallback()], key),
+            (None, _, Some(Some((None, _)))) => find_in_file(&fallback(), key),
             // The framework file is the token file: read already.
             (None, Some(Some((Some(token), meta))), _) => Ok((
                 Some(token),
                 file_source(&token_file, key),
                 meta.as_ref().map(reload::FileStamp::from_meta),
             )),
-            (None, Some(Some((None, _))), _) => find_in_files(&[&fallback()], key),
+            (None, Some(Some((None, _))), _) => find_in_file(&fallback(), key),
             // No framework file; the cave file, read already, is the token
             // file, the framework file its fallback.
             (None, Some(None), _) => match cave_read {
@@ -237,11 +246,11 @@ impl Auth {
                     file_source(&token_file, key),
                     Some(reload::FileStamp::from_meta(&meta)),
                 )),
-                Some(Some((None, _))) => find_in_files(&[&fallback()], key),
+                Some(Some((None, _))) => find_in_file(&fallback(), key),
                 // Neither file (or links to nothing: their reads say so).
-                _ => find_in_files(&[&token_file, &fallback()], key),
+                _ => find_in_files(&token_file, fallback, key),
             },
-            _ => find_in_files(&[&token_file, &fallback()], key),
+            _ => find_in_files(&token_file, fallback, key),
         };
         let (token, source, stamp) = match found {
             Ok(found) => found,
@@ -257,7 +266,10 @@ impl Auth {
             secrets_dir,
             secrets_dir_source,
             key: key.to_owned(),
-            layout: layout.map_or_else(OnceLock::new, OnceLock::from),
+            layout: layout_found
+                .into_inner()
+                .flatten()
+                .map_or_else(OnceLock::new, OnceLock::from),
             state: RwLock::new(State {
                 token,
                 source,
@@ -454,20 +466,32 @@ fn is_file_problem(e: &Error) -> bool {
     matches!(e.kind(), ErrorKind::SecretFile | ErrorKind::Io)
 }
 
-/// The first of `files` that holds `key`.
-/// The first of `files` holding a token under `key`, where it came from,
-/// and that file's stamp.
+/// The token under `key` in `first`, else in the file `then` names (built
+/// only when `first` has none), where it came from, and that file's stamp.
 fn find_in_files(
-    files: &[&PathBuf],
+    first: &Path,
+    then: impl FnOnce() -> PathBuf,
     key: &str,
 ) -> Result<(Option<Token>, TokenSource, Option<reload::FileStamp>)> {
-    for path in files {
-        if let Some((Some(token), meta)) = file::read_token_with_meta(path, key)? {
-            let stamp = reload::FileStamp::from_meta(&meta);
-            return Ok((Some(token), file_source(path, key), Some(stamp)));
-        }
+    match find_in_file(first, key)? {
+        (None, ..) => find_in_file(&then(), key),
+        found => Ok(found),
     }
-    Ok((None, TokenSource::None, None))
+}
+
+/// The token under `key` in `path`, where it came from, and the file's stamp.
+fn find_in_file(
+    path: &Path,
+    key: &str,
+) -> Result<(Option<Token>, TokenSource, Option<reload::FileStamp>)> {
+    Ok(match file::read_token_with_meta(path, key)? {
+        Some((Some(token), meta)) => (
+            Some(token),
+            file_source(path, key),
+            Some(reload::FileStamp::from_meta(&meta)),
+        ),
+        _ => (None, TokenSource::None, None),
+    })
 }
 
 fn file_source(path: &Path, key: &str) -> TokenSource {

@@ -1,31 +1,34 @@
-//! Which kind of system call asks whether a secret file is there. A lookup
-//! reads the server's file and the framework file at once (an open), which
-//! is the cheapest way to find one that exists; but where one is absent, a
-//! failed open costs about twice a failed `stat` (the kernel allocates an
-//! open file before the name is looked up). So each lookup remembers which
-//! of the two files it found absent in its directory, and the next lookup
-//! there asks with a `stat` first: absent, that is the answer; present (or
-//! any other outcome), the file is read as always. The answer never comes
-//! from the memory, only the choice of call: a file created or removed
-//! meanwhile is found or missed exactly as without it, at one `stat` more.
+//! What a lookup remembers of the files it found absent. A lookup reads the
+//! server's file and the framework file at once (an open), the cheapest way
+//! to find one that exists; where one is absent, that costs a system call
+//! per lookup for a file that is not there. So each lookup remembers, for
+//! its server file's path, which of the two it found absent, and how:
+//!
+//! - the open found nothing: the next lookup asks with an `lstat` first
+//!   (cheaper than a failed open): no entry, the file is absent; anything
+//!   else, it is read as always;
+//! - the `lstat` found no entry: absent for as long as the directory's
+//!   version ([`DirVersion`]) stays the one seen before that `lstat`, if it
+//!   had settled by then: no entry can appear in a directory without a new
+//!   version. The next lookups in an unchanged directory ask nothing.
+//!
+//! The version comes from the `stat` of the directory each lookup makes
+//! for its trust check anyway ([`DirStat`]); a lookup never trusts memory
+//! that does not match what it sees. (An open that found nothing may have
+//! met a symbolic link to nothing, whose target's directory is not this
+//! one: only the `lstat` vouches for an absence.)
 
 use std::fs;
 use std::io::ErrorKind as IoKind;
-use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::SystemTime;
 
 use crate::error::Result;
+use crate::secrets::dir_stat::{DirStat, DirVersion};
 use crate::secrets::file::{self, TokenRead};
 
-/// The last lookup's memory: a hash of its server file's path (which holds
-/// the directory and the server), and a bit per file it found absent.
-static LAST: AtomicU64 = AtomicU64::new(0);
-
-const SERVER_ABSENT: u64 = 1;
-const FRAMEWORK_ABSENT: u64 = 2;
-const BITS: u64 = SERVER_ABSENT | FRAMEWORK_ABSENT;
-
-/// The files a lookup may ask about first.
+/// The files a lookup may find absent.
 #[derive(Clone, Copy)]
 pub enum Probe {
     /// `{netloc}-cave-secret.json`.
@@ -34,65 +37,133 @@ pub enum Probe {
     Framework,
 }
 
-impl Probe {
-    fn bit(self) -> u64 {
-        match self {
-            Probe::Server => SERVER_ABSENT,
-            Probe::Framework => FRAMEWORK_ABSENT,
-        }
-    }
+/// How a file was found absent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Absence {
+    /// Not found absent, or not asked about.
+    No,
+    /// An open found nothing (maybe a symbolic link to nothing).
+    Opened,
+    /// An `lstat` found no entry.
+    NoEntry,
 }
 
-/// What the last lookup in this lookup's directory found absent.
-pub struct Hints {
-    key: u64,
-    absent: u64,
+/// One lookup's findings, for the lookups after it.
+struct Memory {
+    server_file: PathBuf,
+    /// The directory's version before the files were asked about, when it
+    /// had settled by then.
+    settled: Option<DirVersion>,
+    absent: [Absence; 2],
 }
 
-impl Hints {
-    /// The memory of the last lookup, if it was for `server_file` (the
-    /// directory and the server of this one).
-    pub fn recall(server_file: &Path) -> Hints {
-        let key = path_hash(server_file) & !BITS;
-        let last = LAST.load(Ordering::Relaxed);
-        let absent = if last & !BITS == key { last & BITS } else { 0 };
-        Hints { key, absent }
-    }
+/// The last lookup's memory (one: a program looks its token up in one place).
+static LAST: Mutex<Option<Memory>> = Mutex::new(None);
 
-    /// [`file::read_token_if_present_with_meta`] of `path`, asked with a
-    /// `stat` first when the last lookup found it absent.
-    pub fn read(&self, path: &Path, key: &str, probe: Probe) -> Result<TokenRead> {
-        if self.absent & probe.bit() != 0
-            && matches!(fs::metadata(path), Err(e) if e.kind() == IoKind::NotFound)
-        {
-            return Ok(None);
+fn last() -> std::sync::MutexGuard<'static, Option<Memory>> {
+    LAST.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What one lookup knows of its files before asking, and finds out.
+pub struct Hints<'a> {
+    server_file: &'a Path,
+    dir: &'a DirStat,
+    /// Whether the memory's version is the one `dir` sees.
+    current: bool,
+    /// The version the findings of this lookup vouch for.
+    settled: Option<DirVersion>,
+    absent: [Absence; 2],
+    /// Whether this lookup found what the memory held.
+    unchanged: bool,
+}
+
+impl<'a> Hints<'a> {
+    /// What the last lookup for `server_file` (a file directly in the
+    /// directory `dir` looked at) found.
+    pub fn recall(server_file: &'a Path, dir: &'a DirStat) -> Hints<'a> {
+        let seen = dir.version();
+        let (absent, remembered) = match &*last() {
+            Some(m) if m.server_file == server_file => (m.absent, m.settled),
+            _ => ([Absence::No; 2], None),
+        };
+        let current = remembered.is_some() && remembered == seen;
+        // Another version: what an lstat found is a hint again, until an
+        // lstat of this lookup finds it so.
+        let absent = if current {
+            absent
+        } else {
+            absent.map(|a| match a {
+                Absence::NoEntry => Absence::Opened,
+                a => a,
+            })
+        };
+        Hints {
+            server_file,
+            dir,
+            current,
+            settled: if current {
+                remembered
+            } else {
+                seen.filter(|v| v.settled(SystemTime::now()))
+            },
+            absent,
+            unchanged: current,
         }
-        file::read_token_if_present_with_meta(path, key)
     }
 
-    /// Remembers what this lookup found: for each file it asked about,
-    /// `Some(absent)`; `None` keeps what was known.
-    pub fn remember(mut self, server_absent: Option<bool>, framework_absent: Option<bool>) {
-        for (probe, absent) in [
-            (Probe::Server, server_absent),
-            (Probe::Framework, framework_absent),
-        ] {
-            match absent {
-                Some(true) => self.absent |= probe.bit(),
-                Some(false) => self.absent &= !probe.bit(),
-                None => {}
+    /// [`file::read_token_in`] of `path` (directly in the directory), or
+    /// `None` at once when it is known absent.
+    pub fn read(&mut self, path: &Path, key: &str, probe: Probe) -> Result<TokenRead> {
+        let slot = probe as usize;
+        let before = self.absent[slot];
+        let (found, absence) = match before {
+            Absence::NoEntry if self.current => (Ok(None), Absence::NoEntry),
+            Absence::Opened | Absence::NoEntry => match fs::symlink_metadata(path) {
+                Err(e) if e.kind() == IoKind::NotFound => (Ok(None), Absence::NoEntry),
+                _ => self.open(path, key),
+            },
+            Absence::No => self.open(path, key),
+        };
+        if absence != before {
+            self.absent[slot] = absence;
+            self.unchanged = false;
+        }
+        found
+    }
+
+    fn open(&self, path: &Path, key: &str) -> (Result<TokenRead>, Absence) {
+        let found = file::read_token_in(path, key, Some(self.dir));
+        let absence = match &found {
+            Ok(None) => Absence::Opened,
+            _ => Absence::No,
+        };
+        (found, absence)
+    }
+
+    /// Keeps this lookup's findings for the next.
+    pub fn remember(self) {
+        if self.unchanged {
+            return;
+        }
+        let mut last = last();
+        match &mut *last {
+            Some(m) => {
+                if m.server_file != self.server_file {
+                    // The buffer kept: no allocation once it is long enough.
+                    let name = m.server_file.as_mut_os_string();
+                    name.clear();
+                    name.push(self.server_file.as_os_str());
+                }
+                m.settled = self.settled;
+                m.absent = self.absent;
+            }
+            None => {
+                *last = Some(Memory {
+                    server_file: self.server_file.to_path_buf(),
+                    settled: self.settled,
+                    absent: self.absent,
+                })
             }
         }
-        LAST.store(self.key | self.absent, Ordering::Relaxed);
     }
-}
-
-/// FNV-1a of the path's bytes: cheap, and a collision only costs a `stat`.
-fn path_hash(path: &Path) -> u64 {
-    path.as_os_str()
-        .as_encoded_bytes()
-        .iter()
-        .fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-            (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-        })
 }

@@ -1,6 +1,6 @@
 //! What is allowed on disk but worth a word: the warnings `fwauth status`
 //! prints, each with the command that fixes it. (What is refused is refused
-//! where the file is read; see `platform::check_read`.)
+//! where the file is read; see `platform::check_file`.)
 
 use std::path::Path;
 

@@ -180,7 +180,7 @@ fn only_mine(file: &Path, path: &Path, is_dir: bool) -> Result<()> {
     .with_remedy(crate::error::Remedy::RunCommand(fix)))
 }
 
-/// Not checked on Windows, as for the secret files (`platform::check_read`).
+/// Not checked on Windows, as for the secret files (`platform::check_file`).
 #[cfg(not(unix))]
 fn only_mine(_file: &Path, _path: &Path, _is_dir: bool) -> Result<()> {
     Ok(())

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
+use super::dir_stat::DirStat;
 use super::lock::{LOCK_TIMEOUT, SaveLock};
 use super::pyload::{self, PyObject, PyValue};
 use super::{platform, pyjson};
@@ -32,7 +33,7 @@ pub fn read_object(path: &Path) -> Result<Option<PyObject>> {
 
 /// The bytes of a secret file (`None` when there is no such file), after
 /// the checks every reader needs: a regular file, not too large, that no
-/// one else controls (`platform::check_read`). A symbolic link to nothing
+/// one else controls (`platform::check_file`, `platform::check_dir`). A symbolic link to nothing
 /// is an error.
 pub(crate) fn read_text(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>> {
     Ok(read_text_with_meta(path)?.map(|(text, _)| text))
@@ -41,7 +42,7 @@ pub(crate) fn read_text(path: &Path) -> Result<Option<zeroize::Zeroizing<Vec<u8>
 /// As `read_text`, with the metadata of the file read (taken on the open
 /// descriptor: the version of the file these bytes came from).
 fn read_text_with_meta(path: &Path) -> Result<Option<(Text, fs::Metadata)>> {
-    match read_text_if_present(path)? {
+    match read_text_if_present(path, None)? {
         Some(read) => Ok(Some(read)),
         None if path.symlink_metadata().is_ok() => {
             Err(secret_error(path, "is a symbolic link to nothing"))
@@ -55,8 +56,12 @@ type Text = zeroize::Zeroizing<Vec<u8>>;
 
 /// As `read_text_with_meta`, but `None` also for a symbolic link to nothing
 /// (one system call less when nothing is there). Every check is made on
-/// the open descriptor's metadata (one `fstat`), never on the path again.
-fn read_text_if_present(path: &Path) -> Result<Option<(Text, fs::Metadata)>> {
+/// the open descriptor's metadata (one `fstat`), never on the path again;
+/// the directory's, on `dir` when the caller looked at it already.
+fn read_text_if_present(
+    path: &Path,
+    dir: Option<&DirStat>,
+) -> Result<Option<(Text, fs::Metadata)>> {
     // A name this platform cannot hold is no file (Python's os.path.isfile
     // says False for it too). Every name is one on Unix: nothing to check.
     #[cfg(windows)]
@@ -91,7 +96,12 @@ fn read_text_if_present(path: &Path) -> Result<Option<(Text, fs::Metadata)>> {
             &format!("is larger than {MAX_SECRET_FILE_BYTES} bytes"),
         ));
     }
-    platform::check_read(path, &meta)?;
+    platform::check_file(path, &meta)?;
+    match (dir, path.parent()) {
+        (Some(dir), _) => dir.trust()?,
+        (None, Some(parent)) if !parent.as_os_str().is_empty() => platform::check_dir(parent)?,
+        (None, _) => {}
+    }
     // The size the descriptor gave is the end: one read, none more to see
     // it (a file shrunk meanwhile ends earlier; written in place meanwhile,
     // it may be partial, as with any reader, and then fails to parse).
@@ -188,7 +198,13 @@ pub type TokenRead = Option<(Option<Token>, fs::Metadata)>;
 /// As `read_token_if_present`, with the metadata of the file read (`None`:
 /// `Found::Nothing`).
 pub fn read_token_if_present_with_meta(path: &Path, key: &str) -> Result<TokenRead> {
-    match read_text_if_present(path)? {
+    read_token_in(path, key, None)
+}
+
+/// As [`read_token_if_present_with_meta`], for a file directly in the
+/// directory `dir` looked at (its trust check made on that look).
+pub fn read_token_in(path: &Path, key: &str, dir: Option<&DirStat>) -> Result<TokenRead> {
+    match read_text_if_present(path, dir)? {
         Some((text, meta)) => Ok(Some((token_in(path, &text, key)?, meta))),
         None => Ok(None),
     }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod datastack_map;
+pub mod dir_stat;
 pub mod file;
 pub mod layout;
 pub(crate) mod lock;

@@ -5,8 +5,9 @@
 //! - `home_dir`: the home directory as the Python clients compute it
 //!   (`os.path.expanduser("~")`).
 //! - `open_for_reading`: opens a file without blocking on a FIFO or device.
-//! - `check_read`: who owns a secret file and its directory, and who else
-//!   can write them (refused) — see `docs/robustness.md`.
+//! - `check_file`, `check_dir`: who owns a secret file, and who else can
+//!   write it or its directory (refused) — see `docs/robustness.md`.
+//! - `dir_version`: what tells that a directory's entries changed.
 //! - `warnings`: what `fwauth status` reports without refusing.
 //! - `create_private_dir`, `create_new_private`: new directories and files
 //!   only the user can read (0700/0600; a protected ACL on Windows).

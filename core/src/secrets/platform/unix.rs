@@ -7,6 +7,7 @@ use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsE
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use super::super::dir_stat::DirVersion;
 use super::super::file::secret_error;
 use crate::error::{Error, ErrorKind, Remedy, Result};
 
@@ -38,9 +39,9 @@ fn my_uid() -> u32 {
 }
 
 /// Refuses a secret file (`meta`, the opened file's) that someone else
-/// controls: owned by another user (root excepted), writable by others, or
-/// in a directory every user can write to without the sticky bit.
-pub(crate) fn check_read(path: &Path, meta: &Metadata) -> Result<()> {
+/// controls: owned by another user (root excepted) or writable by others.
+/// Its directory is checked apart ([`check_dir`], [`check_dir_meta`]).
+pub(crate) fn check_file(path: &Path, meta: &Metadata) -> Result<()> {
     let me = my_uid();
     if meta.uid() != me && meta.uid() != 0 {
         return Err(secret_error(
@@ -66,18 +67,21 @@ pub(crate) fn check_read(path: &Path, meta: &Metadata) -> Result<()> {
             path.display()
         ))));
     }
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => check_dir(dir),
-        _ => Ok(()),
-    }
+    Ok(())
 }
 
 /// Refuses a directory every user can write to without the sticky bit:
-/// anyone can replace the files in it.
+/// anyone can replace the files in it. A directory that cannot be looked
+/// at passes (its files cannot be read either).
 pub(crate) fn check_dir(dir: &Path) -> Result<()> {
-    let Ok(meta) = fs::metadata(dir) else {
-        return Ok(());
-    };
+    match fs::metadata(dir) {
+        Ok(meta) => check_dir_meta(dir, &meta),
+        Err(_) => Ok(()),
+    }
+}
+
+/// [`check_dir`] of `dir`, whose metadata is `meta`.
+pub(crate) fn check_dir_meta(dir: &Path, meta: &Metadata) -> Result<()> {
     let mode = meta.mode();
     if mode & 0o002 != 0 && mode & 0o1000 == 0 {
         return Err(Error::new(
@@ -95,6 +99,20 @@ pub(crate) fn check_dir(dir: &Path) -> Result<()> {
         ))));
     }
     Ok(())
+}
+
+/// The version of a directory's entries (`meta`, the directory's): which
+/// directory it is, and when an entry was last added, removed or renamed
+/// (its status-change and modification times; the kernel sets both).
+pub(crate) fn dir_version(meta: &Metadata) -> Option<DirVersion> {
+    Some(DirVersion::new(
+        meta.dev(),
+        meta.ino(),
+        [
+            (meta.ctime(), meta.ctime_nsec()),
+            (meta.mtime(), meta.mtime_nsec()),
+        ],
+    ))
 }
 
 /// What is allowed but worth a word: a group-writable directory or file,

@@ -33,6 +33,7 @@ use windows_sys::Win32::Storage::FileSystem::{
 };
 use windows_sys::Win32::System::Threading::{GetCurrentProcess, OpenProcessToken};
 
+use super::super::dir_stat::DirVersion;
 use crate::error::Result;
 
 const GENERIC_READ: u32 = 0x8000_0000;
@@ -68,13 +69,24 @@ pub(crate) fn open_for_reading(path: &Path) -> io::Result<File> {
 }
 
 /// Owners and ACLs of existing files are not checked on Windows.
-pub(crate) fn check_read(_path: &Path, _meta: &Metadata) -> Result<()> {
+pub(crate) fn check_file(_path: &Path, _meta: &Metadata) -> Result<()> {
     Ok(())
 }
 
-/// Not checked on Windows (see [`check_read`]).
+/// Not checked on Windows (see [`check_file`]).
 pub(crate) fn check_dir(_dir: &Path) -> Result<()> {
     Ok(())
+}
+
+/// Not checked on Windows (see [`check_file`]).
+pub(crate) fn check_dir_meta(_dir: &Path, _meta: &Metadata) -> Result<()> {
+    Ok(())
+}
+
+/// No version of a directory's entries is kept on Windows: every lookup
+/// asks for each file (see `secrets/dir_stat.rs`).
+pub(crate) fn dir_version(_meta: &Metadata) -> Option<DirVersion> {
+    None
 }
 
 /// Nothing is reported on Windows.
