@@ -69,8 +69,8 @@ pub struct Auth {
     server_source: AddressSource,
     secrets_dir: PathBuf,
     secrets_dir_source: layout::DirSource,
-    /// The key tokens are read under.
-    key: String,
+    /// The key tokens are read under (borrowed when it is the default).
+    key: std::borrow::Cow<'static, str>,
     /// The layout, detected when first needed if the token's lookup did
     /// not need it.
     layout: OnceLock<Layout>,
@@ -135,7 +135,7 @@ impl Auth {
                 }
             },
         };
-        let server_file = layout::join(&secrets_dir, &layout::server_file_name(&server_address));
+        let server_file = layout::server_file(&secrets_dir, &server_address);
         // A lookup among the secret files looks at their directory once:
         // the trust check of every file it reads there, and the version that
         // vouches for the files the last lookup found absent (probe.rs).
@@ -151,7 +151,7 @@ impl Auth {
         // probe and the reads below (the same error then).
         let server_read = hints
             .as_mut()
-            .and_then(|h| h.read(&server_file, key, Probe::Server).ok());
+            .and_then(|h| h.read(|| &server_file, key, Probe::Server).ok());
         let server_file_exists = opts.token_file.is_none()
             && match &server_read {
                 Some(read) => read.is_some(),
@@ -164,7 +164,7 @@ impl Auth {
         let mut defaults = DefaultFiles::new(&secrets_dir);
         let framework = match &mut hints {
             Some(h) if requested.is_none() && !server_file_exists => {
-                match h.read(defaults.get(Layout::Framework), key, Probe::Framework) {
+                match h.read(|| defaults.get(Layout::Framework), key, Probe::Framework) {
                     Ok(found) => Some(found.map(|(token, meta)| (token, Some(meta)))),
                     Err(e) if is_file_problem(&e) => {
                         problem = Some(e);
@@ -265,7 +265,10 @@ impl Auth {
             server_source,
             secrets_dir,
             secrets_dir_source,
-            key: key.to_owned(),
+            key: match &opts.token_key {
+                Some(k) => k.clone().into(),
+                None => DEFAULT_KEY.into(),
+            },
             layout: layout_found
                 .into_inner()
                 .flatten()

@@ -111,13 +111,22 @@ impl<'a> Hints<'a> {
         }
     }
 
-    /// [`file::read_token_in`] of `path` (directly in the directory), or
-    /// `None` at once when it is known absent.
-    pub fn read(&mut self, path: &Path, key: &str, probe: Probe) -> Result<TokenRead> {
+    /// [`file::read_token_in`] of the file `path` gives (directly in the
+    /// directory), or `None` at once when it is known absent (its path is
+    /// then not even built).
+    pub fn read<'p>(
+        &mut self,
+        path: impl FnOnce() -> &'p Path,
+        key: &str,
+        probe: Probe,
+    ) -> Result<TokenRead> {
         let slot = probe as usize;
         let before = self.absent[slot];
+        if before == Absence::NoEntry && self.current {
+            return Ok(None);
+        }
+        let path = path();
         let (found, absence) = match before {
-            Absence::NoEntry if self.current => (Ok(None), Absence::NoEntry),
             Absence::Opened | Absence::NoEntry => match fs::symlink_metadata(path) {
                 Err(e) if e.kind() == IoKind::NotFound => (Ok(None), Absence::NoEntry),
                 _ => self.open(path, key),

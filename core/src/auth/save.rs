@@ -152,6 +152,6 @@ impl Auth {
     }
 
     fn server_file(&self, address: &str) -> PathBuf {
-        self.secrets_dir.join(layout::server_file_name(address))
+        layout::server_file(&self.secrets_dir, address)
     }
 }

@@ -254,9 +254,26 @@ pub fn server_file_name(address: &str) -> String {
 /// `dir/name`, allocated once (`Path::join` grows its buffer): a token
 /// lookup builds several of these.
 pub fn join(dir: &Path, name: &str) -> PathBuf {
-    let mut path = PathBuf::with_capacity(dir.as_os_str().len() + 1 + name.len());
+    join_parts(dir, &[name])
+}
+
+/// The per-server file for `address` in `dir`: `dir/{netloc}-cave-secret.json`,
+/// allocated once.
+pub fn server_file(dir: &Path, address: &str) -> PathBuf {
+    join_parts(dir, &[netloc(address), SERVER_FILE_SUFFIX])
+}
+
+/// `dir/` and the parts of one name, in one allocation.
+fn join_parts(dir: &Path, parts: &[&str]) -> PathBuf {
+    let len = parts.iter().map(|p| p.len()).sum::<usize>();
+    let mut path = PathBuf::with_capacity(dir.as_os_str().len() + 1 + len);
     path.push(dir);
-    path.push(name);
+    if let Some((first, rest)) = parts.split_first() {
+        path.push(first);
+        for part in rest {
+            path.as_mut_os_string().push(part);
+        }
+    }
     path
 }
 
@@ -295,8 +312,10 @@ mod tests {
             ("localhost:8080", "localhost:8080-cave-secret.json"),
             ("https://h.org?x=1", "h.org-cave-secret.json"),
         ];
+        let dir = Path::new("secrets");
         for (addr, want) in cases {
             assert_eq!(server_file_name(addr), want, "{addr}");
+            assert_eq!(server_file(dir, addr), dir.join(want), "{addr}");
         }
     }
 
