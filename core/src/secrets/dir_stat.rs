@@ -68,6 +68,8 @@ const SETTLE: i128 = 50_000_000;
 const SETTLE_COARSE: i128 = 3_000_000_000;
 
 impl DirVersion {
+    // Windows keeps no version (platform::dir_version).
+    #[cfg_attr(not(unix), allow(dead_code))]
     pub(crate) fn new(dev: u64, ino: u64, changed: [(i64, i64); 2]) -> DirVersion {
         DirVersion { dev, ino, changed }
     }
