@@ -257,6 +257,49 @@ fn the_devserver_log_and_the_urls_sent_never_hold_a_token() {
     );
 }
 
+/// Every record a Rust program's logger receives (one logger per process:
+/// this one keeps them all).
+struct KeepAll(std::sync::Mutex<Vec<String>>);
+
+impl log::Log for KeepAll {
+    fn enabled(&self, _: &log::Metadata) -> bool {
+        true
+    }
+    fn log(&self, record: &log::Record) {
+        let line = format!("{} {}: {}", record.level(), record.target(), record.args());
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(line);
+    }
+    fn flush(&self) {}
+}
+
+#[test]
+fn a_logger_at_trace_level_receives_nothing_from_a_request_or_a_save() {
+    // ureq-proto hex-dumps every request head it writes at trace level, the
+    // token among the bytes (16 a row, so no search for the token would
+    // find it). Logging is off at compile time (core/Cargo.toml): a program
+    // that installs a logger at trace level receives no record at all.
+    static LOGGER: KeepAll = KeepAll(std::sync::Mutex::new(Vec::new()));
+    log::set_logger(&LOGGER).unwrap();
+    log::set_max_level(log::LevelFilter::Trace);
+    let s = DevServer::start();
+    let secrets = tempfile::tempdir().unwrap();
+    let c = Client::new(
+        Some("minnie65_public"),
+        &opts(secrets.path(), &s.url, Some(CANARY_A)),
+    )
+    .unwrap();
+    let echo = c.get(&format!("{}/echo", s.url)).unwrap();
+    assert!(
+        String::from_utf8_lossy(&echo.body).contains(&format!("Bearer {CANARY_A}")),
+        "the request carried no token"
+    );
+    c.auth()
+        .save_token(Some(&tok(CANARY_B)), None, None, SaveOptions::default())
+        .unwrap();
+    let records = LOGGER.0.lock().unwrap().clone();
+    assert!(records.is_empty(), "records logged: {records:#?}");
+}
+
 #[test]
 fn no_url_sent_to_a_plain_server_holds_a_token() {
     let srv = CountingServer::start(http_answer(200, "application/json", "{}"));

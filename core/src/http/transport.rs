@@ -159,6 +159,8 @@ impl Transport {
                 config(p)
                     .max_idle_connections(agents::MAX_IDLE)
                     .max_idle_connections_per_host(agents::MAX_IDLE_PER_HOST)
+                    .input_buffer_size(agents::INPUT_BUFFER)
+                    .max_response_header_size(agents::INPUT_BUFFER)
                     .build()
             })
             .collect();
