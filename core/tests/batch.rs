@@ -1,7 +1,8 @@
 //! The batch engine (fwclient_core::batch) against fw-devserver, where the
 //! C ABI cannot reach: a callback that panics still ends the batch at once
 //! (the stalled request abandoned) and the panic reaches the caller; a
-//! batch of nothing calls nothing.
+//! batch of nothing calls nothing; an answer with a head too large fails
+//! its item alone.
 
 mod support;
 
@@ -73,4 +74,39 @@ fn an_empty_batch_calls_nothing_and_a_bad_width_is_refused() {
         let e = batch::run(&c, 1, width, none, |_, _| ControlFlow::Continue(())).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     }
+}
+
+#[test]
+fn a_head_over_16_kib_fails_its_item_as_a_bad_response_and_the_others_are_read() {
+    // A batch's connections hold heads of up to 16 KiB (http/agents.rs).
+    let s = DevServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let c = client(&s.url, &dir);
+    let urls = [
+        format!("{}/fault/long-header?bytes={}", s.url, 12 * 1024),
+        format!("{}/fault/long-header?bytes={}", s.url, 20 * 1024),
+        format!("{}/fault/long-header?bytes={}", s.url, 1 << 20),
+        format!("{}/echo", s.url),
+    ];
+    let mut outcomes = vec![None; urls.len()];
+    batch::run(
+        &c,
+        urls.len(),
+        2,
+        |i| Ok(Request::get(&urls[i])),
+        |i, outcome| {
+            outcomes[i] = Some(outcome.map(|r| r.status).map_err(|e| e.kind()));
+            ControlFlow::Continue(())
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            Some(Ok(200)),
+            Some(Err(ErrorKind::BadResponse)),
+            Some(Err(ErrorKind::BadResponse)),
+            Some(Ok(200)),
+        ]
+    );
 }

@@ -139,3 +139,17 @@ fn the_request_carries_credentials_only_in_headers() {
         "{head}"
     );
 }
+
+#[test]
+fn a_head_over_64_kib_is_a_bad_response_and_one_under_it_is_read() {
+    let s = support::DevServer::start();
+    let (c, _dir) = client(&s.url, 10_000, 0);
+    let r = c
+        .get(&format!("{}/fault/long-header?bytes={}", s.url, 60 * 1024))
+        .unwrap();
+    assert_eq!(r.body, b"long");
+    for bytes in [64 * 1024, 1 << 20] {
+        let (e, _) = get_err(&c, &format!("{}/fault/long-header?bytes={bytes}", s.url));
+        assert_eq!(e.kind(), ErrorKind::BadResponse, "{bytes}: {}", e.message());
+    }
+}

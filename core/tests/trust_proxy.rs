@@ -8,13 +8,17 @@
 mod support;
 
 use std::net::{SocketAddr, TcpListener};
+// The environment's proxy variables are checked through fwauth on Unix only.
+#[cfg(unix)]
 use std::process::{Command, Output};
 use std::time::Duration;
 
 use fwclient_core::options::ProxyOption;
 use fwclient_core::{Client, ErrorKind, Options, Token};
+#[cfg(unix)]
+use support::fwauth_binary;
 use support::proxy::ConnectProxy;
-use support::{DevServer, assert_no_token, fwauth_binary};
+use support::{DevServer, assert_no_token};
 
 /// A devserver token.
 const TOKEN: &str = "fake_token_123";

@@ -1,6 +1,7 @@
 //! Fault endpoints for client tests (no auth): `/fault/stall`,
 //! `/fault/stall-body`, `/fault/flaky`, `/fault/big`, `/fault/status`,
-//! `/fault/json-garbage`, `/fault/connections`, `/fault/ratelimit` and
+//! `/fault/json-garbage`, `/fault/long-header`, `/fault/connections`,
+//! `/fault/ratelimit` and
 //! `/fault/ratelimit-stats`
 //! (ratelimit.rs).
 
@@ -10,6 +11,9 @@ use crate::server::Ctx;
 use serde_json::json;
 use std::thread::sleep;
 use std::time::{Duration, SystemTime};
+
+/// Longest header `/fault/long-header` writes (1 MiB).
+const MAX_HEADER: u64 = 1 << 20;
 
 /// Longest sleep a request may ask for (10 minutes).
 const MAX_MS: u64 = 600_000;
@@ -83,6 +87,13 @@ pub fn route(req: &Req, ctx: &Ctx, kind: &str) -> Result<Reply, Reply> {
         }
         "ratelimit-stats" => Ok(Reply::json(200, &ctx.store.limiter.stats())),
         "json-garbage" => Ok(Reply::new(200, "application/json", "{not json")),
+        // An answer whose head holds one header of `bytes` bytes (at most
+        // 1 MiB): where a client's limit on heads lies.
+        "long-header" => {
+            let bytes = usize::try_from(req.param_u64("bytes", 128 * 1024).min(MAX_HEADER))
+                .unwrap_or(MAX_HEADER as usize);
+            Ok(Reply::new(200, "text/plain", "long").with_header("X-Fw-Long", &"h".repeat(bytes)))
+        }
         // A header received twice, with another between: how a client
         // lists and joins repeated headers.
         "headers" => Ok(Reply::new(200, "text/plain", "headers")

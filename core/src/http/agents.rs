@@ -39,20 +39,27 @@ const SHARDS: usize = 8;
 pub(super) const MAX_IDLE: usize = 16;
 pub(super) const MAX_IDLE_PER_HOST: usize = 8;
 
-/// The input buffer of a connection: it holds an answer's whole head, so it
-/// is as large as the largest head accepted (ureq's 64 KiB), and half of
-/// ureq's 128 KiB. A body is read through it: 256 MiB streamed over
-/// loopback took about half the CPU with 32 or 64 KiB than with 128 KiB
-/// (bare ureq, 64 KiB reads; the larger buffer falls out of the CPU's
-/// cache between the kernel's copy into it and the copy out).
-pub(super) const INPUT_BUFFER: usize = 64 * 1024;
+/// The largest answer head accepted (ureq's default).
+pub(super) const MAX_HEAD: usize = 64 * 1024;
 
 /// The input and output buffers of a batch pool's connection (ureq's are
-/// 128 KiB each, zero-filled: 64 MiB for 256 connections). The input buffer
-/// holds an answer's whole head, so it is also the largest head accepted;
-/// the output buffer holds the request's head (the token twice, at most
-/// 8 KiB each, and the URL).
+/// 128 KiB each, zero-filled: 64 MiB for 256 connections): the largest
+/// answer head accepted (the input buffer holds it whole), and the output
+/// buffer, which holds the request's head (the token twice, at most 8 KiB
+/// each, and the URL).
 pub(super) const BATCH_BUFFERS: (usize, usize) = (16 * 1024, 16 * 1024);
+
+/// The input buffer of a connection that accepts heads of up to `max_head`
+/// bytes: it holds the whole head, and one byte more, because ureq refuses
+/// a head only once it has read more than the limit (with a buffer no
+/// larger, an endless head ends as a dropped connection instead). A body is
+/// read through it too, so ureq's 128 KiB is not kept: 256 MiB streamed
+/// over loopback took about half the CPU with 32 or 64 KiB than with
+/// 128 KiB (bare ureq, 64 KiB reads; the larger buffer falls out of the
+/// CPU's cache between the kernel's copy into it and the copy out).
+pub(super) const fn input_buffer(max_head: usize) -> usize {
+    max_head + 1
+}
 
 pub struct Agents {
     /// One config per route: direct first, then one per proxy (the same

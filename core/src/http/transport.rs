@@ -159,22 +159,22 @@ impl Transport {
                 config(p)
                     .max_idle_connections(agents::MAX_IDLE)
                     .max_idle_connections_per_host(agents::MAX_IDLE_PER_HOST)
-                    .input_buffer_size(agents::INPUT_BUFFER)
-                    .max_response_header_size(agents::INPUT_BUFFER)
+                    .input_buffer_size(agents::input_buffer(agents::MAX_HEAD))
+                    .max_response_header_size(agents::MAX_HEAD)
                     .build()
             })
             .collect();
         let batch_configs = routes()
             .map(|p| {
-                let (input, output) = agents::BATCH_BUFFERS;
+                let (head, output) = agents::BATCH_BUFFERS;
                 config(p)
                     // A batch's pool keeps every connection its workers
                     // return (one each at most): it never opens more
                     // connections than it has workers.
                     .max_idle_connections(crate::batch::MAX_IN_FLIGHT)
                     .max_idle_connections_per_host(crate::batch::MAX_IN_FLIGHT)
-                    .input_buffer_size(input)
-                    .max_response_header_size(input)
+                    .input_buffer_size(agents::input_buffer(head))
+                    .max_response_header_size(head)
                     .output_buffer_size(output)
                     .build()
             })
