@@ -26,7 +26,7 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
 }
 
 /// Longer than the margin after which a directory's version may vouch for
-/// an absence (`secrets/dir_stat.rs`: 50 ms; 3 s where stamps are whole
+/// an absence (`secrets/dir_stat.rs`: 20 ms; 3 s where stamps are whole
 /// seconds, which the test directories' file system does not have).
 fn let_the_directory_settle() {
     std::thread::sleep(std::time::Duration::from_millis(120));

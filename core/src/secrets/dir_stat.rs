@@ -56,16 +56,25 @@ pub struct DirVersion {
     changed: [(i64, i64); 2],
 }
 
-/// How long after a directory's last change a lookup must look before the
-/// version it saw may vouch for an absence. A change's time stamp comes
-/// from a clock that advances by ticks (at most 10 ms) and is rounded to
-/// the file system's granularity (1 ns on the usual ones, 10 ms on FAT's
-/// creation times): past this margin, any later change has a later stamp.
-const SETTLE: i128 = 50_000_000;
-/// The same for a file system whose stamps are whole seconds (both
-/// nanosecond fields zero): FAT's modification times are 2 s apart, HFS+
-/// and ext3's 1 s.
-const SETTLE_COARSE: i128 = 3_000_000_000;
+/// How long after a directory's last change (stamps `changed`) a lookup
+/// must look before the version it saw may vouch for an absence: past it,
+/// any later change has a later stamp. A stamp comes from a clock that
+/// advances by ticks (at most 10 ms) and is rounded to the file system's
+/// granularity, guessed from the stamps themselves (the coarsest wins).
+fn settle_margin(changed: &[(i64, i64); 2]) -> i128 {
+    let rounded_to = |unit: i64| changed.iter().any(|&(_, n)| n % unit == 0);
+    if rounded_to(1_000_000_000) {
+        // Whole seconds: FAT's modification times are 2 s apart, HFS+'s
+        // and ext3's 1 s.
+        3_000_000_000
+    } else if rounded_to(10_000_000) {
+        // Hundredths: FAT's and exFAT's 10 ms, and a tick.
+        30_000_000
+    } else {
+        // Finer (1 ns on the usual file systems): twice the longest tick.
+        20_000_000
+    }
+}
 
 impl DirVersion {
     // Windows keeps no version (platform::dir_version).
@@ -83,9 +92,7 @@ impl DirVersion {
         };
         let ns = |(s, n): (i64, i64)| i128::from(s) * 1_000_000_000 + i128::from(n);
         let last = self.changed.iter().copied().map(ns).max().unwrap_or(0);
-        let coarse = self.changed.iter().all(|&(_, n)| n == 0);
-        let margin = if coarse { SETTLE_COARSE } else { SETTLE };
-        now.as_nanos() as i128 - last >= margin
+        now.as_nanos() as i128 - last >= settle_margin(&self.changed)
     }
 }
 
@@ -101,14 +108,22 @@ mod tests {
     #[test]
     fn a_version_settles_after_the_margin_of_its_granularity() {
         let now = UNIX_EPOCH + Duration::new(1_000, 500_000_000);
-        // Nanosecond stamps: 50 ms.
-        assert!(!at(1_000, 460_000_000).settled(now));
-        assert!(at(1_000, 450_000_000).settled(now));
+        // Finer stamps: 20 ms.
+        assert!(!at(1_000, 480_000_001).settled(now));
+        assert!(at(1_000, 480_000_001 - 1_000).settled(now));
+        // Hundredths: 30 ms.
+        assert!(!at(1_000, 480_000_000).settled(now));
+        assert!(at(1_000, 470_000_000).settled(now));
         // Whole seconds: 3 s.
         assert!(!at(998, 0).settled(now));
         assert!(at(997, 0).settled(now));
         // The newer of the two times counts; a time in the future never settles.
-        let mixed = DirVersion::new(1, 2, [(900, 1), (1_000, 480_000_000)]);
+        let mixed = DirVersion::new(1, 2, [(900, 1), (1_000, 485_000_001)]);
+        assert!(!mixed.settled(now));
+        // The coarser of the two stamps sets the margin.
+        let mixed = DirVersion::new(1, 2, [(997, 0), (997, 5)]);
+        assert!(mixed.settled(now));
+        let mixed = DirVersion::new(1, 2, [(998, 0), (998, 5)]);
         assert!(!mixed.settled(now));
         assert!(!at(2_000, 1).settled(now));
     }
@@ -117,7 +132,7 @@ mod tests {
     #[test]
     fn adding_an_entry_after_the_version_settled_changes_it() {
         let dir = tempfile::tempdir().unwrap();
-        std::thread::sleep(Duration::from_millis(60));
+        std::thread::sleep(Duration::from_millis(40));
         let before = DirStat::take(dir.path()).version().unwrap();
         assert!(before.settled(SystemTime::now()));
         assert_eq!(DirStat::take(dir.path()).version(), Some(before));
