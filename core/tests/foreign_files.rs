@@ -326,3 +326,55 @@ fn status_warnings_name_the_fix() {
     set_mode(&path, 0o600);
     assert!(fwclient_core::secrets::audit::permission_warnings(&sb.secrets(), &[&path]).is_empty());
 }
+
+#[test]
+fn a_file_planted_after_lookups_stopped_asking_is_found_and_refused() {
+    // Lookups stop asking about files they found absent while the
+    // directory's version stays the same (auth/probe.rs). A file the other
+    // user plants later changes that version: it is found, and refused as
+    // theirs, never skipped nor used.
+    if !can_switch_users("a_file_planted_after_lookups_stopped_asking_is_found_and_refused") {
+        return;
+    }
+    let sb = shared_sandbox(0o1777);
+    let mine = sb.put(common::CAVE_FILE, r#"{"token": "mine_fake_token"}"#);
+    set_mode(&mine, 0o600);
+    // Past the margin after which the directory's version vouches for an
+    // absence (secrets/dir_stat.rs).
+    std::thread::sleep(std::time::Duration::from_millis(120));
+    for _ in 0..4 {
+        assert_eq!(token_of(&sb.auth()).as_deref(), Some("mine_fake_token"));
+    }
+
+    // The server's own file comes first in the lookup: the other user
+    // plants it (the sticky bit lets anyone create files).
+    let planted = sb.file(common::GLOBAL_SERVER_FILE);
+    let status = as_other(&[
+        "sh",
+        "-c",
+        &format!(
+            "printf '%s' '{{\"token\": \"planted_fake_token\"}}' > '{}'",
+            path_str(&planted)
+        ),
+    ])
+    .status()
+    .unwrap();
+    assert!(status.success());
+    assert_eq!(fs::metadata(&planted).unwrap().uid(), OTHER);
+    let e = auth_error(&sb);
+    assert_eq!(e.kind(), ErrorKind::SecretFile, "{}", e.message());
+    assert!(
+        e.message().contains("belongs to user id 65534"),
+        "{}",
+        e.message()
+    );
+    assert!(!e.message().contains("planted_fake_token"));
+
+    // Without it, our own file in a directory anyone can replace files in
+    // is refused for the directory (the one look a lookup takes at it).
+    fs::remove_file(&planted).unwrap();
+    set_mode(&sb.secrets(), 0o777);
+    let e = auth_error(&sb);
+    let want = format!("chmod o-w \"{}\"", sb.secrets().display());
+    assert_eq!(e.remedy(), &Remedy::RunCommand(want), "{}", e.message());
+}
