@@ -471,22 +471,19 @@ fn is_file_problem(e: &Error) -> bool {
 
 /// The token under `key` in `first`, else in the file `then` names (built
 /// only when `first` has none), where it came from, and that file's stamp.
-fn find_in_files(
-    first: &Path,
-    then: impl FnOnce() -> PathBuf,
-    key: &str,
-) -> Result<(Option<Token>, TokenSource, Option<reload::FileStamp>)> {
+fn find_in_files(first: &Path, then: impl FnOnce() -> PathBuf, key: &str) -> Result<FoundToken> {
     match find_in_file(first, key)? {
         (None, ..) => find_in_file(&then(), key),
         found => Ok(found),
     }
 }
 
+/// The token a lookup found, where it came from, and the stamp of the file
+/// it came from.
+type FoundToken = (Option<Token>, TokenSource, Option<reload::FileStamp>);
+
 /// The token under `key` in `path`, where it came from, and the file's stamp.
-fn find_in_file(
-    path: &Path,
-    key: &str,
-) -> Result<(Option<Token>, TokenSource, Option<reload::FileStamp>)> {
+fn find_in_file(path: &Path, key: &str) -> Result<FoundToken> {
     Ok(match file::read_token_with_meta(path, key)? {
         Some((Some(token), meta)) => (
             Some(token),

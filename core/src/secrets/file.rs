@@ -184,25 +184,20 @@ pub enum Found {
 /// As `read_token`, telling an absent file from a file without the key,
 /// and without the error for a symbolic link to nothing (`Found::Nothing`).
 pub fn read_token_if_present(path: &Path, key: &str) -> Result<Found> {
-    Ok(match read_token_if_present_with_meta(path, key)? {
+    Ok(match read_token_in(path, key, None)? {
         Some((token, _)) => Found::File(token),
         None => Found::Nothing,
     })
 }
 
-/// What [`read_token_if_present_with_meta`] gives: `None` when nothing is
-/// there, else the token under the key if any, and the metadata of the
-/// file read.
+/// What [`read_token_in`] gives: `None` when nothing is there, else the
+/// token under the key if any, and the metadata of the file read.
 pub type TokenRead = Option<(Option<Token>, fs::Metadata)>;
 
 /// As `read_token_if_present`, with the metadata of the file read (`None`:
-/// `Found::Nothing`).
-pub fn read_token_if_present_with_meta(path: &Path, key: &str) -> Result<TokenRead> {
-    read_token_in(path, key, None)
-}
-
-/// As [`read_token_if_present_with_meta`], for a file directly in the
-/// directory `dir` looked at (its trust check made on that look).
+/// `Found::Nothing`). `dir`: the look a lookup took at the file's directory,
+/// whose trust check then stands for the file's (the file must be directly
+/// in it); `None` looks at the directory anew.
 pub fn read_token_in(path: &Path, key: &str, dir: Option<&DirStat>) -> Result<TokenRead> {
     match read_text_if_present(path, dir)? {
         Some((text, meta)) => Ok(Some((token_in(path, &text, key)?, meta))),
