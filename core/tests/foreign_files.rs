@@ -58,6 +58,20 @@ fn auth_error(sb: &Sandbox) -> fwclient_core::Error {
     common::lookup_err(&sb.opts())
 }
 
+/// The lookup's error for a file the other user planted holding
+/// `planted_token`: refused as theirs, the token never shown.
+fn refused_as_theirs(sb: &Sandbox, planted_token: &str) -> fwclient_core::Error {
+    let e = auth_error(sb);
+    assert_eq!(e.kind(), ErrorKind::SecretFile, "{}", e.message());
+    assert!(
+        e.message().contains("belongs to user id 65534"),
+        "{}",
+        e.message()
+    );
+    assert!(!e.message().contains(planted_token));
+    e
+}
+
 #[test]
 fn a_world_writable_directory_is_refused_with_the_fix() {
     if !can_switch_users("a_world_writable_directory_is_refused_with_the_fix") {
@@ -69,16 +83,9 @@ fn a_world_writable_directory_is_refused_with_the_fix() {
     set_mode(&planted, 0o666);
     chown(&planted, Some(OTHER), Some(OTHER)).unwrap();
 
-    let e = auth_error(&sb);
-    assert_eq!(e.kind(), ErrorKind::SecretFile, "{}", e.message());
     // The file is refused first (it belongs to someone else)...
-    assert!(
-        e.message().contains("belongs to user id 65534"),
-        "{}",
-        e.message()
-    );
+    let e = refused_as_theirs(&sb, "planted_fake_token");
     assert!(e.message().contains("chown"), "{}", e.message());
-    assert!(!e.message().contains("planted_fake_token"));
 
     // ...and a file of ours in that directory is refused for the directory.
     fs::remove_file(&planted).unwrap();
@@ -361,14 +368,7 @@ fn a_file_planted_after_lookups_stopped_asking_is_found_and_refused() {
     .unwrap();
     assert!(status.success());
     assert_eq!(fs::metadata(&planted).unwrap().uid(), OTHER);
-    let e = auth_error(&sb);
-    assert_eq!(e.kind(), ErrorKind::SecretFile, "{}", e.message());
-    assert!(
-        e.message().contains("belongs to user id 65534"),
-        "{}",
-        e.message()
-    );
-    assert!(!e.message().contains("planted_fake_token"));
+    refused_as_theirs(&sb, "planted_fake_token");
 
     // Without it, our own file in a directory anyone can replace files in
     // is refused for the directory (the one look a lookup takes at it).
